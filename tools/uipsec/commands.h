@@ -1,0 +1,12 @@
+/* tools/uipsec/commands.h — the subcommands of the uipsec CLI, one file each
+ * (as wg(8)); main.c holds the table that also prints the usage. */
+#ifndef UIPSEC_TOOLS_COMMANDS_H
+#define UIPSEC_TOOLS_COMMANDS_H
+
+struct uipsec_command {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);	/* argv[0] is the name */
+	const char	*help;
+};
+
+#endif

@@ -1,0 +1,43 @@
+/* tools/uipsec/main.c — `uipsec COMMAND [ARGS]`: dispatch and usage. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct uipsec_command commands[] = {
+	/* { "name", cmd_name, "one line of help" }, in alphabetical order */
+	{ NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *out)
+{
+	const struct uipsec_command *c;
+
+	fprintf(out, "usage: uipsec COMMAND [ARGS]\n\ncommands:\n");
+	for (c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->help);
+	fprintf(out, "\n'uipsec COMMAND --help' describes a command.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct uipsec_command *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	for (c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "uipsec: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
