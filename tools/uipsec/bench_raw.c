@@ -1,8 +1,9 @@
 /*
  * tools/uipsec/bench_raw.c — the floor for `uipsec bench`: each suite's cipher
- * and MAC called directly through OpenSSL EVP on buffers of the inner packet's
+ * and MAC called directly through the library the ESP suite uses (OpenSSL
+ * EVP; libsodium for ChaCha20-Poly1305) on buffers of the inner packet's
  * size, with nothing of ESP around them: no header, padding, trailer, IV
- * generation or replay window, and no AAD.
+ * generation or replay window, and no AAD. HMAC is EVP_MAC, the public API.
  *
  * CBC+HMAC is the minimum work encrypt-then-MAC ESP must do (RFC 4303 §3.3.2):
  * AES-256-CBC over the bytes (rounded up to the block), then HMAC over the
@@ -28,6 +29,7 @@ struct raw_bench {
 	EVP_CIPHER_CTX	*enc;
 	EVP_CIPHER_CTX	*dec;
 	EVP_MAC_CTX	*mac;		/* CBC suites */
+	uint8_t		 key[32];	/* ChaCha20-Poly1305 (libsodium) */
 	size_t		 tag_len;	/* ICV bytes ESP keeps */
 	size_t		 len;		/* bytes ciphered per packet */
 	uint8_t		 iv[16];	/* CBC IV or AEAD nonce, a counter */
@@ -44,10 +46,16 @@ raw_is_cbc(enum esp_suite suite)
 	    suite == ESP_SUITE_AES_CBC_HMAC_SHA256_128;
 }
 
+static bool
+raw_is_sodium(enum esp_suite suite)
+{
+	return suite == ESP_SUITE_CHACHA20_POLY1305;
+}
+
 const char *
 bench_raw_library(enum esp_suite suite)
 {
-	return "OpenSSL";
+	return raw_is_sodium(suite) ? "libsodium" : "OpenSSL";
 }
 
 static const EVP_CIPHER *
@@ -59,8 +67,6 @@ raw_cipher(enum esp_suite suite)
 		return EVP_aes_256_cbc();
 	case ESP_SUITE_AES_GCM_16:
 		return EVP_aes_256_gcm();
-	case ESP_SUITE_CHACHA20_POLY1305:
-		return EVP_chacha20_poly1305();
 	default:
 		return NULL;
 	}
@@ -105,6 +111,7 @@ raw_free(struct raw_bench *rb)
 	free(rb->buf);
 	free(rb->plain);
 	free(rb->sealed);
+	sodium_memzero(rb->key, sizeof(rb->key));
 }
 
 static int
@@ -119,8 +126,12 @@ raw_init(struct raw_bench *rb, const struct bench_case *c)
 	randombytes_buf(key, sizeof(key));
 	if ((rb->buf = calloc(BENCH_BATCH, rb->len)) == NULL ||
 	    (rb->plain = calloc(BENCH_BATCH, rb->len)) == NULL ||
-	    (rb->sealed = calloc(BENCH_BATCH, rb->len)) == NULL ||
-	    (rb->enc = EVP_CIPHER_CTX_new()) == NULL ||
+	    (rb->sealed = calloc(BENCH_BATCH, rb->len)) == NULL)
+		goto out;
+	rb->tag_len = 16;
+	if (raw_is_sodium(c->suite))
+		memcpy(rb->key, key, sizeof(rb->key));
+	else if ((rb->enc = EVP_CIPHER_CTX_new()) == NULL ||
 	    (rb->dec = EVP_CIPHER_CTX_new()) == NULL ||
 	    !EVP_CipherInit_ex(rb->enc, raw_cipher(c->suite), NULL, key,
 	    NULL, 1) ||
@@ -132,8 +143,7 @@ raw_init(struct raw_bench *rb, const struct bench_case *c)
 		EVP_CIPHER_CTX_set_padding(rb->dec, 0);
 		if (raw_mac_init(rb, key + 32) < 0)
 			goto out;
-	} else
-		rb->tag_len = 16;
+	}
 	for (size_t i = 0; i < BENCH_BATCH; i++)
 		bench_fill_inner(rb->plain + i * rb->len, c->size, (uint32_t)i);
 	memcpy(rb->buf, rb->plain, BENCH_BATCH * rb->len);
@@ -166,6 +176,9 @@ raw_seal(struct raw_bench *rb, uint8_t *p, uint8_t *tag)
 {
 	int n;
 
+	if (raw_is_sodium(rb->suite))
+		return crypto_aead_chacha20poly1305_ietf_encrypt_detached(p,
+		    tag, NULL, p, rb->len, NULL, 0, NULL, rb->iv, rb->key);
 	if (!EVP_EncryptInit_ex(rb->enc, NULL, NULL, NULL, rb->iv) ||
 	    !EVP_EncryptUpdate(rb->enc, p, &n, p, (int)rb->len))
 		return -1;
@@ -186,6 +199,9 @@ raw_open(struct raw_bench *rb, const uint8_t *in, const uint8_t *tag,
 	uint8_t want[RAW_TAG_MAX];
 	int n;
 
+	if (raw_is_sodium(rb->suite))
+		return crypto_aead_chacha20poly1305_ietf_decrypt_detached(out,
+		    NULL, in, rb->len, tag, NULL, 0, rb->iv, rb->key);
 	if (raw_is_cbc(rb->suite)) {
 		if (raw_hmac(rb, in, want) < 0 ||
 		    CRYPTO_memcmp(want, tag, rb->tag_len) != 0 ||
