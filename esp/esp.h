@@ -51,6 +51,7 @@ enum esp_status {
 	ESP_ERR_NOSPACE,	/* caller's buffer lacks headroom/tailroom */
 	ESP_ERR_CRYPTO,		/* the crypto library failed */
 	ESP_ERR_CONFIG,		/* bad key length, suite or window */
+	ESP_ERR_NOMEM,		/* allocation failed (SA set-up only) */
 };
 
 const char *esp_status_str(enum esp_status st);
