@@ -1,0 +1,76 @@
+/*
+ * tools/uipsecd/config.h — uipsecd's configuration: the TUN device and the
+ * manually keyed SAs, read from a file in strongSwan's settings syntax
+ * (common/conf.h). Loading validates everything it can without touching the
+ * system: a config that loads is one the daemon can run in full.
+ */
+#ifndef UIPSECD_CONFIG_H
+#define UIPSECD_CONFIG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/conf.h"
+#include "esp/esp.h"
+#include "tun/tun.h"
+
+#define CFG_MAX_ADDRS	8	/* tun.addrs */
+#define CFG_MAX_TS	8	/* local_ts, remote_ts per connection */
+#define CFG_MAX_CONNS	1024
+#define CFG_KEY_MAX	64	/* enough for every suite's enc or auth key */
+#define CFG_NAME_MAX	64
+
+struct cfg_tun {
+	char			name[IFNAMSIZ];
+	struct tun_prefix	addrs[CFG_MAX_ADDRS];
+	unsigned		naddrs;
+	unsigned		mtu;		/* 0: auto, from the path */
+};
+
+/* One direction's SA; keys are secret: wiped by cfg_free(). */
+struct cfg_sa {
+	uint32_t	spi;
+	uint8_t		enc_key[CFG_KEY_MAX];
+	size_t		enc_key_len;
+	uint8_t		auth_key[CFG_KEY_MAX];
+	size_t		auth_key_len;
+};
+
+struct cfg_conn {
+	char			 name[CFG_NAME_MAX];
+	const char		*file;		/* borrowed from the config */
+	unsigned		 line;
+	struct sockaddr_storage	 local;		/* outer address and port */
+	struct sockaddr_storage	 remote;
+	struct tun_prefix	 local_ts[CFG_MAX_TS];
+	unsigned		 nlocal_ts;
+	struct tun_prefix	 remote_ts[CFG_MAX_TS];
+	unsigned		 nremote_ts;
+	enum esp_suite		 suite;
+	int			 aes_key_len;	/* bits, from esp_suite_parse */
+	bool			 esn;
+	uint32_t		 replay_window;
+	struct cfg_sa		 out;
+	struct cfg_sa		 in;
+};
+
+struct cfg {
+	char		*file;
+	struct cfg_tun	 tun;
+	struct cfg_conn	*conns;
+	unsigned	 nconns;
+};
+
+/* Reads and validates path. Returns the config (caller frees with
+ * cfg_free), or NULL after adding every problem found to *err, each as
+ * "file:line: what is wrong". */
+struct cfg *cfg_load(const char *path, struct conf_errors *err);
+/* As cfg_load, from text (for tests); file names it in messages. */
+struct cfg *cfg_parse(const char *text, size_t len, const char *file,
+	    struct conf_errors *err);
+/* Wipes every key and frees. Accepts NULL. */
+void	 cfg_free(struct cfg *cfg);
+
+#endif

@@ -1,0 +1,135 @@
+/* tools/uipsecd/daemon.c — set-up and tear-down; see daemon.h. */
+#include "daemon.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "tun/tun.h"
+#include "udp.h"
+
+/* The TUN MTU: configured, or the least that every connection's path
+ * allows once its ESP overhead is paid (RFC 3948 adds UDP). */
+static unsigned
+pick_mtu(const struct cfg *cfg)
+{
+	unsigned i, outer, inner, mtu = 0;
+	const struct cfg_conn *c;
+
+	for (i = 0; i < cfg->nconns; i++) {
+		c = &cfg->conns[i];
+		if (!(outer = udp_path_mtu(&c->local, &c->remote)))
+			return 0;
+		inner = tun_mtu_inner(outer, c->remote.ss_family,
+		    esp_suite_overhead_max(c->suite));
+		if (cfg->tun.mtu && cfg->tun.mtu > inner)
+			log_warn("connection '%s': tun mtu %u exceeds the %u "
+			    "its path (MTU %u) carries unfragmented", c->name,
+			    cfg->tun.mtu, inner, outer);
+		if (!mtu || inner < mtu)
+			mtu = inner;
+	}
+	if (cfg->tun.mtu)
+		return cfg->tun.mtu;
+	if (mtu < 576)
+		log_err("tun: path MTU leaves only %u bytes for inner packets",
+		    mtu);
+	return mtu < 576 ? 0 : mtu;
+}
+
+static int
+tun_configure(struct daemon *d)
+{
+	const struct cfg *cfg = d->cfg;
+	unsigned i, j;
+
+	if (tun_open(&d->tun, cfg->tun.name) < 0 ||
+	    tun_set_mtu(d->tun, d->mtu) < 0)
+		return -1;
+	for (i = 0; i < cfg->tun.naddrs; i++)
+		if (tun_add_addr(d->tun, &cfg->tun.addrs[i]) < 0)
+			return -1;
+	if (tun_set_up(d->tun) < 0)
+		return -1;
+	/* Routes need the link up; they send each remote_ts into the TUN. */
+	for (i = 0; i < cfg->nconns; i++)
+		for (j = 0; j < cfg->conns[i].nremote_ts; j++)
+			if (tun_add_route(d->tun, &cfg->conns[i].remote_ts[j]) < 0)
+				return -1;
+	return 0;
+}
+
+int
+daemon_setup(struct daemon *d, struct cfg *cfg)
+{
+	char local[64];
+
+	memset(d, 0, sizeof(*d));
+	d->cfg = cfg;
+	d->udp_fd = -1;
+	if (sad_build(&d->sad, cfg) < 0 ||
+	    (d->udp_fd = udp_open(&cfg->conns[0].local)) < 0 ||
+	    !(d->mtu = pick_mtu(cfg)) ||
+	    tun_configure(d) < 0 ||
+	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0) {
+		daemon_teardown(d);
+		return -1;
+	}
+	log_info("up: %s mtu %u, UDP %s, %u manual connection%s",
+	    tun_name(d->tun), d->mtu, sockaddr_str(&cfg->conns[0].local, local,
+	    sizeof(local)), cfg->nconns, cfg->nconns == 1 ? "" : "s");
+	return 0;
+}
+
+void
+daemon_teardown(struct daemon *d)
+{
+	dp_free(&d->dp);
+	tun_close(d->tun);
+	d->tun = NULL;
+	if (d->udp_fd >= 0)
+		close(d->udp_fd);
+	d->udp_fd = -1;
+	sad_free(&d->sad);
+}
+
+static void
+log_counters(const char *dir, const struct dp_counters *c)
+{
+	log_info("%s: %llu packets, %llu bytes; dropped: malformed %llu, "
+	    "no policy %llu, unknown SPI %llu, policy %llu, ESP %llu, I/O %llu;"
+	    " keepalives %llu, IKE %llu", dir,
+	    (unsigned long long)c->packets, (unsigned long long)c->bytes,
+	    (unsigned long long)c->drop_malformed,
+	    (unsigned long long)c->drop_no_policy,
+	    (unsigned long long)c->drop_no_sa,
+	    (unsigned long long)c->drop_policy,
+	    (unsigned long long)c->drop_esp, (unsigned long long)c->drop_io,
+	    (unsigned long long)c->keepalives, (unsigned long long)c->ike);
+}
+
+void
+daemon_log_stats(const struct daemon *d)
+{
+	const struct esp_sa_stats *o, *i;
+	const struct sad_conn *c;
+	unsigned n;
+
+	log_counters("out (tun->udp)", &d->dp.out.cnt);
+	log_counters("in (udp->tun)", &d->dp.in.cnt);
+	for (n = 0; n < d->sad.nconns; n++) {
+		c = &d->sad.conns[n];
+		o = esp_sa_stats(c->out);
+		i = esp_sa_stats(c->in);
+		log_info("%s: out SA 0x%08x %llu packets; in SA 0x%08x %llu "
+		    "packets, dropped: auth %llu, replay %llu, malformed %llu, "
+		    "padding %llu", c->cfg->name, c->cfg->out.spi,
+		    (unsigned long long)o->packets, c->cfg->in.spi,
+		    (unsigned long long)i->packets,
+		    (unsigned long long)i->drop_auth,
+		    (unsigned long long)i->drop_replay,
+		    (unsigned long long)i->drop_malformed,
+		    (unsigned long long)i->drop_padding);
+	}
+}

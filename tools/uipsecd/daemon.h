@@ -1,0 +1,33 @@
+/*
+ * tools/uipsecd/daemon.h — bringing the configured tunnel up and down: the
+ * SAs, the UDP socket, the TUN device with its MTU, addresses and routes,
+ * and the event loop that joins them.
+ */
+#ifndef UIPSECD_DAEMON_H
+#define UIPSECD_DAEMON_H
+
+#include "config.h"
+#include "dataplane.h"
+#include "sad.h"
+
+struct daemon {
+	struct cfg	*cfg;		/* borrowed */
+	struct sad	 sad;
+	struct tun	*tun;
+	int		 udp_fd;
+	unsigned	 mtu;		/* of the TUN device */
+	struct dp	 dp;
+};
+
+/* All or nothing: on failure everything set up so far is undone and -1
+ * returned after a log line saying what failed. */
+int	 daemon_setup(struct daemon *d, struct cfg *cfg);
+/* Runs until SIGTERM or SIGINT (logs statistics on SIGUSR1). Returns 0, or
+ * -1 if the loop itself failed. */
+int	 daemon_run(struct daemon *d);
+/* Closes everything and wipes the keys of every SA. */
+void	 daemon_teardown(struct daemon *d);
+/* One line per direction and per connection, at info level. */
+void	 daemon_log_stats(const struct daemon *d);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * tools/uipsecd/loop.c — the event loop: epoll over the TUN fd, the UDP
+ * socket and a signalfd. Level-triggered: each wake-up moves one batch per
+ * ready source, so neither direction starves the other.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "tun/tun.h"
+
+enum { EV_TUN, EV_UDP, EV_SIGNAL };
+
+static int
+watch(int ep, int fd, uint64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Returns 1 to stop, 0 to go on. */
+static int
+on_signal(struct daemon *d, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (si.ssi_signo == SIGUSR1) {
+		daemon_log_stats(d);
+		return 0;
+	}
+	log_info("%s: shutting down", strsignal((int)si.ssi_signo));
+	return 1;
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	struct epoll_event ev[3];
+	int ep = -1, sfd = -1, n, i, ret = -1, stop = 0;
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 ||
+	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    watch(ep, tun_fd(d->tun), EV_TUN) < 0 ||
+	    watch(ep, d->udp_fd, EV_UDP) < 0 ||
+	    watch(ep, sfd, EV_SIGNAL) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		goto out;
+	}
+	while (!stop) {
+		n = epoll_wait(ep, ev, 3, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_err("event loop: epoll_wait: %s", strerror(errno));
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			switch (ev[i].data.u64) {
+			case EV_TUN:
+				dp_tun_to_udp(&d->dp);
+				break;
+			case EV_UDP:
+				dp_udp_to_tun(&d->dp);
+				break;
+			case EV_SIGNAL:
+				stop = on_signal(d, sfd);
+				break;
+			}
+		}
+	}
+	ret = 0;
+out:
+	if (ep >= 0)
+		close(ep);
+	if (sfd >= 0)
+		close(sfd);
+	return ret;
+}

@@ -1,0 +1,100 @@
+/*
+ * tools/uipsecd/main.c — `uipsecd [-v] [--check-config] CONFIG`: the uipsec
+ * daemon. For now it runs manually keyed SAs (README.md, "Configuration").
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "config.h"
+#include "daemon.h"
+#include "sad.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: uipsecd [-v] [-q] [--check-config] CONFIG\n"
+	    "  --check-config  validate CONFIG and its keys, then exit\n"
+	    "  -v, --verbose   debug logging\n"
+	    "  -q, --quiet     warnings and errors only\n");
+}
+
+/* Every problem in the file, each as "file:line: what". */
+static struct cfg *
+load(const char *path)
+{
+	struct conf_errors err = { 0 };
+	struct cfg *cfg = cfg_load(path, &err);
+	unsigned i;
+
+	for (i = 0; i < err.count && i < CONF_ERR_MAX; i++)
+		log_err("%s", err.msg[i]);
+	if (err.count > CONF_ERR_MAX)
+		log_err("%s: %u more errors", path, err.count - CONF_ERR_MAX);
+	if (!cfg)
+		log_err("%s: not started: the configuration has %u error%s",
+		    path, err.count, err.count == 1 ? "" : "s");
+	return cfg;
+}
+
+/* The SAs are built as the daemon would, so that the ESP library's own
+ * checks (key lengths, window) run too, without touching the system. */
+static int
+check_config(struct cfg *cfg)
+{
+	struct sad sad = { 0 };
+
+	if (sad_build(&sad, cfg) < 0)
+		return 1;
+	sad_free(&sad);
+	printf("%s: OK, %u connection%s\n", cfg->file, cfg->nconns,
+	    cfg->nconns == 1 ? "" : "s");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "check-config", no_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d;
+	struct cfg *cfg;
+	int c, check = 0, ret;
+
+	while ((c = getopt_long(argc, argv, "cvqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': check = 1; break;
+		case 'v': log_set_level(LOG_DEBUG); break;
+		case 'q': log_set_level(LOG_WARN); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (!(cfg = load(argv[optind])))
+		return 1;
+	if (check) {
+		ret = check_config(cfg);
+		cfg_free(cfg);
+		return ret;
+	}
+	if (daemon_setup(&d, cfg) < 0) {
+		log_err("%s: not started", cfg->file);
+		cfg_free(cfg);
+		return 1;
+	}
+	ret = daemon_run(&d) < 0 ? 1 : 0;
+	daemon_log_stats(&d);
+	daemon_teardown(&d);
+	cfg_free(cfg);
+	return ret;
+}
