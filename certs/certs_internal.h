@@ -1,0 +1,140 @@
+/*
+ * certs/certs_internal.h — what the files of certs/ share, with OpenSSL
+ * types: the structs behind the opaque handles and small helpers. Used by
+ * certs/ itself, its unit tests and the CA side of `uipsec pki`; the daemon
+ * and ike/ use certs.h only.
+ */
+#ifndef UIPSEC_CERTS_INTERNAL_H
+#define UIPSEC_CERTS_INTERNAL_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "certs/certs.h"
+
+struct certs_cert {
+	X509		*x509;
+	uint8_t		*der;		/* i2d of x509, for CERT payloads */
+	size_t		 der_len;
+};
+
+struct certs_chain {
+	struct certs_cert **v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct certs_key {
+	EVP_PKEY	*pkey;
+	enum certs_key_type type;
+};
+
+struct certs_store {
+	X509_STORE	*x509;		/* anchors and CRLs */
+	STACK_OF(X509)	*anchors;	/* the same anchors, for CERTREQ */
+	STACK_OF(X509)	*intermediates;
+};
+
+/* Sets err (if not NULL) to st and the formatted reason; returns st. */
+enum certs_status certs_fail(struct certs_err *err, enum certs_status st,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets err (if not NULL) to CERTS_OK with an empty reason; returns CERTS_OK. */
+enum certs_status certs_ok(struct certs_err *err);
+/* certs_fail(CERTS_ERR_INTERNAL) naming what failed and OpenSSL's reason;
+ * drains OpenSSL's error queue. */
+enum certs_status certs_fail_ossl(struct certs_err *err, const char *what);
+
+/* Wraps x509 (ownership passes to the result, also on failure, when it is
+ * freed). Returns NULL on allocation failure. */
+struct certs_cert *certs_cert_wrap(X509 *x509);
+
+/* Reads a whole file into a fresh buffer (*buf: caller frees with
+ * certs_buf_free(), which wipes it: files may hold keys or passphrases). */
+enum certs_status certs_read_file(const char *path, uint8_t **buf, size_t *len,
+	    struct certs_err *err);
+void		 certs_buf_free(uint8_t *buf, size_t len);
+
+/* Parses every certificate in buf (PEM, several allowed, or one DER) and
+ * hands each to add(ctx, x509) which takes ownership. `what` names the
+ * source in reasons. Refuses a buffer with no certificate. */
+enum certs_status certs_parse_certs(const uint8_t *buf, size_t len,
+	    const char *what,
+	    enum certs_status (*add)(void *ctx, X509 *x509, struct certs_err *),
+	    void *ctx, struct certs_err *err);
+
+/* Text of an X509_NAME (certs_dn_format): returns the length wanted, or
+ * buf itself. */
+size_t		 certs_name_text(const X509_NAME *name, char *buf, size_t cap);
+const char	*certs_name_str(const X509_NAME *name, char *buf, size_t cap);
+/* A time as "2026-03-01 00:00 UTC" into buf; returns buf. */
+const char	*certs_time_str(const ASN1_TIME *t, char *buf, size_t cap);
+/* A serial number as "0x1f" (lower-case hex, no leading zeros). */
+const char	*certs_serial_str(const ASN1_INTEGER *serial, char *buf,
+	    size_t cap);
+
+/* Classifies a public or private key against our policy (RSA 2048..4096,
+ * P-256/P-384/P-521, Ed25519); `whose` names it in the reason. */
+enum certs_status certs_pkey_check(const EVP_PKEY *pkey, const char *whose,
+	    enum certs_key_type *type, struct certs_err *err);
+/* "RSA 2048", "ECDSA P-256", "Ed25519" into buf. */
+const char	*certs_pkey_describe(const EVP_PKEY *pkey, char *buf,
+	    size_t cap);
+
+/* CRL reasons (RFC 5280 §5.3.1): name of a code ("unknown" if none),
+ * code of a name (-1 if none), code of an entry (-1 if it has none). */
+const char	*certs_crl_reason_name(int code);
+int		 certs_crl_reason_parse(const char *name);
+int		 certs_crl_entry_reason(const X509_REVOKED *rev);
+/* CERTS_ERR_REVOKED with who revoked x (crl may be NULL), when and why. */
+enum certs_status certs_crl_refuse(X509_CRL *crl, X509 *x,
+	    struct certs_err *err);
+
+/* certs_id_match(), with wildcards in the pattern honoured or, when
+ * wildcards is false, taken literally (for identities a peer sent). */
+enum certs_id_match certs_id_compare(const struct certs_id *pattern,
+	    const struct certs_id *id, bool wildcards);
+
+/* A signature algorithm of AUTH (RFC 7427 §3 and the classic methods). */
+enum certs_sig_scheme {
+	CERTS_SIG_RSA_PKCS1,
+	CERTS_SIG_RSA_PSS,
+	CERTS_SIG_ECDSA,
+	CERTS_SIG_ED25519,
+};
+
+struct certs_sigalg {
+	enum certs_sig_scheme	scheme;
+	enum certs_hash		hash;		/* IDENTITY for Ed25519 */
+	enum certs_hash		mgf1_hash;	/* PSS */
+	int			salt_len;	/* PSS, octets */
+};
+
+/* The DER AlgorithmIdentifier into out[0..cap); returns its length, 0 if
+ * it does not fit or the algorithm has none. PSS: MGF1 and salt follow the
+ * hash (salt_len and mgf1_hash are ignored). */
+size_t		 certs_sigalg_encode(const struct certs_sigalg *a, uint8_t *out,
+	    size_t cap);
+/* Parses one DER AlgorithmIdentifier (all of der[0..len)). */
+enum certs_status certs_sigalg_decode(const uint8_t *der, size_t len,
+	    struct certs_sigalg *a, struct certs_err *err);
+/* EVP_DigestSignInit/EVP_DigestVerifyInit on mctx for a with pkey
+ * (borrowed; referenced by mctx until it is freed). */
+enum certs_status certs_sigalg_init(EVP_MD_CTX *mctx, EVP_PKEY *pkey,
+	    const struct certs_sigalg *a, bool sign, struct certs_err *err);
+/* "RSA-PSS with SHA-256", "Ed25519" into buf; returns buf. */
+const char	*certs_sigalg_name(const struct certs_sigalg *a, char *buf,
+	    size_t cap);
+
+/* The classic AUTH methods 1, 9, 10, 11: the key type they need and
+ * their algorithm; false for other methods. */
+bool		 certs_classic_method(uint8_t method, enum certs_key_type *key,
+	    struct certs_sigalg *a);
+/* Octets of r (and of s) in an RFC 4754 signature for that curve; 0 if
+ * the key is not ECDSA. */
+size_t		 certs_ecdsa_half(enum certs_key_type key);
+
+/* Digest of a hash ID; NULL for IDENTITY and unknown IDs. */
+const EVP_MD	*certs_hash_md(enum certs_hash hash);
+const char	*certs_hash_name(enum certs_hash hash);
+
+#endif
