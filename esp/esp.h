@@ -23,6 +23,12 @@
 #define ESP_HEADROOM	32
 #define ESP_TAILROOM	64
 
+/* Inbound anti-replay window, in packets (RFC 4303 §3.4.3, RFC 6479):
+ * esp_sa_config.replay_window is 0 (no check) or a multiple of 64 up to
+ * the maximum. */
+#define ESP_REPLAY_WINDOW_DEFAULT	4096
+#define ESP_REPLAY_WINDOW_MAX		65536
+
 /* IP protocol numbers carried in the ESP next-header field. */
 #define ESP_NH_IPV4	4
 #define ESP_NH_IPV6	41

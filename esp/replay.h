@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ESP_REPLAY_WINDOW_MAX	65536
+#include "esp/esp.h"		/* ESP_REPLAY_WINDOW_MAX */
 
 struct esp_replay {
 	uint64_t	 top;		/* highest authenticated seq; 0: none */

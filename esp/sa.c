@@ -22,7 +22,8 @@ sa_set_keys(struct esp_sa *sa, const struct esp_sa_config *cfg)
 	    (cfg->enc_key_len && cfg->enc_key == NULL) ||
 	    (cfg->auth_key_len && cfg->auth_key == NULL))
 		return ESP_ERR_CONFIG;
-	if (esp_suite_enc_key_len(cfg->suite, (int)enc * 8) != cfg->enc_key_len)
+	if (enc == 0 ||
+	    esp_suite_enc_key_len(cfg->suite, (int)enc * 8) != cfg->enc_key_len)
 		return ESP_ERR_CONFIG;
 	memcpy(sa->keys.enc, cfg->enc_key, enc);
 	sa->keys.enc_len = enc;
