@@ -8,6 +8,7 @@
 #   rand_hex BYTES                            fresh key material, as hex
 #   uipsecd_manual_conf ...                   a uipsecd config (see below)
 #   uipsecd_start NS UIPSECD CONF LOG         start uipsecd, wait until up
+#   uipsecd_stop PID                          SIGTERM, wait, its exit status
 #   wait_for CMD...                           retry a command for up to 5 s
 
 # netns_pair A B ADDR_A ADDR_B PREFIXLEN
@@ -93,13 +94,21 @@ wait_for() {
 }
 
 # uipsecd_start NS UIPSECD CONF LOG: starts the daemon in NS and waits
-# until it reports its tunnel up (device, addresses, routes).
+# until it reports its tunnel up (device, addresses, routes). Sets
+# UIPSECD_PID (not printed: the daemon must stay this shell's child).
 uipsecd_start() {
 	local ns=$1 bin=$2 conf=$3 log=$4
 	ip netns exec "$ns" "$bin" "$conf" >"$log" 2>&1 &
+	UIPSECD_PID=$!
 	if ! wait_for grep -q '^info: up:' "$log"; then
 		echo "uipsecd in $ns did not come up:" >&2
 		cat "$log" >&2
 		return 1
 	fi
+}
+
+# uipsecd_stop PID: SIGTERM, then its exit status (0: it shut down cleanly).
+uipsecd_stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
 }
