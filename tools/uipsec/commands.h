@@ -9,4 +9,6 @@ struct uipsec_command {
 	const char	*help;
 };
 
+int	cmd_bench(int argc, char **argv);
+
 #endif
