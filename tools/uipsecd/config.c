@@ -263,7 +263,7 @@ get_sa(const struct conf_node *conn, const char *dir, struct cfg_conn *c,
     struct cfg_sa *sa, struct conf_errors *err)
 {
 	const struct conf_node *sec = conf_find(conn, dir), *n;
-	const char *suite = esp_suite_name(c->suite);
+	const char *suite = c->proposal;
 
 	if (!sec || !conf_is_section(sec))
 		return;		/* reported by conf_check of the connection */
@@ -311,6 +311,7 @@ get_conn(const struct conf_node *sec, struct cfg_conn *c,
 		    "chacha20poly1305; optional -esn)");
 		return;		/* the keys cannot be checked without it */
 	}
+	snprintf(c->proposal, sizeof(c->proposal), "%s", n->value);
 	if ((n = key(sec, "replay_window"))) {
 		if (!parse_u32(n->value, 0, CFG_WINDOW_MAX, &v) || v % 64)
 			bad_value(err, n, "is not a replay window (0, or a "

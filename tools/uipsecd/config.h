@@ -48,6 +48,7 @@ struct cfg_conn {
 	unsigned		 nlocal_ts;
 	struct tun_prefix	 remote_ts[CFG_MAX_TS];
 	unsigned		 nremote_ts;
+	char			 proposal[32];	/* esp_proposals, for messages */
 	enum esp_suite		 suite;
 	int			 aes_key_len;	/* bits, from esp_suite_parse */
 	bool			 esn;
