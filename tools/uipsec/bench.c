@@ -30,7 +30,7 @@ static const size_t bench_default_sizes[] = { 64, 512, 1400 };
 
 struct bench_opts {
 	double		 seconds;
-	const char	*suites[BENCH_MAX_CASES];
+	struct bench_case suites[BENCH_MAX_CASES];	/* size unset */
 	size_t		 nsuites;
 	size_t		 sizes[BENCH_MAX_CASES];
 	size_t		 nsizes;
@@ -101,7 +101,7 @@ bench_row(const struct bench_case *c, const char *op,
 	double ratio = bench_kpps(raw) > 0 ? bench_kpps(esp) / bench_kpps(raw)
 	    : 0;
 
-	printf("%-20s %5zu  %-5s %10.1f %10.1f %10.1f %10.1f %7.2f  %s\n",
+	printf("%-22s %5zu  %-5s %10.1f %10.1f %10.1f %10.1f %7.2f  %s\n",
 	    c->name, c->size, op, bench_mbps(esp, c->size),
 	    bench_kpps(esp), bench_mbps(raw, c->size), bench_kpps(raw), ratio,
 	    bench_raw_library(c->suite));
@@ -135,6 +135,25 @@ bench_usage(FILE *out)
 	    "1400)\n"
 	    "  --suite TOKEN   strongSwan ESP token, e.g. aes256-sha1-esn "
 	    "(default: all)\n", BENCH_SIZE_MIN, BENCH_SIZE_MAX);
+}
+
+static int
+bench_add_suite(struct bench_opts *o, const char *token)
+{
+	struct bench_case *c = &o->suites[o->nsuites];
+
+	if (o->nsuites == BENCH_MAX_CASES) {
+		fprintf(stderr, "bench: more than %d --suite\n",
+		    BENCH_MAX_CASES);
+		return -1;
+	}
+	*c = (struct bench_case){ .name = token };
+	if (esp_suite_parse(token, &c->suite, &c->key_len, &c->esn) < 0) {
+		fprintf(stderr, "bench: unknown suite '%s'\n", token);
+		return -1;
+	}
+	o->nsuites++;
+	return 0;
 }
 
 static int
@@ -179,11 +198,8 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 			o->sizes[o->nsizes++] = n;
 			break;
 		case 'S':
-			if (o->nsuites == BENCH_MAX_CASES) {
-				fprintf(stderr, "bench: too many --suite\n");
+			if (bench_add_suite(o, optarg) < 0)
 				return -1;
-			}
-			o->suites[o->nsuites++] = optarg;
 			break;
 		case 'h':
 			bench_usage(stdout);
@@ -198,12 +214,11 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 		    argv[optind]);
 		return -1;
 	}
-	if (o->nsuites == 0) {
-		memcpy(o->suites, bench_default_suites,
-		    sizeof(bench_default_suites));
-		o->nsuites = sizeof(bench_default_suites) /
-		    sizeof(bench_default_suites[0]);
-	}
+	if (o->nsuites == 0)
+		for (size_t i = 0; i < sizeof(bench_default_suites) /
+		    sizeof(bench_default_suites[0]); i++)
+			if (bench_add_suite(o, bench_default_suites[i]) < 0)
+				return -1;
 	if (o->nsizes == 0) {
 		memcpy(o->sizes, bench_default_sizes,
 		    sizeof(bench_default_sizes));
@@ -226,26 +241,19 @@ cmd_bench(int argc, char **argv)
 		return 1;
 	}
 	printf("uipsec bench: %.2f s per measurement, inner IPv4 packets in "
-	    "batches of %d; raw = the suite's cipher and MAC alone on "
-	    "same-size buffers (%s, libsodium %s)\n", o.seconds, BENCH_BATCH,
+	    "batches of %d\nraw: the suite's cipher and MAC alone on same-size "
+	    "buffers (%s; libsodium %s)\n\n", o.seconds, BENCH_BATCH,
 	    OpenSSL_version(OPENSSL_VERSION), sodium_version_string());
-	printf("%-20s %5s  %-5s %10s %10s %10s %10s %7s  %s\n", "suite",
+	printf("%-22s %5s  %-5s %10s %10s %10s %10s %7s  %s\n", "suite",
 	    "bytes", "op", "ESP MB/s", "ESP kpps", "raw MB/s", "raw kpps",
 	    "ESP/raw", "raw via");
-	for (size_t s = 0; s < o.nsuites; s++) {
-		c = (struct bench_case){ .name = o.suites[s],
-		    .seconds = o.seconds };
-		if (esp_suite_parse(c.name, &c.suite, &c.key_len,
-		    &c.esn) < 0) {
-			fprintf(stderr, "bench: unknown suite '%s'\n",
-			    o.suites[s]);
-			return 2;
-		}
+	for (size_t s = 0; s < o.nsuites; s++)
 		for (size_t z = 0; z < o.nsizes; z++) {
+			c = o.suites[s];
 			c.size = o.sizes[z];
+			c.seconds = o.seconds;
 			if (bench_case_run(&c) < 0)
 				return 1;
 		}
-	}
 	return 0;
 }
