@@ -6,7 +6,9 @@
  * Every measurement runs in rounds of BENCH_BATCH packets, each in its own
  * buffer slot, as a recvmmsg batch would arrive. Work a round needs that ESP
  * does not do per packet (restoring ciphertext that decap overwrote, a fresh
- * inbound SA) happens outside the timed part of the round.
+ * inbound SA) happens outside the timed part of the round. The ESP and raw
+ * sides of a row run in alternating slices, so that load from elsewhere on
+ * the machine falls on both alike and the ratio stays meaningful.
  */
 #ifndef UIPSEC_TOOLS_BENCH_H
 #define UIPSEC_TOOLS_BENCH_H
@@ -34,23 +36,34 @@ struct bench_rate {
 	uint64_t	 ns;		/* timed nanoseconds */
 };
 
+enum bench_op { BENCH_ENCAP, BENCH_DECAP };
+
 /* One round: prepares untimed, processes BENCH_BATCH packets, adds the
  * nanoseconds of the processing to *ns. Returns 0, or -1 (already logged). */
 typedef int (*bench_round_fn)(void *arg, uint64_t *ns);
 
+/* One side of a comparison: a prepared batch, the round that processes it,
+ * and what it measured. arg is owned by the side's module (freed by its
+ * bench_*_free()). */
+struct bench_side {
+	bench_round_fn	 round;
+	void		*arg;
+	struct bench_rate rate;
+};
+
 uint64_t bench_now_ns(void);
-/* Runs one warm-up round, then rounds until c->seconds are timed. */
-int	 bench_run(const struct bench_case *c, bench_round_fn fn, void *arg,
-	    struct bench_rate *rate);
 /* Fills an inner IPv4/UDP packet of `size` bytes at p (size >= 20). */
 void	 bench_fill_inner(uint8_t *p, size_t size, uint32_t id);
 
-int	 bench_esp_encap(const struct bench_case *c, struct bench_rate *rate);
-int	 bench_esp_decap(const struct bench_case *c, struct bench_rate *rate);
-
-/* The library bench_raw_* calls for the suite ("OpenSSL" or "libsodium"). */
+/* Prepare a side for c and op; on success the caller frees it with the
+ * matching bench_*_free(), which accepts a side that failed to prepare. */
+int	 bench_esp_new(const struct bench_case *c, enum bench_op op,
+	    struct bench_side *side);
+void	 bench_esp_free(struct bench_side *side);
+int	 bench_raw_new(const struct bench_case *c, enum bench_op op,
+	    struct bench_side *side);
+void	 bench_raw_free(struct bench_side *side);
+/* The library the raw side calls for the suite ("OpenSSL", "libsodium"). */
 const char *bench_raw_library(enum esp_suite suite);
-int	 bench_raw_encrypt(const struct bench_case *c, struct bench_rate *rate);
-int	 bench_raw_decrypt(const struct bench_case *c, struct bench_rate *rate);
 
 #endif

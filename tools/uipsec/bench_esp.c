@@ -33,24 +33,11 @@ struct esp_bench {
 	struct esp_pkt		 pkts[BENCH_BATCH]; /* decap: where each lies */
 };
 
-static void
-esp_bench_free(struct esp_bench *eb)
-{
-	esp_sa_free(eb->out);
-	esp_sa_free(eb->in);
-	free(eb->buf);
-	free(eb->sealed);
-	free(eb->inner);
-	sodium_memzero(eb->enc_key, sizeof(eb->enc_key));
-	sodium_memzero(eb->auth_key, sizeof(eb->auth_key));
-}
-
 static int
 esp_bench_init(struct esp_bench *eb, const struct bench_case *c)
 {
 	enum esp_status st;
 
-	memset(eb, 0, sizeof(*eb));
 	eb->size = c->size;
 	eb->slot = (ESP_HEADROOM + c->size + ESP_TAILROOM + 63) / 64 * 64;
 	eb->cfg = (struct esp_sa_config){
@@ -167,36 +154,47 @@ wrong:
 	return -1;
 }
 
-int
-bench_esp_encap(const struct bench_case *c, struct bench_rate *rate)
+void
+bench_esp_free(struct bench_side *side)
 {
-	struct esp_bench eb;
-	int ret = -1;
+	struct esp_bench *eb = side->arg;
 
-	if (esp_bench_init(&eb, c) == 0)
-		ret = bench_run(c, esp_round_encap, &eb, rate);
-	esp_bench_free(&eb);
-	return ret;
+	if (eb == NULL)
+		return;
+	esp_sa_free(eb->out);
+	esp_sa_free(eb->in);
+	free(eb->buf);
+	free(eb->sealed);
+	free(eb->inner);
+	sodium_memzero(eb, sizeof(*eb));
+	free(eb);
+	side->arg = NULL;
 }
 
 int
-bench_esp_decap(const struct bench_case *c, struct bench_rate *rate)
+bench_esp_new(const struct bench_case *c, enum bench_op op,
+    struct bench_side *side)
 {
-	struct esp_bench eb;
+	struct esp_bench *eb;
 	enum esp_status st;
-	int ret = -1;
 
-	if (esp_bench_init(&eb, c) < 0)
-		goto out;
+	*side = (struct bench_side){
+		.round = op == BENCH_ENCAP ? esp_round_encap : esp_round_decap,
+	};
+	if ((eb = side->arg = calloc(1, sizeof(*eb))) == NULL) {
+		fprintf(stderr, "bench: out of memory\n");
+		return -1;
+	}
+	if (esp_bench_init(eb, c) < 0)
+		return -1;
+	if (op == BENCH_ENCAP)
+		return 0;
 	for (size_t i = 0; i < BENCH_BATCH; i++)
-		if ((st = esp_bench_encap_slot(&eb, i, &eb.pkts[i])) != ESP_OK) {
+		if ((st = esp_bench_encap_slot(eb, i, &eb->pkts[i])) != ESP_OK) {
 			fprintf(stderr, "bench: %s: encap: %s\n",
 			    esp_suite_name(c->suite), esp_status_str(st));
-			goto out;
+			return -1;
 		}
-	memcpy(eb.sealed, eb.buf, BENCH_BATCH * eb.slot);
-	ret = bench_run(c, esp_round_decap, &eb, rate);
-out:
-	esp_bench_free(&eb);
-	return ret;
+	memcpy(eb->sealed, eb->buf, BENCH_BATCH * eb->slot);
+	return 0;
 }
