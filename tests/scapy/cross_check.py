@@ -21,7 +21,10 @@ scapy 2.5 gaps this script works around, each named where it happens:
     for CBC+ESN the ICV is computed here with scapy's own HMAC object over
     SPI||seq||IV||ciphertext||seq_hi (RFC 4303 §2.2.1, §3.3.2.1);
   * its nat_t_header output carries UDP length 8 (it serialises the UDP
-    header before attaching ESP), so the UDP datagram is rebuilt here.
+    header before attaching ESP), so the UDP datagram is rebuilt here;
+  * its decrypt drops the padding unchecked, so uipsec's padding (RFC 4303
+    §2.4: 1, 2, 3, ..., minimal, aligned) is checked here on a plaintext
+    decrypted with scapy's cipher objects.
 
 Exit status 0 only if every check passed. Run with Debian's /usr/bin/python3.
 """
@@ -135,6 +138,22 @@ class Case:
             raise ValueError("scapy does not see ESP")
         return self.sa.decrypt(pkt, esn_en=self.esn, esn=seq_hi)
 
+    def plaintext(self, esp, seq_hi):
+        """Payload || padding || pad length || next header of an ESP packet
+        whose ICV scapy has verified, decrypted with scapy's cipher objects:
+        scapy's own decrypt drops the padding unchecked (and mis-slices it)."""
+        algo = self.sa.crypt_algo
+        icv_len = algo.icv_size or AUTH_ALGOS[self.auth].icv_size
+        iv = esp[8:8 + algo.iv_size]
+        ct = esp[8 + algo.iv_size:len(esp) - icv_len]
+        if algo.is_aead:
+            aad = esp[:4] + (struct.pack("!I", seq_hi) if self.esn else b"") \
+                + esp[4:8]
+            return algo.cipher(self.sa.crypt_key).decrypt(
+                self.sa.crypt_salt + iv, ct + esp[len(esp) - icv_len:], aad)
+        dec = algo.new_cipher(self.sa.crypt_key, iv).decryptor()
+        return dec.update(ct) + dec.finalize()
+
 
 def inner_packets(version):
     """Inner packets whose lengths cover every padding residue mod 16."""
@@ -217,11 +236,13 @@ def uipsec_to_scapy(case, version, udp):
         ivs.add(esp[8:16] if case.auth is None else esp[8:24])
         try:
             got = case.scapy_decrypt(esp, seq >> 32, udp)
+            plain = case.plaintext(esp, seq >> 32)
         except Exception as e:  # scapy raises several types on bad input
             check(False, "%s: %s seq %#x: scapy: %s" % (case.name, tag, seq, e))
             continue
         check(bytes(got) == bytes(p), "%s: %s seq %#x: inner differs" %
               (case.name, tag, seq))
+        check_padding(case, tag, seq, plain, p)
     check(len(ivs) == len(inners), "%s: %s IVs repeat" % (case.name, tag))
     # Without ESN the counter must not wrap (RFC 4303 §3.3.3).
     last = answers[len(inners)]
@@ -232,6 +253,19 @@ def uipsec_to_scapy(case, version, udp):
         check(last == "err sequence numbers exhausted",
               "%s: encap after 2^32-1: %s" %
               (case.name, last))
+
+
+def check_padding(case, tag, seq, plain, inner):
+    """RFC 4303 §2.4: padding 1, 2, 3, ..., payload + trailer aligned to
+    the block (CBC) or to 4 bytes (AEAD), no more padding than that needs."""
+    n, nh = plain[-2], plain[-1]
+    align = 16 if case.auth else 4
+    check(plain[-2 - n:-2] == bytes(range(1, n + 1)) and
+          len(plain) == len(bytes(inner)) + n + 2 and
+          len(plain) % align == 0 and n < align and
+          nh == (41 if inner.version == 6 else 4),
+          "%s: %s seq %#x: padding %s, next header %d" %
+          (case.name, tag, seq, plain[-2 - n:-2].hex(), nh))
 
 
 def flipped_bits(case):
