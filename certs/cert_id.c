@@ -182,13 +182,23 @@ list_id(void *ctx, const struct certs_id *id)
 	return false;
 }
 
+size_t
+certs_cert_altnames_text(const struct certs_cert *cert, char *buf, size_t cap)
+{
+	struct id_list l = { .buf = buf, .cap = cap };
+
+	if (cap > 0)
+		buf[0] = '\0';
+	cert_for_each_id(cert, false, list_id, &l);
+	return l.used;
+}
+
 enum certs_status
 certs_cert_has_id(const struct certs_cert *cert, const struct certs_id *id,
     struct certs_err *err)
 {
 	struct best_match m = { .pattern = id, .wildcards = false };
-	char subj[CERTS_NAME_MAX], want[CERTS_NAME_MAX], sans[256] = "";
-	struct id_list l = { .buf = sans, .cap = sizeof(sans) };
+	char subj[CERTS_NAME_MAX], want[CERTS_NAME_MAX], sans[256];
 
 	if (id->type != CERTS_ID_ANY)
 		cert_for_each_id(cert, id->type == CERTS_ID_KEY_ID, note_match,
@@ -197,7 +207,7 @@ certs_cert_has_id(const struct certs_cert *cert, const struct certs_id *id,
 		return certs_ok(err);
 	certs_cert_subject(cert, subj, sizeof(subj));
 	certs_id_format(id, want, sizeof(want));
-	cert_for_each_id(cert, false, list_id, &l);
+	certs_cert_altnames_text(cert, sans, sizeof(sans));
 	return certs_fail(err, CERTS_ERR_IDENTITY,
 	    "certificate for %s does not contain identity %s (subjectAltNames: "
 	    "%s)", subj, want, sans[0] ? sans : "none");

@@ -133,6 +133,11 @@ bool		 certs_classic_method(uint8_t method, enum certs_key_type *key,
  * the key is not ECDSA. */
 size_t		 certs_ecdsa_half(enum certs_key_type key);
 
+/* The subjectAltNames as "dns:a.example, ip:10.0.0.1, email:x@y" into
+ * buf; returns the length written. */
+size_t		 certs_cert_altnames_text(const struct certs_cert *cert,
+	    char *buf, size_t cap);
+
 /* Digest of a hash ID; NULL for IDENTITY and unknown IDs. */
 const EVP_MD	*certs_hash_md(enum certs_hash hash);
 const char	*certs_hash_name(enum certs_hash hash);

@@ -10,5 +10,6 @@ struct uipsec_command {
 };
 
 int	cmd_bench(int argc, char **argv);
+int	cmd_pki(int argc, char **argv);
 
 #endif

@@ -8,6 +8,8 @@ static const struct uipsec_command commands[] = {
 	/* { "name", cmd_name, "one line of help" }, in alphabetical order */
 	{ "bench", cmd_bench,
 	    "ESP encap/decap throughput beside the raw cipher+MAC" },
+	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
+	    "verify" },
 	{ NULL, NULL, NULL },
 };
 
