@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "ike/view.h"
 
 /* Capacities of one message (limits, not estimates). strongSwan's default
  * IKE proposal set is 2 proposals of ~30 transforms; an IKE_AUTH message
@@ -49,12 +50,6 @@ enum ike_parse_status {
 	IKE_PARSE_VERSION,	/* major version is not 2 (INVALID_MAJOR_VERSION, §2.5) */
 	IKE_PARSE_CRITICAL,	/* unknown critical payload (UNSUPPORTED_CRITICAL_PAYLOAD) */
 	IKE_PARSE_TOO_MANY,	/* more than a capacity above */
-};
-
-/* Borrowed bytes. */
-struct ike_view {
-	const uint8_t	*p;
-	size_t		 len;
 };
 
 /* IKE header (§3.1). */

@@ -1,0 +1,163 @@
+/*
+ * ike/keys.c — SKEYSEED, SK_* and CHILD_SA KEYMAT (RFC 7296 §2.14, §2.17,
+ * §2.18); see keys.h. The derived stream is cut straight into the key
+ * fields in RFC order, then the stream and SKEYSEED are wiped.
+ */
+#include "ike/keys.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+/* The most key material one derivation produces: 3 PRF keys, 2 integrity
+ * keys and 2 encryption keys at their maxima. */
+#define KEYMAT_MAX	(3 * IKE_PRF_MAX_LEN + 2 * IKE_INTEG_KEY_MAX + \
+			 2 * IKE_ENCR_KEY_MAX)
+
+/* Copies the next len bytes of the stream into dst. */
+static void
+take(uint8_t *dst, const uint8_t *stream, size_t *off, size_t len)
+{
+	memcpy(dst, stream + *off, len);
+	*off += len;
+}
+
+/* {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
+ *     = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)                    (§2.14) */
+static int
+sa_keys_from_skeyseed(struct ike_sa_keys *k, const uint8_t *skeyseed,
+    size_t skeyseed_len, const struct ike_kdf_input *in)
+{
+	uint8_t spis[16], stream[KEYMAT_MAX];
+	struct ike_view seed[3] = { in->ni, in->nr, { spis, sizeof(spis) } };
+	size_t total, off = 0;
+	int ret = -1;
+
+	buf_store_u32(spis, (uint32_t)(in->spi_i >> 32));
+	buf_store_u32(spis + 4, (uint32_t)in->spi_i);
+	buf_store_u32(spis + 8, (uint32_t)(in->spi_r >> 32));
+	buf_store_u32(spis + 12, (uint32_t)in->spi_r);
+	total = 3 * k->prf_len + 2 * k->integ_len + 2 * k->encr_len;
+	if (ike_prf_plus(k->prf, skeyseed, skeyseed_len, seed, 3, stream,
+	    total) != 0)
+		goto out;
+	take(k->sk_d, stream, &off, k->prf_len);
+	take(k->sk_ai, stream, &off, k->integ_len);
+	take(k->sk_ar, stream, &off, k->integ_len);
+	take(k->sk_ei, stream, &off, k->encr_len);
+	take(k->sk_er, stream, &off, k->encr_len);
+	take(k->sk_pi, stream, &off, k->prf_len);
+	take(k->sk_pr, stream, &off, k->prf_len);
+	ret = 0;
+out:
+	sodium_memzero(stream, sizeof(stream));
+	return ret;
+}
+
+static int
+sa_keys_init(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
+    size_t encr_len)
+{
+	ike_sa_keys_wipe(k);
+	k->prf = prf;
+	k->prf_len = ike_prf_len(prf);
+	k->integ_len = integ_len;
+	k->encr_len = encr_len;
+	return k->prf_len == 0 || integ_len > IKE_INTEG_KEY_MAX ||
+	    encr_len > IKE_ENCR_KEY_MAX ? -1 : 0;
+}
+
+int
+ike_sa_keys_derive(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
+    size_t encr_len, const struct ike_kdf_input *in)
+{
+	uint8_t skeyseed[IKE_PRF_MAX_LEN], nonces[2 * 256];
+	int ret = -1;
+
+	if (sa_keys_init(k, prf, integ_len, encr_len) != 0 ||
+	    in->ni.len + in->nr.len > sizeof(nonces))
+		goto out;
+	/* SKEYSEED = prf(Ni | Nr, g^ir): the nonces are the key. */
+	memcpy(nonces, in->ni.p, in->ni.len);
+	memcpy(nonces + in->ni.len, in->nr.p, in->nr.len);
+	if (ike_prf(prf, nonces, in->ni.len + in->nr.len, &in->gir, 1,
+	    skeyseed) != 0)
+		goto out;
+	ret = sa_keys_from_skeyseed(k, skeyseed, k->prf_len, in);
+out:
+	sodium_memzero(skeyseed, sizeof(skeyseed));
+	if (ret != 0)
+		ike_sa_keys_wipe(k);
+	return ret;
+}
+
+int
+ike_sa_keys_rekey(struct ike_sa_keys *k, const struct ike_sa_keys *old,
+    uint16_t prf, size_t integ_len, size_t encr_len,
+    const struct ike_kdf_input *in)
+{
+	uint8_t skeyseed[IKE_PRF_MAX_LEN];
+	struct ike_view parts[3] = { in->gir, in->ni, in->nr };
+	int ret = -1;
+
+	if (k == old)
+		return -1;
+	if (sa_keys_init(k, prf, integ_len, encr_len) != 0)
+		goto out;
+	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr): the exchange
+	 * belongs to the old SA, so the old PRF makes it (§2.18). */
+	if (ike_prf(old->prf, old->sk_d, old->prf_len, parts, 3,
+	    skeyseed) != 0)
+		goto out;
+	ret = sa_keys_from_skeyseed(k, skeyseed, old->prf_len, in);
+out:
+	sodium_memzero(skeyseed, sizeof(skeyseed));
+	if (ret != 0)
+		ike_sa_keys_wipe(k);
+	return ret;
+}
+
+int
+ike_child_keys_derive(struct ike_child_keys *k, const struct ike_sa_keys *sa,
+    size_t encr_len, size_t integ_len, const struct ike_kdf_input *in)
+{
+	uint8_t stream[2 * IKE_ENCR_KEY_MAX + 2 * IKE_INTEG_KEY_MAX];
+	struct ike_view seed[3] = { in->gir, in->ni, in->nr };
+	size_t off = 0;
+	int ret = -1;
+
+	ike_child_keys_wipe(k);
+	if (encr_len > IKE_ENCR_KEY_MAX || integ_len > IKE_INTEG_KEY_MAX)
+		goto out;
+	k->encr_len = encr_len;
+	k->integ_len = integ_len;
+	/* KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) */
+	if (ike_prf_plus(sa->prf, sa->sk_d, sa->prf_len, seed, 3, stream,
+	    2 * (encr_len + integ_len)) != 0)
+		goto out;
+	take(k->encr_i, stream, &off, encr_len);
+	take(k->integ_i, stream, &off, integ_len);
+	take(k->encr_r, stream, &off, encr_len);
+	take(k->integ_r, stream, &off, integ_len);
+	ret = 0;
+out:
+	sodium_memzero(stream, sizeof(stream));
+	if (ret != 0)
+		ike_child_keys_wipe(k);
+	return ret;
+}
+
+void
+ike_sa_keys_wipe(struct ike_sa_keys *k)
+{
+	if (k != NULL)
+		sodium_memzero(k, sizeof(*k));
+}
+
+void
+ike_child_keys_wipe(struct ike_child_keys *k)
+{
+	if (k != NULL)
+		sodium_memzero(k, sizeof(*k));
+}
