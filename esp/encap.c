@@ -46,7 +46,7 @@ esp_encap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t next_header)
 	size_t enc_len = pkt->len + pad + ESP_TRAILER_LEN;
 	struct buf_writer w;
 	struct esp_aad aad;
-	uint8_t *hdr, *iv, *data, *icv;
+	uint8_t *hdr, *iv, *data, *trailer, *icv;
 	enum esp_status st;
 
 	if (sa->dir != ESP_DIR_OUT)
@@ -62,13 +62,14 @@ esp_encap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t next_header)
 	hdr = buf_reserve(&w, ESP_HDR_LEN);
 	iv = buf_reserve(&w, ops->iv_len);
 	data = buf_reserve(&w, pkt->len);
-	for (size_t i = 1; i <= pad; i++)
-		buf_put_u8(&w, (uint8_t)i);
-	buf_put_u8(&w, (uint8_t)pad);
-	buf_put_u8(&w, next_header);
+	trailer = buf_reserve(&w, pad + ESP_TRAILER_LEN);
 	icv = buf_reserve(&w, ops->icv_len);
 	if (!buf_writer_ok(&w))
 		return ESP_ERR_NOSPACE;
+	for (size_t i = 0; i < pad; i++)
+		trailer[i] = (uint8_t)(i + 1);
+	trailer[pad] = (uint8_t)pad;
+	trailer[pad + 1] = next_header;
 
 	buf_store_u32(hdr, sa->spi);
 	buf_store_u32(&hdr[4], (uint32_t)sa->seq);

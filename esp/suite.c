@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#include "common/buf.h"
-
 struct suite_info {
 	const char			*name;
 	const struct esp_aead_ops	*ops;
@@ -90,18 +88,15 @@ esp_suite_overhead_max(enum esp_suite suite)
 size_t
 esp_aad_aead(const struct esp_aad *aad, uint8_t *out)
 {
-	struct buf_writer w;
-
+	/* SPI || seq_hi || seq_lo */
+	memcpy(out, aad->b, 4);
 	if (aad->len == ESP_HDR_LEN) {
-		memcpy(out, aad->b, ESP_HDR_LEN);
+		memcpy(&out[4], &aad->b[4], 4);
 		return ESP_HDR_LEN;
 	}
-	/* SPI || seq_hi || seq_lo */
-	buf_writer_init(&w, out, sizeof(aad->b));
-	buf_put_bytes(&w, aad->b, 4);
-	buf_put_bytes(&w, &aad->b[ESP_HDR_LEN], ESP_SEQ_HI_LEN);
-	buf_put_bytes(&w, &aad->b[4], 4);
-	return w.len;
+	memcpy(&out[4], &aad->b[ESP_HDR_LEN], ESP_SEQ_HI_LEN);
+	memcpy(&out[8], &aad->b[4], 4);
+	return ESP_HDR_LEN + ESP_SEQ_HI_LEN;
 }
 
 /* Proposal tokens, strongSwan style: an encryption token, an integrity
