@@ -10,6 +10,8 @@
  * ICV check in constant time -> decrypt -> padding and trailer check ->
  * replay window update. Nothing of the payload is interpreted before it is
  * authenticated.
+ *
+ * An SA is used by one thread at a time; different SAs are independent.
  */
 #ifndef UIPSEC_ESP_H
 #define UIPSEC_ESP_H
@@ -61,14 +63,19 @@ enum esp_status {
 };
 
 const char *esp_status_str(enum esp_status st);
-const char *esp_suite_name(enum esp_suite suite);	/* strongSwan token */
+/* The suite's strongSwan-style name without key length, for logs: "aes-sha1",
+ * "aes-sha256", "aesgcm16", "chacha20poly1305" (parses back as AES-128). */
+const char *esp_suite_name(enum esp_suite suite);
 /* Parses a strongSwan ESP proposal token ("aes256-sha1", "aes256gcm16",
  * "chacha20poly1305", "aes256-sha256"; "-esn"/"-noesn" suffix sets *esn).
- * Returns 0, or -1 if the token names no supported suite. */
+ * *key_len is the cipher key in bits (128/192/256; 256 for ChaCha20), as
+ * IKEv2's Key Length attribute. Returns 0, or -1 if the token names no
+ * supported suite (outputs untouched). */
 int	 esp_suite_parse(const char *token, enum esp_suite *suite, int *key_len,
 	    bool *esn);
 /* Key bytes the suite takes: encryption (including the 4-byte salt of the
- * AEAD suites, RFC 4106 §8.1, RFC 7634 §4) and integrity (0 for AEAD). */
+ * AEAD suites, RFC 4106 §8.1, RFC 7634 §4; 0 for a bad aes_key_len, in
+ * bits as esp_suite_parse() gives it) and integrity (0 for AEAD). */
 size_t	 esp_suite_enc_key_len(enum esp_suite suite, int aes_key_len);
 size_t	 esp_suite_auth_key_len(enum esp_suite suite);
 /* Worst-case bytes ESP adds to an inner packet (header, IV, padding,
