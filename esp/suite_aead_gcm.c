@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 struct gcm {
@@ -91,10 +92,12 @@ gcm_seal(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
 	struct gcm *g = ctx;
 	int out_len;
 
+	OSSL_PARAM tag[] = { OSSL_PARAM_construct_octet_string(
+	    OSSL_CIPHER_PARAM_AEAD_TAG, icv, ESP_ICV_AEAD), OSSL_PARAM_END };
+
 	if (!gcm_crypt(g, aad, iv, data, len) ||
 	    !EVP_CipherFinal_ex(g->cipher, data, &out_len) ||
-	    !EVP_CIPHER_CTX_ctrl(g->cipher, EVP_CTRL_GCM_GET_TAG, ESP_ICV_AEAD,
-	    icv))
+	    !EVP_CIPHER_CTX_get_params(g->cipher, tag))
 		return ESP_ERR_CRYPTO;
 	return ESP_OK;
 }
@@ -106,8 +109,12 @@ gcm_open(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
 	struct gcm *g = ctx;
 	int out_len;
 
-	if (!EVP_CIPHER_CTX_ctrl(g->cipher, EVP_CTRL_GCM_SET_TAG, ESP_ICV_AEAD,
-	    (void *)icv) || !gcm_crypt(g, aad, iv, data, len))
+	OSSL_PARAM tag[] = { OSSL_PARAM_construct_octet_string(
+	    OSSL_CIPHER_PARAM_AEAD_TAG, (void *)icv, ESP_ICV_AEAD),
+	    OSSL_PARAM_END };
+
+	if (!EVP_CIPHER_CTX_set_params(g->cipher, tag) ||
+	    !gcm_crypt(g, aad, iv, data, len))
 		return ESP_ERR_CRYPTO;
 	if (EVP_CipherFinal_ex(g->cipher, data, &out_len) <= 0)
 		return ESP_DROP_AUTH;
