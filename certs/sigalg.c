@@ -209,8 +209,11 @@ decode_pss(const ASN1_TYPE *param, struct certs_sigalg *a,
     struct certs_err *err)
 {
 	RSA_PSS_PARAMS *pss = NULL;
+	X509_ALGOR *mgf_hash = NULL;
 	const ASN1_OBJECT *mgf;
+	const void *pval;
 	long salt = 20, trailer = 1;
+	int ptype;
 	bool ok;
 
 	if (param == NULL || param->type != V_ASN1_SEQUENCE ||
@@ -222,14 +225,20 @@ decode_pss(const ASN1_TYPE *param, struct certs_sigalg *a,
 		salt = ASN1_INTEGER_get(pss->saltLength);
 	if (pss->trailerField != NULL)
 		trailer = ASN1_INTEGER_get(pss->trailerField);
-	if (pss->maskGenAlgorithm != NULL)
-		X509_ALGOR_get0(&mgf, NULL, NULL, pss->maskGenAlgorithm);
+	if (pss->maskGenAlgorithm != NULL) {
+		/* MaskGenAlgorithm { id-mgf1, hash AlgorithmIdentifier } */
+		X509_ALGOR_get0(&mgf, &ptype, &pval, pss->maskGenAlgorithm);
+		if (OBJ_obj2nid(mgf) == NID_mgf1 && ptype == V_ASN1_SEQUENCE)
+			mgf_hash = ASN1_TYPE_unpack_sequence(
+			    ASN1_ITEM_rptr(X509_ALGOR),
+			    pss->maskGenAlgorithm->parameter);
+	}
 	ok = hash_of_algor(pss->hashAlgorithm, &a->hash) &&
 	    (pss->maskGenAlgorithm == NULL ?
 	    hash_of_nid(NID_sha1, &a->mgf1_hash) :
-	    OBJ_obj2nid(mgf) == NID_mgf1 &&
-	    hash_of_algor(pss->maskHash, &a->mgf1_hash)) &&
+	    mgf_hash != NULL && hash_of_algor(mgf_hash, &a->mgf1_hash)) &&
 	    salt >= 0 && salt <= 1024 && trailer == 1;
+	X509_ALGOR_free(mgf_hash);
 	RSA_PSS_PARAMS_free(pss);
 	ERR_clear_error();
 	if (!ok)

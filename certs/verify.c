@@ -41,6 +41,25 @@ is_anchor(X509_STORE_CTX *ctx)
 	    X509_STORE_CTX_get_error_depth(ctx) == sk_X509_num(chain) - 1;
 }
 
+/* OpenSSL 3.0 does not report the current CRL when the CRL that revokes
+ * a certificate is past its nextUpdate: find it among the store's CRLs
+ * of the issuer, for the reason. Returns a new reference or NULL. */
+static X509_CRL *
+revoking_crl(X509_STORE_CTX *ctx, X509 *x)
+{
+	STACK_OF(X509_CRL) *crls = X509_STORE_CTX_get1_crls(ctx,
+	    X509_get_issuer_name(x));
+	X509_REVOKED *rev;
+	X509_CRL *found = NULL;
+
+	for (int i = 0; i < sk_X509_CRL_num(crls) && found == NULL; i++)
+		if (X509_CRL_get0_by_cert(sk_X509_CRL_value(crls, i), &rev,
+		    x) == 1 && X509_CRL_up_ref(sk_X509_CRL_value(crls, i)))
+			found = sk_X509_CRL_value(crls, i);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return found;
+}
+
 static int
 verify_cb(int ok, X509_STORE_CTX *ctx)
 {
@@ -58,11 +77,12 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	if (v->code == 0) {
 		v->code = e;
 		v->cert = X509_STORE_CTX_get_current_cert(ctx);
-		v->crl = X509_STORE_CTX_get0_current_crl(ctx);
 		if (v->cert != NULL)
 			X509_up_ref(v->cert);
-		if (v->crl != NULL)
+		if ((v->crl = X509_STORE_CTX_get0_current_crl(ctx)) != NULL)
 			X509_CRL_up_ref(v->crl);
+		else if (e == X509_V_ERR_CERT_REVOKED && v->cert != NULL)
+			v->crl = revoking_crl(ctx, v->cert);
 	}
 	return 0;
 }
