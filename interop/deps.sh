@@ -11,6 +11,7 @@ UIPSEC_PACKAGES=(
 	iproute2 iputils-ping iperf3 nftables procps
 	python3 python3-scapy tshark
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+	openssl util-linux
 )
 
 uipsec_install_deps() {
