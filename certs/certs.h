@@ -165,6 +165,12 @@ enum certs_status certs_store_add_crl_file(struct certs_store *store,
 enum certs_status certs_store_load_dir(struct certs_store *store,
 	    const char *dir, struct certs_err *err);
 size_t		 certs_store_anchor_count(const struct certs_store *store);
+/* Appends to our own chain (borrowed from the caller, which keeps owning
+ * it) the store's intermediates between its last certificate and a trust
+ * anchor, in order, so the CERT payloads carry what the peer needs; the
+ * anchor itself is not sent (RFC 7296 §3.6 leaves it to the peer). */
+enum certs_status certs_store_complete_chain(const struct certs_store *store,
+	    struct certs_chain *chain, struct certs_err *err);
 
 struct certs_verify_opts {
 	time_t	at;		/* validation time; 0 = now */

@@ -136,10 +136,11 @@ der_to_x509(const uint8_t *der, size_t len, const char *what, X509 **out,
 {
 	const unsigned char *p = der;
 	char why[160] = "";
+	enum certs_status st;
 	X509 *x;
 
-	if (der_outer_check(der, len, what, err) != CERTS_OK)
-		return err ? err->status : CERTS_ERR_PARSE;
+	if ((st = der_outer_check(der, len, what, err)) != CERTS_OK)
+		return st;
 	x = d2i_X509(NULL, &p, (long)len);
 	if (x == NULL || p != der + len) {
 		ERR_error_string_n(ERR_peek_last_error(), why, sizeof(why));

@@ -109,10 +109,12 @@ enum certs_status
 certs_store_add_anchor(struct certs_store *store,
     const struct certs_cert *cert, struct certs_err *err)
 {
+	enum certs_status st;
+
 	if (!X509_up_ref(cert->x509))
 		return certs_fail_ossl(err, "X509_up_ref");
-	if (add_anchor(store, cert->x509, err) != CERTS_OK)
-		return err ? err->status : CERTS_ERR_INTERNAL;
+	if ((st = add_anchor(store, cert->x509, err)) != CERTS_OK)
+		return st;
 	return certs_ok(err);
 }
 
@@ -247,4 +249,44 @@ size_t
 certs_store_anchor_count(const struct certs_store *store)
 {
 	return (size_t)sk_X509_num(store->anchors);
+}
+
+/* The store's intermediate that issued x, or NULL. */
+static X509 *
+find_issuer(STACK_OF(X509) *sk, X509 *x)
+{
+	for (int i = 0; i < sk_X509_num(sk); i++)
+		if (X509_check_issued(sk_X509_value(sk, i), x) == X509_V_OK)
+			return sk_X509_value(sk, i);
+	return NULL;
+}
+
+enum certs_status
+certs_store_complete_chain(const struct certs_store *store,
+    struct certs_chain *chain, struct certs_err *err)
+{
+	struct certs_cert *cert;
+	X509 *top, *issuer;
+	enum certs_status st;
+
+	if (chain->n == 0)
+		return certs_fail(err, CERTS_ERR_PARSE, "empty chain");
+	top = chain->v[chain->n - 1]->x509;
+	/* Up the issuers until an anchor (never sent) or a dead end. */
+	while (chain->n < 8 && X509_self_signed(top, 0) != 1 &&
+	    find_issuer(store->anchors, top) == NULL &&
+	    (issuer = find_issuer(store->intermediates, top)) != NULL) {
+		for (size_t i = 0; i < chain->n; i++)
+			if (X509_cmp(chain->v[i]->x509, issuer) == 0)
+				return certs_ok(err);	/* a loop */
+		if (!X509_up_ref(issuer))
+			return certs_fail_ossl(err, "X509_up_ref");
+		if ((cert = certs_cert_wrap(issuer)) == NULL)
+			return certs_fail(err, CERTS_ERR_INTERNAL,
+			    "out of memory");
+		if ((st = certs_chain_add(chain, cert, err)) != CERTS_OK)
+			return st;
+		top = issuer;
+	}
+	return certs_ok(err);
 }

@@ -242,3 +242,24 @@ Test(verify, certreq_lists_the_anchor_key_hash)
 	certs_cert_free(root);
 	certs_store_free(s);
 }
+
+Test(verify, own_chain_is_completed_with_the_intermediate)
+{
+	/* The CCU sends its intermediate; the concentrator knows the root. */
+	struct certs_store *ccu = pki_trust(), *conc = root_only(false, NULL);
+	struct certs_chain *chain = pki_chain("int/x509/ccu-ec.pem", NULL);
+	struct certs_err err;
+	char subj[CERTS_NAME_MAX];
+
+	cr_assert_eq(certs_store_complete_chain(ccu, chain, &err), CERTS_OK);
+	cr_assert_eq(certs_chain_len(chain), 2, "root must not be sent");
+	certs_cert_subject(certs_chain_get(chain, 1), subj, sizeof(subj));
+	cr_assert_str_eq(subj, "C=DE, O=uipsec test, CN=Test Fleet CA");
+	cr_assert_eq(certs_verify(conc, chain, NULL, NULL, &err), CERTS_OK,
+	    "%s", err.reason);
+	cr_assert_eq(certs_store_complete_chain(ccu, chain, &err), CERTS_OK);
+	cr_assert_eq(certs_chain_len(chain), 2, "completed twice");
+	certs_chain_free(chain);
+	certs_store_free(ccu);
+	certs_store_free(conc);
+}
