@@ -20,6 +20,9 @@ struct draft {
 	size_t			 n[IKEV2_XF_TYPE_MAX + 1];
 };
 
+static int	fail(char *err, size_t errlen, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
