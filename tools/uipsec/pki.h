@@ -40,6 +40,10 @@ struct pki_ca {
 int	pki_ca_open(struct pki_ca *ca, const char *dir,
 	    const char *passphrase_file);
 void	pki_ca_close(struct pki_ca *ca);
+/* Opens the CA of dir, runs fn(ca, arg), closes it; fn's exit status, or
+ * 1 if the CA does not open. */
+int	pki_ca_run(const char *dir, const char *passphrase_file,
+	    int (*fn)(struct pki_ca *, const void *), const void *arg);
 
 /* One line of DIR/ca/index.txt: a certificate this CA issued. */
 struct pki_entry {

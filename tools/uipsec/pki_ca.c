@@ -197,6 +197,20 @@ pki_ca_close(struct pki_ca *ca)
 	memset(ca, 0, sizeof(*ca));
 }
 
+int
+pki_ca_run(const char *dir, const char *passphrase_file,
+    int (*fn)(struct pki_ca *, const void *), const void *arg)
+{
+	struct pki_ca ca;
+	int rc;
+
+	if (pki_ca_open(&ca, dir, passphrase_file) != 0)
+		return 1;
+	rc = fn(&ca, arg);
+	pki_ca_close(&ca);
+	return rc;
+}
+
 /* ---- the index ---- */
 
 time_t

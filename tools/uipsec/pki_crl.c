@@ -146,6 +146,12 @@ pki_crl_write(struct pki_ca *ca, long lifetime)
 	return rc;
 }
 
+static int
+refresh(struct pki_ca *ca, const void *lifetime)
+{
+	return pki_crl_write(ca, *(const long *)lifetime) != 0;
+}
+
 static void
 usage(FILE *out)
 {
@@ -169,8 +175,7 @@ pki_crl(int argc, char **argv)
 	};
 	const char *dir = NULL, *pass = NULL;
 	long lifetime = PKI_CRL_LIFETIME;
-	struct pki_ca ca;
-	int c, rc;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -192,9 +197,5 @@ pki_crl(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (pki_ca_open(&ca, dir, pass) != 0)
-		return 1;
-	rc = pki_crl_write(&ca, lifetime) != 0;
-	pki_ca_close(&ca);
-	return rc;
+	return pki_ca_run(dir, pass, refresh, &lifetime);
 }

@@ -239,8 +239,9 @@ fill_template(const struct issue_opts *o, struct pki_template *t,
 }
 
 static int
-issue(const struct issue_opts *o, struct pki_ca *ca)
+issue(struct pki_ca *ca, const void *arg)
 {
+	const struct issue_opts *o = arg;
 	struct pki_template t;
 	uint8_t der[CERTS_ID_MAX];
 	char path[4096], serial[80], keytext[32], until[40];
@@ -285,14 +286,9 @@ int
 pki_issue(int argc, char **argv)
 {
 	struct issue_opts o;
-	struct pki_ca ca;
 	int rc;
 
 	if ((rc = parse_opts(argc, argv, &o)) >= 0)
 		return rc;
-	if (pki_ca_open(&ca, o.dir, o.pass) != 0)
-		return 1;
-	rc = issue(&o, &ca);
-	pki_ca_close(&ca);
-	return rc;
+	return pki_ca_run(o.dir, o.pass, issue, &o);
 }

@@ -157,8 +157,9 @@ retire_files(const char *dir, const struct pki_entry *e)
 }
 
 static int
-mark_revoked(const struct revoke_opts *o, struct pki_ca *ca)
+mark_revoked(struct pki_ca *ca, const void *arg)
 {
+	const struct revoke_opts *o = arg;
 	struct pki_entry *v, *hit = NULL;
 	char serial[80];
 	size_t n;
@@ -195,14 +196,9 @@ int
 pki_revoke(int argc, char **argv)
 {
 	struct revoke_opts o;
-	struct pki_ca ca;
 	int rc;
 
 	if ((rc = parse_opts(argc, argv, &o)) >= 0)
 		return rc;
-	if (pki_ca_open(&ca, o.dir, o.pass) != 0)
-		return 1;
-	rc = mark_revoked(&o, &ca);
-	pki_ca_close(&ca);
-	return rc;
+	return pki_ca_run(o.dir, o.pass, mark_revoked, &o);
 }
