@@ -16,7 +16,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
 
-build=${1:?usage: pki_strongswan.sh BUILD_DIR}
+build=$(cd "${1:?usage: pki_strongswan.sh BUILD_DIR}" && pwd) || exit 1
 uipsec=$build/tools/uipsec
 [ -x "$uipsec" ] || { echo "FAIL: no $uipsec" >&2; exit 1; }
 command -v pki >/dev/null && command -v swanctl >/dev/null &&
