@@ -178,14 +178,26 @@ Test(load, traditional_and_der_keys_load)
 {
 	struct certs_key *k;
 	struct certs_err err;
-	char trad[512], der[512];
+	char trad[512], der[512], enc[512];
 
 	snprintf(trad, sizeof(trad), "%s/trad.pem", tmp_dir());
 	snprintf(der, sizeof(der), "%s/key.der", tmp_dir());
+	snprintf(enc, sizeof(enc), "%s/trad-enc.pem", tmp_dir());
 	cr_assert_eq(run("openssl pkey -in %s -traditional -out %s && "
-	    "openssl pkey -in %s -outform DER -out %s",
+	    "openssl pkey -in %s -outform DER -out %s && "
+	    "openssl pkey -in %s -traditional -aes256 -passout file:%s -out %s",
 	    pki_path("int/private/ccu-rsa.pem"), trad,
-	    pki_path("int/private/ccu-ec.pem"), der), 0);
+	    pki_path("int/private/ccu-ec.pem"), der,
+	    pki_path("int/private/vpn-ec384.pem"), pki_path("pass.txt"), enc),
+	    0);
+	/* RFC 1421 style: "Proc-Type: 4,ENCRYPTED" and a DEK-Info line */
+	cr_assert_eq(run("grep -q 'Proc-Type: 4,ENCRYPTED' %s", enc), 0);
+	certs_key_load(enc, NULL, &k, &err);
+	expect_refusal(&err, CERTS_ERR_KEY, "passphrase file is needed", NULL);
+	cr_assert_eq(certs_key_load(enc, pki_path("pass.txt"), &k, &err),
+	    CERTS_OK, "%s", err.reason);
+	cr_assert_eq(certs_key_type(k), CERTS_KEY_ECDSA_P384);
+	certs_key_free(k);
 	cr_assert_eq(certs_key_load(trad, NULL, &k, &err), CERTS_OK, "%s",
 	    err.reason);
 	cr_assert_eq(certs_key_type(k), CERTS_KEY_RSA);
