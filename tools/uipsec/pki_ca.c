@@ -166,7 +166,9 @@ pki_ca_open(struct pki_ca *ca, const char *dir, const char *passphrase_file)
 	snprintf(path, sizeof(path), "%s/ca/key.pem", dir);
 	if (certs_key_load(path, passphrase_file, &key, &err) != CERTS_OK) {
 		certs_cert_free(cert);
-		pki_err("ca", &err);
+		fprintf(stderr, "uipsec pki: CA key: %s%s\n", err.reason,
+		    err.status == CERTS_ERR_KEY && passphrase_file == NULL ?
+		    " (--passphrase-file FILE)" : "");
 		return -1;
 	}
 	if (!certs_key_matches_cert(key, cert)) {
