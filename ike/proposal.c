@@ -4,9 +4,9 @@
  */
 #include "ike/proposal.h"
 
-#include <stdio.h>
 #include <string.h>
 
+#include "ike/text.h"
 #include "ike/transforms.h"
 
 /* The transforms of `type` in a proposal, in its order. Transforms with
@@ -215,54 +215,33 @@ ike_proposals_view(const struct ike_proposal_set *set, uint8_t spi_size,
 	return set->n;
 }
 
-/* Appends s to out at *off, keeping out NUL-terminated; what does not fit
- * is cut and the text ends in "...". */
-static void
-put(char *out, size_t cap, size_t *off, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || *off >= cap)
-		return;
-	if (*off + n < cap) {
-		memcpy(out + *off, s, n + 1);
-		*off += n;
-		return;
-	}
-	memcpy(out + *off, s, cap - 1 - *off);
-	out[cap - 1] = '\0';
-	if (cap >= 4)
-		memcpy(out + cap - 4, "...", 3);
-	*off = cap;
-}
-
 const char *
 ike_proposals_format(const struct ike_proposal *p, size_t n, char *out,
     size_t cap)
 {
 	static const uint8_t order[] = { IKEV2_XF_ENCR, IKEV2_XF_INTEG,
 	    IKEV2_XF_PRF, IKEV2_XF_DH, IKEV2_XF_ESN };
+	const char *sep;
 	char name[48];
 	size_t i, k, j, off = 0;
-	bool first;
 
 	if (cap == 0)
 		return out;
 	out[0] = '\0';
 	for (i = 0; i < n; i++) {
-		put(out, cap, &off, i ? ", " : "");
-		put(out, cap, &off, p[i].protocol == IKEV2_PROTO_IKE ? "IKE:" :
-		    p[i].protocol == IKEV2_PROTO_ESP ? "ESP:" : "AH:");
-		first = true;
+		ike_text_append(out, cap, &off, "%s%s:", i ? ", " : "",
+		    p[i].protocol == IKEV2_PROTO_IKE ? "IKE" :
+		    p[i].protocol == IKEV2_PROTO_ESP ? "ESP" : "AH");
+		sep = "";
 		for (k = 0; k < sizeof(order); k++)
 			for (j = 0; j < p[i].n_xf; j++) {
 				if (p[i].xf[j].type != order[k])
 					continue;
 				ike_transform_name(&p[i].xf[j], name,
 				    sizeof(name));
-				put(out, cap, &off, first ? "" : "/");
-				put(out, cap, &off, name);
-				first = false;
+				ike_text_append(out, cap, &off, "%s%s", sep,
+				    name);
+				sep = "/";
 			}
 	}
 	return out;
@@ -279,11 +258,11 @@ ike_proposal_mismatch(const struct ike_proposal_set *local,
 	if (cap == 0)
 		return out;
 	out[0] = '\0';
-	put(out, cap, &off, "received ");
+	ike_text_append(out, cap, &off, "received ");
 	if (off < cap)
 		off += strlen(ike_proposals_format(remote, n_remote, out + off,
 		    cap - off));
-	put(out, cap, &off, "; configured ");
+	ike_text_append(out, cap, &off, "; configured ");
 	if (off < cap)
 		ike_proposals_format(view, n, out + off, cap - off);
 	return out;
