@@ -6,6 +6,7 @@
 #include "ike/keys.h"
 
 #include <sodium.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -68,28 +69,37 @@ sa_keys_init(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
 	    encr_len > IKE_ENCR_KEY_MAX ? -1 : 0;
 }
 
+/* The last step of both IKE SA derivations: the keys from SKEYSEED if the
+ * steps before succeeded, then SKEYSEED wiped, and k wiped on failure. */
+static int
+sa_keys_finish(struct ike_sa_keys *k, bool ok, uint8_t *skeyseed,
+    size_t skeyseed_len, const struct ike_kdf_input *in)
+{
+	int ret = ok ? sa_keys_from_skeyseed(k, skeyseed, skeyseed_len, in) : -1;
+
+	sodium_memzero(skeyseed, IKE_PRF_MAX_LEN);
+	if (ret != 0)
+		ike_sa_keys_wipe(k);
+	return ret;
+}
+
 int
 ike_sa_keys_derive(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
     size_t encr_len, const struct ike_kdf_input *in)
 {
 	uint8_t skeyseed[IKE_PRF_MAX_LEN], nonces[2 * 256];
-	int ret = -1;
+	bool ok;
 
-	if (sa_keys_init(k, prf, integ_len, encr_len) != 0 ||
-	    in->ni.len + in->nr.len > sizeof(nonces))
-		goto out;
-	/* SKEYSEED = prf(Ni | Nr, g^ir): the nonces are the key. */
-	memcpy(nonces, in->ni.p, in->ni.len);
-	memcpy(nonces + in->ni.len, in->nr.p, in->nr.len);
-	if (ike_prf(prf, nonces, in->ni.len + in->nr.len, &in->gir, 1,
-	    skeyseed) != 0)
-		goto out;
-	ret = sa_keys_from_skeyseed(k, skeyseed, k->prf_len, in);
-out:
-	sodium_memzero(skeyseed, sizeof(skeyseed));
-	if (ret != 0)
-		ike_sa_keys_wipe(k);
-	return ret;
+	ok = sa_keys_init(k, prf, integ_len, encr_len) == 0 &&
+	    in->ni.len + in->nr.len <= sizeof(nonces);
+	if (ok) {
+		/* SKEYSEED = prf(Ni | Nr, g^ir): the nonces are the key. */
+		memcpy(nonces, in->ni.p, in->ni.len);
+		memcpy(nonces + in->ni.len, in->nr.p, in->nr.len);
+		ok = ike_prf(prf, nonces, in->ni.len + in->nr.len, &in->gir, 1,
+		    skeyseed) == 0;
+	}
+	return sa_keys_finish(k, ok, skeyseed, k->prf_len, in);
 }
 
 int
@@ -99,23 +109,16 @@ ike_sa_keys_rekey(struct ike_sa_keys *k, const struct ike_sa_keys *old,
 {
 	uint8_t skeyseed[IKE_PRF_MAX_LEN];
 	struct ike_view parts[3] = { in->gir, in->ni, in->nr };
-	int ret = -1;
+	bool ok;
 
 	if (k == old)
 		return -1;
-	if (sa_keys_init(k, prf, integ_len, encr_len) != 0)
-		goto out;
 	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr): the exchange
 	 * belongs to the old SA, so the old PRF makes it (§2.18). */
-	if (ike_prf(old->prf, old->sk_d, old->prf_len, parts, 3,
-	    skeyseed) != 0)
-		goto out;
-	ret = sa_keys_from_skeyseed(k, skeyseed, old->prf_len, in);
-out:
-	sodium_memzero(skeyseed, sizeof(skeyseed));
-	if (ret != 0)
-		ike_sa_keys_wipe(k);
-	return ret;
+	ok = sa_keys_init(k, prf, integ_len, encr_len) == 0 &&
+	    ike_prf(old->prf, old->sk_d, old->prf_len, parts, 3,
+	    skeyseed) == 0;
+	return sa_keys_finish(k, ok, skeyseed, old->prf_len, in);
 }
 
 int

@@ -146,6 +146,16 @@ Test(ike_keys, sa_keys_from_dkm)
 	}
 }
 
+/* encr_i | integ_i | encr_r | integ_r of 16 + 50 bytes each way. */
+static void
+keymat_cat(const struct ike_child_keys *k, uint8_t cat[132])
+{
+	memcpy(cat, k->encr_i, 16);
+	memcpy(cat + 16, k->integ_i, 50);
+	memcpy(cat + 66, k->encr_r, 16);
+	memcpy(cat + 82, k->integ_r, 50);
+}
+
 /* KEYMAT = prf+(SK_d, Ni | Nr) and, with PFS, prf+(SK_d, g^ir (new) | Ni |
  * Nr) (§2.17): encr_i | integ_i | encr_r | integ_r of 16 + 50 bytes make
  * exactly the 132-byte DKM(Child SA). */
@@ -168,19 +178,13 @@ Test(ike_keys, child_keys)
 
 		in.gir.len = 0;
 		cr_assert_eq(ike_child_keys_derive(&k, &sa, 16, 50, &in), 0);
-		memcpy(cat, k.encr_i, 16);
-		memcpy(cat + 16, k.integ_i, 50);
-		memcpy(cat + 66, k.encr_r, 16);
-		memcpy(cat + 82, k.integ_r, 50);
+		keymat_cat(&k, cat);
 		cr_assert_arr_eq(cat, v->child.b, sizeof(cat),
 		    "DKM(Child SA), vector %zu", i);
 
 		in = input(v, true);
 		cr_assert_eq(ike_child_keys_derive(&k, &sa, 16, 50, &in), 0);
-		memcpy(cat, k.encr_i, 16);
-		memcpy(cat + 16, k.integ_i, 50);
-		memcpy(cat + 66, k.encr_r, 16);
-		memcpy(cat + 82, k.integ_r, 50);
+		keymat_cat(&k, cat);
 		cr_assert_arr_eq(cat, v->child_dh.b, sizeof(cat),
 		    "DKM(Child SA D-H), vector %zu", i);
 		ike_child_keys_wipe(&k);
