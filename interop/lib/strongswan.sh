@@ -8,19 +8,21 @@
 #   DIR/strongswan.conf      charon, swanctl and pki sections (ss_conf_write)
 #   DIR/swanctl/             SWANCTL_DIR: x509/ x509ca/ private/ x509crl/ conf.d/
 #   DIR/charon.vici          vici socket (outside /run: charon's /run is private)
-#   DIR/charon.log           charon's log, default level 1 (ike/cfg at 2)
+#   DIR/charon.log           charon's log, default level 1 (ike/cfg at loglevel)
 #   DIR/keys.log             IKE and CHILD_SA keys, SPIs, proposals (ike=4 chd=4
 #                            mgr=2 cfg=1) for Wireshark tables; keylog=no drops it
 #   DIR/charon.out           charon's stdout/stderr
 #   DIR/charon.pid           pid of the charon started by ss_start
 #
 # Configuration
-#   ss_conf_write DIR [keylog=yes|no] [KEY=VALUE...]  strongswan.conf (extra
-#                                          KEY=VALUE lines go into charon { })
+#   ss_conf_write DIR [keylog=yes|no] [loglevel=N] [KEY=VALUE...]
+#                                          strongswan.conf; loglevel: ike and cfg
+#                                          in charon.log (2); other KEY=VALUE
+#                                          lines go into charon { }
 #   ss_swanctl_init DIR                    the credential tree and swanctl.conf
 #   ss_conn_write DIR NAME KEY=VALUE...    conf.d/NAME.conf, one connection
 #   ss_pool_write DIR NAME ADDRS           conf.d/pool-NAME.conf, an address pool
-#   ss_instance DIR [keylog=...]           ss_conf_write + ss_swanctl_init
+#   ss_instance DIR [OPTIONS...]           ss_conf_write + ss_swanctl_init
 # Certificates (backend switch: SS_PKI=strongswan (default) or uipsec, with
 # SS_UIPSEC=path/to/uipsec; both write the same tree as `uipsec pki`:
 # CADIR/ca/{cert,key}.pem, CADIR/x509ca/ca.pem, CADIR/x509/NAME.pem,
@@ -62,17 +64,23 @@ ss_err() { echo "strongswan.sh: $*" >&2; return 1; }
 
 # ss_conf_write DIR [keylog=yes|no] [KEY=VALUE...]
 ss_conf_write() {
-	local dir=$1 keylog=yes kv; shift
-	if [ "${1:-}" = keylog=no ] || [ "${1:-}" = keylog=yes ]; then
-		keylog=${1#keylog=}; shift
-	fi
+	local dir=$1 keylog=yes level=2 kv; shift
+	local -a extra=()
+	for kv in "$@"; do
+		case $kv in
+		keylog=yes|keylog=no) keylog=${kv#keylog=} ;;
+		loglevel=*) level=${kv#loglevel=} ;;
+		*=*) extra+=("$kv") ;;
+		*) ss_err "ss_conf_write: '$kv' is not KEY=VALUE"; return 1 ;;
+		esac
+	done
 	mkdir -p "$dir" || return 1
 	{
 		echo "charon {"
 		echo "  load_modular = no"
 		echo "  load = $SS_CHARON_PLUGINS"
 		# charon's DNS/port defaults are fine; nothing else from /etc.
-		for kv in "$@"; do echo "  ${kv%%=*} = ${kv#*=}"; done
+		for kv in "${extra[@]}"; do echo "  ${kv%%=*} = ${kv#*=}"; done
 		echo "  plugins {"
 		echo "    vici { socket = unix://$dir/charon.vici }"
 		echo "  }"
@@ -85,8 +93,8 @@ ss_conf_write() {
 		echo "      append = no"
 		echo "      flush_line = yes"
 		echo "      default = 1"
-		echo "      ike = 2"
-		echo "      cfg = 2"
+		echo "      ike = $level"
+		echo "      cfg = $level"
 		echo "    }"
 		if [ "$keylog" = yes ]; then
 			# level 4 is what prints "Sk_ei secret => ..." and

@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# interop/bench.sh — the interop benchmark (a benchmark, not a test: it prints
+# figures and fails only when a measurement cannot be taken). For each row
+# (initiator ↔ responder implementation) and suite, in fresh namespaces
+# ssbi (initiator, "CCU", outer 172.30.0.1, inner 10.30.1.1 on lo) and ssbr
+# (responder, "concentrator", 172.30.0.2, inner 10.30.2.1):
+#   set-up    initiate → CHILD_SA, median of N (-n, default 20) fresh IKE_SAs:
+#             "wire" from a capture on the initiator's veth, first IKE_SA_INIT
+#             request to the last IKE_AUTH response (fragments included);
+#             "ctl" the wall time of the initiate command (for strongSwan
+#             `swanctl --initiate`, which returns when the CHILD_SA is
+#             installed; includes swanctl's own start-up of a few ms);
+#             bytes/datagrams: IP bytes and frames of one set-up on the wire
+#   TCP       iperf3 single stream, -t seconds (default 10), initiator →
+#             responder inner address; receiver's Mbit/s and retransmits
+#   UDP 64 B  iperf3 -u -l 64 -b 0 (unlimited offered rate), -t seconds;
+#             received kpps = (sent − lost) / duration, and sent kpps
+#   RSS       daemon VmRSS with one idle tunnel, and after the UDP flood
+# Rows: ss-ss now; a row INIT-RESP needs a driver peer_INIT_* / peer_RESP_*
+# (see "peer drivers" below), e.g. uipsec-uipsec and uipsec-ss once uipsecd
+# speaks IKEv2. Every row of a suite uses the same certificates and proposals.
+#
+#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS]
+#     -r  comma-separated rows (default ss-ss)
+#     -s  comma-separated suites: ecdsa (ECDSA P-256 certs, IKE
+#         aes256-sha256-ecp256), rsa (RSA-2048, aes256-sha1-modp2048);
+#         ESP aes256-sha1 in both (default ecdsa,rsa)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/interop/lib/netns.sh"
+. "$top/interop/lib/strongswan.sh"
+
+rows=ss-ss suites=ecdsa,rsa n=20 secs=10
+while getopts "r:s:n:t:h" o; do
+	case $o in
+	r) rows=$OPTARG ;;
+	s) suites=$OPTARG ;;
+	n) n=$OPTARG ;;
+	t) secs=$OPTARG ;;
+	*) sed -n '2,29p' "$0"; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
+
+NI=ssbi NR=ssbr
+OUT_I=172.30.0.1 OUT_R=172.30.0.2 IN_I=10.30.1.1 IN_R=10.30.2.1
+IFACE_I=v-$NI		# netns_pair's name for the initiator's veth
+work=$(mktemp -d /tmp/ssb.XXXXXX)
+trap 'netns_cleanup $NI $NR; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+for ns in $NI $NR; do
+	ip netns list | grep -qw "^$ns" && die "namespace $ns exists already"
+done
+
+# suite_params SUITE: sets keytype, ike, esp
+suite_params() {
+	esp=aes256-sha1
+	case $1 in
+	ecdsa) keytype=ecdsa256 ike=aes256-sha256-ecp256 ;;
+	rsa) keytype=rsa2048 ike=aes256-sha1-modp2048 ;;
+	*) die "unknown suite '$1'" ;;
+	esac
+}
+
+# --- peer drivers ------------------------------------------------------------
+# peer_IMPL_start ROLE NS DIR SUITE  ROLE is init or resp; configure the
+#                                    tunnel to the other side and start
+# peer_IMPL_up DIR                   initiate; return when the CHILD_SA is up
+# peer_IMPL_down DIR                 delete the IKE_SA; return when it is gone
+# peer_IMPL_sa_gone DIR              true when DIR's side holds no IKE_SA
+# peer_IMPL_rss_kb DIR               the daemon's VmRSS in kB
+# peer_IMPL_stop DIR                 stop the daemon
+# Identities: init.bench.test and resp.bench.test; certificates in
+# $work/ca-SUITE (x509/init.pem, x509/resp.pem).
+
+peer_ss_start() {
+	local role=$1 ns=$2 dir=$3 suite=$4 peer local_addr remote_addr lts rts
+	suite_params "$suite"
+	if [ "$role" = init ]; then
+		peer=resp local_addr=$OUT_I remote_addr=$OUT_R lts=$IN_I rts=$IN_R
+	else
+		peer=init local_addr=$OUT_R remote_addr=$OUT_I lts=$IN_R rts=$IN_I
+	fi
+	# no key log and level-1 logging: both are written in the set-up path
+	ss_instance "$dir" keylog=no loglevel=1 &&
+	ss_certs_install "$work/ca-$suite" "$role" "$dir" &&
+	ss_conn_write "$dir" bench local_addrs=$local_addr \
+	    remote_addrs=$remote_addr local_id=$role.bench.test \
+	    local_cert=$role.pem remote_id=$peer.bench.test proposals=$ike \
+	    esp_proposals=$esp local_ts=$lts/32 remote_ts=$rts/32 \
+	    start_action=none &&
+	ss_start "$ns" "$dir"
+}
+# swanctl --initiate exits 0 only once the CHILD_SA is established
+peer_ss_up() {
+	ss_swanctl "$1" --initiate --child bench --timeout 10 >/dev/null 2>&1 ||
+		{ say "swanctl --initiate failed"; return 1; }
+}
+peer_ss_down() { ss_terminate "$1" bench 10; }
+peer_ss_sa_gone() { ! ss_swanctl "$1" --list-sas 2>/dev/null | grep -q '^bench:'; }
+peer_ss_rss_kb() { ss_rss_kb "$1"; }
+peer_ss_stop() { ss_stop "$1"; }
+
+# --- measurements (implementation-independent) --------------------------------
+
+median() {	# numbers on stdin
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit 1
+		if (NR % 2) print v[(NR + 1) / 2]
+		else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+now_ns() { date +%s%N; }
+
+# setup_wire PCAP: one line per IKE_SA set-up in the capture, "MS BYTES
+# FRAMES": first IKE_SA_INIT request (exchange 34) to the last IKE_AUTH
+# (35) response, IP bytes and frames in between (the deletes between two
+# set-ups fall outside). tshark reads the IKE header on 500 and on 4500
+# (after the non-ESP marker) and sees IKE_AUTH fragments as exchange 35.
+setup_wire() {
+	tshark -r "$1" -Y isakmp -T fields -E separator=' ' -e frame.time_epoch \
+	    -e ip.len -e isakmp.exchangetype -e isakmp.flag_r 2>/dev/null |
+	awk '
+	function flush() { if (t1) printf "%.3f %d %d\n", (t1 - t0) * 1000, bt, ft; t1 = 0 }
+	{ r = ($4 == "True" || $4 == "1") }
+	$3 == 34 && !r && (!t0 || t1) { flush(); t0 = $1; by = fr = 0 }
+	t0 { by += $2; fr++ }
+	$3 == 35 && r && t0 { t1 = $1; bt = by; ft = fr }
+	END { flush() }'
+}
+
+# bench_setup IMPL_I DIR_I IMPL_R DIR_R N: prints wire_ms=, ctl_ms=,
+# setup_bytes=, setup_frames= (medians)
+bench_setup() {
+	local ii=$1 di=$2 ir=$3 dr=$4 n=$5 i t0 t1 cap=$work/setup.pcap cpid
+	rm -f "$cap"
+	ip netns exec $NI dumpcap -q -P -i "$IFACE_I" \
+	    -f "udp port 500 or udp port 4500" -w "$cap" 2>"$work/dumpcap.err" &
+	cpid=$!
+	wait_for test -s "$cap" || { say "dumpcap did not start"; return 1; }
+	sleep 0.5	# the file header is written before the filter is set
+	: >"$work/ctl.txt"
+	for ((i = 0; i < n; i++)); do
+		t0=$(now_ns)
+		peer_${ii}_up "$di" || return 1
+		t1=$(now_ns)
+		echo "$(( (t1 - t0) / 1000 ))" >>"$work/ctl.txt"
+		peer_${ii}_down "$di" || return 1
+		wait_for peer_${ir}_sa_gone "$dr" || { say "responder kept its SA"; return 1; }
+	done
+	sleep 0.2
+	kill -TERM $cpid; wait $cpid
+	setup_wire "$cap" >"$work/wire.txt"
+	[ "$(wc -l <"$work/wire.txt")" -eq "$n" ] || {
+		say "capture shows $(wc -l <"$work/wire.txt") set-ups, not $n"
+		return 1
+	}
+	echo "wire_ms=$(cut -d' ' -f1 "$work/wire.txt" | median)"
+	echo "ctl_ms=$(awk '{ print $1 / 1000 }' "$work/ctl.txt" | median)"
+	echo "setup_bytes=$(cut -d' ' -f2 "$work/wire.txt" | median)"
+	echo "setup_frames=$(cut -d' ' -f3 "$work/wire.txt" | median)"
+}
+
+iperf_server() {
+	ip netns exec $NR iperf3 -s -D -B $IN_R -I "$work/iperf.pid" >/dev/null &&
+	wait_for sh -c "ip netns exec $NR ss -ltn | grep -q $IN_R:5201"
+}
+iperf_server_stop() {
+	kill "$(cat "$work/iperf.pid" 2>/dev/null)" 2>/dev/null
+	rm -f "$work/iperf.pid"
+}
+
+# json_get FILE EXPR: a value from iperf3's --json output
+json_get() {
+	/usr/bin/python3 -c 'import json, sys
+e = json.load(open(sys.argv[1]))["end"]
+print(eval(sys.argv[2], {}, {"e": e}))' "$1" "$2"
+}
+
+# bench_tcp SECS: tcp_mbps= tcp_retr=
+bench_tcp() {
+	local j=$work/tcp.json
+	ip netns exec $NI iperf3 -c $IN_R -B $IN_I -t "$1" --json >"$j" ||
+		{ say "iperf3 TCP failed"; return 1; }
+	echo "tcp_mbps=$(json_get "$j" '"%.0f" % (e["sum_received"]["bits_per_second"] / 1e6)')"
+	echo "tcp_retr=$(json_get "$j" 'e["sum_sent"].get("retransmits", 0)')"
+}
+
+# bench_udp64 SECS: udp_rx_kpps= udp_tx_kpps=
+bench_udp64() {
+	local j=$work/udp.json
+	ip netns exec $NI iperf3 -c $IN_R -B $IN_I -u -l 64 -b 0 -t "$1" \
+	    --json >"$j" || { say "iperf3 UDP failed"; return 1; }
+	echo "udp_rx_kpps=$(json_get "$j" '"%.1f" % ((e["sum"]["packets"] - e["sum"]["lost_packets"]) / e["sum"]["seconds"] / 1e3)')"
+	echo "udp_tx_kpps=$(json_get "$j" '"%.1f" % (e["sum"]["packets"] / e["sum"]["seconds"] / 1e3)')"
+}
+
+# bench_row IMPL_I IMPL_R SUITE: runs in a subshell of its own (its daemons,
+# namespaces and trap are gone when it returns); prints KEY=VALUE lines.
+bench_row() (
+	local ii=$1 ir=$2 suite=$3 di=$work/$1-i dr=$work/$2-r
+	trap 'peer_${ii}_stop "$di"; peer_${ir}_stop "$dr"; iperf_server_stop
+	      netns_cleanup $NI $NR' EXIT
+	netns_pair $NI $NR $OUT_I $OUT_R 24 &&
+	ip -n $NI addr add $IN_I/32 dev lo && ip -n $NR addr add $IN_R/32 dev lo ||
+		{ say "namespaces"; exit 1; }
+	peer_${ir}_start resp $NR "$dr" "$suite" || { say "$ir responder"; exit 1; }
+	peer_${ii}_start init $NI "$di" "$suite" || { say "$ii initiator"; exit 1; }
+	say "$ii-$ir $suite: $n set-ups"
+	bench_setup "$ii" "$di" "$ir" "$dr" "$n" || exit 1
+	peer_${ii}_up "$di" || exit 1
+	ip netns exec $NI ping -c 2 -i 0.2 -W 2 -I $IN_I $IN_R >/dev/null ||
+		{ say "no ping through the tunnel"; exit 1; }
+	echo "rss_i_kb=$(peer_${ii}_rss_kb "$di")"
+	echo "rss_r_kb=$(peer_${ir}_rss_kb "$dr")"
+	iperf_server || { say "iperf3 server"; exit 1; }
+	say "$ii-$ir $suite: TCP ${secs} s"
+	bench_tcp "$secs" || exit 1
+	say "$ii-$ir $suite: UDP 64 B ${secs} s"
+	bench_udp64 "$secs" || exit 1
+	echo "rss_i_flood_kb=$(peer_${ii}_rss_kb "$di")"
+	echo "rss_r_flood_kb=$(peer_${ir}_rss_kb "$dr")"
+)
+
+# --- table --------------------------------------------------------------------
+
+declare -A R	# "ROW SUITE KEY" -> value
+
+collect() {	# ROW SUITE < KEY=VALUE lines
+	local kv
+	while read -r kv; do
+		R["$1 $2 ${kv%%=*}"]=${kv#*=}
+	done
+}
+
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+print_table() {
+	local row suite g
+	printf '\n%-14s %-6s %9s %9s %12s %17s %14s %13s %17s\n' \
+	    pair suite "set-up" "ctl" "bytes/dgrams" "TCP Mbit/s" "UDP 64 B rx" \
+	    "RSS idle" "RSS after flood"
+	printf '%-14s %-6s %9s %9s %12s %17s %14s %13s %17s\n' \
+	    "(init-resp)" "" "wire ms" "ms" "on the wire" "(retransmits)" \
+	    "kpps (sent)" "MB init/resp" "MB init/resp"
+	for suite in ${suites//,/ }; do
+		for row in ${rows//,/ }; do
+			g() { echo "${R["$row $suite $1"]:-n/a}"; }
+			if [ "$(g wire_ms)" = n/a ]; then
+				printf '%-14s %-6s  (failed)\n' "$row" "$suite"
+				continue
+			fi
+			printf '%-14s %-6s %9s %9s %12s %17s %14s %13s %17s\n' \
+			    "$row" "$suite" "$(g wire_ms)" "$(g ctl_ms)" \
+			    "$(g setup_bytes)/$(g setup_frames)" \
+			    "$(g tcp_mbps) ($(g tcp_retr))" \
+			    "$(g udp_rx_kpps) ($(g udp_tx_kpps))" \
+			    "$(mb "$(g rss_i_kb)")/$(mb "$(g rss_r_kb)")" \
+			    "$(mb "$(g rss_i_flood_kb)")/$(mb "$(g rss_r_flood_kb)")"
+		done
+	done
+	print_ratios
+}
+
+# print_ratios: each row against ss-ss of the same suite (set-up time and
+# memory: lower is better; throughput: higher is better).
+print_ratios() {
+	local row suite base
+	for suite in ${suites//,/ }; do
+		base=${R["ss-ss $suite wire_ms"]:-}
+		[ -n "$base" ] || continue
+		for row in ${rows//,/ }; do
+			[ "$row" = ss-ss ] && continue
+			[ -n "${R["$row $suite wire_ms"]:-}" ] || continue
+			awk -v r="$row" -v s="$suite" \
+			    -v w="${R["$row $suite wire_ms"]}" -v w0="$base" \
+			    -v t="${R["$row $suite tcp_mbps"]}" -v t0="${R["ss-ss $suite tcp_mbps"]}" \
+			    -v u="${R["$row $suite udp_rx_kpps"]}" -v u0="${R["ss-ss $suite udp_rx_kpps"]}" \
+			    -v m="${R["$row $suite rss_r_kb"]}" -v m0="${R["ss-ss $suite rss_r_kb"]}" \
+			    'BEGIN { printf "%s/ss-ss %s: set-up %.2fx, TCP %.2fx, UDP %.2fx, RSS %.2fx\n",
+			        r, s, w / w0, t / t0, u / u0, m / m0 }'
+		done
+	done
+}
+
+# --- main ---------------------------------------------------------------------
+
+for row in ${rows//,/ }; do
+	for impl in ${row%-*} ${row#*-}; do
+		declare -F "peer_${impl}_start" >/dev/null ||
+			die "row $row: no driver for '$impl' (peer_${impl}_* in $0)"
+	done
+done
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+for suite in ${suites//,/ }; do
+	suite_params "$suite"
+	ss_pki_ca "$work/ca-$suite" "C=DE, O=uipsec, CN=bench CA" "$keytype" &&
+	ss_pki_issue "$work/ca-$suite" init key=$keytype profile=ccu \
+	    san=dns:init.bench.test &&
+	ss_pki_issue "$work/ca-$suite" resp key=$keytype profile=concentrator \
+	    san=dns:resp.bench.test || die "certificates for $suite"
+	for row in ${rows//,/ }; do
+		out=$(bench_row "${row%-*}" "${row#*-}" "$suite") ||
+			say "row $row $suite failed"
+		collect "$row" "$suite" <<<"$out"
+	done
+done
+echo "uipsec interop bench: $(nproc) cores, $(uname -r), N=$n set-ups, ${secs} s TCP/UDP, ESP $esp in UDP (kernel-libipsec)"
+echo "load average at start: $load0 (other work on this machine skews every figure)"
+print_table
