@@ -20,24 +20,26 @@
 # (see "peer drivers" below), e.g. uipsec-uipsec and uipsec-ss once uipsecd
 # speaks IKEv2. Every row of a suite uses the same certificates and proposals.
 #
-#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS]
+#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS] [-k]
 #     -r  comma-separated rows (default ss-ss)
 #     -s  comma-separated suites: ecdsa (ECDSA P-256 certs, IKE
 #         aes256-sha256-ecp256), rsa (RSA-2048, aes256-sha1-modp2048);
 #         ESP aes256-sha1 in both (default ecdsa,rsa)
+#     -k  keep the work directory (captures, daemon logs, iperf3 JSON)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/netns.sh"
 . "$top/interop/lib/strongswan.sh"
 
-rows=ss-ss suites=ecdsa,rsa n=20 secs=10
-while getopts "r:s:n:t:h" o; do
+rows=ss-ss suites=ecdsa,rsa n=20 secs=10 keep=no
+while getopts "r:s:n:t:kh" o; do
 	case $o in
 	r) rows=$OPTARG ;;
 	s) suites=$OPTARG ;;
 	n) n=$OPTARG ;;
 	t) secs=$OPTARG ;;
-	*) sed -n '2,29p' "$0"; exit 2 ;;
+	k) keep=yes ;;
+	*) sed -n '2,30p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
@@ -46,7 +48,8 @@ NI=ssbi NR=ssbr
 OUT_I=172.30.0.1 OUT_R=172.30.0.2 IN_I=10.30.1.1 IN_R=10.30.2.1
 IFACE_I=v-$NI		# netns_pair's name for the initiator's veth
 work=$(mktemp -d /tmp/ssb.XXXXXX)
-trap 'netns_cleanup $NI $NR; rm -rf "$work"' EXIT
+trap 'netns_cleanup $NI $NR
+      if [ $keep = yes ]; then say "kept $work"; else rm -rf "$work"; fi' EXIT
 trap 'exit 130' INT TERM
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -131,36 +134,36 @@ setup_wire() {
 	END { flush() }'
 }
 
-# bench_setup IMPL_I DIR_I IMPL_R DIR_R N: prints wire_ms=, ctl_ms=,
+# bench_setup IMPL_I DIR_I IMPL_R DIR_R N PCAP: prints wire_ms=, ctl_ms=,
 # setup_bytes=, setup_frames= (medians)
 bench_setup() {
-	local ii=$1 di=$2 ir=$3 dr=$4 n=$5 i t0 t1 cap=$work/setup.pcap cpid
+	local ii=$1 di=$2 ir=$3 dr=$4 n=$5 cap=$6 i t0 t1 cpid
 	rm -f "$cap"
 	ip netns exec $NI dumpcap -q -P -i "$IFACE_I" \
 	    -f "udp port 500 or udp port 4500" -w "$cap" 2>"$work/dumpcap.err" &
 	cpid=$!
 	wait_for test -s "$cap" || { say "dumpcap did not start"; return 1; }
 	sleep 0.5	# the file header is written before the filter is set
-	: >"$work/ctl.txt"
+	: >"$cap.ctl"
 	for ((i = 0; i < n; i++)); do
 		t0=$(now_ns)
 		peer_${ii}_up "$di" || return 1
 		t1=$(now_ns)
-		echo "$(( (t1 - t0) / 1000 ))" >>"$work/ctl.txt"
+		echo "$(( (t1 - t0) / 1000 ))" >>"$cap.ctl"
 		peer_${ii}_down "$di" || return 1
 		wait_for peer_${ir}_sa_gone "$dr" || { say "responder kept its SA"; return 1; }
 	done
 	sleep 0.2
 	kill -TERM $cpid; wait $cpid
-	setup_wire "$cap" >"$work/wire.txt"
-	[ "$(wc -l <"$work/wire.txt")" -eq "$n" ] || {
-		say "capture shows $(wc -l <"$work/wire.txt") set-ups, not $n"
+	setup_wire "$cap" >"$cap.wire"
+	[ "$(wc -l <"$cap.wire")" -eq "$n" ] || {
+		say "capture shows $(wc -l <"$cap.wire") set-ups, not $n"
 		return 1
 	}
-	echo "wire_ms=$(cut -d' ' -f1 "$work/wire.txt" | median)"
-	echo "ctl_ms=$(awk '{ print $1 / 1000 }' "$work/ctl.txt" | median)"
-	echo "setup_bytes=$(cut -d' ' -f2 "$work/wire.txt" | median)"
-	echo "setup_frames=$(cut -d' ' -f3 "$work/wire.txt" | median)"
+	echo "wire_ms=$(cut -d' ' -f1 "$cap.wire" | median)"
+	echo "ctl_ms=$(awk '{ print $1 / 1000 }' "$cap.ctl" | median)"
+	echo "setup_bytes=$(cut -d' ' -f2 "$cap.wire" | median)"
+	echo "setup_frames=$(cut -d' ' -f3 "$cap.wire" | median)"
 }
 
 iperf_server() {
@@ -179,18 +182,18 @@ e = json.load(open(sys.argv[1]))["end"]
 print(eval(sys.argv[2], {}, {"e": e}))' "$1" "$2"
 }
 
-# bench_tcp SECS: tcp_mbps= tcp_retr=
+# bench_tcp SECS JSON: tcp_mbps= tcp_retr=
 bench_tcp() {
-	local j=$work/tcp.json
+	local j=$2
 	ip netns exec $NI iperf3 -c $IN_R -B $IN_I -t "$1" --json >"$j" ||
 		{ say "iperf3 TCP failed"; return 1; }
 	echo "tcp_mbps=$(json_get "$j" '"%.0f" % (e["sum_received"]["bits_per_second"] / 1e6)')"
 	echo "tcp_retr=$(json_get "$j" 'e["sum_sent"].get("retransmits", 0)')"
 }
 
-# bench_udp64 SECS: udp_rx_kpps= udp_tx_kpps=
+# bench_udp64 SECS JSON: udp_rx_kpps= udp_tx_kpps=
 bench_udp64() {
-	local j=$work/udp.json
+	local j=$2
 	ip netns exec $NI iperf3 -c $IN_R -B $IN_I -u -l 64 -b 0 -t "$1" \
 	    --json >"$j" || { say "iperf3 UDP failed"; return 1; }
 	echo "udp_rx_kpps=$(json_get "$j" '"%.1f" % ((e["sum"]["packets"] - e["sum"]["lost_packets"]) / e["sum"]["seconds"] / 1e3)')"
@@ -200,7 +203,7 @@ bench_udp64() {
 # bench_row IMPL_I IMPL_R SUITE: runs in a subshell of its own (its daemons,
 # namespaces and trap are gone when it returns); prints KEY=VALUE lines.
 bench_row() (
-	local ii=$1 ir=$2 suite=$3 di=$work/$1-i dr=$work/$2-r
+	local ii=$1 ir=$2 suite=$3 di=$work/$1-$2-$3-i dr=$work/$1-$2-$3-r
 	trap 'peer_${ii}_stop "$di"; peer_${ir}_stop "$dr"; iperf_server_stop
 	      netns_cleanup $NI $NR' EXIT
 	netns_pair $NI $NR $OUT_I $OUT_R 24 &&
@@ -209,7 +212,8 @@ bench_row() (
 	peer_${ir}_start resp $NR "$dr" "$suite" || { say "$ir responder"; exit 1; }
 	peer_${ii}_start init $NI "$di" "$suite" || { say "$ii initiator"; exit 1; }
 	say "$ii-$ir $suite: $n set-ups"
-	bench_setup "$ii" "$di" "$ir" "$dr" "$n" || exit 1
+	bench_setup "$ii" "$di" "$ir" "$dr" "$n" "$work/$ii-$ir-$suite.pcap" ||
+		exit 1
 	peer_${ii}_up "$di" || exit 1
 	ip netns exec $NI ping -c 2 -i 0.2 -W 2 -I $IN_I $IN_R >/dev/null ||
 		{ say "no ping through the tunnel"; exit 1; }
@@ -217,9 +221,9 @@ bench_row() (
 	echo "rss_r_kb=$(peer_${ir}_rss_kb "$dr")"
 	iperf_server || { say "iperf3 server"; exit 1; }
 	say "$ii-$ir $suite: TCP ${secs} s"
-	bench_tcp "$secs" || exit 1
+	bench_tcp "$secs" "$work/$ii-$ir-$suite-tcp.json" || exit 1
 	say "$ii-$ir $suite: UDP 64 B ${secs} s"
-	bench_udp64 "$secs" || exit 1
+	bench_udp64 "$secs" "$work/$ii-$ir-$suite-udp.json" || exit 1
 	echo "rss_i_flood_kb=$(peer_${ii}_rss_kb "$di")"
 	echo "rss_r_flood_kb=$(peer_${ir}_rss_kb "$dr")"
 )
