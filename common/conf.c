@@ -24,24 +24,47 @@ struct conf_lexer {
 	struct conf_errors	*err;
 };
 
-void
-conf_err(struct conf_errors *err, const struct conf_node *at,
-    const char *fmt, ...)
+static void conf_verr(struct conf_errors *err, const char *file,
+	    unsigned line, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 4, 0)));
+
+static void
+conf_verr(struct conf_errors *err, const char *file, unsigned line,
+    const char *fmt, va_list ap)
 {
 	char what[CONF_ERR_LEN - 48];	/* leaves room for "file:line: " */
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	if (err->count < CONF_ERR_MAX) {
-		if (at)
+		if (file)
 			snprintf(err->msg[err->count], CONF_ERR_LEN, "%s:%u: %s",
-			    at->file, at->line, what);
+			    file, line, what);
 		else
 			snprintf(err->msg[err->count], CONF_ERR_LEN, "%s", what);
 	}
 	err->count++;
+}
+
+void
+conf_err(struct conf_errors *err, const struct conf_node *at,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_verr(err, at ? at->file : NULL, at ? at->line : 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_err_at(struct conf_errors *err, const char *file, unsigned line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_verr(err, file, line, fmt, ap);
+	va_end(ap);
 }
 
 static void
@@ -51,14 +74,11 @@ lex_err(struct conf_lexer *lx, const char *fmt, ...)
 static void
 lex_err(struct conf_lexer *lx, const char *fmt, ...)
 {
-	struct conf_node at = { .file = (char *)lx->file, .line = lx->line };
-	char what[CONF_ERR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	conf_verr(lx->err, lx->file, lx->line, fmt, ap);
 	va_end(ap);
-	conf_err(lx->err, &at, "%s", what);
 }
 
 static bool

@@ -69,6 +69,9 @@ const char *conf_path(const struct conf_node *n, char *out, size_t cap);
 /* Adds "file:line: <fmt>" for node `at` (or "<fmt>" when at is NULL). */
 void	 conf_err(struct conf_errors *err, const struct conf_node *at,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same for a place remembered after the tree was freed. */
+void	 conf_err_at(struct conf_errors *err, const char *file, unsigned line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * What a section may hold: a table ended by { NULL }. A rule named "*"
