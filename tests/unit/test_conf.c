@@ -164,11 +164,11 @@ Test(conf, check_reports_unknown_wrong_kind_and_missing)
 		{ "local_addrs", CONF_KEY, true },
 		{ "out", CONF_SECTION, true },
 		{ "mode", CONF_KEY, false },
-		{ NULL },
+		{ NULL, CONF_KEY, false },
 	};
 	static const struct conf_rule manual_rules[] = {
 		{ "*", CONF_SECTION, false },
-		{ NULL },
+		{ NULL, CONF_KEY, false },
 	};
 	const char *text =
 	    "manual {\n"

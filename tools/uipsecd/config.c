@@ -34,17 +34,17 @@
 static const struct conf_rule top_rules[] = {
 	{ "tun", CONF_SECTION, true },
 	{ "manual", CONF_SECTION, true },
-	{ NULL },
+	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule tun_rules[] = {
 	{ "name", CONF_KEY, false },
 	{ "addrs", CONF_KEY, false },
 	{ "mtu", CONF_KEY, false },
-	{ NULL },
+	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule manual_rules[] = {
 	{ "*", CONF_SECTION, false },
-	{ NULL },
+	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule conn_rules[] = {
 	{ "local_addrs", CONF_KEY, true },
@@ -57,13 +57,13 @@ static const struct conf_rule conn_rules[] = {
 	{ "replay_window", CONF_KEY, false },
 	{ "out", CONF_SECTION, true },
 	{ "in", CONF_SECTION, true },
-	{ NULL },
+	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule sa_rules[] = {
 	{ "spi", CONF_KEY, true },
 	{ "enc_key", CONF_KEY, true },
 	{ "auth_key", CONF_KEY, false },
-	{ NULL },
+	{ NULL, CONF_KEY, false },
 };
 
 /* "file:line: a.b.key: 'value' <what>", with a hint when the value looks
