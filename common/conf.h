@@ -75,8 +75,8 @@ void	 conf_err_at(struct conf_errors *err, const char *file, unsigned line,
 
 /*
  * What a section may hold: a table ended by { NULL, CONF_KEY, false }. A
- * rule named "*" matches any name of its kind (e.g. the connections of a section). Every
- * entry that matches no rule, a key where a section is expected (or the
+ * rule named "*" matches any name of its kind (e.g. the connections of a
+ * section). Every entry that matches no rule, a key where a section is expected (or the
  * reverse), and every missing required entry is reported through err.
  * Returns the number of problems found.
  */
