@@ -50,7 +50,16 @@ IFACE_I=v-$NI		# netns_pair's name for the initiator's veth
 work=$(mktemp -d /tmp/ssb.XXXXXX)
 trap 'netns_cleanup $NI $NR
       if [ $keep = yes ]; then say "kept $work"; else rm -rf "$work"; fi' EXIT
-trap 'exit 130' INT TERM
+rowpid=
+# stop_row: end a running bench_row; killing what runs in its namespaces
+# makes its foreground command return, so its TERM trap runs
+stop_row() {
+	[ -n "$rowpid" ] || return 0
+	kill -TERM "$rowpid" 2>/dev/null
+	netns_cleanup $NI $NR
+	wait "$rowpid"
+}
+trap 'stop_row; exit 130' INT TERM
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 for ns in $NI $NR; do
@@ -206,6 +215,7 @@ bench_row() (
 	local ii=$1 ir=$2 suite=$3 di=$work/$1-$2-$3-i dr=$work/$1-$2-$3-r
 	trap 'peer_${ii}_stop "$di"; peer_${ir}_stop "$dr"; iperf_server_stop
 	      netns_cleanup $NI $NR' EXIT
+	trap 'exit 130' TERM
 	netns_pair $NI $NR $OUT_I $OUT_R 24 &&
 	ip -n $NI addr add $IN_I/32 dev lo && ip -n $NR addr add $IN_R/32 dev lo ||
 		{ say "namespaces"; exit 1; }
@@ -306,9 +316,17 @@ for suite in ${suites//,/ }; do
 	ss_pki_issue "$work/ca-$suite" resp key=$keytype profile=concentrator \
 	    san=dns:resp.bench.test || die "certificates for $suite"
 	for row in ${rows//,/ }; do
-		out=$(bench_row "${row%-*}" "${row#*-}" "$suite") ||
+		# in the background, so that the INT/TERM trap runs at once:
+		# bash defers a trap while a foreground child runs, and drops
+		# it when that child (swanctl, python) handled SIGINT itself
+		bench_row "${row%-*}" "${row#*-}" "$suite" >"$work/row.out" &
+		rowpid=$!
+		if wait $rowpid; then
+			collect "$row" "$suite" <"$work/row.out"
+		else
 			say "row $row $suite failed"
-		collect "$row" "$suite" <<<"$out"
+		fi
+		rowpid=
 	done
 done
 echo "uipsec interop bench: $(nproc) cores, $(uname -r), N=$n set-ups, ${secs} s TCP/UDP, ESP $esp in UDP (kernel-libipsec)"
