@@ -2,9 +2,9 @@
  * ike/ike.h — the one public header of libuipsec_ike (IKEv2, RFC 7296).
  *
  * The daemon-facing interface (connections from configuration, the IKE SA
- * manager with its exchanges and timers, what `uipsec status` reads) is
- * declared here as it is written; nothing outside ike/ should include the
- * headers below. What exists so far, each an internal building block that
+ * engine with its exchanges and timers, what `uipsec status` reads) is
+ * declared below (a draft: refine it as the engine is written); nothing
+ * outside ike/ should include the internal headers listed here. What exists so far, each an internal building block that
  * ike/ and tests/ use directly:
  *
  *   ikev2_wire.h     every on-the-wire number of RFC 7296 §3 and extensions
@@ -19,5 +19,94 @@
  */
 #ifndef UIPSEC_IKE_H
 #define UIPSEC_IKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "esp/esp.h"
+#include "ike/config.h"
+
+/*
+ * The engine: every IKE SA of this daemon, their exchanges and timers. It
+ * owns no socket and no clock: the daemon hands it datagrams and the time,
+ * and it answers through the callbacks of struct ike_io. Single-threaded.
+ */
+struct ike_engine;
+
+/* A CHILD_SA pair ready for the data plane (RFC 7296 §2.17): keys are
+ * borrowed for the duration of the callback; the callee copies them. */
+struct ike_child_install {
+	const char		*conn, *child;	/* config names */
+	uint64_t		 ike_id;	/* the IKE SA it belongs to */
+	struct esp_sa_config	 in, out;	/* SPIs: in = ours, out = peer's */
+	struct sockaddr_storage	 local, remote;	/* outer addresses and ports */
+	bool			 udp_encap;	/* ESP in UDP (RFC 3948) */
+	size_t			 n_local_ts, n_remote_ts;
+	struct ike_ts_cfg	 local_ts[IKE_TS_MAX];	/* narrowed, as agreed */
+	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
+	bool			 has_vip;	/* our virtual IP from CFG_REPLY */
+	struct ike_prefix	 vip;
+};
+
+struct ike_io {
+	void	*arg;
+	/* Sends one IKE message (from the IKE header on) from local to remote;
+	 * the daemon adds the non-ESP marker on port 4500 (RFC 3948 §2.2). */
+	int	(*send)(void *arg, const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, const uint8_t *msg,
+		    size_t len);
+	/* Installs both directions of a CHILD_SA; 0 or -1 (then the engine
+	 * deletes the CHILD_SA with the peer). */
+	int	(*child_install)(void *arg, const struct ike_child_install *c);
+	/* Removes a CHILD_SA by our inbound SPI and the peer's outbound SPI. */
+	void	(*child_remove)(void *arg, uint32_t spi_in, uint32_t spi_out);
+};
+
+/* cfg is borrowed for the engine's life; io is copied. Returns NULL and
+ * logs why on failure (credentials that do not load). Caller frees. */
+struct ike_engine *ike_engine_new(const struct ike_config *cfg,
+	    const struct ike_io *io, uint64_t now_ms);
+void	 ike_engine_free(struct ike_engine *e);	/* wipes; accepts NULL */
+
+/* One datagram received on an IKE port (the non-ESP marker already
+ * removed). Never fails loudly: bad input is logged and dropped. */
+void	 ike_engine_input(struct ike_engine *e,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote, const uint8_t *msg,
+	    size_t len, uint64_t now_ms);
+/* Timers (retransmission, DPD, rekey): call at or after ike_engine_next()
+ * returns; returns the next deadline in ms, or UINT64_MAX for none. */
+void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);
+uint64_t ike_engine_next(const struct ike_engine *e);
+
+/* Control (uipsec up/down): 0, or -1 if no such connection. */
+int	 ike_engine_initiate(struct ike_engine *e, const char *conn,
+	    uint64_t now_ms);
+int	 ike_engine_terminate(struct ike_engine *e, const char *conn,
+	    uint64_t now_ms);
+
+/* For `uipsec status`: calls fn once per IKE SA with a snapshot. */
+struct ike_sa_status {
+	uint64_t		 id;
+	const char		*conn;
+	const char		*state;		/* RFC-named state */
+	bool			 initiator;
+	uint64_t		 spi_i, spi_r;
+	struct sockaddr_storage	 local, remote;
+	char			 local_id[256], remote_id[256];
+	char			 algs[128];	/* "AES_CBC_256/HMAC_SHA1_96/..." */
+	uint64_t		 established_ms;	/* 0 = not yet */
+	uint64_t		 ike_bytes_in, ike_bytes_out;
+};
+void	 ike_engine_foreach(const struct ike_engine *e,
+	    void (*fn)(void *arg, const struct ike_sa_status *st), void *arg);
+
+/* Loads connections from a swanctl.conf-syntax file. Returns 0, or -1 after
+ * logging every error as "file:line: what is wrong". cfg is owned by the
+ * caller and freed with ike_config_free (accepts NULL members). */
+int	 ike_config_load(struct ike_config *cfg, const char *path);
+void	 ike_config_free(struct ike_config *cfg);
 
 #endif

@@ -1,0 +1,117 @@
+/*
+ * ike/config.h — connections as swanctl.conf(5) describes them, the model the
+ * IKE engine runs from. Loaded from a file in strongSwan's syntax by
+ * ike_config_load() (ike/config.c); every supported key means what it means
+ * in strongSwan, so one file can drive both; an unsupported key or value is an
+ * error naming file, line and key.
+ *
+ *   connections { NAME { local_addrs remote_addrs local_port remote_port
+ *       version proposals vips pools dpd_delay rekey_time unique
+ *       local { auth certs id } remote { auth id cacerts }
+ *       children { NAME { local_ts remote_ts esp_proposals start_action
+ *           rekey_time } } } }
+ *   pools { NAME { addrs } }
+ *   authorities { NAME { cacert crl_uris? } }   (only cacert)
+ *
+ * All of it is plain values owned by struct ike_config: no pointers into the
+ * parsed text survive ike_config_load().
+ */
+#ifndef UIPSEC_IKE_CONFIG_H
+#define UIPSEC_IKE_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "certs/certs.h"
+#include "ike/proposal.h"
+
+#define IKE_NAME_MAX		64
+#define IKE_PATH_MAX		256
+#define IKE_ADDRS_MAX		4
+#define IKE_TS_MAX		8
+#define IKE_CHILDREN_MAX	4
+#define IKE_CERTS_MAX		4
+
+/* An address prefix: family AF_INET or AF_INET6, prefix length in bits. A
+ * host is a /32 or /128; "0.0.0.0/0" is any IPv4, "::/0" any IPv6. */
+struct ike_prefix {
+	int		family;
+	uint8_t		addr[16];
+	uint8_t		plen;
+};
+
+/* A traffic selector as configured (RFC 7296 §3.13.1): an address range
+ * given as a prefix (or dynamic: the peer's outer address or virtual IP),
+ * protocol 0 = any, ports [port_lo, port_hi]. */
+struct ike_ts_cfg {
+	bool			dynamic;	/* "dynamic" */
+	struct ike_prefix	prefix;
+	uint8_t			proto;
+	uint16_t		port_lo, port_hi;
+};
+
+enum ike_start_action { IKE_START_NONE, IKE_START_START, IKE_START_TRAP };
+enum ike_unique { IKE_UNIQUE_NO, IKE_UNIQUE_NEVER, IKE_UNIQUE_REPLACE,
+	IKE_UNIQUE_KEEP };
+enum ike_auth_cfg { IKE_AUTH_CFG_PUBKEY };	/* "pubkey"; only certificates */
+
+struct ike_child_cfg {
+	char			 name[IKE_NAME_MAX];
+	size_t			 n_local_ts, n_remote_ts;
+	struct ike_ts_cfg	 local_ts[IKE_TS_MAX];
+	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
+	struct ike_proposal_set	 esp_proposals;	/* default "aes256-sha1" */
+	enum ike_start_action	 start_action;
+	uint32_t		 rekey_time;	/* seconds; 0 = never */
+	const char		*file;		/* where it was defined */
+	unsigned		 line;
+};
+
+/* One side's authentication round (swanctl.conf local{}/remote{}). */
+struct ike_auth_side {
+	enum ike_auth_cfg	 auth;
+	struct certs_id		 id;		/* ANY when not configured */
+	bool			 id_set;
+	size_t			 n_certs;	/* local: our certificate files */
+	char			 certs[IKE_CERTS_MAX][IKE_PATH_MAX];
+	size_t			 n_cacerts;	/* remote: anchors for this peer */
+	char			 cacerts[IKE_CERTS_MAX][IKE_PATH_MAX];
+};
+
+struct ike_conn_cfg {
+	char			 name[IKE_NAME_MAX];
+	size_t			 n_local_addrs, n_remote_addrs;
+	struct ike_prefix	 local_addrs[IKE_ADDRS_MAX];	/* %any: none */
+	struct ike_prefix	 remote_addrs[IKE_ADDRS_MAX];
+	uint16_t		 local_port, remote_port;	/* default 500 */
+	struct ike_proposal_set	 proposals;	/* default aes256-sha256-ecp256? see config.c */
+	size_t			 n_vips;	/* vips: 0.0.0.0 / :: request */
+	struct ike_prefix	 vips[2];
+	size_t			 n_pools;
+	char			 pools[2][IKE_NAME_MAX];
+	uint32_t		 dpd_delay;	/* seconds; 0 = off */
+	uint32_t		 rekey_time;	/* IKE SA, seconds */
+	enum ike_unique		 unique;
+	struct ike_auth_side	 local, remote;
+	size_t			 n_children;
+	struct ike_child_cfg	 children[IKE_CHILDREN_MAX];
+	const char		*file;
+	unsigned		 line;
+};
+
+struct ike_pool_cfg {
+	char			 name[IKE_NAME_MAX];
+	struct ike_prefix	 first, last;	/* inclusive range */
+};
+
+struct ike_config {
+	size_t			 n_conns;
+	struct ike_conn_cfg	*conns;		/* owned */
+	size_t			 n_pools;
+	struct ike_pool_cfg	*pools;		/* owned */
+	char			*file;		/* owned; conns point to it */
+};
+
+#endif
