@@ -20,11 +20,12 @@
 # (see "peer drivers" below), e.g. uipsec-uipsec and uipsec-ss once uipsecd
 # speaks IKEv2. Every row of a suite uses the same certificates and proposals.
 #
-#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS] [-k]
+#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS] [-u UIPSEC] [-k]
 #     -r  comma-separated rows (default ss-ss)
 #     -s  comma-separated suites: ecdsa (ECDSA P-256 certs, IKE
 #         aes256-sha256-ecp256), rsa (RSA-2048, aes256-sha1-modp2048);
 #         ESP aes256-sha1 in both (default ecdsa,rsa)
+#     -u  certificates from `UIPSEC pki` (default: strongSwan's pki)
 #     -k  keep the work directory (captures, daemon logs, iperf3 JSON)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,14 +33,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/strongswan.sh"
 
 rows=ss-ss suites=ecdsa,rsa n=20 secs=10 keep=no
-while getopts "r:s:n:t:kh" o; do
+while getopts "r:s:n:t:u:kh" o; do
 	case $o in
 	r) rows=$OPTARG ;;
 	s) suites=$OPTARG ;;
 	n) n=$OPTARG ;;
 	t) secs=$OPTARG ;;
 	k) keep=yes ;;
-	*) sed -n '2,30p' "$0"; exit 2 ;;
+	u) ss_pki_use_uipsec "$OPTARG" ||
+		{ echo "bench: $OPTARG has no pki command" >&2; exit 2; } ;;
+	*) sed -n '2,31p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }

@@ -4,13 +4,14 @@
 # (outer 172.29.0.1 <-> 172.29.0.2), inner addresses 10.29.1.1 (ssa) and
 # 10.29.2.1 (ssb) on lo. ssa initiates; ping through the tunnel; the SA's
 # algorithms, UDP encapsulation and the key log are checked. A second case
-# gives ssa a virtual IP from ssb's pool. Not in CI (tests/run.sh runs
+# gives ssa a virtual IP from ssb's pool; a third revokes ssb's certificate
+# and expects ssa to refuse it. Not in CI (tests/run.sh runs
 # interop/tests/ only): the uipsec suites of issue 4 build on these helpers.
 #
-#   interop/ss_selfcheck.sh [-k ecdsa|rsa] [-P strongswan|uipsec] [-u UIPSEC]
+#   interop/ss_selfcheck.sh [-k ecdsa|rsa] [-u UIPSEC]
 #     -k ecdsa  ECDSA P-256 certs, IKE aes256-sha256-ecp256 (default)
 #     -k rsa    RSA-2048 certs,    IKE aes256-sha1-modp2048
-#     -P        certificate generator (default strongswan; uipsec needs -u)
+#     -u        certificates from `UIPSEC pki` (default: strongSwan's pki)
 #
 # Pitfalls met on the way (and handled here or in the library):
 # - The inner addresses sit on lo (this kernel has no dummy driver) and
@@ -34,6 +35,12 @@
 #   /etc/strongswan.conf and complains about the missing ones: it gets a
 #   strongswan.conf of its own. Its --reason applies to the next --serial;
 #   --lastcrl carries old entries over (listing them again duplicates them).
+# - A CRL loaded after charon once used an older one is ignored: the
+#   revocation check stops at the first valid CRL and searches charon's
+#   cache first ("using cached crl"). ss_load flushes cached CRLs.
+# - Tests that send SIGINT to a script started from a non-interactive shell
+#   with & see no trap run: such children start with SIGINT ignored, and a
+#   shell cannot trap a signal ignored on entry.
 # - ip netns exec, unshare and sh all exec, so $! is charon's pid; charon
 #   must be started from the shell that stops it (not inside $(...)).
 set -u
@@ -42,11 +49,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/strongswan.sh"
 
 kind=ecdsa
-while getopts "k:P:u:h" o; do
+while getopts "k:u:h" o; do
 	case $o in
 	k) kind=$OPTARG ;;
-	P) SS_PKI=$OPTARG ;;
-	u) SS_UIPSEC=$OPTARG ;;
+	u) ss_pki_use_uipsec "$OPTARG" ||
+		{ echo "ss_selfcheck: $OPTARG has no pki command" >&2; exit 2; } ;;
 	*) sed -n '2,14p' "$0"; exit 2 ;;
 	esac
 done
@@ -128,4 +135,12 @@ vip=$(ss_list_sas "$a" | sed -n 's/^  local .*\] \[\([0-9.]*\)\]$/\1/p' | head -
 [ -n "$vip" ] || { ss_list_sas "$a"; fail "no virtual IP in --list-sas"; }
 echo "virtual IP $vip on: $(ip -n $A -o addr show | awk -v v="$vip" '$4 ~ "^"v"/" {print $2}')"
 ip netns exec $A ping -c 3 -i 0.2 -W 2 -I "$vip" 10.29.2.1 || fail "ping from the virtual IP"
+echo "== refused peer: $B's certificate revoked, the new CRL loaded into $A"
+ss_terminate "$a" net || fail "terminate"
+ss_pki_revoke "$work/ca" b && ss_certs_install "$work/ca" a "$a" &&
+ss_load "$a" || fail "revoke and reload"
+ss_initiate "$a" net 5 2>/dev/null && fail "$A accepted a revoked certificate"
+grep -q 'certificate was revoked' "$a/charon.log" ||
+	fail "no 'certificate was revoked' in $a/charon.log"
+grep 'certificate was revoked' "$a/charon.log" | tail -1
 echo "ss_selfcheck: PASS ($kind, $SS_PKI pki)"

@@ -24,7 +24,8 @@
 #   ss_pool_write DIR NAME ADDRS           conf.d/pool-NAME.conf, an address pool
 #   ss_instance DIR [OPTIONS...]           ss_conf_write + ss_swanctl_init
 # Certificates (backend switch: SS_PKI=strongswan (default) or uipsec, with
-# SS_UIPSEC=path/to/uipsec; both write the same tree as `uipsec pki`:
+# SS_UIPSEC=path/to/uipsec, as set by ss_pki_use_uipsec BUILD/tools/uipsec;
+# both write the same tree as `uipsec pki`:
 # CADIR/ca/{cert,key}.pem, CADIR/x509ca/ca.pem, CADIR/x509/NAME.pem,
 # CADIR/private/NAME.pem, CADIR/x509crl/)
 #   ss_pki_ca CADIR DN [KEYTYPE]           a root CA (KEYTYPE ecdsa256 default,
@@ -40,7 +41,7 @@
 #   ss_start NS DIR                        charon in NS with a private /run;
 #                                          waits for vici, then ss_load
 #   ss_swanctl DIR ARGS...                 swanctl against DIR's charon
-#   ss_load DIR                            swanctl --load-all
+#   ss_load DIR                            swanctl --load-all, flush cached CRLs
 #   ss_initiate DIR CHILD [TIMEOUT_S]      initiate, then ss_wait_child_up
 #   ss_wait_child_up DIR CHILD [TIMEOUT_S] poll until CHILD is INSTALLED
 #   ss_child_up DIR CHILD                  true if CHILD is INSTALLED now
@@ -208,6 +209,13 @@ ss_pki_sw() {
 	STRONGSWAN_CONF=$SS_PKI_CONF pki "$@"
 }
 
+# ss_pki_use_uipsec UIPSEC: switch the generator to `UIPSEC pki` if that
+# binary has the pki command (false, and no switch, otherwise).
+ss_pki_use_uipsec() {
+	"$1" pki --help >/dev/null 2>&1 || return 1
+	SS_PKI=uipsec SS_UIPSEC=$1
+}
+
 # ss_pki_keytype KEYTYPE: "TYPE SIZE" for strongSwan's pki --gen
 ss_pki_keytype() {
 	case $1 in
@@ -238,20 +246,18 @@ ss_pki_sw_init() {	# CADIR: the pki tool's own strongswan.conf
 # ss_pki_ca CADIR DN [KEYTYPE]
 ss_pki_ca() {
 	local ca=$1 dn=$2 kt=${3:-ecdsa256} sub
-	for sub in ca x509 x509ca private x509crl; do
-		mkdir -p "$ca/$sub" || return 1
-	done
 	case $SS_PKI in
 	uipsec)
-		rmdir "$ca"/* 2>/dev/null; rmdir "$ca" 2>/dev/null
 		"$SS_UIPSEC" pki init-ca --dir "$ca" --dn "$dn" --key "$kt" \
-		    >/dev/null || return 1
-		# one CA file name for both backends
-		mv "$ca"/x509ca/*.pem "$ca/x509ca/ca.pem" 2>/dev/null
-		return 0 ;;
+		    >/dev/null &&
+		mv "$ca"/x509ca/*.pem "$ca/x509ca/ca.pem"  # one name for both
+		return ;;
 	strongswan) ;;
 	*) ss_err "SS_PKI is strongswan or uipsec, not '$SS_PKI'"; return 1 ;;
 	esac
+	for sub in ca x509 x509ca private x509crl; do
+		mkdir -p "$ca/$sub" || return 1
+	done
 	ss_pki_sw_init "$ca"
 	ss_pki_sw_gen "$kt" "$ca/ca/key.pem" &&
 	ss_pki_sw --self --ca --lifetime 3650 --in "$ca/ca/key.pem" \
@@ -366,6 +372,10 @@ ss_swanctl() {
 	    swanctl "$@" --uri "unix://$dir/charon.vici"
 }
 
+# ss_load DIR: (re)load everything, then drop charon's cached CRLs. The
+# revocation check takes the first valid CRL it finds and the cache is
+# searched first, so a CRL that was used once would hide a newer one loaded
+# later ("using cached crl") until it expires.
 ss_load() {
 	local out
 	out=$(ss_swanctl "$1" --load-all --noprompt 2>&1) ||
@@ -376,6 +386,7 @@ ss_load() {
 		ss_err "swanctl --load-all in $1 reported an error"
 		return 1
 	fi
+	ss_swanctl "$1" --flush-certs --type x509_crl >/dev/null
 }
 
 # ss_start NS DIR: sets SS_PID. charon's pid file (/var/run/charon.pid) is
