@@ -112,6 +112,10 @@ struct ike_config {
 	size_t			 n_pools;
 	struct ike_pool_cfg	*pools;		/* owned */
 	char			*file;		/* owned; conns point to it */
+	/* swanctl credential tree (x509/, x509ca/, x509crl/, private/);
+	 * "" = the directory of `file`. Set by the daemon (not a
+	 * swanctl.conf key). */
+	char			 swanctl_dir[IKE_PATH_MAX];
 };
 
 #endif

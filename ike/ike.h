@@ -35,6 +35,12 @@
  */
 struct ike_engine;
 
+enum ike_sa_event {
+	IKE_SA_EVENT_UP,	/* IKE_AUTH done, first CHILD_SA installed */
+	IKE_SA_EVENT_FAILED,	/* set-up refused or timed out */
+	IKE_SA_EVENT_DOWN,	/* deleted by either side, or the peer is dead */
+};
+
 /* A CHILD_SA pair ready for the data plane (RFC 7296 §2.17): keys are
  * borrowed for the duration of the callback; the callee copies them. */
 struct ike_child_install {
@@ -62,9 +68,19 @@ struct ike_io {
 	int	(*child_install)(void *arg, const struct ike_child_install *c);
 	/* Removes a CHILD_SA by our inbound SPI and the peer's outbound SPI. */
 	void	(*child_remove)(void *arg, uint32_t spi_in, uint32_t spi_out);
+	/* Optional (NULL: none): an IKE SA came up, failed or went away; why
+	 * is a one-line reason (borrowed for the call; "" when up). */
+	void	(*sa_event)(void *arg, const char *conn, uint64_t ike_id,
+		    enum ike_sa_event ev, const char *why);
 };
 
-/* cfg is borrowed for the engine's life; io is copied. Returns NULL and
+/* cfg is borrowed for the engine's life; io is copied. Credentials come
+ * from a swanctl tree (swanctl(8)): cfg->swanctl_dir, or when empty the
+ * directory of cfg->file. local.certs are files in DIR/x509/ (or absolute
+ * paths); the private key is the one in DIR/private/ that matches that
+ * certificate; DIR/x509ca/ are trust anchors, CA certificates in DIR/x509/
+ * intermediates, DIR/x509crl/ CRLs; remote.cacerts (DIR/x509ca/ or
+ * absolute) restrict which anchor a peer may chain to. Returns NULL and
  * logs why on failure (credentials that do not load). Caller frees. */
 struct ike_engine *ike_engine_new(const struct ike_config *cfg,
 	    const struct ike_io *io, uint64_t now_ms);
