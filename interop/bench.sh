@@ -172,8 +172,9 @@ bench_setup() {
 		say "capture shows $(wc -l <"$cap.wire") set-ups, not $n"
 		return 1
 	}
-	echo "wire_ms=$(cut -d' ' -f1 "$cap.wire" | median)"
-	echo "ctl_ms=$(awk '{ print $1 / 1000 }' "$cap.ctl" | median)"
+	echo "wire_ms=$(cut -d' ' -f1 "$cap.wire" | median | xargs printf '%.2f')"
+	echo "ctl_ms=$(awk '{ print $1 / 1000 }' "$cap.ctl" | median |
+	    xargs printf '%.1f')"
 	echo "setup_bytes=$(cut -d' ' -f2 "$cap.wire" | median)"
 	echo "setup_frames=$(cut -d' ' -f3 "$cap.wire" | median)"
 }
@@ -333,5 +334,5 @@ for suite in ${suites//,/ }; do
 	done
 done
 echo "uipsec interop bench: $(nproc) cores, $(uname -r), N=$n set-ups, ${secs} s TCP/UDP, ESP $esp in UDP (kernel-libipsec)"
-echo "load average at start: $load0 (other work on this machine skews every figure)"
+echo "load average at start: $load0, at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews every figure)"
 print_table

@@ -57,8 +57,9 @@ SS_PKI=${SS_PKI:-strongswan}
 # kernel-libipsec before kernel-netlink: the first kernel-ipsec backend
 # registered wins (this kernel has no ESP); kernel-netlink is left with
 # addresses, the policy-routing rule (table 220) and routes.
-SS_CHARON_PLUGINS="random nonce openssl kdf pem pkcs1 pkcs8 x509 constraints \
-pubkey revocation kernel-libipsec kernel-netlink socket-default vici"
+SS_CHARON_PLUGINS=${SS_CHARON_PLUGINS:-"random nonce openssl kdf pem pkcs1 \
+pkcs8 x509 constraints pubkey revocation kernel-libipsec kernel-netlink \
+socket-default vici"}
 SS_TOOL_PLUGINS="random nonce openssl pem pkcs1 pkcs8 x509 pubkey"
 
 ss_err() { echo "strongswan.sh: $*" >&2; return 1; }
