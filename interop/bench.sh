@@ -114,7 +114,7 @@ peer_ss_up() {
 		{ say "swanctl --initiate failed"; return 1; }
 }
 peer_ss_down() { ss_terminate "$1" bench 10; }
-peer_ss_sa_gone() { ! ss_swanctl "$1" --list-sas 2>/dev/null | grep -q '^bench:'; }
+peer_ss_sa_gone() { ss_ike_gone "$1" bench; }
 peer_ss_rss_kb() { ss_rss_kb "$1"; }
 peer_ss_stop() { ss_stop "$1"; }
 

@@ -46,10 +46,12 @@
 #   ss_wait_child_up DIR CHILD [TIMEOUT_S] poll until CHILD is INSTALLED
 #   ss_child_up DIR CHILD                  true if CHILD is INSTALLED now
 #   ss_terminate DIR IKE [TIMEOUT_S]       delete the IKE_SA, wait until gone
+#   ss_ike_gone DIR IKE                    true if no IKE_SA IKE is listed
 #   ss_list_sas DIR                        swanctl --list-sas
 #   ss_rss_kb DIR                          charon's VmRSS in kB
 #   ss_stop DIR                            SIGTERM, wait (SIGKILL after 5 s)
 #   ss_cleanup DIR...                      ss_stop each; never fails
+#   ss_poll SECONDS CMD...                 retry CMD every 50 ms until it succeeds
 
 SS_CHARON=${SS_CHARON:-/usr/lib/ipsec/charon}
 SS_PKI=${SS_PKI:-strongswan}
@@ -64,7 +66,9 @@ SS_TOOL_PLUGINS="random nonce openssl pem pkcs1 pkcs8 x509 pubkey"
 
 ss_err() { echo "strongswan.sh: $*" >&2; return 1; }
 
-# ss_conf_write DIR [keylog=yes|no] [KEY=VALUE...]
+# ss_conf_write DIR [keylog=yes|no] [loglevel=N] [KEY=VALUE...]
+# STRONGSWAN_CONF replaces /etc/strongswan.conf and all it includes, so
+# nothing of the host's configuration leaks in.
 ss_conf_write() {
 	local dir=$1 keylog=yes level=2 kv; shift
 	local -a extra=()
@@ -81,7 +85,6 @@ ss_conf_write() {
 		echo "charon {"
 		echo "  load_modular = no"
 		echo "  load = $SS_CHARON_PLUGINS"
-		# charon's DNS/port defaults are fine; nothing else from /etc.
 		for kv in "${extra[@]}"; do echo "  ${kv%%=*} = ${kv#*=}"; done
 		echo "  plugins {"
 		echo "    vici { socket = unix://$dir/charon.vici }"
@@ -395,7 +398,7 @@ ss_load() {
 # sh all exec, so $! is charon itself. Run it from the shell that will call
 # ss_stop (not inside $(...)): only a parent can wait for it.
 ss_start() {
-	local ns=$1 dir=$2 i
+	local ns=$1 dir=$2
 	[ -f "$dir/strongswan.conf" ] || { ss_err "no $dir/strongswan.conf"; return 1; }
 	rm -f "$dir/charon.vici"
 	ip netns exec "$ns" env STRONGSWAN_CONF="$dir/strongswan.conf" \
@@ -404,18 +407,18 @@ ss_start() {
 	    >"$dir/charon.out" 2>&1 </dev/null &
 	SS_PID=$!
 	echo "$SS_PID" >"$dir/charon.pid"
-	for i in $(seq 100); do
-		ss_swanctl "$dir" --stats >/dev/null 2>&1 && break
-		if ! kill -0 "$SS_PID" 2>/dev/null; then
-			cat "$dir/charon.out" "$dir/charon.log" >&2 2>/dev/null
-			ss_err "charon in $ns exited during start-up"
-			return 1
-		fi
-		sleep 0.1
-	done
-	[ "$i" -lt 100 ] || { ss_err "charon's vici in $ns never answered"; return 1; }
+	ss_poll 10 ss_started "$dir" "$SS_PID"
+	if ! kill -0 "$SS_PID" 2>/dev/null; then
+		cat "$dir/charon.out" "$dir/charon.log" >&2 2>/dev/null
+		ss_err "charon in $ns exited during start-up"
+		return 1
+	fi
+	ss_vici_up "$dir" || { ss_err "charon's vici in $ns never answered"; return 1; }
 	ss_load "$dir"
 }
+
+ss_vici_up() { ss_swanctl "$1" --stats >/dev/null 2>&1; }
+ss_started() { ss_vici_up "$1" || ! kill -0 "$2" 2>/dev/null; }	# DIR PID
 
 # ss_child_up DIR CHILD
 ss_child_up() {
@@ -423,14 +426,21 @@ ss_child_up() {
 		grep -Eq "^ +$2: #[0-9]+, reqid [0-9]+, INSTALLED"
 }
 
-# ss_wait_child_up DIR CHILD [TIMEOUT_S]
-ss_wait_child_up() {
-	local dir=$1 child=$2 n=$(( ${3:-10} * 20 )) i
+# ss_poll SECONDS CMD...: retry CMD every 50 ms until it succeeds (0) or
+# SECONDS have passed (1). netns.sh's wait_for has a fixed 5 s.
+ss_poll() {
+	local n=$(( $1 * 20 )) i; shift
 	for ((i = 0; i < n; i++)); do
-		ss_child_up "$dir" "$child" && return 0
+		"$@" && return 0
 		sleep 0.05
 	done
-	ss_err "CHILD_SA $child not up in $dir after ${3:-10} s"
+	return 1
+}
+
+# ss_wait_child_up DIR CHILD [TIMEOUT_S]
+ss_wait_child_up() {
+	ss_poll "${3:-10}" ss_child_up "$1" "$2" ||
+		ss_err "CHILD_SA $2 not up in $1 after ${3:-10} s"
 }
 
 # ss_initiate DIR CHILD [TIMEOUT_S]: swanctl returns when the CHILD_SA is
@@ -446,18 +456,19 @@ ss_initiate() {
 	ss_wait_child_up "$dir" "$child" "$t"
 }
 
+# ss_ike_gone DIR IKE: true if DIR's charon lists no IKE_SA named IKE
+ss_ike_gone() {
+	! ss_swanctl "$1" --list-sas --ike "$2" 2>/dev/null | grep -q "^$2:"
+}
+
 # ss_terminate DIR IKE [TIMEOUT_S]: delete the IKE_SA (and its children) and
 # wait until this charon lists no SA of that name.
 ss_terminate() {
-	local dir=$1 ike=$2 t=${3:-10} i
+	local dir=$1 ike=$2 t=${3:-10}
 	ss_swanctl "$dir" --terminate --ike "$ike" --timeout "$t" \
 	    >>"$dir/swanctl.out" 2>&1
-	for ((i = 0; i < t * 20; i++)); do
-		ss_swanctl "$dir" --list-sas --ike "$ike" 2>/dev/null |
-			grep -q "^$ike:" || return 0
-		sleep 0.05
-	done
-	ss_err "IKE_SA $ike still listed in $dir after $t s"
+	ss_poll "$t" ss_ike_gone "$dir" "$ike" ||
+		ss_err "IKE_SA $ike still listed in $dir after $t s"
 }
 
 ss_list_sas() {
