@@ -11,10 +11,20 @@
  *       children { NAME { local_ts remote_ts esp_proposals start_action
  *           rekey_time } } } }
  *   pools { NAME { addrs } }
- *   authorities { NAME { cacert crl_uris? } }   (only cacert)
+ *   authorities { NAME { cacert } }
  *
  * All of it is plain values owned by struct ike_config: no pointers into the
- * parsed text survive ike_config_load().
+ * parsed text survive ike_config_load(). Defaults, value syntax and the
+ * credentials directory are described in doc/ike-config.md.
+ *
+ * Credentials live where swanctl keeps them, under one directory (swanctl's
+ * SWANCTL_DIR; by default the directory of the swanctl.conf itself):
+ *   x509/     our certificates; local.certs names files here
+ *   x509ca/   trust anchors; remote.cacerts and authorities' cacert here
+ *   x509crl/  CRLs
+ *   private/  our private keys (as certs_key_load() reads them)
+ * An absolute path in local.certs or cacerts is taken as it is. The paths
+ * in this model are resolved already (credentials dir + subdirectory).
  */
 #ifndef UIPSEC_IKE_CONFIG_H
 #define UIPSEC_IKE_CONFIG_H
@@ -25,6 +35,7 @@
 #include <sys/socket.h>
 
 #include "certs/certs.h"
+#include "common/conf.h"
 #include "ike/proposal.h"
 
 #define IKE_NAME_MAX		64
@@ -33,6 +44,25 @@
 #define IKE_TS_MAX		8
 #define IKE_CHILDREN_MAX	4
 #define IKE_CERTS_MAX		4
+#define IKE_VIPS_MAX		2
+#define IKE_POOLS_MAX		2
+
+/* Subdirectories of the credentials directory, as swanctl names them. */
+#define IKE_CRED_X509		"x509"
+#define IKE_CRED_X509CA		"x509ca"
+#define IKE_CRED_X509CRL	"x509crl"
+#define IKE_CRED_PRIVATE	"private"
+
+/* Defaults (swanctl.conf(5) where uipsec supports strongSwan's value; the
+ * proposals are strongSwan's defaults cut to the algorithms uipsec has). */
+#define IKE_DEFAULT_PORT		500
+#define IKE_DEFAULT_IKE_REKEY		(4 * 3600)	/* 4h */
+#define IKE_DEFAULT_CHILD_REKEY		3600		/* 1h */
+#define IKE_DEFAULT_PROPOSALS \
+	"aes256-sha256-ecp256-x25519-modp2048, " \
+	"aes256gcm16-chacha20poly1305-prfsha256-ecp256-x25519-modp2048"
+#define IKE_DEFAULT_ESP_PROPOSALS \
+	"aes256gcm16-chacha20poly1305, aes256-sha256-sha1"
 
 /* An address prefix: family AF_INET or AF_INET6, prefix length in bits. A
  * host is a /32 or /128; "0.0.0.0/0" is any IPv4, "::/0" any IPv6. */
@@ -62,7 +92,7 @@ struct ike_child_cfg {
 	size_t			 n_local_ts, n_remote_ts;
 	struct ike_ts_cfg	 local_ts[IKE_TS_MAX];
 	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
-	struct ike_proposal_set	 esp_proposals;	/* default "aes256-sha1" */
+	struct ike_proposal_set	 esp_proposals;	/* IKE_DEFAULT_ESP_PROPOSALS */
 	enum ike_start_action	 start_action;
 	uint32_t		 rekey_time;	/* seconds; 0 = never */
 	const char		*file;		/* where it was defined */
@@ -86,11 +116,11 @@ struct ike_conn_cfg {
 	struct ike_prefix	 local_addrs[IKE_ADDRS_MAX];	/* %any: none */
 	struct ike_prefix	 remote_addrs[IKE_ADDRS_MAX];
 	uint16_t		 local_port, remote_port;	/* default 500 */
-	struct ike_proposal_set	 proposals;	/* default aes256-sha256-ecp256? see config.c */
+	struct ike_proposal_set	 proposals;	/* IKE_DEFAULT_PROPOSALS */
 	size_t			 n_vips;	/* vips: 0.0.0.0 / :: request */
-	struct ike_prefix	 vips[2];
-	size_t			 n_pools;
-	char			 pools[2][IKE_NAME_MAX];
+	struct ike_prefix	 vips[IKE_VIPS_MAX];
+	size_t			 n_pools;	/* names in ike_config.pools */
+	char			 pools[IKE_POOLS_MAX][IKE_NAME_MAX];
 	uint32_t		 dpd_delay;	/* seconds; 0 = off */
 	uint32_t		 rekey_time;	/* IKE SA, seconds */
 	enum ike_unique		 unique;
@@ -103,7 +133,17 @@ struct ike_conn_cfg {
 
 struct ike_pool_cfg {
 	char			 name[IKE_NAME_MAX];
-	struct ike_prefix	 first, last;	/* inclusive range */
+	struct ike_prefix	 first, last;	/* inclusive range, plen = host */
+	const char		*file;
+	unsigned		 line;
+};
+
+/* authorities { NAME { cacert } }: one more trust anchor. */
+struct ike_authority_cfg {
+	char			 name[IKE_NAME_MAX];
+	char			 cacert[IKE_PATH_MAX];	/* resolved path */
+	const char		*file;
+	unsigned		 line;
 };
 
 struct ike_config {
@@ -112,10 +152,34 @@ struct ike_config {
 	size_t			 n_pools;
 	struct ike_pool_cfg	*pools;		/* owned */
 	char			*file;		/* owned; conns point to it */
-	/* swanctl credential tree (x509/, x509ca/, x509crl/, private/);
-	 * "" = the directory of `file`. Set by the daemon (not a
-	 * swanctl.conf key). */
+	/* swanctl credential tree (x509/, x509ca/, x509crl/, private/):
+	 * the credentials argument of ike_config_read(), or the directory
+	 * of `file` (never empty after loading; not a swanctl.conf key). */
 	char			 swanctl_dir[IKE_PATH_MAX];
+	size_t			 n_authorities;
+	struct ike_authority_cfg *authorities;	/* owned */
 };
+
+/*
+ * ike_config_load() (ike.h) logs; these report into *err instead, every
+ * problem as "file:line: key: what is wrong", for tests and for callers
+ * that print errors themselves. credentials: the credentials directory,
+ * or NULL for the directory the file is in. Return 0, or -1 with cfg
+ * emptied (nothing to free).
+ */
+int	 ike_config_read(struct ike_config *cfg, const char *path,
+	    const char *credentials, struct conf_errors *err);
+int	 ike_config_parse(struct ike_config *cfg, const char *text, size_t len,
+	    const char *file, const char *credentials, struct conf_errors *err);
+/* From a tree already parsed (e.g. sections of a larger file): only the
+ * sections connections, pools and authorities of root are read; others
+ * are the caller's to check. */
+int	 ike_config_from_tree(struct ike_config *cfg,
+	    const struct conf_node *root, const char *credentials,
+	    struct conf_errors *err);
+
+/* The connection called name, or NULL. */
+const struct ike_conn_cfg *ike_config_find(const struct ike_config *cfg,
+	    const char *name);
 
 #endif
