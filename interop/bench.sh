@@ -19,6 +19,12 @@
 # Rows: ss-ss now; a row INIT-RESP needs a driver peer_INIT_* / peer_RESP_*
 # (see "peer drivers" below), e.g. uipsec-uipsec and uipsec-ss once uipsecd
 # speaks IKEv2. Every row of a suite uses the same certificates and proposals.
+# Read with care: on this 2-core machine a TCP or UDP row runs two daemons
+# and iperf3's two ends at once, so it is CPU-bound and any other work on the
+# machine lowers it (compare rows of one run, and see the load average
+# printed); "ctl" carries some 13 ms of swanctl's own start-up; the UDP
+# flood leaves charon's queues (and RSS) grown, so it comes last and every
+# row starts in fresh namespaces with fresh daemons.
 #
 #   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS] [-u UIPSEC] [-k]
 #     -r  comma-separated rows (default ss-ss)
@@ -42,7 +48,7 @@ while getopts "r:s:n:t:u:kh" o; do
 	k) keep=yes ;;
 	u) ss_pki_use_uipsec "$OPTARG" ||
 		{ echo "bench: $OPTARG has no pki command" >&2; exit 2; } ;;
-	*) sed -n '2,31p' "$0"; exit 2 ;;
+	*) sed -n '2,37p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }

@@ -15,11 +15,14 @@
 #
 # Pitfalls met on the way (and handled here or in the library):
 # - The inner addresses sit on lo (this kernel has no dummy driver) and
-#   must be there before charon starts: kernel-netlink picks the source
-#   address of the route it installs (table 220, via ipsec0) from the local
-#   addresses inside local_ts. ping needs -I INNER, else the kernel picks
-#   the veth address, which no traffic selector covers, and the packet goes
-#   out unprotected (and unanswered).
+#   must be there before the CHILD_SA comes up: kernel-netlink picks the
+#   source of the route it installs (table 220, via ipsec0) from the local
+#   addresses inside local_ts, and with none it fails the whole CHILD_SA
+#   ("no local address found in traffic selector", "unable to install IPsec
+#   policies (SPD) in kernel"; a responder answers TS_UNACCEPTABLE and keeps
+#   the IKE_SA). ping needs -I INNER, else the kernel picks the veth
+#   address, which no traffic selector covers, and the packet goes out
+#   unprotected (and unanswered).
 # - kernel-libipsec fakes NAT detection: both ends log "remote host is
 #   behind NAT", IKE moves to 4500 after IKE_SA_INIT and ESP travels in UDP.
 #   A firewall in such a test must allow 4500 as well as 500.
