@@ -83,6 +83,17 @@ bad(struct conf_errors *err, const struct conf_node *n, const char *what)
 	    n->value, what);
 }
 
+/* The same with another parser's reason: "...: 'value': <why>". */
+static void
+bad_because(struct conf_errors *err, const struct conf_node *n,
+    const char *why)
+{
+	char path[160];
+
+	conf_err(err, n, "%s: '%s': %s", conf_path(n, path, sizeof(path)),
+	    n->value, why);
+}
+
 static const struct conf_node *
 key(const struct conf_node *sec, const char *name)
 {
@@ -178,7 +189,7 @@ get_proposals(const struct conf_node *sec, const char *name, uint8_t proto,
 		return;
 	}
 	if (ike_proposals_parse(out, proto, text, why, sizeof(why)) < 0)
-		bad(err, n, why);
+		bad_because(err, n, why);
 }
 
 /* local_addrs, remote_addrs: %any (none), or addresses and subnets. */
@@ -285,7 +296,7 @@ get_auth(const struct conf_node *sec, struct ike_auth_side *side,
 	    "certificates only (auth = pubkey)", err);
 	if ((n = key(sec, "id"))) {
 		if (certs_id_parse(n->value, &side->id, &cerr) != CERTS_OK)
-			bad(err, n, cerr.reason);
+			bad_because(err, n, cerr.reason);
 		else
 			side->id_set = side->id.type != CERTS_ID_ANY;
 	}
