@@ -317,7 +317,7 @@ for row in ${rows//,/ }; do
 			die "row $row: no driver for '$impl' (peer_${impl}_* in $0)"
 	done
 done
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
+load0=$(cut -d' ' -f1-3 /proc/loadavg) failed=0
 for suite in ${suites//,/ }; do
 	suite_params "$suite"
 	ss_pki_ca "$work/ca-$suite" "C=DE, O=uipsec, CN=bench CA" "$keytype" &&
@@ -335,6 +335,7 @@ for suite in ${suites//,/ }; do
 			collect "$row" "$suite" <"$work/row.out"
 		else
 			say "row $row $suite failed"
+			failed=1
 		fi
 		rowpid=
 	done
@@ -342,3 +343,4 @@ done
 echo "uipsec interop bench: $(nproc) cores, $(uname -r), N=$n set-ups, ${secs} s TCP/UDP, ESP $esp in UDP (kernel-libipsec)"
 echo "load average at start: $load0, at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews every figure)"
 print_table
+exit $failed
