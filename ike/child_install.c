@@ -1,0 +1,113 @@
+/*
+ * ike/child_install.c — CHILD_SA keys (RFC 7296 §2.17) mapped onto the
+ * ESP data plane: KEYMAT = prf+(SK_d, Ni | Nr) taken as initiator->responder
+ * encryption and integrity keys, then responder->initiator ones.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine_internal.h"
+#include "ike/ikev2_wire.h"
+
+/* The data plane's suite for the chosen ESP transforms, or -1. */
+static int
+esp_suite_of(const struct ike_chosen *c, enum esp_suite *out)
+{
+	const struct ike_transform *e = ike_chosen_get(c, IKEV2_XF_ENCR);
+	const struct ike_transform *i = ike_chosen_get(c, IKEV2_XF_INTEG);
+	uint16_t integ = i != NULL ? i->id : IKEV2_AUTH_NONE;
+
+	if (e == NULL)
+		return -1;
+	if (e->id == IKEV2_ENCR_AES_CBC && integ == IKEV2_AUTH_HMAC_SHA1_96)
+		*out = ESP_SUITE_AES_CBC_HMAC_SHA1_96;
+	else if (e->id == IKEV2_ENCR_AES_CBC &&
+	    integ == IKEV2_AUTH_HMAC_SHA2_256_128)
+		*out = ESP_SUITE_AES_CBC_HMAC_SHA256_128;
+	else if (e->id == IKEV2_ENCR_AES_GCM_16 && integ == IKEV2_AUTH_NONE)
+		*out = ESP_SUITE_AES_GCM_16;
+	else if (e->id == IKEV2_ENCR_CHACHA20_POLY1305 &&
+	    integ == IKEV2_AUTH_NONE)
+		*out = ESP_SUITE_CHACHA20_POLY1305;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+dir_config(struct esp_sa_config *d, uint32_t spi, enum esp_suite suite,
+    bool esn, const struct ike_child_keys *k, bool initiator_to_responder)
+{
+	d->spi = spi;
+	d->suite = suite;
+	d->esn = esn;
+	d->enc_key = initiator_to_responder ? k->encr_i : k->encr_r;
+	d->enc_key_len = k->encr_len;
+	d->auth_key = k->integ_len == 0 ? NULL :
+	    initiator_to_responder ? k->integ_i : k->integ_r;
+	d->auth_key_len = k->integ_len;
+	d->replay_window = ESP_REPLAY_WINDOW_DEFAULT;
+}
+
+int
+ike_child_install(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_child_install *inst = &sa->child.inst;
+	const struct ike_transform *esn = ike_chosen_get(&sa->child.chosen,
+	    IKEV2_XF_ESN);
+	struct ike_kdf_input in = { .ni = { sa->ni, sa->ni_len },
+	    .nr = { sa->nr, sa->nr_len } };
+	struct ike_child_keys k;
+	enum esp_suite suite;
+	size_t encr_len, integ_len;
+	bool use_esn = esn != NULL && esn->id == IKEV2_ESN_YES;
+	int ret = -1;
+
+	memset(&k, 0, sizeof(k));
+	if (esp_suite_of(&sa->child.chosen, &suite) != 0) {
+		log_err("%s[%llu]: ESP transforms without a data-plane suite",
+		    ike_sa_name(sa), (unsigned long long)sa->id);
+		return -1;
+	}
+	ike_chosen_key_lens(&sa->child.chosen, &encr_len, &integ_len);
+	if (ike_child_keys_derive(&k, &sa->keys, encr_len, integ_len, &in) != 0)
+		goto out;
+	inst->conn = ike_sa_name(sa);
+	inst->child = sa->child.cfg->name;
+	inst->ike_id = sa->id;
+	inst->local = sa->local;
+	inst->remote = sa->remote;
+	inst->udp_encap = sa->natt;
+	/* Inbound is what the peer sends: i->r keys when we respond. */
+	dir_config(&inst->in, sa->child.spi_in, suite, use_esn, &k,
+	    !sa->initiator);
+	dir_config(&inst->out, sa->child.spi_out, suite, use_esn, &k,
+	    sa->initiator);
+	if (e->io.child_install != NULL &&
+	    e->io.child_install(e->io.arg, inst) != 0)
+		goto out;
+	sa->child.installed = true;
+	log_info("%s[%llu]: CHILD_SA %s installed, SPIs %08x_i %08x_o%s",
+	    ike_sa_name(sa), (unsigned long long)sa->id, inst->child,
+	    sa->child.spi_in, sa->child.spi_out,
+	    inst->udp_encap ? ", ESP in UDP" : "");
+	ret = 0;
+out:
+	/* The callee copied the keys; ours go. */
+	inst->in.enc_key = inst->in.auth_key = NULL;
+	inst->out.enc_key = inst->out.auth_key = NULL;
+	ike_child_keys_wipe(&k);
+	return ret;
+}
+
+void
+ike_child_remove(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (!sa->child.installed)
+		return;
+	sa->child.installed = false;
+	if (e->io.child_remove != NULL)
+		e->io.child_remove(e->io.arg, sa->child.spi_in,
+		    sa->child.spi_out);
+}

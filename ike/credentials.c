@@ -1,0 +1,161 @@
+/*
+ * ike/credentials.c — our certificates and keys, and the trust store, from
+ * a swanctl credential tree (swanctl(8), doc/pki.md): x509ca/ anchors,
+ * x509/ our certificates and intermediates, x509crl/ CRLs, private/ (and
+ * rsa/, ecdsa/, pkcs8/) keys, matched to the certificate they belong to.
+ */
+#include <dirent.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine_internal.h"
+
+static void
+cred_dir(const struct ike_config *cfg, char *out, size_t cap)
+{
+	char tmp[IKE_PATH_MAX];
+
+	if (cfg->swanctl_dir[0] != '\0') {
+		snprintf(out, cap, "%s", cfg->swanctl_dir);
+	} else if (cfg->file != NULL) {
+		snprintf(tmp, sizeof(tmp), "%s", cfg->file);
+		snprintf(out, cap, "%s", dirname(tmp));
+	} else {
+		out[0] = '\0';
+	}
+}
+
+/* swanctl.conf: relative paths are below the tree's subdirectory. */
+static void
+resolve(const char *dir, const char *sub, const char *name, char *out,
+    size_t cap)
+{
+	if (name[0] == '/' || dir[0] == '\0')
+		snprintf(out, cap, "%s", name);
+	else
+		snprintf(out, cap, "%s/%s/%s", dir, sub, name);
+}
+
+/* The key in DIR/{private,rsa,ecdsa,pkcs8}/ that belongs to cert. */
+static struct certs_key *
+find_key(const char *dir, const struct certs_cert *cert)
+{
+	static const char *const subs[] = { "private", "rsa", "ecdsa", "pkcs8" };
+	char path[2 * IKE_PATH_MAX + 16];
+	struct certs_key *key;
+	struct dirent *de;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, subs[i],
+			    de->d_name);
+			if (certs_key_load(path, NULL, &key, NULL) != CERTS_OK)
+				continue;	/* encrypted or not a key */
+			if (certs_key_matches_cert(key, cert)) {
+				closedir(d);
+				return key;
+			}
+			certs_key_free(key);
+		}
+		closedir(d);
+	}
+	return NULL;
+}
+
+static int
+load_conn(struct ike_engine *e, const char *dir, const struct ike_conn_cfg *c,
+    struct ike_cred *cr)
+{
+	char path[2 * IKE_PATH_MAX + 16];
+	struct certs_cert *ca;
+	struct certs_err err = { 0 };
+	const struct certs_cert *ee;
+	size_t i;
+
+	if (c->local.n_certs == 0) {
+		log_err("%s: local.certs is empty (only certificate "
+		    "authentication is supported)", c->name);
+		return -1;
+	}
+	resolve(dir, "x509", c->local.certs[0], path, sizeof(path));
+	if (certs_chain_load(path, &cr->chain, &err) != CERTS_OK ||
+	    certs_store_complete_chain(e->store, cr->chain, &err) != CERTS_OK) {
+		log_err("%s: %s: %s", c->name, path, err.reason);
+		return -1;
+	}
+	ee = certs_chain_get(cr->chain, 0);
+	if ((cr->key = find_key(dir, ee)) == NULL) {
+		log_err("%s: no private key for %s in %s/private/", c->name,
+		    path, dir);
+		return -1;
+	}
+	if (c->local.id_set)
+		cr->id = c->local.id;
+	else
+		certs_cert_subject_id(ee, &cr->id);
+	for (i = 0; i < c->remote.n_cacerts; i++) {
+		resolve(dir, "x509ca", c->remote.cacerts[i], path, sizeof(path));
+		if (certs_cert_load(path, &ca, &err) != CERTS_OK ||
+		    certs_store_add_anchor(e->store, ca, &err) != CERTS_OK) {
+			log_err("%s: %s: %s", c->name, path, err.reason);
+			certs_cert_free(ca);
+			return -1;
+		}
+		certs_cert_subject(ca, cr->cas[cr->n_cas++], CERTS_NAME_MAX);
+		certs_cert_free(ca);
+	}
+	return 0;
+}
+
+int
+ike_creds_load(struct ike_engine *e)
+{
+	char dir[IKE_PATH_MAX];
+	struct certs_err err = { 0 };
+	size_t i;
+
+	cred_dir(e->cfg, dir, sizeof(dir));
+	if (certs_store_new(&e->store, &err) != CERTS_OK ||
+	    (dir[0] != '\0' &&
+	    certs_store_load_dir(e->store, dir, &err) != CERTS_OK)) {
+		log_err("credentials %s: %s", dir, err.reason);
+		return -1;
+	}
+	e->creds = calloc(e->cfg->n_conns ? e->cfg->n_conns : 1,
+	    sizeof(*e->creds));
+	if (e->creds == NULL)
+		return -1;
+	for (i = 0; i < e->cfg->n_conns; i++)
+		if (load_conn(e, dir, &e->cfg->conns[i], &e->creds[i]) != 0)
+			return -1;
+	/* CERTREQ (§3.7): SHA-1 key hashes of every anchor we trust. */
+	if (certs_store_certreq(e->store, e->certreq, sizeof(e->certreq),
+	    &e->certreq_len, &err) != CERTS_OK)
+		e->certreq_len = 0;
+	return 0;
+}
+
+void
+ike_creds_free(struct ike_engine *e)
+{
+	size_t i;
+
+	for (i = 0; e->creds != NULL && i < e->cfg->n_conns; i++) {
+		certs_chain_free(e->creds[i].chain);
+		certs_key_free(e->creds[i].key);
+	}
+	free(e->creds);
+	e->creds = NULL;
+	certs_store_free(e->store);
+	e->store = NULL;
+}

@@ -1,0 +1,385 @@
+/*
+ * ike/engine.c — the IKE engine of ike.h: receives datagrams, finds their
+ * IKE SA, enforces message IDs (§2.2), answers retransmitted requests from
+ * the cached response (§2.1), authenticates and decrypts SK{} before
+ * parsing it, checks the payload rules, and hands each message to its
+ * exchange. Timers: retransmission of the outstanding request.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine_internal.h"
+#include "ike/ikev2_wire.h"
+#include "ike/names.h"
+#include "ike/payload_rules.h"
+
+struct ike_engine *
+ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
+    uint64_t now_ms)
+{
+	struct ike_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	e->cfg = cfg;
+	e->io = *io;
+	e->now_ms = now_ms;
+	e->pool_next = calloc(cfg->n_pools ? cfg->n_pools : 1,
+	    sizeof(*e->pool_next));
+	if (e->pool_next == NULL || ike_creds_load(e) != 0) {
+		ike_engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+static void
+free_one(void *arg, struct ike_sa *sa)
+{
+	ike_sa_table_remove(arg, sa);
+	ike_sa_free(sa);
+}
+
+void
+ike_engine_free(struct ike_engine *e)
+{
+	if (e == NULL)
+		return;
+	ike_sa_table_each(&e->sas, free_one, &e->sas);
+	ike_creds_free(e);
+	free(e->pool_next);
+	free(e);
+}
+
+static void
+reap_one(void *arg, struct ike_sa *sa)
+{
+	if (sa->state == IKE_STATE_CLOSED)
+		free_one(arg, sa);
+}
+
+/* SAs that closed during an event are freed once it is handled. */
+static void
+reap(struct ike_engine *e)
+{
+	ike_sa_table_each(&e->sas, reap_one, &e->sas);
+}
+
+static void
+log_rx(const struct ike_sa *sa, const struct ike_msg *m)
+{
+	char s[256];
+
+	log_info("%s[%llu]: received %s", sa != NULL ? ike_sa_name(sa) : "-",
+	    sa != NULL ? (unsigned long long)sa->id : 0ULL,
+	    ike_msg_summary(m, s, sizeof(s)));
+}
+
+/* IKE_SA_INIT request: new, or a retransmission of one we answered. */
+static void
+input_init_request(struct ike_engine *e, const struct ike_header *h,
+    const struct sockaddr_storage *local, const struct sockaddr_storage *remote,
+    const uint8_t *msg, size_t len)
+{
+	struct ike_msg *m = &e->rx;
+	struct ike_sa *sa = ike_sa_table_find_init(&e->sas, h->spi_i, remote);
+	struct ike_rule_violation v;
+	enum ike_parse_status st;
+	uint8_t type;
+
+	if (sa != NULL) {
+		if (sa->have_last_resp && sa->last_resp.msg_id == 0)
+			e->io.send(e->io.arg, &sa->local, &sa->remote,
+			    sa->last_resp.p, sa->last_resp.len);
+		return;
+	}
+	if ((st = ike_msg_parse(m, msg, len)) != IKE_PARSE_OK) {
+		log_info("IKE_SA_INIT request dropped: %s (%s)",
+		    ike_parse_status_str(st), m->error ? m->error : "");
+		if (st == IKE_PARSE_CRITICAL) {
+			type = m->error_type;
+			ike_send_init_error(e, m, local, remote,
+			    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &type, 1);
+		}
+		return;
+	}
+	log_rx(NULL, m);
+	if (!ike_payload_rules_check(m, &v)) {
+		log_info("IKE_SA_INIT request dropped: %s %s",
+		    ike_payload_name(v.payload) ? ike_payload_name(v.payload) :
+		    "payload", v.why);
+		return;
+	}
+	ike_sa_init_respond(e, m, local, remote);
+}
+
+/* An error notify alone in an encrypted response to a request (§2.21.2). */
+static void
+answer_error(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
+    uint16_t type, const void *data, size_t len)
+{
+	static struct ike_out o;
+
+	ike_out_begin(&o, sa, m->hdr.exchange, true, m->hdr.msg_id);
+	ike_out_notify(&o, type, data, len);
+	ike_out_send(e, sa, &o);
+}
+
+/* SK{}: authenticate, decrypt, parse inner payloads, check the rules.
+ * False when the message was dropped or answered with an error. */
+static bool
+open_sk(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
+    bool request)
+{
+	struct ike_rule_violation v;
+	enum ike_parse_status pst = IKE_PARSE_OK;
+	enum ike_sk_status st;
+	struct ike_sk_keys k;
+	uint8_t type;
+
+	ike_sk_keys_for(&sa->keys, (m->hdr.flags & IKEV2_FLAG_INITIATOR) != 0,
+	    &k);
+	st = ike_sk_decrypt(m, &sa->suite, &k, e->rx_plain,
+	    sizeof(e->rx_plain), &pst);
+	if (st == IKE_SK_INNER && pst == IKE_PARSE_CRITICAL && request) {
+		type = m->error_type;
+		answer_error(e, sa, m, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+		    &type, 1);
+		return false;
+	}
+	if (st != IKE_SK_OK) {
+		log_info("%s[%llu]: message %u dropped: %s", ike_sa_name(sa),
+		    (unsigned long long)sa->id, m->hdr.msg_id,
+		    ike_sk_status_str(st));
+		return false;
+	}
+	log_rx(sa, m);
+	if (ike_payload_rules_check(m, &v))
+		return true;
+	if (request)
+		answer_error(e, sa, m, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+	ike_sa_fail(e, sa, "INVALID_SYNTAX: %s %s",
+	    ike_payload_name(v.payload) ? ike_payload_name(v.payload) : "",
+	    v.why);
+	return false;
+}
+
+static void
+dispatch_request(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	switch (m->hdr.exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		if (!sa->initiator && sa->state == IKE_STATE_SA_INIT_DONE)
+			ike_auth_respond(e, sa, m);
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		if (sa->state == IKE_STATE_ESTABLISHED ||
+		    sa->state == IKE_STATE_DELETING ||
+		    sa->state == IKE_STATE_AUTH_SENT ||
+		    sa->state == IKE_STATE_SA_INIT_DONE)
+			ike_info_respond(e, sa, m);
+		break;
+	default:	/* CREATE_CHILD_SA: not yet (rekeying) */
+		answer_error(e, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
+		break;
+	}
+}
+
+static void
+dispatch_response(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	if (m->hdr.exchange != sa->req.exchange)
+		return;
+	switch (m->hdr.exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		if (sa->state == IKE_STATE_AUTH_SENT)
+			ike_auth_process_response(e, sa, m);
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		ike_info_process_response(e, sa, m);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
+    const struct sockaddr_storage *local, const struct sockaddr_storage *remote,
+    const uint8_t *msg, size_t len)
+{
+	struct ike_msg *m = &e->rx;
+	bool request = !(h->flags & IKEV2_FLAG_RESPONSE);
+	struct ike_rule_violation v;
+
+	if (request && sa->have_last_resp && h->msg_id == sa->last_resp.msg_id &&
+	    h->msg_id + 1 == sa->peer_req_id) {
+		/* §2.1: a retransmitted request gets the same response. */
+		log_info("%s[%llu]: request %u retransmitted, resending response",
+		    ike_sa_name(sa), (unsigned long long)sa->id, h->msg_id);
+		e->io.send(e->io.arg, &sa->local, &sa->remote, sa->last_resp.p,
+		    sa->last_resp.len);
+		return;
+	}
+	if ((request && h->msg_id != sa->peer_req_id) ||
+	    (!request && (!sa->req.active || h->msg_id != sa->req.msg.msg_id)))
+		return;		/* §2.2: not the message we expect */
+	if (ike_msg_parse(m, msg, len) != IKE_PARSE_OK) {
+		log_info("%s[%llu]: message dropped: %s", ike_sa_name(sa),
+		    (unsigned long long)sa->id, m->error ? m->error : "");
+		return;
+	}
+	sa->bytes_in += len;
+	if (h->exchange == IKEV2_EXCH_IKE_SA_INIT) {
+		log_rx(sa, m);
+		if (sa->state != IKE_STATE_SA_INIT_SENT)
+			return;
+		if (!ike_payload_rules_check(m, &v) &&
+		    ike_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD) == NULL) {
+			log_info("%s[%llu]: IKE_SA_INIT response dropped: %s",
+			    ike_sa_name(sa), (unsigned long long)sa->id, v.why);
+			return;
+		}
+		ike_sa_init_process_response(e, sa, m);
+		return;
+	}
+	if (!sa->have_keys || !open_sk(e, sa, m, request))
+		return;
+	if (request) {
+		sa->local = *local;	/* authenticated: follow a NAT (§2.23) */
+		sa->remote = *remote;
+		dispatch_request(e, sa, m);
+	} else {
+		dispatch_response(e, sa, m);
+	}
+}
+
+void
+ike_engine_input(struct ike_engine *e, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote, const uint8_t *msg, size_t len,
+    uint64_t now_ms)
+{
+	struct ike_header h;
+	struct ike_sa *sa;
+	const char *why = NULL;
+
+	e->now_ms = now_ms;
+	if (ike_header_parse(&h, msg, len, &why) != IKE_PARSE_OK) {
+		log_debug("IKE datagram dropped: %s", why ? why : "bad header");
+		return;
+	}
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+	    !(h.flags & IKEV2_FLAG_RESPONSE)) {
+		input_init_request(e, &h, local, remote, msg, len);
+	} else if ((sa = ike_sa_table_find(&e->sas,
+	    (h.flags & IKEV2_FLAG_INITIATOR) ? h.spi_r : h.spi_i)) == NULL) {
+		log_info("message for unknown IKE SA %016llx_i %016llx_r dropped",
+		    (unsigned long long)h.spi_i, (unsigned long long)h.spi_r);
+	} else if (sa->state != IKE_STATE_CLOSED) {
+		input_sa(e, sa, &h, local, remote, msg, len);
+	}
+	reap(e);
+}
+
+static void
+tick_one(void *arg, struct ike_sa *sa)
+{
+	struct ike_engine *e = arg;
+
+	if (!sa->req.active || e->now_ms < sa->req.deadline_ms ||
+	    sa->state == IKE_STATE_CLOSED)
+		return;
+	if (!ike_sa_request_retransmit(sa, e->now_ms)) {
+		ike_sa_fail(e, sa, "no response after %u retransmits, giving up",
+		    IKE_RETRANSMIT_TRIES);
+		return;
+	}
+	log_info("%s[%llu]: retransmit %u of request %u", ike_sa_name(sa),
+	    (unsigned long long)sa->id, sa->req.tries, sa->req.msg.msg_id);
+	e->io.send(e->io.arg, &sa->local, &sa->remote, sa->req.msg.p,
+	    sa->req.msg.len);
+}
+
+void
+ike_engine_tick(struct ike_engine *e, uint64_t now_ms)
+{
+	e->now_ms = now_ms;
+	ike_sa_table_each(&e->sas, tick_one, e);
+	reap(e);
+}
+
+static void
+next_one(void *arg, struct ike_sa *sa)
+{
+	uint64_t *next = arg;
+
+	if (sa->req.active && sa->req.deadline_ms < *next)
+		*next = sa->req.deadline_ms;
+}
+
+uint64_t
+ike_engine_next(const struct ike_engine *e)
+{
+	uint64_t next = UINT64_MAX;
+
+	ike_sa_table_each((struct ike_sa_table *)&e->sas, next_one, &next);
+	return next;
+}
+
+static const struct ike_conn_cfg *
+find_conn(const struct ike_engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->cfg->n_conns; i++)
+		if (strcmp(e->cfg->conns[i].name, name) == 0)
+			return &e->cfg->conns[i];
+	return NULL;
+}
+
+int
+ike_engine_initiate(struct ike_engine *e, const char *conn, uint64_t now_ms)
+{
+	const struct ike_conn_cfg *c = find_conn(e, conn);
+	int ret;
+
+	e->now_ms = now_ms;
+	if (c == NULL)
+		return -1;
+	ret = ike_sa_init_initiate(e, c, 0);
+	reap(e);
+	return ret;
+}
+
+struct terminate_ctx {
+	struct ike_engine		*e;
+	const struct ike_conn_cfg	*c;
+};
+
+static void
+terminate_one(void *arg, struct ike_sa *sa)
+{
+	struct terminate_ctx *t = arg;
+
+	if (sa->conn != t->c || sa->state == IKE_STATE_CLOSED ||
+	    sa->state == IKE_STATE_DELETING)
+		return;
+	if (sa->state != IKE_STATE_ESTABLISHED || ike_info_delete(t->e, sa) != 0)
+		ike_sa_close(t->e, sa, IKE_SA_EVENT_DOWN, "terminated");
+}
+
+int
+ike_engine_terminate(struct ike_engine *e, const char *conn, uint64_t now_ms)
+{
+	struct terminate_ctx t = { e, find_conn(e, conn) };
+
+	e->now_ms = now_ms;
+	if (t.c == NULL)
+		return -1;
+	ike_sa_table_each(&e->sas, terminate_one, &t);
+	reap(e);
+	return 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * ike/engine_internal.h — what the engine's files share: the engine
+ * struct, credentials per connection, the outgoing-message helper and the
+ * entry points of each exchange (initiator-build, responder-process,
+ * responder-build, initiator-process).
+ */
+#ifndef UIPSEC_IKE_ENGINE_INTERNAL_H
+#define UIPSEC_IKE_ENGINE_INTERNAL_H
+
+#include "certs/certs.h"
+#include "ike/ike.h"
+#include "ike/ike_sa.h"
+#include "ike/message.h"
+
+/* Our credentials for one connection (from the swanctl tree). */
+struct ike_cred {
+	struct certs_chain	*chain;		/* ours, intermediates appended */
+	struct certs_key	*key;
+	struct certs_id		 id;		/* what we send in IDi/IDr */
+	size_t			 n_cas;		/* remote.cacerts subjects */
+	char			 cas[IKE_CERTS_MAX][CERTS_NAME_MAX];
+};
+
+struct ike_engine {
+	const struct ike_config	*cfg;
+	struct ike_io		 io;
+	struct ike_sa_table	 sas;
+	uint64_t		 next_id;
+	uint64_t		 now_ms;
+	struct certs_store	*store;
+	struct ike_cred		*creds;		/* one per cfg->conns[] */
+	uint8_t			 certreq[CERTS_KEYHASH_LEN * 16];
+	size_t			 certreq_len;
+	uint32_t		*pool_next;	/* next host index per pool */
+	/* Scratch for one received message (single-threaded). */
+	struct ike_msg		 rx;
+	uint8_t			 rx_plain[IKE_MSG_MAX * 2];
+};
+
+/* A message being built: header, then outer payloads or (once keys
+ * exist) SK{ inner payloads }. */
+struct ike_out {
+	struct ike_builder	 b, inner;
+	bool			 encrypted;
+	bool			 response;
+	uint8_t			 exchange;
+	uint32_t		 msg_id;
+	uint8_t			 buf[IKE_MSG_MAX];
+};
+
+/* Starts a request (next message ID of ours) or the response to msg_id. */
+void	 ike_out_begin(struct ike_out *o, const struct ike_sa *sa,
+	    uint8_t exchange, bool response, uint32_t msg_id);
+bool	 ike_out_add(struct ike_out *o, const struct ike_payload *p);
+bool	 ike_out_notify(struct ike_out *o, uint16_t type, const void *data,
+	    size_t len);
+/* Seals and sends: a request is armed for retransmission, a response is
+ * cached for a retransmitted request. The length (o->buf keeps the
+ * message), or -1 (logged). */
+long	 ike_out_send(struct ike_engine *e, struct ike_sa *sa,
+	    struct ike_out *o);
+/* An unencrypted error response to an IKE_SA_INIT request, no SA kept. */
+void	 ike_send_init_error(struct ike_engine *e, const struct ike_msg *req,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote, uint16_t type,
+	    const void *data, size_t len);
+
+/* Failure or end of an SA: logs why, tells the daemon, removes its
+ * CHILD_SA, moves it to CLOSED (freed after the current event). */
+void	 ike_sa_fail(struct ike_engine *e, struct ike_sa *sa,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void	 ike_sa_close(struct ike_engine *e, struct ike_sa *sa,
+	    enum ike_sa_event ev, const char *why);
+const char *ike_sa_name(const struct ike_sa *sa);
+
+/* exchange_sa_init.c */
+int	 ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
+	    uint16_t group);
+void	 ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote);
+void	 ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+
+/* exchange_auth.c */
+int	 ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa);
+void	 ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+void	 ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+
+/* exchange_child.c: the first CHILD_SA of IKE_AUTH */
+struct ike_child_ctx;
+int	 ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
+	    struct ike_out *o);
+/* Responder: returns 0 and adds SAr2/TSi/TSr (and CP reply), or an error
+ * notify type to send instead (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE...). */
+uint16_t ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m, struct ike_out *o);
+int	 ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa);
+void	 ike_child_remove(struct ike_engine *e, struct ike_sa *sa);
+
+/* exchange_info.c */
+void	 ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+void	 ike_info_process_response(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+int	 ike_info_delete(struct ike_engine *e, struct ike_sa *sa);
+int	 ike_info_liveness(struct ike_engine *e, struct ike_sa *sa);
+int	 ike_info_notify(struct ike_engine *e, struct ike_sa *sa,
+	    uint16_t type);
+
+/* nat_detect.c (RFC 7296 §2.23) */
+bool	 ike_natd_add(struct ike_out *o, uint64_t spi_i, uint64_t spi_r,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote);
+/* Sets sa->nat_local / nat_remote from the message's NAT-D notifies. */
+void	 ike_natd_check(struct ike_sa *sa, const struct ike_msg *m,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote);
+void	 ike_addr_port(struct sockaddr_storage *a, uint16_t port);
+
+/* credentials.c */
+int	 ike_creds_load(struct ike_engine *e);
+void	 ike_creds_free(struct ike_engine *e);
+/* Validates the peer's CERTs, ID and AUTH; 0 or -1 with reason in err. */
+struct certs_chain;
+
+#endif

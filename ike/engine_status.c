@@ -1,0 +1,65 @@
+/*
+ * ike/engine_status.c — snapshots of the IKE SAs for `uipsec status`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ike/engine_internal.h"
+#include "ike/transforms.h"
+
+struct foreach_ctx {
+	void	(*fn)(void *arg, const struct ike_sa_status *st);
+	void	*arg;
+};
+
+static void
+algs_text(const struct ike_chosen *c, char *out, size_t cap)
+{
+	size_t t, n = 0;
+	int k;
+
+	out[0] = '\0';
+	for (t = 1; t <= IKEV2_XF_TYPE_MAX && n < cap; t++) {
+		if (c->xf[t].type == 0)
+			continue;
+		if (n > 0 && n + 1 < cap)
+			out[n++] = '/';
+		k = ike_transform_name(&c->xf[t], out + n, cap - n);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	if (n >= cap)
+		out[cap - 1] = '\0';
+}
+
+static void
+status_one(void *arg, struct ike_sa *sa)
+{
+	struct foreach_ctx *f = arg;
+	struct ike_sa_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.id = sa->id;
+	st.conn = ike_sa_name(sa);
+	st.state = ike_state_name(sa->state);
+	st.initiator = sa->initiator;
+	st.spi_i = sa->spi_i;
+	st.spi_r = sa->spi_r;
+	st.local = sa->local;
+	st.remote = sa->remote;
+	snprintf(st.local_id, sizeof(st.local_id), "%s", sa->local_id_text);
+	snprintf(st.remote_id, sizeof(st.remote_id), "%s", sa->peer_id_text);
+	algs_text(&sa->chosen, st.algs, sizeof(st.algs));
+	st.established_ms = sa->established_ms;
+	st.ike_bytes_in = sa->bytes_in;
+	st.ike_bytes_out = sa->bytes_out;
+	f->fn(f->arg, &st);
+}
+
+void
+ike_engine_foreach(const struct ike_engine *e,
+    void (*fn)(void *arg, const struct ike_sa_status *st), void *arg)
+{
+	struct foreach_ctx f = { fn, arg };
+
+	ike_sa_table_each((struct ike_sa_table *)&e->sas, status_one, &f);
+}

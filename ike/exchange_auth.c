@@ -1,0 +1,305 @@
+/*
+ * ike/exchange_auth.c — IKE_AUTH with certificates (RFC 7296 §1.2, §2.15)
+ * and the first CHILD_SA (exchange_child.c):
+ *
+ *   SK { IDi, CERT+, CERTREQ, AUTH, [CP(CFG_REQUEST)], SAi2, TSi, TSr } -->
+ *        <-- SK { IDr, CERT+, AUTH, [CP(CFG_REPLY)], SAr2, TSi, TSr }
+ *
+ * The AUTH payload signs (§2.15)
+ *   InitiatorSignedOctets = RealMessage1 | NonceRData | prf(SK_pi, IDi')
+ *   ResponderSignedOctets = RealMessage2 | NonceIData | prf(SK_pr, IDr')
+ * where ID' is the ID payload without its generic header. A refused peer
+ * gets AUTHENTICATION_FAILED (§2.21.2): in the IKE_AUTH response from the
+ * responder, in a separate INFORMATIONAL from the initiator.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine_internal.h"
+#include "ike/ikev2_wire.h"
+
+static const struct ike_cred *
+sa_cred(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	return &e->creds[sa->conn - e->cfg->conns];
+}
+
+/* The signed octets of §2.15; *out is malloc'ed, caller frees. */
+static int
+auth_octets(const struct ike_sa *sa, bool of_initiator,
+    struct ike_view id_body, uint8_t **out, size_t *out_len)
+{
+	const struct ike_msg_buf *msg = of_initiator ? &sa->init_i : &sa->init_r;
+	const uint8_t *nonce = of_initiator ? sa->nr : sa->ni;
+	size_t nonce_len = of_initiator ? sa->nr_len : sa->ni_len;
+	const uint8_t *key = of_initiator ? sa->keys.sk_pi : sa->keys.sk_pr;
+	size_t mac_len = sa->keys.prf_len;
+	uint8_t *p;
+
+	*out_len = msg->len + nonce_len + mac_len;
+	if ((p = malloc(*out_len)) == NULL)
+		return -1;
+	memcpy(p, msg->p, msg->len);
+	memcpy(p + msg->len, nonce, nonce_len);
+	if (ike_prf(sa->keys.prf, key, sa->keys.prf_len, &id_body, 1,
+	    p + msg->len + nonce_len) != 0) {
+		free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+/* ID payload body (§3.5): ID Type, 3 reserved octets, data. */
+static size_t
+id_body(const struct certs_id *id, uint8_t *out)
+{
+	out[0] = (uint8_t)id->type;
+	out[1] = out[2] = out[3] = 0;
+	memcpy(out + 4, id->data, id->len);
+	return 4 + id->len;
+}
+
+/* IDx, CERT+, AUTH of ours. */
+static int
+add_id_cert_auth(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
+    struct certs_err *err)
+{
+	const struct ike_cred *cr = sa_cred(e, sa);
+	struct ike_payload id = { .type = sa->initiator ? IKEV2_PL_IDI :
+	    IKEV2_PL_IDR }, cert = { .type = IKEV2_PL_CERT },
+	    auth = { .type = IKEV2_PL_AUTH };
+	static uint8_t body[4 + CERTS_ID_MAX], sig[CERTS_AUTH_DATA_MAX];
+	struct certs_auth_params params;
+	uint8_t *octets = NULL;
+	size_t i, n, octets_len, sig_len;
+	int ret = -1;
+
+	id.u.id.type = (uint8_t)cr->id.type;
+	id.u.id.data.p = cr->id.data;
+	id.u.id.data.len = cr->id.len;
+	n = id_body(&cr->id, body);
+	if (!ike_out_add(o, &id))
+		return -1;
+	cert.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
+	for (i = 0; i < certs_chain_len(cr->chain); i++) {
+		cert.u.cert.data.p = certs_cert_der(certs_chain_get(cr->chain,
+		    i), &cert.u.cert.data.len);
+		if (!ike_out_add(o, &cert))
+			return -1;
+	}
+	if (sa->initiator && e->certreq_len > 0) {
+		struct ike_payload req = { .type = IKEV2_PL_CERTREQ };
+
+		req.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
+		req.u.cert.data.p = e->certreq;
+		req.u.cert.data.len = e->certreq_len;
+		if (!ike_out_add(o, &req))
+			return -1;
+	}
+	if (certs_auth_choose(cr->key, sa->peer_hashes, false, &params,
+	    err) != CERTS_OK ||
+	    auth_octets(sa, sa->initiator, (struct ike_view){ body, n },
+	    &octets, &octets_len) != 0 ||
+	    certs_auth_sign(cr->key, &params, octets, octets_len, sig,
+	    sizeof(sig), &sig_len, err) != CERTS_OK)
+		goto out;
+	auth.u.auth.type = (uint8_t)params.method;
+	auth.u.auth.data.p = sig;
+	auth.u.auth.data.len = sig_len;
+	ret = ike_out_add(o, &auth) ? 0 : -1;
+out:
+	free(octets);
+	return ret;
+}
+
+static enum certs_status refuse(struct certs_err *err, enum certs_status st,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static enum certs_status
+refuse(struct certs_err *err, enum certs_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->status = st;
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+static enum certs_status
+check_anchor(const struct ike_cred *cr, const struct certs_verify_info *info,
+    struct certs_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < cr->n_cas; i++)
+		if (strcmp(cr->cas[i], info->anchor) == 0)
+			return CERTS_OK;
+	return cr->n_cas == 0 ? CERTS_OK : refuse(err, CERTS_ERR_UNTRUSTED,
+	    "chain ends at %s, not at a CA of remote.cacerts", info->anchor);
+}
+
+/* The peer's certificate chain, identity (against its certificate and our
+ * remote.id) and AUTH signature. */
+static enum certs_status
+verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
+    struct certs_chain *chain, struct certs_err *err)
+{
+	bool of_i = !sa->initiator;
+	const struct ike_payload *id = ike_msg_next(m, of_i ? IKEV2_PL_IDI :
+	    IKEV2_PL_IDR, NULL), *auth = ike_msg_next(m, IKEV2_PL_AUTH, NULL);
+	const struct ike_payload *c = NULL;
+	const struct ike_cred *cr = sa_cred(e, sa);
+	struct certs_verify_info info;
+	char want[128];
+	uint8_t *octets = NULL;
+	size_t octets_len;
+	enum certs_status st;
+
+	if (id == NULL || auth == NULL)
+		return refuse(err, CERTS_ERR_PARSE, "no %s payload",
+		    id == NULL ? "ID" : "AUTH");
+	if ((st = certs_id_from_wire(id->u.id.type, id->u.id.data.p,
+	    id->u.id.data.len, &sa->peer_id, err)) != CERTS_OK)
+		return st;
+	certs_id_format(&sa->peer_id, sa->peer_id_text,
+	    sizeof(sa->peer_id_text));
+	while ((c = ike_msg_next(m, IKEV2_PL_CERT, c)) != NULL)
+		if (c->u.cert.type == IKEV2_CERT_X509_SIGNATURE &&
+		    (st = certs_chain_add_der(chain, c->u.cert.data.p,
+		    c->u.cert.data.len, err)) != CERTS_OK)
+			return st;
+	if (certs_chain_len(chain) == 0)
+		return refuse(err, CERTS_ERR_UNTRUSTED,
+		    "peer %s sent no certificate", sa->peer_id_text);
+	if ((st = certs_verify(e->store, chain, NULL, &info, err)) != CERTS_OK ||
+	    (st = check_anchor(cr, &info, err)) != CERTS_OK ||
+	    (st = certs_cert_has_id(certs_chain_get(chain, 0), &sa->peer_id,
+	    err)) != CERTS_OK)
+		return st;
+	if (sa->conn->remote.id_set &&
+	    certs_id_match(&sa->conn->remote.id, &sa->peer_id) ==
+	    CERTS_ID_MATCH_NONE) {
+		certs_id_format(&sa->conn->remote.id, want, sizeof(want));
+		return refuse(err, CERTS_ERR_IDENTITY,
+		    "peer identity %.200s does not match remote.id %s",
+		    sa->peer_id_text, want);
+	}
+	if (auth_octets(sa, of_i, id->body, &octets, &octets_len) != 0)
+		return refuse(err, CERTS_ERR_INTERNAL, "no memory");
+	st = certs_auth_verify(certs_chain_get(chain, 0), auth->u.auth.type,
+	    auth->u.auth.data.p, auth->u.auth.data.len, octets, octets_len, 0,
+	    err);
+	free(octets);
+	return st;
+}
+
+static enum certs_status
+verify_peer_chain(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m, struct certs_err *err)
+{
+	struct certs_chain *chain = NULL;
+	enum certs_status st;
+
+	if ((st = certs_chain_new(&chain, err)) == CERTS_OK)
+		st = verify_peer(e, sa, m, chain, err);
+	certs_chain_free(chain);
+	return st;
+}
+
+int
+ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
+{
+	static struct ike_out o;
+	struct certs_err err = { 0 };
+
+	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, false, 0);
+	if (add_id_cert_auth(e, sa, &o, &err) != 0) {
+		log_err("%s[%llu]: cannot sign AUTH: %s", ike_sa_name(sa),
+		    (unsigned long long)sa->id, err.reason);
+		return -1;
+	}
+	if (ike_child_add_request(e, sa, &o) != 0 || ike_out_send(e, sa, &o) < 0)
+		return -1;
+	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT) ? 0 : -1;
+}
+
+static void
+established(struct ike_engine *e, struct ike_sa *sa)
+{
+	certs_id_format(&sa_cred(e, sa)->id, sa->local_id_text,
+	    sizeof(sa->local_id_text));
+	sa->established_ms = e->now_ms;
+	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	log_info("%s[%llu]: IKE SA established between %s and %s%s",
+	    ike_sa_name(sa), (unsigned long long)sa->id, sa->local_id_text,
+	    sa->peer_id_text, sa->natt ? " (NAT-T)" : "");
+	if (sa->child.cfg != NULL && ike_child_install(e, sa) != 0)
+		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
+		    (unsigned long long)sa->id, sa->child.cfg->name);
+	if (e->io.sa_event != NULL)
+		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id,
+		    IKE_SA_EVENT_UP, "");
+}
+
+void
+ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	static struct ike_out o;
+	struct certs_err err = { 0 };
+	uint16_t child_err;
+
+	sa->natt = sa->nat_local || sa->nat_remote;
+	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
+	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
+		/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
+		ike_out_notify(&o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
+		ike_out_send(e, sa, &o);
+		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
+		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
+		    certs_status_str(err.status), err.reason);
+		return;
+	}
+	if (add_id_cert_auth(e, sa, &o, &err) != 0) {
+		ike_sa_fail(e, sa, "cannot sign AUTH: %s", err.reason);
+		return;
+	}
+	if ((child_err = ike_child_respond(e, sa, m, &o)) != 0)
+		ike_out_notify(&o, child_err, NULL, 0);
+	if (ike_out_send(e, sa, &o) < 0) {
+		ike_sa_fail(e, sa, "cannot send IKE_AUTH response");
+		return;
+	}
+	established(e, sa);
+}
+
+void
+ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	struct certs_err err = { 0 };
+
+	ike_sa_request_done(sa);
+	if (ike_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED) != NULL) {
+		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: the peer refused "
+		    "our authentication");
+		return;
+	}
+	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
+		/* INFORMATIONAL { N(AUTHENTICATION_FAILED) } --> */
+		ike_info_notify(e, sa, IKEV2_N_AUTHENTICATION_FAILED);
+		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
+		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
+		    certs_status_str(err.status), err.reason);
+		return;
+	}
+	if (ike_child_process_response(e, sa, m) != 0)
+		sa->child.cfg = NULL;	/* IKE SA stays, without CHILD_SA */
+	established(e, sa);
+}

@@ -1,0 +1,292 @@
+/*
+ * ike/exchange_child.c — the CHILD_SA created by IKE_AUTH (RFC 7296 §1.2,
+ * §2.17): ESP proposal, traffic selectors with narrowing (§2.9), the
+ * virtual IP of the configuration payload (§3.15), keys and the hand-over
+ * to the data plane.
+ *
+ *   ... [CP(CFG_REQUEST)], SAi2, TSi, TSr } -->
+ *          <-- ... [CP(CFG_REPLY)], SAr2, TSi, TSr }
+ */
+#include <openssl/rand.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine_internal.h"
+#include "ike/ikev2_wire.h"
+#include "ike/ts.h"
+
+static uint32_t
+new_spi(void)
+{
+	uint32_t spi = 0;
+
+	/* SPIs 1..255 are reserved by IANA (RFC 4303 §2.1). */
+	while (spi < 256)
+		if (RAND_bytes((uint8_t *)&spi, sizeof(spi)) != 1)
+			return 0;
+	return spi;
+}
+
+/* Selectors of one side: configured ones, `dynamic` = dyn. */
+static size_t
+cfg_ts(const struct ike_ts_cfg *c, size_t n, const struct ike_prefix *dyn,
+    struct ike_ts *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ike_ts_from_cfg(&c[i], dyn, &out[i]);
+	return n;
+}
+
+static bool
+add_ts(struct ike_out *o, uint8_t type, const struct ike_ts *ts, size_t n)
+{
+	struct ike_payload p = { .type = type };
+
+	p.u.ts.ts = ts;
+	p.u.ts.n_ts = n;
+	return ike_out_add(o, &p);
+}
+
+/* CP(CFG_REQUEST) { INTERNAL_IP4_ADDRESS / INTERNAL_IP6_ADDRESS } */
+static bool
+add_cp_request(struct ike_out *o, const struct ike_conn_cfg *c)
+{
+	struct ike_cfg_attr attr[2];
+	struct ike_payload p = { .type = IKEV2_PL_CP };
+	size_t i;
+
+	for (i = 0; i < c->n_vips && i < 2; i++) {
+		attr[i].type = c->vips[i].family == AF_INET6 ?
+		    IKEV2_CFG_INTERNAL_IP6_ADDRESS : IKEV2_CFG_INTERNAL_IP4_ADDRESS;
+		attr[i].value.p = NULL;		/* any address (§3.15.1) */
+		attr[i].value.len = 0;
+	}
+	p.u.cp.cfg_type = IKEV2_CFG_REQUEST;
+	p.u.cp.attr = attr;
+	p.u.cp.n_attr = i;
+	return ike_out_add(o, &p);
+}
+
+int
+ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
+    struct ike_out *o)
+{
+	const struct ike_conn_cfg *c = sa->conn;
+	const struct ike_child_cfg *ch;
+	struct ike_proposal view[IKE_PROPOSALS_MAX];
+	struct ike_payload sap = { .type = IKEV2_PL_SA };
+	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
+	struct ike_prefix lo, re;
+	size_t n_i, n_r;
+
+	(void)e;
+	if (c->n_children == 0)
+		return 0;	/* childless (RFC 6023 would say so first) */
+	ch = sa->child.cfg = &c->children[0];
+	if ((sa->child.spi_in = new_spi()) == 0)
+		return -1;
+	ike_prefix_from_sockaddr(&sa->local, &lo);
+	ike_prefix_from_sockaddr(&sa->remote, &re);
+	n_i = cfg_ts(ch->local_ts, ch->n_local_ts, &lo, tsi);
+	if (c->n_vips > 0) {	/* our address is the pool's choice */
+		ike_ts_any(c->vips[0].family, &tsi[0]);
+		n_i = 1;
+	}
+	n_r = cfg_ts(ch->remote_ts, ch->n_remote_ts, &re, tsr);
+	sap.u.sa.prop = view;
+	sap.u.sa.n_prop = ike_proposals_view(&ch->esp_proposals,
+	    IKEV2_SPI_SIZE_CHILD, sa->child.spi_in, view);
+	if ((c->n_vips > 0 && !add_cp_request(o, c)) ||
+	    !ike_out_add(o, &sap) || !add_ts(o, IKEV2_PL_TSI, tsi, n_i) ||
+	    !add_ts(o, IKEV2_PL_TSR, tsr, n_r))
+		return -1;
+	return 0;
+}
+
+/* A virtual IP from the connection's first pool (addresses handed out in
+ * order; §3.15.1 CFG_REPLY). */
+static bool
+pool_lease(struct ike_engine *e, const struct ike_conn_cfg *c,
+    struct ike_prefix *vip)
+{
+	size_t i, n;
+	uint32_t k;
+
+	for (i = 0; i < e->cfg->n_pools; i++) {
+		const struct ike_pool_cfg *p = &e->cfg->pools[i];
+
+		if (c->n_pools == 0 || strcmp(p->name, c->pools[0]) != 0)
+			continue;
+		*vip = p->first;
+		n = p->first.family == AF_INET6 ? 16 : 4;
+		k = e->pool_next[i]++;
+		vip->addr[n - 1] = (uint8_t)(vip->addr[n - 1] + (k & 0xff));
+		vip->addr[n - 2] = (uint8_t)(vip->addr[n - 2] + (k >> 8));
+		vip->plen = (uint8_t)(n * 8);
+		return memcmp(vip->addr, p->last.addr, n) <= 0;
+	}
+	return false;
+}
+
+static bool
+add_cp_reply(struct ike_out *o, const struct ike_prefix *vip)
+{
+	struct ike_payload p = { .type = IKEV2_PL_CP };
+	struct ike_cfg_attr attr;
+	uint8_t v6[17];
+
+	if (vip->family == AF_INET6) {
+		memcpy(v6, vip->addr, 16);
+		v6[16] = 128;	/* prefix length (§3.15.1) */
+		attr.type = IKEV2_CFG_INTERNAL_IP6_ADDRESS;
+		attr.value = (struct ike_view){ v6, 17 };
+	} else {
+		attr.type = IKEV2_CFG_INTERNAL_IP4_ADDRESS;
+		attr.value = (struct ike_view){ vip->addr, 4 };
+	}
+	p.u.cp.cfg_type = IKEV2_CFG_REPLY;
+	p.u.cp.attr = &attr;
+	p.u.cp.n_attr = 1;
+	return ike_out_add(o, &p);
+}
+
+static void
+keep_ts(struct ike_child_install *inst, const struct ike_ts *loc, size_t nl,
+    const struct ike_ts *rem, size_t nr)
+{
+	size_t i;
+
+	inst->n_local_ts = nl;
+	inst->n_remote_ts = nr;
+	for (i = 0; i < nl; i++)
+		ike_ts_to_cfg(&loc[i], &inst->local_ts[i]);
+	for (i = 0; i < nr; i++)
+		ike_ts_to_cfg(&rem[i], &inst->remote_ts[i]);
+}
+
+uint16_t
+ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m, struct ike_out *o)
+{
+	const struct ike_payload *sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
+	const struct ike_payload *tsi = ike_msg_next(m, IKEV2_PL_TSI, NULL);
+	const struct ike_payload *tsr = ike_msg_next(m, IKEV2_PL_TSR, NULL);
+	const struct ike_payload *cp = ike_msg_next(m, IKEV2_PL_CP, NULL);
+	const struct ike_conn_cfg *c = sa->conn;
+	const struct ike_child_cfg *ch;
+	struct ike_ts our_i[IKE_TS_MAX], our_r[IKE_TS_MAX];
+	struct ike_ts ni[IKE_TS_MAX], nr[IKE_TS_MAX];
+	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
+	struct ike_payload sar = { .type = IKEV2_PL_SA };
+	struct ike_proposal prop;
+	struct ike_chosen mine;
+	struct ike_prefix lo, re;
+	size_t n_i, n_r;
+	char text[512];
+
+	if (sap == NULL || tsi == NULL || tsr == NULL || c->n_children == 0)
+		return sap == NULL ? 0 : IKEV2_N_NO_PROPOSAL_CHOSEN;
+	ch = &c->children[0];
+	if (!ike_proposal_select(&ch->esp_proposals, sap->u.sa.prop,
+	    sap->u.sa.n_prop, 0, &sa->child.chosen) ||
+	    sa->child.chosen.spi_size != IKEV2_SPI_SIZE_CHILD) {
+		log_err("%s[%llu]: NO_PROPOSAL_CHOSEN for CHILD_SA %s: %s",
+		    c->name, (unsigned long long)sa->id, ch->name,
+		    ike_proposal_mismatch(&ch->esp_proposals, sap->u.sa.prop,
+		    sap->u.sa.n_prop, text, sizeof(text)));
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	ike_prefix_from_sockaddr(&sa->local, &lo);
+	ike_prefix_from_sockaddr(&sa->remote, &re);
+	sa->child.inst.has_vip = cp != NULL &&
+	    cp->u.cp.cfg_type == IKEV2_CFG_REQUEST && c->n_pools > 0;
+	if (sa->child.inst.has_vip) {
+		if (!pool_lease(e, c, &sa->child.inst.vip)) {
+			log_err("%s[%llu]: pool %s exhausted", c->name,
+			    (unsigned long long)sa->id, c->pools[0]);
+			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
+		}
+		re = sa->child.inst.vip;	/* the peer's dynamic address */
+	}
+	n_i = ike_ts_narrow(tsi->u.ts.ts, tsi->u.ts.n_ts, our_i,
+	    cfg_ts(ch->remote_ts, ch->n_remote_ts, &re, our_i), ni, IKE_TS_MAX);
+	n_r = ike_ts_narrow(tsr->u.ts.ts, tsr->u.ts.n_ts, our_r,
+	    cfg_ts(ch->local_ts, ch->n_local_ts, &lo, our_r), nr, IKE_TS_MAX);
+	if (n_i == 0 || n_r == 0) {
+		log_err("%s[%llu]: TS_UNACCEPTABLE for CHILD_SA %s",
+		    c->name, (unsigned long long)sa->id, ch->name);
+		return IKEV2_N_TS_UNACCEPTABLE;
+	}
+	sa->child.cfg = ch;
+	sa->child.spi_out = (uint32_t)sa->child.chosen.spi;
+	if ((sa->child.spi_in = new_spi()) == 0)
+		return IKEV2_N_TEMPORARY_FAILURE;
+	mine = sa->child.chosen;
+	mine.spi = sa->child.spi_in;
+	ike_chosen_view(&mine, xf, &prop);
+	sar.u.sa.prop = &prop;
+	sar.u.sa.n_prop = 1;
+	keep_ts(&sa->child.inst, nr, n_r, ni, n_i);
+	if ((sa->child.inst.has_vip &&
+	    !add_cp_reply(o, &sa->child.inst.vip)) || !ike_out_add(o, &sar) ||
+	    !add_ts(o, IKEV2_PL_TSI, ni, n_i) || !add_ts(o, IKEV2_PL_TSR, nr, n_r))
+		return IKEV2_N_TEMPORARY_FAILURE;
+	return 0;
+}
+
+static void
+read_cp_reply(struct ike_sa *sa, const struct ike_payload *cp)
+{
+	size_t i;
+
+	for (i = 0; cp != NULL && i < cp->u.cp.n_attr; i++) {
+		const struct ike_cfg_attr *a = &cp->u.cp.attr[i];
+		struct ike_prefix *v = &sa->child.inst.vip;
+
+		if (a->type == IKEV2_CFG_INTERNAL_IP4_ADDRESS && a->value.len == 4) {
+			memset(v, 0, sizeof(*v));
+			v->family = AF_INET;
+			memcpy(v->addr, a->value.p, 4);
+			v->plen = 32;
+			sa->child.inst.has_vip = true;
+		} else if (a->type == IKEV2_CFG_INTERNAL_IP6_ADDRESS &&
+		    a->value.len == 17) {
+			memset(v, 0, sizeof(*v));
+			v->family = AF_INET6;
+			memcpy(v->addr, a->value.p, 16);
+			v->plen = 128;
+			sa->child.inst.has_vip = true;
+		}
+	}
+}
+
+int
+ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	const struct ike_payload *sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
+	const struct ike_payload *tsi = ike_msg_next(m, IKEV2_PL_TSI, NULL);
+	const struct ike_payload *tsr = ike_msg_next(m, IKEV2_PL_TSR, NULL);
+	const struct ike_child_cfg *ch = sa->child.cfg;
+	const char *why = "no SA/TSi/TSr";
+
+	(void)e;
+	if (ch == NULL)
+		return -1;
+	if (sap == NULL || tsi == NULL || tsr == NULL ||
+	    !ike_proposal_check_reply(&ch->esp_proposals, sap->u.sa.prop,
+	    sap->u.sa.n_prop, &sa->child.chosen, &why) ||
+	    sa->child.chosen.spi_size != IKEV2_SPI_SIZE_CHILD) {
+		log_err("%s[%llu]: CHILD_SA %s not created: %s", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->name, why);
+		return -1;
+	}
+	sa->child.spi_out = (uint32_t)sa->child.chosen.spi;
+	read_cp_reply(sa, ike_msg_next(m, IKEV2_PL_CP, NULL));
+	keep_ts(&sa->child.inst, tsi->u.ts.ts,
+	    tsi->u.ts.n_ts < IKE_TS_MAX ? tsi->u.ts.n_ts : IKE_TS_MAX,
+	    tsr->u.ts.ts, tsr->u.ts.n_ts < IKE_TS_MAX ? tsr->u.ts.n_ts : IKE_TS_MAX);
+	return 0;
+}

@@ -1,0 +1,430 @@
+/*
+ * ike/exchange_sa_init.c — IKE_SA_INIT (RFC 7296 §1.2):
+ *
+ *   HDR, SAi1, KEi, Ni, N(NAT_D_SRC), N(NAT_D_DST), N(SIG_HASH_ALGS) -->
+ *                <-- HDR, SAr1, KEr, Nr, N(NAT_D...), CERTREQ, N(SIG_HASH_ALGS)
+ *
+ * Refusals stand alone and keep no state (§2.21.1): NO_PROPOSAL_CHOSEN, or
+ * INVALID_KE_PAYLOAD naming the group we want (§1.2), with which the
+ * initiator starts over. Then both ends derive SKEYSEED and SK_* (§2.14).
+ */
+#include <arpa/inet.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine_internal.h"
+#include "ike/ikev2_wire.h"
+#include "ike/names.h"
+
+/* RFC 7427 §4: the hashes we verify and sign with. */
+static const uint8_t sig_hashes[] = { 0, IKEV2_HASH_SHA2_256,
+	0, IKEV2_HASH_SHA2_384, 0, IKEV2_HASH_SHA2_512, 0, IKEV2_HASH_IDENTITY };
+
+static void
+prefix_to_sockaddr(const struct ike_prefix *p, uint16_t port,
+    struct sockaddr_storage *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (p->family == AF_INET6) {
+		struct sockaddr_in6 *s = (void *)out;
+
+		s->sin6_family = AF_INET6;
+		memcpy(&s->sin6_addr, p->addr, 16);
+		s->sin6_port = htons(port);
+	} else {
+		struct sockaddr_in *s = (void *)out;
+
+		s->sin_family = AF_INET;
+		memcpy(&s->sin_addr, p->addr, 4);
+		s->sin_port = htons(port);
+	}
+}
+
+static uint16_t
+first_group(const struct ike_proposal_set *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->p[i].n_xf; j++)
+			if (set->p[i].xf[j].type == IKEV2_XF_DH)
+				return set->p[i].xf[j].id;
+	return 0;
+}
+
+static bool
+group_offered(const struct ike_proposal_set *set, uint16_t group)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->p[i].n_xf; j++)
+			if (set->p[i].xf[j].type == IKEV2_XF_DH &&
+			    set->p[i].xf[j].id == group)
+				return true;
+	return false;
+}
+
+/* The peer's hashes of SIGNATURE_HASH_ALGORITHMS as CERTS_HASH_BIT()s. */
+static unsigned
+peer_hashes(const struct ike_msg *m)
+{
+	const struct ike_payload *p;
+	unsigned bits = 0;
+	size_t i;
+
+	p = ike_msg_notify(m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS);
+	if (p == NULL)
+		return 0;
+	for (i = 0; i + 1 < p->u.notify.data.len; i += 2) {
+		unsigned h = (unsigned)(p->u.notify.data.p[i] << 8 |
+		    p->u.notify.data.p[i + 1]);
+		if (h < 32)
+			bits |= 1u << h;
+	}
+	return bits;
+}
+
+/* g^ir, then SKEYSEED and SK_* (§2.14); the DH key pair is dropped. */
+static int
+derive_keys(struct ike_sa *sa, const struct ike_pl_ke *peer, const char **why)
+{
+	const struct ike_transform *prf = ike_chosen_get(&sa->chosen,
+	    IKEV2_XF_PRF);
+	struct ike_dh_secret gir;
+	struct ike_kdf_input in;
+	size_t encr_len, integ_len;
+	enum ike_dh_status st;
+	int ret = -1;
+
+	memset(&gir, 0, sizeof(gir));
+	if ((st = ike_dh_shared(sa->dh, peer->data.p, peer->data.len,
+	    &gir)) != IKE_DH_OK) {
+		*why = ike_dh_status_str(st);
+		goto out;
+	}
+	ike_chosen_key_lens(&sa->chosen, &encr_len, &integ_len);
+	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
+	    .ni = { sa->ni, sa->ni_len }, .nr = { sa->nr, sa->nr_len },
+	    .spi_i = sa->spi_i, .spi_r = sa->spi_r };
+	*why = "key derivation failed";
+	if (prf == NULL || ike_sk_suite_init(&sa->suite, &sa->chosen) != 0 ||
+	    ike_sa_keys_derive(&sa->keys, prf->id, integ_len, encr_len,
+	    &in) != 0)
+		goto out;
+	sa->have_keys = true;
+	ret = 0;
+out:
+	ike_dh_secret_wipe(&gir);
+	ike_dh_free(sa->dh);
+	sa->dh = NULL;
+	return ret;
+}
+
+static bool
+add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
+    const uint8_t *nonce, size_t nonce_len)
+{
+	struct ike_payload ke = { .type = IKEV2_PL_KE };
+	struct ike_payload no = { .type = IKEV2_PL_NONCE };
+
+	ke.u.ke.group = sa->dh_group;
+	ke.u.ke.data = ike_dh_public(sa->dh);
+	no.u.nonce.p = nonce;
+	no.u.nonce.len = nonce_len;
+	return ike_out_add(o, &ke) && ike_out_add(o, &no) &&
+	    ike_natd_add(o, sa->spi_i, spi_r, &sa->local, &sa->remote) &&
+	    ike_out_notify(o, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, sig_hashes,
+	    sizeof(sig_hashes));
+}
+
+/* IKE_SA_INIT { SAi1, KEi, Ni, N(NAT_D)x2, N(SIG_HASH) } --> */
+static int
+send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
+{
+	static struct ike_out o;
+	struct ike_proposal view[IKE_PROPOSALS_MAX];
+	struct ike_payload sap = { .type = IKEV2_PL_SA };
+	long len;
+
+	ike_dh_free(sa->dh);
+	sa->dh = NULL;
+	sa->dh_group = group;
+	sa->next_req_id = 0;
+	if (ike_dh_new(&sa->dh, group) != IKE_DH_OK)
+		return -1;
+	sap.u.sa.prop = view;
+	sap.u.sa.n_prop = ike_proposals_view(&sa->conn->proposals, 0, 0, view);
+	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);
+	if (!ike_out_add(&o, &sap) ||
+	    !add_common(&o, sa, 0, sa->ni, sa->ni_len) ||
+	    (len = ike_out_send(e, sa, &o)) < 0)
+		return -1;
+	return ike_msg_buf_set(&sa->init_i, o.buf, (size_t)len, 0);
+}
+
+int
+ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
+    uint16_t group)
+{
+	struct ike_sa *sa;
+
+	if (c->n_remote_addrs == 0) {
+		log_err("%s: no remote_addrs to initiate to", c->name);
+		return -1;
+	}
+	if ((sa = ike_sa_new(true, ++e->next_id, e->now_ms)) == NULL)
+		return -1;
+	sa->conn = c;
+	prefix_to_sockaddr(&c->remote_addrs[0],
+	    c->remote_port ? c->remote_port : IKEV2_PORT, &sa->remote);
+	if (c->n_local_addrs > 0)
+		prefix_to_sockaddr(&c->local_addrs[0],
+		    c->local_port ? c->local_port : IKEV2_PORT, &sa->local);
+	else
+		sa->local.ss_family = sa->remote.ss_family;
+	sa->ni_len = IKE_NONCE_LEN;
+	ike_sa_table_add(&e->sas, sa);
+	if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1 ||
+	    send_request(e, sa, group ? group : first_group(&c->proposals)) != 0) {
+		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
+		return -1;
+	}
+	ike_sa_set_state(sa, IKE_STATE_SA_INIT_SENT);
+	return 0;
+}
+
+static bool
+prefix_has(const struct ike_prefix *p, const struct sockaddr_storage *a)
+{
+	const uint8_t *ip;
+	size_t bits = p->plen, i;
+
+	if (a->ss_family != p->family)
+		return false;
+	ip = a->ss_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)(const void *)a)->sin6_addr.s6_addr :
+	    (const uint8_t *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (ip[i] != p->addr[i])
+			return false;
+	return bits == 0 ||
+	    ((ip[i] ^ p->addr[i]) & (uint8_t)(0xff << (8 - bits))) == 0;
+}
+
+static bool
+addrs_match(const struct ike_prefix *p, size_t n,
+    const struct sockaddr_storage *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (prefix_has(&p[i], a))
+			return true;
+	return n == 0;	/* %any */
+}
+
+/* The first connection for these addresses whose proposals accept. */
+static const struct ike_conn_cfg *
+choose_conn(struct ike_engine *e, const struct ike_pl_sa *sa,
+    uint16_t group, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote, struct ike_chosen *c)
+{
+	const struct ike_conn_cfg *first = NULL;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < e->cfg->n_conns; i++) {
+		const struct ike_conn_cfg *k = &e->cfg->conns[i];
+
+		if (!addrs_match(k->local_addrs, k->n_local_addrs, local) ||
+		    !addrs_match(k->remote_addrs, k->n_remote_addrs, remote))
+			continue;
+		if (first == NULL)
+			first = k;
+		if (ike_proposal_select(&k->proposals, sa->prop, sa->n_prop,
+		    group, c))
+			return k;
+	}
+	if (first != NULL)
+		log_err("%s: NO_PROPOSAL_CHOSEN for IKE: %s", first->name,
+		    ike_proposal_mismatch(&first->proposals, sa->prop,
+		    sa->n_prop, text, sizeof(text)));
+	else
+		log_err("IKE_SA_INIT: no connection for this peer");
+	return NULL;
+}
+
+/* <-- IKE_SA_INIT { SAr1, KEr, Nr, N(NAT_D)x2, CERTREQ, N(SIG_HASH) } */
+static int
+send_response(struct ike_engine *e, struct ike_sa *sa)
+{
+	static struct ike_out o;
+	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
+	struct ike_proposal prop;
+	struct ike_payload sap = { .type = IKEV2_PL_SA };
+	struct ike_payload cr = { .type = IKEV2_PL_CERTREQ };
+	long len;
+
+	ike_chosen_view(&sa->chosen, xf, &prop);
+	sap.u.sa.prop = &prop;
+	sap.u.sa.n_prop = 1;
+	cr.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
+	cr.u.cert.data.p = e->certreq;
+	cr.u.cert.data.len = e->certreq_len;
+	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_SA_INIT, true, 0);
+	if (!ike_out_add(&o, &sap) ||
+	    !add_common(&o, sa, sa->spi_r, sa->nr, sa->nr_len) ||
+	    (e->certreq_len > 0 && !ike_out_add(&o, &cr)))
+		return -1;
+	/* The keys need the public value, which add_common read: derive
+	 * after building, before sending nothing else. */
+	if ((len = ike_out_send(e, sa, &o)) < 0)
+		return -1;
+	return ike_msg_buf_set(&sa->init_r, o.buf, (size_t)len, 0);
+}
+
+void
+ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
+    const struct sockaddr_storage *local, const struct sockaddr_storage *remote)
+{
+	const struct ike_payload *sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
+	const struct ike_payload *ke = ike_msg_next(m, IKEV2_PL_KE, NULL);
+	const struct ike_payload *no = ike_msg_next(m, IKEV2_PL_NONCE, NULL);
+	const struct ike_conn_cfg *c;
+	const struct ike_transform *dh;
+	struct ike_chosen chosen;
+	struct ike_sa *sa;
+	const char *why;
+	uint8_t want[2];
+
+	c = choose_conn(e, &sap->u.sa, ke->u.ke.group, local, remote, &chosen);
+	if (c == NULL) {
+		ike_send_init_error(e, m, local, remote,
+		    IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	dh = ike_chosen_get(&chosen, IKEV2_XF_DH);
+	if (dh == NULL || dh->id != ke->u.ke.group) {
+		/* §1.2: tell the initiator which group to use. */
+		want[0] = (uint8_t)(dh ? dh->id >> 8 : 0);
+		want[1] = (uint8_t)(dh ? dh->id : 0);
+		log_info("%s: KE group %u not acceptable, asking for %u",
+		    c->name, ke->u.ke.group, dh ? dh->id : 0);
+		ike_send_init_error(e, m, local, remote,
+		    IKEV2_N_INVALID_KE_PAYLOAD, want, sizeof(want));
+		return;
+	}
+	if ((sa = ike_sa_new(false, ++e->next_id, e->now_ms)) == NULL)
+		return;
+	sa->conn = c;
+	sa->spi_i = m->hdr.spi_i;
+	sa->local = *local;
+	sa->remote = *remote;
+	sa->chosen = chosen;
+	sa->dh_group = dh->id;
+	sa->peer_hashes = peer_hashes(m);
+	sa->ni_len = no->u.nonce.len;
+	memcpy(sa->ni, no->u.nonce.p, sa->ni_len);
+	sa->nr_len = IKE_NONCE_LEN;
+	ike_natd_check(sa, m, local, remote);
+	ike_sa_table_add(&e->sas, sa);
+	if (RAND_bytes(sa->nr, (int)sa->nr_len) != 1 ||
+	    ike_dh_new(&sa->dh, sa->dh_group) != IKE_DH_OK ||
+	    ike_msg_buf_set(&sa->init_i, m->raw.p, m->raw.len, 0) != 0 ||
+	    send_response(e, sa) != 0) {
+		ike_sa_fail(e, sa, "cannot answer IKE_SA_INIT");
+		return;
+	}
+	if (derive_keys(sa, &ke->u.ke, &why) != 0) {
+		ike_sa_fail(e, sa, "IKE_SA_INIT: %s", why);
+		return;
+	}
+	ike_sa_set_state(sa, IKE_STATE_SA_INIT_DONE);
+}
+
+/* <-- N(INVALID_KE_PAYLOAD, group): start over with that group (§1.2). */
+static void
+retry_group(struct ike_engine *e, struct ike_sa *sa, const struct ike_payload *n)
+{
+	uint16_t group;
+
+	if (n->u.notify.data.len != 2) {
+		ike_sa_fail(e, sa, "INVALID_KE_PAYLOAD without a group");
+		return;
+	}
+	group = (uint16_t)(n->u.notify.data.p[0] << 8 | n->u.notify.data.p[1]);
+	if (group == sa->dh_group || !group_offered(&sa->conn->proposals, group)) {
+		ike_sa_fail(e, sa, "peer wants DH group %u, which we did not offer",
+		    group);
+		return;
+	}
+	log_info("%s[%llu]: peer wants DH group %u, retrying", sa->conn->name,
+	    (unsigned long long)sa->id, group);
+	ike_sa_request_done(sa);
+	if (send_request(e, sa, group) != 0)
+		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
+}
+
+static const struct ike_payload *
+error_notify(const struct ike_msg *m)
+{
+	const struct ike_payload *p = NULL;
+
+	while ((p = ike_msg_next(m, IKEV2_PL_NOTIFY, p)) != NULL)
+		if (p->u.notify.type <= IKEV2_N_ERROR_MAX)
+			return p;
+	return NULL;
+}
+
+void
+ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	const struct ike_payload *n = error_notify(m), *sap, *ke, *no;
+	const char *why = NULL;
+	const char *name;
+
+	if (n != NULL && n->u.notify.type == IKEV2_N_INVALID_KE_PAYLOAD) {
+		retry_group(e, sa, n);
+		return;
+	}
+	if (n != NULL) {
+		name = ike_notify_name(n->u.notify.type);
+		ike_sa_fail(e, sa, "IKE_SA_INIT refused by peer: %s",
+		    name ? name : "error notify");
+		return;
+	}
+	sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
+	ke = ike_msg_next(m, IKEV2_PL_KE, NULL);
+	no = ike_msg_next(m, IKEV2_PL_NONCE, NULL);
+	if (!ike_proposal_check_reply(&sa->conn->proposals, sap->u.sa.prop,
+	    sap->u.sa.n_prop, &sa->chosen, &why) ||
+	    ike_chosen_get(&sa->chosen, IKEV2_XF_DH) == NULL ||
+	    ike_chosen_get(&sa->chosen, IKEV2_XF_DH)->id != sa->dh_group ||
+	    ke->u.ke.group != sa->dh_group) {
+		ike_sa_fail(e, sa, "IKE_SA_INIT response unacceptable: %s",
+		    why ? why : "DH group differs from ours");
+		return;
+	}
+	ike_sa_request_done(sa);
+	sa->spi_r = m->hdr.spi_r;
+	sa->nr_len = no->u.nonce.len;
+	memcpy(sa->nr, no->u.nonce.p, sa->nr_len);
+	sa->peer_hashes = peer_hashes(m);
+	ike_natd_check(sa, m, &sa->local, &sa->remote);
+	if (ike_msg_buf_set(&sa->init_r, m->raw.p, m->raw.len, 0) != 0 ||
+	    derive_keys(sa, &ke->u.ke, &why) != 0) {
+		ike_sa_fail(e, sa, "IKE_SA_INIT: %s", why ? why : "no memory");
+		return;
+	}
+	if (sa->nat_local || sa->nat_remote) {
+		/* §2.23: float to port 4500 for IKE_AUTH. */
+		sa->natt = true;
+		ike_addr_port(&sa->local, IKEV2_PORT_NATT);
+		ike_addr_port(&sa->remote, IKEV2_PORT_NATT);
+	}
+	if (ike_auth_initiate(e, sa) != 0)
+		ike_sa_fail(e, sa, "cannot build IKE_AUTH request");
+}

@@ -1,0 +1,266 @@
+/*
+ * ike/ike_sa.c — the IKE SA object, its one state setter, retransmission
+ * timing and the SA table; see ike_sa.h.
+ */
+#include "ike/ike_sa.h"
+
+#include <openssl/rand.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+
+static const char *const state_names[IKE_STATE_COUNT] = {
+	[IKE_STATE_IDLE]		= "IDLE",
+	[IKE_STATE_SA_INIT_SENT]	= "IKE_SA_INIT_SENT",
+	[IKE_STATE_SA_INIT_DONE]	= "IKE_SA_INIT_DONE",
+	[IKE_STATE_AUTH_SENT]		= "IKE_AUTH_SENT",
+	[IKE_STATE_ESTABLISHED]		= "ESTABLISHED",
+	[IKE_STATE_DELETING]		= "DELETING",
+	[IKE_STATE_CLOSED]		= "CLOSED",
+};
+
+/* Allowed moves, as bits of the target state. CLOSED is reachable from
+ * everywhere (failure, timeout, delete). */
+#define TO(s)	(1u << (s))
+static const unsigned state_moves[IKE_STATE_COUNT] = {
+	[IKE_STATE_IDLE]	 = TO(IKE_STATE_SA_INIT_SENT) |
+	    TO(IKE_STATE_SA_INIT_DONE),
+	[IKE_STATE_SA_INIT_SENT] = TO(IKE_STATE_AUTH_SENT),
+	[IKE_STATE_SA_INIT_DONE] = TO(IKE_STATE_ESTABLISHED),
+	[IKE_STATE_AUTH_SENT]	 = TO(IKE_STATE_ESTABLISHED),
+	[IKE_STATE_ESTABLISHED]	 = TO(IKE_STATE_DELETING),
+	[IKE_STATE_DELETING]	 = 0,
+	[IKE_STATE_CLOSED]	 = 0,
+};
+
+const char *
+ike_state_name(enum ike_state st)
+{
+	return st < IKE_STATE_COUNT ? state_names[st] : "?";
+}
+
+static const char *
+sa_conn_name(const struct ike_sa *sa)
+{
+	return sa->conn != NULL ? sa->conn->name : "(unmatched)";
+}
+
+bool
+ike_sa_set_state(struct ike_sa *sa, enum ike_state st)
+{
+	unsigned ok = state_moves[sa->state] | TO(IKE_STATE_CLOSED);
+
+	if (st >= IKE_STATE_COUNT || sa->state == IKE_STATE_CLOSED ||
+	    !(ok & TO(st))) {
+		log_err("%s[%llu]: refused state change %s -> %s",
+		    sa_conn_name(sa), (unsigned long long)sa->id,
+		    ike_state_name(sa->state), ike_state_name(st));
+		return false;
+	}
+	log_info("%s[%llu]: %s -> %s", sa_conn_name(sa),
+	    (unsigned long long)sa->id, ike_state_name(sa->state),
+	    ike_state_name(st));
+	sa->state = st;
+	return true;
+}
+
+struct ike_sa *
+ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	uint64_t spi = 0;
+
+	if (sa == NULL)
+		return NULL;
+	while (spi == 0)	/* §3.1: an SPI is never zero */
+		if (RAND_bytes((uint8_t *)&spi, sizeof(spi)) != 1) {
+			free(sa);
+			return NULL;
+		}
+	sa->initiator = initiator;
+	sa->id = id;
+	sa->created_ms = now_ms;
+	if (initiator)
+		sa->spi_i = spi;
+	else
+		sa->spi_r = spi;
+	return sa;
+}
+
+uint64_t
+ike_sa_spi_ours(const struct ike_sa *sa)
+{
+	return sa->initiator ? sa->spi_i : sa->spi_r;
+}
+
+void
+ike_msg_buf_free(struct ike_msg_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = 0;
+}
+
+int
+ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg, size_t len,
+    uint32_t msg_id)
+{
+	uint8_t *p = malloc(len ? len : 1);
+
+	if (p == NULL)
+		return -1;
+	memcpy(p, msg, len);
+	ike_msg_buf_free(b);
+	b->p = p;
+	b->len = len;
+	b->msg_id = msg_id;
+	return 0;
+}
+
+void
+ike_sa_free(struct ike_sa *sa)
+{
+	if (sa == NULL)
+		return;
+	ike_dh_free(sa->dh);
+	ike_sa_keys_wipe(&sa->keys);
+	ike_msg_buf_free(&sa->init_i);
+	ike_msg_buf_free(&sa->init_r);
+	ike_msg_buf_free(&sa->req.msg);
+	ike_msg_buf_free(&sa->last_resp);
+	sodium_memzero(sa, sizeof(*sa));
+	free(sa);
+}
+
+/* Timeout before retransmit n (0 = the first send): timeout * base^n. */
+static uint64_t
+retransmit_delay(unsigned n)
+{
+	double d = IKE_RETRANSMIT_TIMEOUT_MS;
+
+	while (n-- > 0)
+		d *= IKE_RETRANSMIT_BASE;
+	return (uint64_t)d;
+}
+
+int
+ike_sa_request_arm(struct ike_sa *sa, uint8_t exchange, const uint8_t *msg,
+    size_t len, uint32_t msg_id, uint64_t now_ms)
+{
+	if (ike_msg_buf_set(&sa->req.msg, msg, len, msg_id) != 0)
+		return -1;
+	sa->req.exchange = exchange;
+	sa->req.active = true;
+	sa->req.tries = 0;
+	sa->req.deadline_ms = now_ms + retransmit_delay(0);
+	return 0;
+}
+
+bool
+ike_sa_request_retransmit(struct ike_sa *sa, uint64_t now_ms)
+{
+	if (!sa->req.active || sa->req.tries >= IKE_RETRANSMIT_TRIES)
+		return false;
+	sa->req.tries++;
+	sa->req.deadline_ms = now_ms + retransmit_delay(sa->req.tries);
+	return true;
+}
+
+void
+ike_sa_request_done(struct ike_sa *sa)
+{
+	sa->req.active = false;
+	ike_msg_buf_free(&sa->req.msg);
+}
+
+/* ---- table --------------------------------------------------------------- */
+
+static size_t
+bucket(uint64_t spi)
+{
+	spi ^= spi >> 29;
+	spi *= 0xbf58476d1ce4e5b9ULL;	/* SPIs are random; mix anyway */
+	return (size_t)(spi >> 40) % IKE_SA_BUCKETS;
+}
+
+void
+ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	size_t b = bucket(ike_sa_spi_ours(sa));
+
+	sa->next_ours = t->ours[b];
+	t->ours[b] = sa;
+	if (!sa->initiator) {
+		b = bucket(sa->spi_i);
+		sa->next_init = t->init[b];
+		t->init[b] = sa;
+	}
+	t->n++;
+}
+
+static void
+unlink_from(struct ike_sa **head, struct ike_sa *sa, bool ours)
+{
+	struct ike_sa **pp;
+
+	for (pp = head; *pp != NULL;
+	    pp = ours ? &(*pp)->next_ours : &(*pp)->next_init)
+		if (*pp == sa) {
+			*pp = ours ? sa->next_ours : sa->next_init;
+			return;
+		}
+}
+
+void
+ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	unlink_from(&t->ours[bucket(ike_sa_spi_ours(sa))], sa, true);
+	if (!sa->initiator)
+		unlink_from(&t->init[bucket(sa->spi_i)], sa, false);
+	t->n--;
+}
+
+struct ike_sa *
+ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours)
+{
+	struct ike_sa *sa;
+
+	for (sa = t->ours[bucket(ours)]; sa != NULL; sa = sa->next_ours)
+		if (ike_sa_spi_ours(sa) == ours)
+			return sa;
+	return NULL;
+}
+
+static bool
+same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+struct ike_sa *
+ike_sa_table_find_init(const struct ike_sa_table *t, uint64_t spi_i,
+    const struct sockaddr_storage *remote)
+{
+	struct ike_sa *sa;
+
+	for (sa = t->init[bucket(spi_i)]; sa != NULL; sa = sa->next_init)
+		if (sa->spi_i == spi_i && same_addr(&sa->remote, remote))
+			return sa;
+	return NULL;
+}
+
+void
+ike_sa_table_each(struct ike_sa_table *t,
+    void (*fn)(void *arg, struct ike_sa *sa), void *arg)
+{
+	struct ike_sa *sa, *next;
+	size_t b;
+
+	for (b = 0; b < IKE_SA_BUCKETS; b++)
+		for (sa = t->ours[b]; sa != NULL; sa = next) {
+			next = sa->next_ours;
+			fn(arg, sa);
+		}
+}

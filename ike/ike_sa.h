@@ -1,0 +1,164 @@
+/*
+ * ike/ike_sa.h — the IKE SA object (RFC 7296 §2): SPIs, role, negotiated
+ * algorithms and keys, the IKE_SA_INIT messages the AUTH payloads sign,
+ * message IDs (§2.2), the outstanding request with its retransmission
+ * state and the cached last response (§2.1), and the first CHILD_SA.
+ *
+ * States (one setter, ike_sa_set_state(), refuses any move not listed):
+ *
+ *   IDLE --I: IKE_SA_INIT request sent--> SA_INIT_SENT --I: IKE_AUTH sent--> AUTH_SENT
+ *   IDLE --R: IKE_SA_INIT answered-----> SA_INIT_DONE
+ *   AUTH_SENT, SA_INIT_DONE --AUTH ok--> ESTABLISHED --Delete sent--> DELETING
+ *   any --failure, timeout, Delete done--> CLOSED (then freed)
+ */
+#ifndef UIPSEC_IKE_IKE_SA_H
+#define UIPSEC_IKE_IKE_SA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ike/config.h"
+#include "ike/ike.h"
+#include "ike/dh.h"
+#include "ike/keys.h"
+#include "ike/proposal.h"
+#include "ike/sk.h"
+
+enum ike_state {
+	IKE_STATE_IDLE,
+	IKE_STATE_SA_INIT_SENT,
+	IKE_STATE_SA_INIT_DONE,
+	IKE_STATE_AUTH_SENT,
+	IKE_STATE_ESTABLISHED,
+	IKE_STATE_DELETING,
+	IKE_STATE_CLOSED,
+	IKE_STATE_COUNT
+};
+
+/* Retransmission (strongSwan's defaults, strongswan.conf(5)): timeout
+ * 4 s, base 1.8, 5 retransmits: 4, 7.2, 13, 23.3, 42 s, then 75.6 s more
+ * before giving up. */
+#define IKE_RETRANSMIT_TIMEOUT_MS	4000
+#define IKE_RETRANSMIT_BASE		1.8
+#define IKE_RETRANSMIT_TRIES		5
+
+#define IKE_NONCE_LEN		32	/* §2.10: at least half the PRF key */
+#define IKE_MSG_MAX		8192	/* largest message we build */
+
+/* A message we keep: the request until its response arrives, the last
+ * response for a retransmitted request (§2.1). */
+struct ike_msg_buf {
+	uint8_t		*p;		/* owned */
+	size_t		 len;
+	uint32_t	 msg_id;
+};
+
+struct ike_request {
+	struct ike_msg_buf	msg;
+	uint8_t			exchange;
+	bool			active;
+	unsigned		tries;		/* retransmits so far */
+	uint64_t		deadline_ms;
+};
+
+struct ike_child_sa {
+	const struct ike_child_cfg *cfg;
+	bool			 installed;
+	uint32_t		 spi_in, spi_out;
+	struct ike_chosen	 chosen;
+	struct ike_child_install inst;		/* without keys */
+};
+
+struct ike_sa {
+	uint64_t		 id;
+	enum ike_state		 state;
+	bool			 initiator;
+	uint64_t		 spi_i, spi_r;
+	const struct ike_conn_cfg *conn;	/* NULL until chosen (R) */
+	struct sockaddr_storage	 local, remote;
+	bool			 nat_local, nat_remote;	/* §2.23 */
+	bool			 natt;		/* moved to port 4500 */
+
+	/* IKE_SA_INIT */
+	struct ike_chosen	 chosen;
+	struct ike_sk_suite	 suite;
+	uint16_t		 dh_group;
+	struct ike_dh		*dh;		/* owned until keys exist */
+	uint8_t			 ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t			 ni_len, nr_len;
+	struct ike_msg_buf	 init_i, init_r;	/* raw, for AUTH (§2.15) */
+	struct ike_sa_keys	 keys;
+	bool			 have_keys;
+	unsigned		 peer_hashes;	/* SIGNATURE_HASH_ALGORITHMS */
+	bool			 peer_frag;	/* IKEV2_FRAGMENTATION_SUPPORTED */
+
+	/* IKE_AUTH */
+	struct certs_id		 peer_id;
+	char			 local_id_text[256], peer_id_text[256];
+	struct ike_child_sa	 child;
+
+	/* Message IDs (§2.2) and retransmission (§2.1). */
+	uint32_t		 next_req_id;	/* our next request */
+	uint32_t		 peer_req_id;	/* the peer's next request */
+	struct ike_request	 req;
+	struct ike_msg_buf	 last_resp;	/* for peer_req_id - 1 */
+	bool			 have_last_resp;
+
+	uint64_t		 created_ms, established_ms;
+	uint64_t		 bytes_in, bytes_out;
+	char			 why[320];	/* why it failed, for the log */
+	struct ike_sa		*next_ours, *next_init;	/* table chains */
+};
+
+const char *ike_state_name(enum ike_state st);
+
+/* A new SA in IDLE with a fresh random SPI of ours; caller frees. */
+struct ike_sa *ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms);
+/* Wipes keys, nonces, DH; frees kept messages. Accepts NULL. */
+void	 ike_sa_free(struct ike_sa *sa);
+/* Our SPI and the peer's, by role. */
+uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
+
+/* The one state setter: logs "conn[id]: OLD -> NEW"; false (state kept,
+ * logged as an error) if the move is not in the diagram above. */
+bool	 ike_sa_set_state(struct ike_sa *sa, enum ike_state st);
+
+/* Keeps a copy of msg in *b (replacing what was there). -1: no memory. */
+int	 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg,
+	    size_t len, uint32_t msg_id);
+void	 ike_msg_buf_free(struct ike_msg_buf *b);
+
+/* Arms the outstanding request (a copy of msg) for retransmission. */
+int	 ike_sa_request_arm(struct ike_sa *sa, uint8_t exchange,
+	    const uint8_t *msg, size_t len, uint32_t msg_id, uint64_t now_ms);
+/* Called when the deadline passed: true if another retransmit is due (the
+ * caller resends sa->req.msg), false once the tries are used up. */
+bool	 ike_sa_request_retransmit(struct ike_sa *sa, uint64_t now_ms);
+void	 ike_sa_request_done(struct ike_sa *sa);
+
+/*
+ * The engine's SA table: hashed by our SPI, and for responders also by
+ * the initiator's SPI and address so that a retransmitted IKE_SA_INIT
+ * request finds the SA it created (§2.1).
+ */
+#define IKE_SA_BUCKETS	1024
+struct ike_sa_table {
+	struct ike_sa	*ours[IKE_SA_BUCKETS];
+	struct ike_sa	*init[IKE_SA_BUCKETS];
+	size_t		 n;
+};
+
+void	 ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa);
+/* Unlinks sa (not freed). */
+void	 ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa);
+struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours);
+/* A responder SA by the initiator's SPI and address. */
+struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
+	    uint64_t spi_i, const struct sockaddr_storage *remote);
+/* Calls fn for each SA; fn may remove and free the one it is given. */
+void	 ike_sa_table_each(struct ike_sa_table *t,
+	    void (*fn)(void *arg, struct ike_sa *sa), void *arg);
+
+#endif
