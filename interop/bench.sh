@@ -261,8 +261,26 @@ collect() {	# ROW SUITE < KEY=VALUE lines
 
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
+# table_line ROW SUITE: one row of the table from R
+table_line() {
+	local k
+	local -A v
+	for k in wire_ms ctl_ms setup_bytes setup_frames tcp_mbps tcp_retr \
+	    udp_rx_kpps udp_tx_kpps rss_i_kb rss_r_kb rss_i_flood_kb \
+	    rss_r_flood_kb; do
+		v[$k]=${R["$1 $2 $k"]:-}
+		[ -n "${v[$k]}" ] || { printf '%-14s %-6s  (failed)\n' "$1" "$2"; return; }
+	done
+	printf '%-14s %-6s %9s %9s %12s %17s %14s %13s %17s\n' "$1" "$2" \
+	    "${v[wire_ms]}" "${v[ctl_ms]}" "${v[setup_bytes]}/${v[setup_frames]}" \
+	    "${v[tcp_mbps]} (${v[tcp_retr]})" \
+	    "${v[udp_rx_kpps]} (${v[udp_tx_kpps]})" \
+	    "$(mb "${v[rss_i_kb]}")/$(mb "${v[rss_r_kb]}")" \
+	    "$(mb "${v[rss_i_flood_kb]}")/$(mb "${v[rss_r_flood_kb]}")"
+}
+
 print_table() {
-	local row suite g
+	local row suite
 	printf '\n%-14s %-6s %9s %9s %12s %17s %14s %13s %17s\n' \
 	    pair suite "set-up" "ctl" "bytes/dgrams" "TCP Mbit/s" "UDP 64 B rx" \
 	    "RSS idle" "RSS after flood"
@@ -271,18 +289,7 @@ print_table() {
 	    "kpps (sent)" "MB init/resp" "MB init/resp"
 	for suite in ${suites//,/ }; do
 		for row in ${rows//,/ }; do
-			g() { echo "${R["$row $suite $1"]:-n/a}"; }
-			if [ "$(g wire_ms)" = n/a ]; then
-				printf '%-14s %-6s  (failed)\n' "$row" "$suite"
-				continue
-			fi
-			printf '%-14s %-6s %9s %9s %12s %17s %14s %13s %17s\n' \
-			    "$row" "$suite" "$(g wire_ms)" "$(g ctl_ms)" \
-			    "$(g setup_bytes)/$(g setup_frames)" \
-			    "$(g tcp_mbps) ($(g tcp_retr))" \
-			    "$(g udp_rx_kpps) ($(g udp_tx_kpps))" \
-			    "$(mb "$(g rss_i_kb)")/$(mb "$(g rss_r_kb)")" \
-			    "$(mb "$(g rss_i_flood_kb)")/$(mb "$(g rss_r_flood_kb)")"
+			table_line "$row" "$suite"
 		done
 	done
 	print_ratios

@@ -216,7 +216,7 @@ ss_pki_sw() {
 # ss_pki_use_uipsec UIPSEC: switch the generator to `UIPSEC pki` if that
 # binary has the pki command (false, and no switch, otherwise).
 ss_pki_use_uipsec() {
-	"$1" pki --help >/dev/null 2>&1 || return 1
+	"$1" pki --help 2>&1 | grep -q init-ca || return 1
 	SS_PKI=uipsec SS_UIPSEC=$1
 }
 
@@ -287,7 +287,7 @@ ss_pki_sw_crl() {
 #              [san=TYPE:VALUE]... [not_before=DATE not_after=DATE]
 # DATE is YYYY-MM-DD (UTC midnight). The SANs make good IKE identities.
 ss_pki_issue() {
-	local ca=$1 name=$2 kv kt=ecdsa256 profile=ccu dn= nb= na=; shift 2
+	local ca=$1 name=$2 kv kt=ecdsa256 profile=ccu dn='' nb='' na=''; shift 2
 	local -a sans=()
 	for kv in "$@"; do
 		case $kv in
