@@ -1,0 +1,348 @@
+/*
+ * Unit tests for uipsecd's control socket (tools/uipsecd/control.h,
+ * doc/control.md): the version hello, commands and their final lines, and
+ * what a bad client gets — a bad command, an overlong line, no hello, a
+ * client that never reads, too many clients — each without harm to the
+ * server or to a well-behaved client beside it.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tools/uipsecd/control.h"
+
+static int status_lines;	/* how many data lines status writes */
+
+static void
+fake_status(void *arg, bool json, struct control_reply *r)
+{
+	int i;
+
+	(void)arg;
+	if (json) {
+		control_line(r, "{\"conns\": []}");
+		return;
+	}
+	for (i = 0; i < status_lines; i++)
+		control_line(r, "line %d of the status", i);
+}
+
+static int
+fake_up(void *arg, const char *name, char *msg, size_t cap)
+{
+	(void)arg;
+	if (strcmp(name, "ccu"))
+		return CONTROL_NOT_FOUND;
+	snprintf(msg, cap, "initiating '%s'", name);
+	return CONTROL_OK;
+}
+
+static const struct control_handlers handlers = {
+	.status = fake_status, .up = fake_up, .down = NULL,
+};
+
+static struct control *srv;
+
+static void
+setup(void)
+{
+	status_lines = 2;
+	cr_assert_not_null(srv = control_new(&handlers));
+}
+
+static void
+teardown(void)
+{
+	control_close(srv);
+}
+
+TestSuite(control, .init = setup, .fini = teardown);
+
+/* A connected client: our end of a socketpair, the other adopted. */
+static int
+client(void)
+{
+	int sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(control_adopt(srv, sv[1]), 0);
+	return sv[0];
+}
+
+/* Runs the server until fd has a final line ("NNN text\n") or is closed;
+ * returns everything received (static buffer). */
+static const char *
+reply(int fd)
+{
+	static char buf[64 * 1024];
+	size_t len = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	const char *last;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		control_run(srv);
+		if (poll(&p, 1, 2) <= 0)
+			continue;
+		n = recv(fd, buf + len, sizeof(buf) - 1 - len, MSG_DONTWAIT);
+		if (n == 0)
+			break;
+		if (n < 0)
+			continue;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (len && buf[len - 1] == '\n') {
+			buf[len - 1] = '\0';
+			last = strrchr(buf, '\n');
+			last = last ? last + 1 : buf;
+			buf[len - 1] = '\n';
+			if (strlen(last) > 4 && last[3] == ' ')
+				break;
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static const char *
+say(int fd, const char *text)
+{
+	cr_assert_eq(send(fd, text, strlen(text), MSG_NOSIGNAL),
+	    (ssize_t)strlen(text));
+	return reply(fd);
+}
+
+/* True once the server has closed fd (after running it a little). */
+static bool
+closed_by_server(int fd)
+{
+	char b[256];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		control_run(srv);
+		if (recv(fd, b, sizeof(b), MSG_DONTWAIT) == 0)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+Test(control, hello_then_commands)
+{
+	int fd = client();
+
+	cr_assert_str_eq(say(fd, "uipsec-control 1\n"),
+	    "200 uipsec-control 1 uipsecd\n");
+	cr_assert_str_eq(say(fd, "status\n"),
+	    "200-line 0 of the status\n200-line 1 of the status\n200 ok\n");
+	cr_assert_str_eq(say(fd, "status --json\r\n"),
+	    "200-{\"conns\": []}\n200 ok\n");
+	cr_assert_str_eq(say(fd, "up ccu\n"), "200 initiating 'ccu'\n");
+	cr_assert_str_eq(say(fd, "up nope\n"), "404 no such connection\n");
+	cr_assert_str_eq(say(fd, "down ccu\n"), "404 no such connection\n");
+	cr_assert_str_eq(say(fd, "quit\n"), "200 bye\n");
+	cr_assert(closed_by_server(fd));
+	close(fd);
+}
+
+Test(control, bad_commands_are_answered_and_the_session_goes_on)
+{
+	int fd = client();
+
+	say(fd, "uipsec-control 1\n");
+	cr_assert_str_eq(say(fd, "reboot\n"),
+	    "400 unknown command (help lists them)\n");
+	cr_assert_str_eq(say(fd, "up\n"), "400 usage: up NAME\n");
+	cr_assert_str_eq(say(fd, "up a b c d\n"), "400 too many words\n");
+	cr_assert_str_eq(say(fd, "status --yaml\n"),
+	    "400 usage: status [--json]\n");
+	cr_assert_str_eq(say(fd, "\n"), "400 empty line\n");
+	cr_assert_str_eq(say(fd, "up \033[2Jccu\n"),
+	    "400 control character in line\n");
+	cr_assert_str_eq(say(fd, "up ccu\n"), "200 initiating 'ccu'\n");
+	close(fd);
+}
+
+Test(control, pipelined_lines_get_answers_in_order)
+{
+	int fd = client();
+
+	cr_assert_str_eq(say(fd, "uipsec-control 1\nup ccu\nup x\nquit\n"),
+	    "200 uipsec-control 1 uipsecd\n200 initiating 'ccu'\n"
+	    "404 no such connection\n200 bye\n");
+	cr_assert(closed_by_server(fd));
+	close(fd);
+}
+
+Test(control, version_first_or_the_session_ends)
+{
+	int a = client(), b = client(), d = client();
+
+	cr_assert_str_eq(say(a, "status\n"),
+	    "426 expected 'uipsec-control 1' first\n");
+	cr_assert(closed_by_server(a));
+	cr_assert_str_eq(say(b, "uipsec-control 2\n"),
+	    "426 unsupported version: this uipsecd speaks uipsec-control 1\n");
+	cr_assert(closed_by_server(b));
+	cr_assert_str_eq(say(d, "uipsec-control 1\n"),
+	    "200 uipsec-control 1 uipsecd\n");
+	close(a);
+	close(b);
+	close(d);
+}
+
+Test(control, an_overlong_line_closes_only_that_client)
+{
+	char big[CONTROL_LINE_MAX + 100];
+	int bad = client(), good = client();
+
+	say(good, "uipsec-control 1\n");
+	say(bad, "uipsec-control 1\n");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	cr_assert_str_eq(say(bad, big), "413 line longer than 511 bytes\n");
+	cr_assert(closed_by_server(bad));
+	cr_assert_str_eq(say(good, "up ccu\n"), "200 initiating 'ccu'\n");
+	close(bad);
+	close(good);
+}
+
+Test(control, a_line_of_the_maximum_length_is_served)
+{
+	char line[CONTROL_LINE_MAX + 1];
+	int fd = client();
+
+	say(fd, "uipsec-control 1\n");
+	memcpy(line, "up ", 3);
+	memset(line + 3, 'y', CONTROL_LINE_MAX - 4);
+	line[CONTROL_LINE_MAX - 1] = '\n';
+	line[CONTROL_LINE_MAX] = '\0';
+	cr_assert_str_eq(say(fd, line), "404 no such connection\n");
+	close(fd);
+}
+
+Test(control, a_huge_reply_is_cut_and_says_so)
+{
+	int fd = client();
+
+	status_lines = CONTROL_REPLY_MAX / 20;	/* ~2 MB of lines */
+	say(fd, "uipsec-control 1\n");
+	send(fd, "status\n", 7, 0);
+	{
+		static char all[CONTROL_REPLY_MAX + 4096];
+		size_t len = 0;
+		ssize_t n;
+		int i;
+
+		for (i = 0; i < 100000 && len < sizeof(all) - 1; i++) {
+			control_run(srv);
+			n = recv(fd, all + len, sizeof(all) - 1 - len,
+			    MSG_DONTWAIT);
+			if (n > 0)
+				len += (size_t)n;
+			all[len] = '\0';
+			if (len > 5 && strstr(all + len - 64 > all ?
+			    all + len - 64 : all, "\n507 "))
+				break;
+		}
+		cr_assert_leq(len, CONTROL_REPLY_MAX);
+		cr_assert_not_null(strstr(all, "\n507 reply cut at 1048576 "
+		    "bytes\n"));
+	}
+	close(fd);
+}
+
+Test(control, a_client_that_never_reads_does_not_block_others)
+{
+	int lazy = client(), good = client(), i;
+	char cmd[] = "status\n";
+
+	status_lines = 20000;
+	say(good, "uipsec-control 1\n");
+	say(lazy, "uipsec-control 1\n");
+	/* Many requests, never read: the server stops reading it. */
+	for (i = 0; i < 50; i++) {
+		send(lazy, cmd, strlen(cmd), MSG_DONTWAIT | MSG_NOSIGNAL);
+		control_run(srv);
+	}
+	cr_assert_str_eq(say(good, "up ccu\n"), "200 initiating 'ccu'\n");
+	close(lazy);
+	control_run(srv);
+	cr_assert_str_eq(say(good, "up ccu\n"), "200 initiating 'ccu'\n");
+	close(good);
+}
+
+Test(control, too_many_clients_are_turned_away)
+{
+	int fds[CONTROL_CLIENTS_MAX], sv[2], i;
+	char b[64] = "";
+
+	for (i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		fds[i] = client();
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(control_adopt(srv, sv[1]), -1);
+	cr_assert_gt(recv(sv[0], b, sizeof(b) - 1, 0), 0);
+	cr_assert_str_eq(b, "503 too many clients\n");
+	close(sv[0]);
+	close(fds[0]);
+	control_run(srv);
+	fds[0] = client();
+	cr_assert_str_eq(say(fds[0], "uipsec-control 1\n"),
+	    "200 uipsec-control 1 uipsecd\n");
+	for (i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		close(fds[i]);
+}
+
+Test(control, socket_file_is_private_and_stale_ones_are_replaced)
+{
+	char dir[] = "/tmp/test_control.XXXXXX", path[96];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct control *c, *second;
+	struct stat st;
+	int fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run/uipsecd.sock", dir);
+	cr_assert_not_null(c = control_open(path, &handlers));
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	snprintf(path, sizeof(path), "%s/run", dir);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof(path), "%s/run/uipsecd.sock", dir);
+	/* A second daemon on the same path is refused. */
+	cr_assert_null(second = control_open(path, &handlers));
+	/* A real connection through the listener. */
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	cr_assert_geq(fd = socket(AF_UNIX, SOCK_STREAM, 0), 0);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	control_close(srv);
+	srv = c;
+	cr_assert_str_eq(say(fd, "uipsec-control 1\n"),
+	    "200 uipsec-control 1 uipsecd\n");
+	close(fd);
+	control_close(srv);
+	srv = NULL;
+	cr_assert_neq(stat(path, &st), 0, "removed on close");
+	/* A stale socket file (no one listening) is replaced. */
+	cr_assert_geq(fd = socket(AF_UNIX, SOCK_STREAM, 0), 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	cr_assert_not_null(srv = control_open(path, &handlers));
+	control_close(srv);
+	srv = NULL;
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_assert_eq(system(path), 0);
+}
