@@ -1,0 +1,349 @@
+/* tests/unit/ike_peer_testlib.c — see ike_peer_testlib.h. */
+#include "ike_peer_testlib.h"
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "certs_testlib.h"
+
+struct net net;
+
+static void
+prefix4(struct ike_prefix *p, const char *ip, uint8_t plen)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = AF_INET;
+	p->plen = plen;
+	inet_pton(AF_INET, ip, p->addr);
+}
+
+static int
+peer_of(void *arg)
+{
+	return (int)((struct peer *)arg - net.p);
+}
+
+/* What the NAT in front of A does: A's 10.0.0.1:p <-> 192.0.2.99:p+1000. */
+static void
+nat_out(struct sockaddr_storage *s)
+{
+	struct sockaddr_in *a = (struct sockaddr_in *)s;
+
+	inet_pton(AF_INET, "192.0.2.99", &a->sin_addr);
+	a->sin_port = htons((uint16_t)(ntohs(a->sin_port) + 1000));
+}
+
+static void
+nat_in(struct sockaddr_storage *s)
+{
+	struct sockaddr_in *a = (struct sockaddr_in *)s;
+
+	inet_pton(AF_INET, "10.0.0.1", &a->sin_addr);
+	a->sin_port = htons((uint16_t)(ntohs(a->sin_port) - 1000));
+}
+
+static int
+io_send(void *arg, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote, const uint8_t *msg, size_t len)
+{
+	int from = peer_of(arg);
+	struct net_dgram *d;
+
+	cr_assert_lt(net.n, NET_QUEUE_MAX, "network queue full");
+	cr_assert_leq(len, sizeof(d->b));
+	d = &net.q[net.n++];
+	d->to = 1 - from;
+	d->src = *local;
+	d->dst = *remote;
+	if (net.nat && from == PEER_A)
+		nat_out(&d->src);
+	if (net.nat && from == PEER_B)
+		nat_in(&d->dst);
+	memcpy(d->b, msg, len);
+	d->len = len;
+	net.p[from].sent++;
+	return 0;
+}
+
+static void
+copy_key(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	cr_assert_leq(len, PEER_KEY_MAX);
+	if (len > 0)
+		memcpy(dst, src, len);
+}
+
+static int
+io_child_install(void *arg, const struct ike_child_install *c)
+{
+	struct peer *p = arg;
+	struct peer_child *pc;
+
+	cr_assert_lt(p->n_children, 4);
+	pc = &p->child[p->n_children++];
+	pc->c = *c;
+	copy_key(pc->in_enc, c->in.enc_key, c->in.enc_key_len);
+	copy_key(pc->in_auth, c->in.auth_key, c->in.auth_key_len);
+	copy_key(pc->out_enc, c->out.enc_key, c->out.enc_key_len);
+	copy_key(pc->out_auth, c->out.auth_key, c->out.auth_key_len);
+	return 0;
+}
+
+static void
+io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
+{
+	struct peer *p = arg;
+	size_t i;
+
+	for (i = 0; i < p->n_children; i++)
+		if (p->child[i].c.in.spi == spi_in &&
+		    p->child[i].c.out.spi == spi_out)
+			p->child[i].removed = true;
+}
+
+static void
+io_sa_event(void *arg, const char *conn, uint64_t id, enum ike_sa_event ev,
+    const char *why)
+{
+	struct peer *p = arg;
+
+	(void)conn;
+	(void)id;
+	if (ev == IKE_SA_EVENT_UP)
+		p->n_up++;
+	else if (ev == IKE_SA_EVENT_FAILED)
+		p->n_failed++;
+	else
+		p->n_down++;
+	snprintf(p->why, sizeof(p->why), "%s", why);
+}
+
+/* A swanctl tree: the root as anchor, the Fleet CA as intermediate, both
+ * CRLs, our certificate and a private/ with two keys (ours and one more,
+ * so the engine must match them). */
+static void
+make_tree(int who, const char *cert, const char *key)
+{
+	const char *pki = pki_path(".");
+
+	cr_assert_eq(run("d=%s/peer%d; rm -rf $d; mkdir -p $d/x509ca $d/x509 "
+	    "$d/x509crl $d/private && cp %s/root/x509ca/*.pem $d/x509ca/ && "
+	    "cp %s/int/ca/cert.pem $d/x509/fleet-ca.pem && "
+	    "cp %s/root/x509crl/*.crl %s/int/x509crl/*.crl $d/x509crl/ && "
+	    "cp %s/%s $d/x509/me.pem && cp %s/int/private/ccu-rsa.pem "
+	    "$d/private/a-other.pem && cp %s/%s $d/private/me.pem",
+	    tmp_dir(), who, pki, pki, pki, pki, pki, cert, pki, pki, key), 0);
+	snprintf(net.p[who].cfg.swanctl_dir, IKE_PATH_MAX, "%s/peer%d",
+	    tmp_dir(), who);
+}
+
+void
+peer_credentials(int who, const char *cert, const char *key)
+{
+	make_tree(who, cert, key);
+}
+
+void
+peer_set_proposals(int who, const char *ike, const char *esp)
+{
+	struct ike_conn_cfg *c = &net.p[who].conn;
+	char err[160];
+
+	cr_assert_eq(ike_proposals_parse(&c->proposals, IKEV2_PROTO_IKE, ike,
+	    err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ike_proposals_parse(&c->children[0].esp_proposals,
+	    IKEV2_PROTO_ESP, esp, err, sizeof(err)), 0, "%s", err);
+}
+
+void
+peer_set_remote_id(int who, const char *id)
+{
+	struct ike_conn_cfg *c = &net.p[who].conn;
+
+	cr_assert_eq(certs_id_parse(id, &c->remote.id, NULL), CERTS_OK);
+	c->remote.id_set = true;
+}
+
+static void
+conn_init(int who, const char *ike, const char *esp)
+{
+	struct peer *p = &net.p[who];
+	struct ike_conn_cfg *c = &p->conn;
+	struct ike_child_cfg *ch = &c->children[0];
+	const char *me = who == PEER_A ? "10.0.0.1" : "10.0.0.2";
+	const char *other = who == PEER_A ? "10.0.0.2" : "10.0.0.1";
+
+	snprintf(c->name, sizeof(c->name), "fleet");
+	c->n_local_addrs = 1;
+	prefix4(&c->local_addrs[0], me, 32);
+	if (who == PEER_A) {	/* the concentrator accepts anyone */
+		c->n_remote_addrs = 1;
+		prefix4(&c->remote_addrs[0], other, 32);
+	}
+	c->local_port = c->remote_port = 500;
+	c->n_children = 1;
+	snprintf(ch->name, sizeof(ch->name), "net");
+	ch->n_local_ts = ch->n_remote_ts = 1;
+	prefix4(&ch->local_ts[0].prefix, who == PEER_A ? "10.1.0.0" :
+	    "10.2.0.0", 16);
+	prefix4(&ch->remote_ts[0].prefix, who == PEER_A ? "10.2.0.0" :
+	    "10.1.0.0", 16);
+	c->n_local_addrs = 1;
+	snprintf(c->local.certs[0], IKE_PATH_MAX, "me.pem");
+	c->local.n_certs = 1;
+	peer_set_proposals(who, ike, esp);
+	p->cfg.n_conns = 1;
+	p->cfg.conns = c;
+	snprintf(p->pool.name, sizeof(p->pool.name), "vips");
+	prefix4(&p->pool.first, "10.3.0.1", 32);
+	prefix4(&p->pool.last, "10.3.0.200", 32);
+	p->cfg.n_pools = 1;
+	p->cfg.pools = &p->pool;
+}
+
+void
+net_init(const char *ike, const char *esp)
+{
+	net_free();
+	memset(&net, 0, sizeof(net));
+	net.now = 1000000;
+	conn_init(PEER_A, ike, esp);
+	conn_init(PEER_B, ike, esp);
+	make_tree(PEER_A, "int/x509/ccu-ec.pem", "int/private/ccu-ec.pem");
+	make_tree(PEER_B, "int/x509/vpn-ec384.pem", "int/private/vpn-ec384.pem");
+}
+
+void
+peer_start(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct ike_io io = { .arg = &net.p[i], .send = io_send,
+		    .child_install = io_child_install,
+		    .child_remove = io_child_remove, .sa_event = io_sa_event };
+
+		net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
+		cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
+	}
+}
+
+void
+net_free(void)
+{
+	ike_engine_free(net.p[0].e);
+	ike_engine_free(net.p[1].e);
+	net.p[0].e = net.p[1].e = NULL;
+}
+
+static void
+pop(struct net_dgram *d)
+{
+	cr_assert_gt(net.n, 0, "nothing on the wire");
+	*d = net.q[0];
+	memmove(&net.q[0], &net.q[1], (net.n - 1) * sizeof(net.q[0]));
+	net.n--;
+}
+
+bool
+net_step(void)
+{
+	static struct net_dgram d;
+
+	if (net.n == 0)
+		return false;
+	pop(&d);
+	ike_engine_input(net.p[d.to].e, &d.dst, &d.src, d.b, d.len, net.now);
+	return true;
+}
+
+void
+net_drop(void)
+{
+	static struct net_dgram d;
+
+	pop(&d);
+}
+
+void
+net_dup(void)
+{
+	cr_assert_gt(net.n, 0);
+	cr_assert_lt(net.n, NET_QUEUE_MAX);
+	memmove(&net.q[1], &net.q[0], net.n * sizeof(net.q[0]));
+	net.n++;
+}
+
+void
+net_run(size_t max)
+{
+	while (max-- > 0 && net_step())
+		;
+	cr_assert_eq(net.n, 0, "still talking");
+}
+
+void
+net_advance(uint64_t ms)
+{
+	net.now += ms;
+	ike_engine_tick(net.p[0].e, net.now);
+	ike_engine_tick(net.p[1].e, net.now);
+}
+
+struct state_ctx { const char *state; int n; };
+
+static void
+state_fn(void *arg, const struct ike_sa_status *st)
+{
+	struct state_ctx *s = arg;
+
+	s->state = st->state;
+	s->n++;
+}
+
+const char *
+peer_state(int who)
+{
+	struct state_ctx s = { "none", 0 };
+
+	ike_engine_foreach(net.p[who].e, state_fn, &s);
+	cr_assert_leq(s.n, 1, "peer %d has %d IKE SAs", who, s.n);
+	return s.state;
+}
+
+uint8_t
+net_head_exchange(bool *response)
+{
+	cr_assert_gt(net.n, 0, "nothing on the wire");
+	*response = (net.q[0].b[19] & 0x20) != 0;
+	return net.q[0].b[18];
+}
+
+static void
+assert_half(const struct peer_child *a, const struct peer_child *b)
+{
+	cr_assert_eq(a->c.out.spi, b->c.in.spi);
+	cr_assert_eq(a->c.out.suite, b->c.in.suite);
+	cr_assert_eq(a->c.out.esn, b->c.in.esn);
+	cr_assert_eq(a->c.out.enc_key_len, b->c.in.enc_key_len);
+	cr_assert_eq(a->c.out.auth_key_len, b->c.in.auth_key_len);
+	cr_assert_eq(memcmp(a->out_enc, b->in_enc, a->c.out.enc_key_len), 0);
+	cr_assert_eq(memcmp(a->out_auth, b->in_auth, a->c.out.auth_key_len), 0);
+}
+
+void
+assert_children_match(void)
+{
+	const struct peer_child *a = &net.p[PEER_A].child[0];
+	const struct peer_child *b = &net.p[PEER_B].child[0];
+
+	cr_assert_eq(net.p[PEER_A].n_children, 1);
+	cr_assert_eq(net.p[PEER_B].n_children, 1);
+	assert_half(a, b);
+	assert_half(b, a);
+	/* The two directions never share keys. */
+	cr_assert_neq(memcmp(a->out_enc, a->in_enc, a->c.out.enc_key_len), 0);
+	cr_assert_neq(a->c.in.spi, a->c.out.spi);
+}

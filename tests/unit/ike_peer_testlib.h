@@ -1,0 +1,88 @@
+/*
+ * tests/unit/ike_peer_testlib.h — two IKE engines in one process (strongSwan's
+ * exchange_test_helper idea): each peer has a swanctl credential tree made
+ * from the certs_pki fixture, a hand-built ike_config, and a fake network
+ * that queues datagrams in memory, optionally through a NAT, and lets a
+ * test drop or duplicate them. The clock is a variable.
+ */
+#ifndef UIPSEC_TESTS_IKE_PEER_TESTLIB_H
+#define UIPSEC_TESTS_IKE_PEER_TESTLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ike/ike.h"
+
+#define PEER_A	0	/* the CCU: initiator */
+#define PEER_B	1	/* the concentrator: responder */
+#define NET_QUEUE_MAX	16
+#define PEER_KEY_MAX	64
+
+struct net_dgram {
+	int			 to;
+	struct sockaddr_storage	 src, dst;	/* as the receiver sees them */
+	size_t			 len;
+	uint8_t			 b[8192];
+};
+
+/* A CHILD_SA as the data plane received it, keys copied. */
+struct peer_child {
+	struct ike_child_install c;
+	uint8_t	in_enc[PEER_KEY_MAX], in_auth[PEER_KEY_MAX];
+	uint8_t	out_enc[PEER_KEY_MAX], out_auth[PEER_KEY_MAX];
+	bool	removed;
+};
+
+struct peer {
+	struct ike_config	 cfg;
+	struct ike_conn_cfg	 conn;
+	struct ike_pool_cfg	 pool;
+	struct ike_engine	*e;
+	size_t			 n_children;
+	struct peer_child	 child[4];
+	int			 n_up, n_failed, n_down;
+	char			 why[512];	/* last sa_event reason */
+	size_t			 sent;		/* datagrams sent */
+};
+
+struct net {
+	struct peer		 p[2];
+	bool			 nat;		/* A sits behind a NAT */
+	uint64_t		 now;
+	size_t			 n;
+	struct net_dgram	 q[NET_QUEUE_MAX];
+};
+
+extern struct net net;
+
+/* Resets net; both peers get a connection "fleet" with these proposals
+ * and certificates (PKI-relative paths of cert and key; A's default
+ * ccu-ec, B's vpn-ec384). Call peer_start() after adjusting the config. */
+void	 net_init(const char *ike, const char *esp);
+void	 peer_credentials(int who, const char *cert, const char *key);
+void	 peer_set_proposals(int who, const char *ike, const char *esp);
+void	 peer_set_remote_id(int who, const char *id);
+void	 peer_start(void);
+void	 net_free(void);
+
+/* Delivers the oldest queued datagram; false if none. */
+bool	 net_step(void);
+/* Drops / duplicates the oldest queued datagram. */
+void	 net_drop(void);
+void	 net_dup(void);
+/* Delivers until the queue is empty (at most `max` datagrams). */
+void	 net_run(size_t max);
+/* Advances the clock and ticks both engines. */
+void	 net_advance(uint64_t ms);
+
+/* The state name of peer who's only IKE SA, or "none". */
+const char *peer_state(int who);
+/* The exchange type and response flag of the oldest queued datagram. */
+uint8_t	 net_head_exchange(bool *response);
+
+/* Fails the test unless both sides hold one CHILD_SA whose outbound half
+ * is the other's inbound half (SPI, suite, keys, ESN). */
+void	 assert_children_match(void);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * Two IKE engines talking through an in-memory network (ike_peer_testlib):
+ * IKE_SA_INIT, IKE_AUTH with certificates from the certs_pki fixture, the
+ * first CHILD_SA, INFORMATIONAL Delete; the state of both sides after every
+ * step; the refusals of RFC 7296 (NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD,
+ * AUTHENTICATION_FAILED); loss, retransmission and duplicates (§2.1); NAT
+ * detection (§2.23); virtual IPs (§3.15).
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ike/ikev2_wire.h"
+#include "ike_peer_testlib.h"
+
+#define ECDSA_IKE	"aes256-sha256-ecp256"
+#define ESP_DEFAULT	"aes256-sha1"
+
+static void
+teardown(void)
+{
+	net_free();
+}
+
+TestSuite(ike_exchange, .fini = teardown, .timeout = 60);
+
+static void
+expect_head(uint8_t exchange, bool response)
+{
+	bool r;
+
+	cr_assert_eq(net_head_exchange(&r), exchange);
+	cr_assert_eq(r, response);
+}
+
+/* The full set-up, one message at a time. */
+static void
+handshake(void)
+{
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	cr_assert_str_eq(peer_state(PEER_A), "IKE_SA_INIT_SENT");
+	/* IKE_SA_INIT { SAi1, KEi, Ni, N(NAT_D)x2, N(SIG_HASH) } --> */
+	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "IKE_SA_INIT_DONE");
+	/* <-- IKE_SA_INIT { SAr1, KEr, Nr, N(NAT_D)x2, CERTREQ, N(SIG_HASH) } */
+	expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "IKE_AUTH_SENT");
+	/* IKE_AUTH { IDi, CERT+, CERTREQ, AUTH, SAi2, TSi, TSr } --> */
+	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	/* <-- IKE_AUTH { IDr, CERT+, AUTH, SAr2, TSi, TSr } */
+	expect_head(IKEV2_EXCH_IKE_AUTH, true);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_eq(net.n, 0);
+	cr_assert_eq(net.p[PEER_A].n_up, 1);
+	cr_assert_eq(net.p[PEER_B].n_up, 1);
+}
+
+Test(ike_exchange, establish_and_delete)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	handshake();
+	assert_children_match();
+	cr_assert_eq(net.p[PEER_A].child[0].c.out.suite,
+	    ESP_SUITE_AES_CBC_HMAC_SHA1_96);
+	cr_assert(!net.p[PEER_A].child[0].c.udp_encap);
+	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), UINT64_MAX);
+
+	cr_assert_eq(ike_engine_terminate(net.p[PEER_A].e, "fleet", net.now), 0);
+	cr_assert_str_eq(peer_state(PEER_A), "DELETING");
+	/* INFORMATIONAL { D(IKE) } --> */
+	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "none");
+	cr_assert(net.p[PEER_B].child[0].removed);
+	/* <-- INFORMATIONAL { } */
+	expect_head(IKEV2_EXCH_INFORMATIONAL, true);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "none");
+	cr_assert(net.p[PEER_A].child[0].removed);
+	cr_assert_eq(net.p[PEER_A].n_down, 1);
+	cr_assert_eq(net.p[PEER_B].n_down, 1);
+}
+
+/* Every IKE proposal of issue 4 with every ESP suite. */
+Test(ike_exchange, proposal_matrix)
+{
+	static const char *const ike[] = { "aes256-sha1-modp2048",
+	    "aes256-sha256-ecp256", "aes256gcm16-prfsha256-x25519",
+	    "chacha20poly1305-prfsha256-x25519" };
+	static const struct { const char *esp; enum esp_suite suite;
+	    bool esn; } esp[] = {
+		{ "aes256-sha1", ESP_SUITE_AES_CBC_HMAC_SHA1_96, false },
+		{ "aes256gcm16", ESP_SUITE_AES_GCM_16, false },
+		{ "chacha20poly1305", ESP_SUITE_CHACHA20_POLY1305, false },
+		{ "aes256-sha1-esn", ESP_SUITE_AES_CBC_HMAC_SHA1_96, true },
+		{ "aes256gcm16-esn", ESP_SUITE_AES_GCM_16, true },
+	};
+	size_t i, j;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < sizeof(esp) / sizeof(esp[0]); j++) {
+			net_init(ike[i], esp[j].esp);
+			peer_start();
+			handshake();
+			assert_children_match();
+			cr_assert_eq(net.p[PEER_A].child[0].c.out.suite,
+			    esp[j].suite, "%s %s", ike[i], esp[j].esp);
+			cr_assert_eq(net.p[PEER_A].child[0].c.out.esn,
+			    esp[j].esn);
+		}
+}
+
+/* The responder wants another group: INVALID_KE_PAYLOAD, then a retry. */
+Test(ike_exchange, invalid_ke_retry)
+{
+	net_init("aes256-sha256-ecp256-modp2048", ESP_DEFAULT);
+	peer_set_proposals(PEER_B, "aes256-sha256-modp2048", ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	/* IKE_SA_INIT { SAi1, KEi(ECP_256), Ni } --> */
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "none");	/* no state kept */
+	/* <-- IKE_SA_INIT { N(INVALID_KE_PAYLOAD, 14) } */
+	expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "IKE_SA_INIT_SENT");
+	/* IKE_SA_INIT { SAi1, KEi(MODP_2048), Ni } --> and on to the end */
+	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_run(8);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	assert_children_match();
+}
+
+Test(ike_exchange, no_proposal_chosen)
+{
+	net_init("aes256-sha1-modp2048", ESP_DEFAULT);
+	peer_set_proposals(PEER_B, "chacha20poly1305-prfsha256-x25519",
+	    ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	/* IKE_SA_INIT --> ; <-- IKE_SA_INIT { N(NO_PROPOSAL_CHOSEN) } */
+	net_run(4);
+	cr_assert_str_eq(peer_state(PEER_A), "none");
+	cr_assert_str_eq(peer_state(PEER_B), "none");
+	cr_assert_eq(net.p[PEER_A].n_failed, 1);
+	cr_assert(strstr(net.p[PEER_A].why, "NO_PROPOSAL_CHOSEN") != NULL,
+	    "%s", net.p[PEER_A].why);
+}
+
+/* ESP proposals that do not meet: the IKE SA stands, no CHILD_SA. */
+Test(ike_exchange, child_no_proposal)
+{
+	net_init(ECDSA_IKE, "aes256-sha1");
+	peer_set_proposals(PEER_B, ECDSA_IKE, "chacha20poly1305");
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_run(8);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_eq(net.p[PEER_A].n_children, 0);
+	cr_assert_eq(net.p[PEER_B].n_children, 0);
+}
+
+/* A refusal by the responder: AUTHENTICATION_FAILED on both sides, and the
+ * responder's reason from certs/. */
+static void
+refused_by_responder(const char *reason)
+{
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_step();
+	/* IKE_AUTH { IDi, CERT, AUTH, SAi2, TSi, TSr } --> */
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "none");
+	cr_assert_eq(net.p[PEER_B].n_failed, 1);
+	cr_assert(strstr(net.p[PEER_B].why, "AUTHENTICATION_FAILED") != NULL);
+	cr_assert(strstr(net.p[PEER_B].why, reason) != NULL, "%s",
+	    net.p[PEER_B].why);
+	/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
+	expect_head(IKEV2_EXCH_IKE_AUTH, true);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "none");
+	cr_assert_eq(net.p[PEER_A].n_failed, 1);
+	cr_assert(strstr(net.p[PEER_A].why, "AUTHENTICATION_FAILED") != NULL);
+	cr_assert_eq(net.p[PEER_A].n_children + net.p[PEER_B].n_children, 0);
+}
+
+Test(ike_exchange, wrong_ca)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_credentials(PEER_A, "other/x509/stranger.pem",
+	    "other/private/stranger.pem");
+	peer_start();
+	refused_by_responder("untrusted");
+}
+
+Test(ike_exchange, revoked)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_credentials(PEER_A, "odd/revoked.pem",
+	    "int/ca/revoked/revoked-*.private.pem");
+	peer_start();
+	refused_by_responder("revoked");
+}
+
+Test(ike_exchange, wrong_id)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_set_remote_id(PEER_B, "C=DE, O=uipsec test, CN=ccu-0001");
+	peer_start();
+	refused_by_responder("does not match remote.id");
+}
+
+Test(ike_exchange, wildcard_id_accepted)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_set_remote_id(PEER_B, "C=DE, O=uipsec test, CN=*");
+	peer_set_remote_id(PEER_A, "C=DE, O=uipsec test, CN=vpn-ec384");
+	peer_start();
+	handshake();
+}
+
+/* The initiator refuses the responder: INFORMATIONAL { N(AUTH_FAILED) }. */
+Test(ike_exchange, refused_by_initiator)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_set_remote_id(PEER_A, "vpn2.fleet.test");
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_step();
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	/* <-- IKE_AUTH { IDr, CERT, AUTH, SAr2, TSi, TSr } */
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "none");
+	cr_assert(strstr(net.p[PEER_A].why, "does not match remote.id") != NULL,
+	    "%s", net.p[PEER_A].why);
+	/* INFORMATIONAL { N(AUTHENTICATION_FAILED) } --> */
+	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_B), "none");
+	cr_assert(strstr(net.p[PEER_B].why, "AUTHENTICATION_FAILED") != NULL);
+	cr_assert(net.p[PEER_B].child[0].removed);
+}
+
+/* A lost IKE_AUTH request is sent again after 4 s (strongSwan's timeout). */
+Test(ike_exchange, lost_request_retransmitted)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_step();
+	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	net_drop();
+	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 4000);
+	net_advance(3999);
+	cr_assert_eq(net.n, 0);
+	net_advance(1);
+	/* IKE_AUTH { ... } --> (retransmit 1) */
+	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 7200);
+	net_run(4);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	assert_children_match();
+}
+
+/* A lost response: the retransmitted request gets the cached response. */
+Test(ike_exchange, duplicate_request_gets_cached_response)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_step();
+	net_step();		/* IKE_AUTH request: B established */
+	expect_head(IKEV2_EXCH_IKE_AUTH, true);
+	net_drop();		/* its response is lost */
+	net_advance(4000);	/* A retransmits */
+	net_dup();		/* and the network duplicates it */
+	net_step();
+	net_step();
+	cr_assert_eq(net.n, 2);	/* two identical cached responses */
+	cr_assert_eq(net.q[0].len, net.q[1].len);
+	cr_assert_eq(memcmp(net.q[0].b, net.q[1].b, net.q[0].len), 0);
+	net_run(4);		/* the second is ignored by A */
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_eq(net.p[PEER_B].n_children, 1);
+	cr_assert_eq(net.p[PEER_A].n_children, 1);
+	assert_children_match();
+}
+
+/* A retransmitted IKE_SA_INIT request finds the SA it created. */
+Test(ike_exchange, duplicate_sa_init)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_dup();
+	net_step();
+	net_step();
+	cr_assert_eq(net.n, 2);
+	cr_assert_eq(memcmp(net.q[0].b, net.q[1].b, net.q[0].len), 0);
+	net_run(8);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+}
+
+/* Nobody answers: 5 retransmits (4, 7.2, 13, 23.3, 42 s), then failure. */
+Test(ike_exchange, retransmits_give_up)
+{
+	static const uint64_t wait[] = { 4000, 7200, 12960, 23328, 41990,
+	    75582 };
+	size_t i;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_drop();
+	for (i = 0; i < 5; i++) {
+		net_advance(wait[i] + 1);
+		cr_assert_eq(net.n, 1, "retransmit %zu", i + 1);
+		net_drop();
+	}
+	cr_assert_str_eq(peer_state(PEER_A), "IKE_SA_INIT_SENT");
+	net_advance(wait[5] + 1);
+	cr_assert_eq(net.n, 0);
+	cr_assert_str_eq(peer_state(PEER_A), "none");
+	cr_assert(strstr(net.p[PEER_A].why, "no response") != NULL);
+}
+
+/* A behind a NAT: both detect it (§2.23), A floats to 4500 for IKE_AUTH,
+ * the CHILD_SA is UDP-encapsulated on both sides. */
+Test(ike_exchange, nat_traversal)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	net.nat = true;
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_step();
+	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	cr_assert_eq(ntohs(((struct sockaddr_in *)&net.q[0].dst)->sin_port),
+	    IKEV2_PORT_NATT);
+	net_run(4);
+	assert_children_match();
+	cr_assert(net.p[PEER_A].child[0].c.udp_encap);
+	cr_assert(net.p[PEER_B].child[0].c.udp_encap);
+	cr_assert_eq(ntohs(((struct sockaddr_in *)&net.p[PEER_B].child[0].c.
+	    remote)->sin_port), IKEV2_PORT_NATT + 1000);	/* A's NAT */
+}
+
+/* A asks for a virtual IP; B hands out the first of its pool and narrows
+ * TSi to it (§2.9, §3.15). */
+Test(ike_exchange, virtual_ip_and_narrowing)
+{
+	struct ike_conn_cfg *a, *b;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	a = &net.p[PEER_A].conn;
+	b = &net.p[PEER_B].conn;
+	a->n_vips = 1;
+	a->vips[0].family = AF_INET;
+	b->n_pools = 1;
+	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
+	b->children[0].remote_ts[0].dynamic = true;
+	b->children[0].local_ts[0].prefix.plen = 24;	/* 10.2.0.0/24 */
+	peer_start();
+	handshake();
+	assert_children_match();
+	cr_assert(net.p[PEER_A].child[0].c.has_vip);
+	cr_assert_eq(net.p[PEER_A].child[0].c.vip.addr[3], 1);
+	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.plen, 32);
+	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.addr[2], 0);
+	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.addr[0], 10);
+	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.addr[1], 3);
+	cr_assert_eq(net.p[PEER_A].child[0].c.remote_ts[0].prefix.plen, 24);
+	cr_assert_eq(net.p[PEER_B].child[0].c.remote_ts[0].prefix.plen, 32);
+}
