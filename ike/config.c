@@ -7,6 +7,7 @@
  */
 #include "ike/config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,20 +496,27 @@ get_authorities(const struct conf_node *sec, struct ike_config *cfg,
 	}
 }
 
+/* The credentials directory, made absolute so that the resolved paths in
+ * the model (and the engine's own lookups in it) do not depend on the
+ * working directory. */
 static void
 set_credentials(struct ike_config *cfg, const char *file, const char *dir)
 {
+	char given[IKE_PATH_MAX], abs[PATH_MAX];
 	const char *slash = strrchr(file, '/');
 
 	if (dir)
-		snprintf(cfg->swanctl_dir, sizeof(cfg->swanctl_dir), "%s", dir);
+		snprintf(given, sizeof(given), "%s", dir);
 	else if (!slash)
-		snprintf(cfg->swanctl_dir, sizeof(cfg->swanctl_dir), ".");
+		snprintf(given, sizeof(given), ".");
 	else if (slash == file)
-		snprintf(cfg->swanctl_dir, sizeof(cfg->swanctl_dir), "/");
+		snprintf(given, sizeof(given), "/");
 	else
-		snprintf(cfg->swanctl_dir, sizeof(cfg->swanctl_dir), "%.*s",
-		    (int)(slash - file), file);
+		snprintf(given, sizeof(given), "%.*s", (int)(slash - file),
+		    file);
+	if (!realpath(given, abs) || strlen(abs) >= sizeof(cfg->swanctl_dir))
+		memcpy(abs, given, sizeof(given));
+	memcpy(cfg->swanctl_dir, abs, sizeof(cfg->swanctl_dir));
 }
 
 int
