@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "common/buf.h"
@@ -46,18 +47,48 @@ inner_parse(const uint8_t *p, size_t len, struct inner *in)
 	}
 }
 
+/* UDP GSO limits: the kernel's segment count (UDP_MAX_SEGMENTS) and what
+ * one IPv4 datagram can carry before it is split (65535 - IP - UDP). */
+#define DP_GSO_MAX_SEGS		64
+#define DP_GSO_MAX_BYTES	65000
+#define DP_GRO_BUF		65536
+#define DP_GRO_MSGS		32
+
 static int
-batch_init(struct dp_batch *b, size_t buf_size)
+out_init(struct dp_out *o, int fd, size_t buf_size)
 {
+	struct dp_out_batch *b = &o->batch;
+	int zero = 0;
 	unsigned i;
 
-	memset(b, 0, sizeof(*b));
 	b->buf_size = (buf_size + 63) & ~(size_t)63;
 	if (posix_memalign((void **)&b->mem, 64, DP_BATCH * b->buf_size))
 		return -1;
 	for (i = 0; i < DP_BATCH; i++) {
 		b->pkt[i].base = b->mem + i * b->buf_size;
 		b->pkt[i].cap = b->buf_size;
+	}
+	/* Probing with size 0 (off) tells whether the kernel knows GSO. */
+	o->gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
+	return 0;
+}
+
+static int
+in_init(struct dp_in *in, int fd, size_t buf_size)
+{
+	struct dp_in_batch *b = &in->batch;
+	int one = 1;
+	unsigned i;
+
+	in->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+	/* A GRO train is up to 64 KiB; pages are touched only as used. */
+	b->nmsg = in->gro ? DP_GRO_MSGS : DP_BATCH;
+	b->buf_size = in->gro ? DP_GRO_BUF : (buf_size + 63) & ~(size_t)63;
+	if (posix_memalign((void **)&b->mem, 64, b->nmsg * b->buf_size))
+		return -1;
+	for (i = 0; i < b->nmsg; i++) {
+		b->iov[i].iov_base = b->mem + i * b->buf_size;
+		b->iov[i].iov_len = b->buf_size;
 		b->msg[i].msg_hdr.msg_iov = &b->iov[i];
 		b->msg[i].msg_hdr.msg_iovlen = 1;
 	}
@@ -74,14 +105,16 @@ dp_init(struct dp *dp, struct tun *tun, int udp_fd, struct sad *sad,
 	dp->sad = sad;
 	/* Outbound: headroom, the inner packet, tailroom. Inbound: the
 	 * largest ESP packet such an inner packet becomes, and then some. */
-	if (batch_init(&dp->out.batch, ESP_HEADROOM + inner_mtu +
+	if (out_init(&dp->out, udp_fd, ESP_HEADROOM + inner_mtu +
 	    ESP_TAILROOM) < 0 ||
-	    batch_init(&dp->in.batch, ESP_HEADROOM + inner_mtu +
-	    ESP_TAILROOM + 64) < 0) {
+	    in_init(&dp->in, udp_fd, ESP_HEADROOM + inner_mtu + ESP_TAILROOM +
+	    64) < 0) {
 		log_err("data plane: out of memory");
 		dp_free(dp);
 		return -1;
 	}
+	log_debug("data plane: UDP GSO %s, GRO %s", dp->out.gso ? "on" : "off",
+	    dp->in.gro ? "on" : "off");
 	return 0;
 }
 
@@ -93,34 +126,105 @@ dp_free(struct dp *dp)
 	dp->out.batch.mem = dp->in.batch.mem = NULL;
 }
 
-/* Sends msg[0..n); a message the kernel refuses is dropped, a full socket
- * buffer drops the rest of the batch (no queue grows in the daemon). */
+/* Closes group g over packets [first, end): one datagram, or with GSO a
+ * train cut every `seg` bytes (only the last may be shorter). */
 static void
-send_batch(struct dp *dp, unsigned n, const size_t *inner_len)
+group_close(struct dp_out_batch *b, unsigned g, unsigned first, unsigned end,
+    struct sockaddr_storage *to, size_t seg)
 {
-	struct dp_dir *d = &dp->out;
-	unsigned done = 0, i;
+	struct msghdr *m = &b->msg[g].msg_hdr;
+	struct cmsghdr *cm;
+	uint16_t seg16 = (uint16_t)seg;
+
+	memset(m, 0, sizeof(*m));
+	m->msg_name = to;
+	m->msg_namelen = sockaddr_len(to);
+	m->msg_iov = &b->iov[first];
+	m->msg_iovlen = end - first;
+	b->grp_pkts[g] = end - first;
+	if (end - first == 1)
+		return;
+	m->msg_control = b->ctl[g].buf;
+	m->msg_controllen = CMSG_SPACE(sizeof(seg16));
+	cm = CMSG_FIRSTHDR(m);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(seg16));
+	memcpy(CMSG_DATA(cm), &seg16, sizeof(seg16));
+}
+
+/* Packets [0, n) with their connections: into groups. Returns how many. */
+static unsigned
+group_packets(struct dp_out *o, unsigned n, struct sad_conn *const *conn,
+    const size_t *inner_len)
+{
+	struct dp_out_batch *b = &o->batch;
+	unsigned g = 0, i, first = 0;
+	size_t seg = 0, total = 0, len;
+	bool join;
+
+	for (i = 0; i < n; i++) {
+		len = b->iov[i].iov_len;
+		join = o->gso && i > first && conn[i] == conn[first] &&
+		    len <= seg && b->iov[i - 1].iov_len == seg &&
+		    i - first < DP_GSO_MAX_SEGS &&
+		    total + len <= DP_GSO_MAX_BYTES;
+		if (!join) {
+			if (i > 0)
+				group_close(b, g++, first, i,
+				    (struct sockaddr_storage *)
+				    &conn[first]->cfg->remote, seg);
+			first = i;
+			seg = len;
+			total = 0;
+			b->grp_bytes[g] = 0;
+		}
+		total += len;
+		b->grp_bytes[g] += inner_len[i];
+	}
+	group_close(b, g++, first, n, (struct sockaddr_storage *)
+	    &conn[first]->cfg->remote, seg);
+	return g;
+}
+
+/* Sends the groups msg[0..n); a group the kernel refuses is dropped, a
+ * full socket buffer drops the rest of the batch (no queue grows in the
+ * daemon). A GSO train refused as too big turns GSO off. */
+static void
+send_groups(struct dp *dp, unsigned n)
+{
+	struct dp_out *o = &dp->out;
+	struct dp_out_batch *b = &o->batch;
+	unsigned done = 0, i, lost;
 	int r;
 
 	while (done < n) {
-		r = sendmmsg(dp->udp_fd, d->batch.msg + done, n - done, 0);
+		r = sendmmsg(dp->udp_fd, b->msg + done, n - done, 0);
 		if (r > 0) {
-			for (i = done; i < done + (unsigned)r; i++)
-				d->cnt.bytes += inner_len[i];
-			d->cnt.packets += (unsigned)r;
+			for (i = done; i < done + (unsigned)r; i++) {
+				o->cnt.packets += b->grp_pkts[i];
+				o->cnt.bytes += b->grp_bytes[i];
+			}
 			done += (unsigned)r;
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		log_ratelimited(&d->log.io, LOG_WARN, "out: sendmmsg: %s (%u "
-		    "packets dropped)", strerror(errno), errno == EAGAIN ?
-		    n - done : 1);
-		if (errno == EAGAIN || errno == ENOBUFS) {
-			d->cnt.drop_io += n - done;
+		lost = 0;
+		for (i = done; i < (errno == EAGAIN || errno == ENOBUFS ? n :
+		    done + 1); i++)
+			lost += b->grp_pkts[i];
+		log_ratelimited(&o->log.io, LOG_WARN, "out: sendmmsg: %s (%u "
+		    "packets dropped)", strerror(errno), lost);
+		o->cnt.drop_io += lost;
+		if (errno == EAGAIN || errno == ENOBUFS)
 			return;
+		if ((errno == EINVAL || errno == EMSGSIZE || errno == EIO) &&
+		    b->grp_pkts[done] > 1 && o->gso) {
+			log_warn("out: UDP GSO refused (%s): sending packet by "
+			    "packet from now on", strerror(errno));
+			o->gso = false;
 		}
-		d->cnt.drop_io++;
 		done++;
 	}
 }
@@ -128,10 +232,10 @@ send_batch(struct dp *dp, unsigned n, const size_t *inner_len)
 unsigned
 dp_tun_to_udp(struct dp *dp)
 {
-	struct dp_dir *d = &dp->out;
-	struct dp_batch *b = &d->batch;
+	struct dp_out *o = &dp->out;
+	struct dp_out_batch *b = &o->batch;
+	struct sad_conn *conn[DP_BATCH];
 	size_t inner_len[DP_BATCH];
-	struct sad_conn *conn;
 	struct esp_pkt *pkt;
 	struct inner in;
 	enum esp_status st;
@@ -145,54 +249,53 @@ dp_tun_to_udp(struct dp *dp)
 		    b->buf_size - ESP_HEADROOM - ESP_TAILROOM);
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_ratelimited(&d->log.io, LOG_WARN, "out: "
+				log_ratelimited(&o->log.io, LOG_WARN, "out: "
 				    "read from %s: %s", tun_name(dp->tun),
 				    strerror(errno));
 			break;
 		}
 		pkt->len = (size_t)r;
 		if (!inner_parse(pkt->base + pkt->off, pkt->len, &in)) {
-			d->cnt.drop_malformed++;
-			log_ratelimited(&d->log.malformed, LOG_DEBUG, "out: "
+			o->cnt.drop_malformed++;
+			log_ratelimited(&o->log.malformed, LOG_DEBUG, "out: "
 			    "dropped a %zd-byte packet that is not IPv4/IPv6",
 			    r);
 			continue;
 		}
-		if (!(conn = sad_lookup_out(dp->sad, in.family, in.src,
+		if (!(conn[n] = sad_lookup_out(dp->sad, in.family, in.src,
 		    in.dst))) {
-			d->cnt.drop_no_policy++;
-			log_ratelimited(&d->log.no_policy, LOG_DEBUG, "out: no "
+			o->cnt.drop_no_policy++;
+			log_ratelimited(&o->log.no_policy, LOG_DEBUG, "out: no "
 			    "connection's traffic selectors cover this packet");
 			continue;
 		}
-		if ((st = esp_encap(conn->out, pkt, in.nh)) != ESP_OK) {
-			d->cnt.drop_esp++;
-			log_ratelimited(&d->log.esp, LOG_WARN, "out: %s: SA "
-			    "0x%08x: %s", conn->cfg->name, conn->cfg->out.spi,
-			    esp_status_str(st));
+		if ((st = esp_encap(conn[n]->out, pkt, in.nh)) != ESP_OK) {
+			o->cnt.drop_esp++;
+			log_ratelimited(&o->log.esp, LOG_WARN, "out: %s: SA "
+			    "0x%08x: %s", conn[n]->cfg->name,
+			    conn[n]->cfg->out.spi, esp_status_str(st));
 			continue;
 		}
 		inner_len[n] = (size_t)r;
 		b->iov[n].iov_base = pkt->base + pkt->off;
 		b->iov[n].iov_len = pkt->len;
-		b->msg[n].msg_hdr.msg_name = (void *)&conn->cfg->remote;
-		b->msg[n].msg_hdr.msg_namelen = sockaddr_len(&conn->cfg->remote);
 		n++;
 	}
 	if (n)
-		send_batch(dp, n, inner_len);
+		send_groups(dp, group_packets(o, n, conn, inner_len));
 	return reads;
 }
 
 /* One received ESP packet (UDP payload from SPI to ICV): to the TUN. */
 static void
-deliver_in(struct dp *dp, struct esp_pkt *pkt, unsigned i)
+deliver_in(struct dp *dp, struct esp_pkt *pkt,
+    const struct sockaddr_storage *sender)
 {
-	struct dp_dir *d = &dp->in;
+	struct dp_in *d = &dp->in;
 	struct sad_conn *conn;
 	enum esp_status st;
 	struct inner in;
-	uint32_t spi;
+	uint32_t spi = 0;
 	uint8_t nh;
 	char from[64];
 
@@ -200,7 +303,7 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt, unsigned i)
 	    !(conn = sad_lookup_in(dp->sad, spi))) {
 		d->cnt.drop_no_sa++;
 		log_ratelimited(&d->log.no_sa, LOG_INFO, "in: ESP from %s with "
-		    "unknown SPI 0x%08x", sockaddr_str(&d->batch.from[i], from,
+		    "unknown SPI 0x%08x", sockaddr_str(sender, from,
 		    sizeof(from)), spi);
 		return;
 	}
@@ -209,7 +312,7 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt, unsigned i)
 		if (st != ESP_DROP_DUMMY)
 			log_ratelimited(&d->log.esp, LOG_INFO, "in: %s: SA "
 			    "0x%08x from %s: %s", conn->cfg->name, spi,
-			    sockaddr_str(&d->batch.from[i], from, sizeof(from)),
+			    sockaddr_str(sender, from, sizeof(from)),
 			    esp_status_str(st));
 		return;
 	}
@@ -239,23 +342,67 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt, unsigned i)
 	d->cnt.bytes += pkt->len;
 }
 
+/* One UDP datagram as RFC 3948 §2 tells them apart. */
+static void
+classify_in(struct dp *dp, struct esp_pkt *pkt,
+    const struct sockaddr_storage *sender)
+{
+	struct dp_in *d = &dp->in;
+	char from[64];
+
+	switch (esp_udp_classify(pkt->base, pkt->len)) {
+	case ESP_UDP_ESP:
+		deliver_in(dp, pkt, sender);
+		break;
+	case ESP_UDP_KEEPALIVE:
+		d->cnt.keepalives++;
+		break;
+	case ESP_UDP_IKE:
+		d->cnt.ike++;
+		log_ratelimited(&d->log.ike, LOG_DEBUG, "in: IKE message from "
+		    "%s ignored: manual keys only", sockaddr_str(sender, from,
+		    sizeof(from)));
+		break;
+	case ESP_UDP_INVALID:
+		d->cnt.drop_malformed++;
+		break;
+	}
+}
+
+/* The segment size of a GRO train (UDP_GRO control message), or 0. */
+static size_t
+gro_size(struct msghdr *m)
+{
+	struct cmsghdr *cm;
+	int size;
+
+	for (cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
+			memcpy(&size, CMSG_DATA(cm), sizeof(size));
+			return size > 0 ? (size_t)size : 0;
+		}
+	}
+	return 0;
+}
+
 unsigned
 dp_udp_to_tun(struct dp *dp)
 {
-	struct dp_dir *d = &dp->in;
-	struct dp_batch *b = &d->batch;
-	struct esp_pkt *pkt;
+	struct dp_in *d = &dp->in;
+	struct dp_in_batch *b = &d->batch;
+	struct esp_pkt pkt;
+	size_t len, seg, at;
 	unsigned i;
-	char from[64];
 	int r;
 
-	for (i = 0; i < DP_BATCH; i++) {
-		b->iov[i].iov_base = b->pkt[i].base;
-		b->iov[i].iov_len = b->buf_size;
+	for (i = 0; i < b->nmsg; i++) {
 		b->msg[i].msg_hdr.msg_name = &b->from[i];
 		b->msg[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
+		b->msg[i].msg_hdr.msg_control = d->gro ? b->ctl[i].buf : NULL;
+		b->msg[i].msg_hdr.msg_controllen = d->gro ?
+		    sizeof(b->ctl[i].buf) : 0;
 	}
-	r = recvmmsg(dp->udp_fd, b->msg, DP_BATCH, MSG_DONTWAIT, NULL);
+	r = recvmmsg(dp->udp_fd, b->msg, b->nmsg, MSG_DONTWAIT, NULL);
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			log_ratelimited(&d->log.io, LOG_WARN, "in: recvmmsg: "
@@ -263,30 +410,23 @@ dp_udp_to_tun(struct dp *dp)
 		return 0;
 	}
 	for (i = 0; i < (unsigned)r; i++) {
-		pkt = &b->pkt[i];
-		pkt->off = 0;
-		pkt->len = b->msg[i].msg_len;
+		len = b->msg[i].msg_len;
 		if (b->msg[i].msg_hdr.msg_flags & MSG_TRUNC) {
 			d->cnt.drop_malformed++;
 			continue;
 		}
-		switch (esp_udp_classify(pkt->base, pkt->len)) {
-		case ESP_UDP_ESP:
-			deliver_in(dp, pkt, i);
-			break;
-		case ESP_UDP_KEEPALIVE:
-			d->cnt.keepalives++;
-			break;
-		case ESP_UDP_IKE:
-			d->cnt.ike++;
-			log_ratelimited(&d->log.ike, LOG_DEBUG, "in: IKE "
-			    "message from %s ignored: manual keys only",
-			    sockaddr_str(&b->from[i], from, sizeof(from)));
-			break;
-		case ESP_UDP_INVALID:
-			d->cnt.drop_malformed++;
-			break;
+		seg = d->gro ? gro_size(&b->msg[i].msg_hdr) : 0;
+		if (seg == 0 || seg > len)
+			seg = len;
+		/* Each datagram of a train, decapsulated where it lies. */
+		for (at = 0; at < len; at += seg) {
+			pkt.base = (uint8_t *)b->iov[i].iov_base + at;
+			pkt.len = pkt.cap = len - at < seg ? len - at : seg;
+			pkt.off = 0;
+			classify_in(dp, &pkt, &b->from[i]);
 		}
+		if (len == 0)
+			d->cnt.drop_malformed++;
 	}
 	return (unsigned)r;
 }

@@ -3,8 +3,10 @@
  * UDP socket, one batch at a time, in place in preallocated buffers:
  *
  *   TUN -> read x<=64 -> policy (inner dst) -> esp_encap -> one sendmmsg
- *   UDP -> one recvmmsg -> classify (RFC 3948) -> SPI -> esp_decap ->
- *          inbound policy check (inner src, dst) -> write to TUN
+ *          (runs of equal-sized packets to one peer as one UDP GSO send)
+ *   UDP -> one recvmmsg (UDP GRO trains split again) -> classify (RFC
+ *          3948) -> SPI -> esp_decap -> inbound policy check (inner src,
+ *          dst) -> write to TUN
  *
  * No allocation after dp_init(); every dropped packet is counted, and logged
  * at most once per interval per reason. The two directions share nothing
@@ -13,6 +15,7 @@
 #ifndef UIPSECD_DATAPLANE_H
 #define UIPSECD_DATAPLANE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -44,31 +47,62 @@ struct dp_log {
 				ike;
 };
 
-/* One direction's preallocated batch. */
-struct dp_batch {
+/* A control-message buffer for one UDP_SEGMENT (u16) or UDP_GRO (int). */
+union dp_cmsg {
+	char		buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr	align;
+};
+
+/* Outbound: DP_BATCH packets read from the TUN, encapsulated in place and
+ * sent as GSO groups (UDP_SEGMENT): runs of equal-sized packets to one peer
+ * go down the stack as one datagram train, split by the kernel at the end. */
+struct dp_out_batch {
 	uint8_t			*mem;		/* DP_BATCH * buf_size */
 	size_t			 buf_size;
 	struct esp_pkt		 pkt[DP_BATCH];
+	struct iovec		 iov[DP_BATCH];	/* one per packet */
+	struct mmsghdr		 msg[DP_BATCH];	/* one per group */
+	union dp_cmsg		 ctl[DP_BATCH];
+	unsigned		 grp_pkts[DP_BATCH];
+	size_t			 grp_bytes[DP_BATCH];	/* inner bytes */
+};
+
+/* Inbound: up to DP_BATCH datagrams per recvmmsg; with UDP_GRO each may be
+ * a train of equal-sized datagrams (so the buffers are 64 KiB). */
+struct dp_in_batch {
+	uint8_t			*mem;		/* nmsg * buf_size */
+	size_t			 buf_size;
+	unsigned		 nmsg;
 	struct iovec		 iov[DP_BATCH];
 	struct mmsghdr		 msg[DP_BATCH];
 	struct sockaddr_storage	 from[DP_BATCH];
+	union dp_cmsg		 ctl[DP_BATCH];
 };
 
-struct dp_dir {
-	struct dp_batch		 batch;
+struct dp_out {
+	struct dp_out_batch	 batch;
 	struct dp_counters	 cnt;
 	struct dp_log		 log;
+	bool			 gso;		/* UDP_SEGMENT works here */
+} __attribute__((aligned(64)));
+
+struct dp_in {
+	struct dp_in_batch	 batch;
+	struct dp_counters	 cnt;
+	struct dp_log		 log;
+	bool			 gro;		/* UDP_GRO is on */
 } __attribute__((aligned(64)));
 
 struct dp {
 	struct tun	*tun;		/* borrowed */
 	int		 udp_fd;	/* borrowed */
 	struct sad	*sad;		/* borrowed */
-	struct dp_dir	 out;		/* TUN -> UDP */
-	struct dp_dir	 in;		/* UDP -> TUN */
+	struct dp_out	 out;		/* TUN -> UDP */
+	struct dp_in	 in;		/* UDP -> TUN */
 };
 
 /* inner_mtu: the TUN MTU; buffers take it plus ESP head- and tailroom.
+ * Turns UDP GSO and GRO on where the kernel has them (Linux 4.18, 5.0).
  * Returns 0, or -1 on allocation failure. */
 int	 dp_init(struct dp *dp, struct tun *tun, int udp_fd, struct sad *sad,
 	    unsigned inner_mtu);
