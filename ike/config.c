@@ -39,6 +39,7 @@ static const struct conf_rule conn_rules[] = {
 	{ "dpd_delay", CONF_KEY, false },
 	{ "rekey_time", CONF_KEY, false },
 	{ "unique", CONF_KEY, false },
+	{ "encap", CONF_KEY, false },
 	{ "local", CONF_SECTION, true },
 	{ "remote", CONF_SECTION, false },
 	{ "children", CONF_SECTION, false },
@@ -395,6 +396,7 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 {
 	static const char *const uniques[] = { "no", "never", "replace",
 	    "keep", NULL };
+	static const char *const yes_only[] = { "yes", NULL };
 	const struct conf_node *n, *children = section(sec, "children");
 	const struct conf_node *version = key(sec, "version");
 
@@ -419,6 +421,8 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	get_duration(sec, "rekey_time", &c->rekey_time, err);
 	c->unique = (enum ike_unique)get_enum(sec, "unique", uniques,
 	    IKE_UNIQUE_NO, "is not one of no, never, replace, keep", err);
+	c->encap = get_enum(sec, "encap", yes_only, 0, "is not supported: "
+	    "uipsec carries ESP in UDP only (encap = yes)", err) == 0;
 	if ((n = section(sec, "local"))) {
 		conf_check(n, local_rules, err);
 		get_auth(n, &c->local, true, cfg->swanctl_dir, err);

@@ -6,7 +6,7 @@
  * error naming file, line and key.
  *
  *   connections { NAME { local_addrs remote_addrs local_port remote_port
- *       version proposals vips pools dpd_delay rekey_time unique
+ *       version proposals vips pools dpd_delay rekey_time unique encap
  *       local { auth certs id } remote { auth id cacerts }
  *       children { NAME { local_ts remote_ts esp_proposals start_action
  *           rekey_time } } } }
@@ -124,6 +124,10 @@ struct ike_conn_cfg {
 	uint32_t		 dpd_delay;	/* seconds; 0 = off */
 	uint32_t		 rekey_time;	/* IKE SA, seconds */
 	enum ike_unique		 unique;
+	/* encap (swanctl.conf): force ESP in UDP by faking NAT detection
+	 * (RFC 7296 §2.23) when no NAT is found. uipsec's data plane carries
+	 * ESP in UDP only, so the default here is yes and "no" is refused. */
+	bool			 encap;
 	struct ike_auth_side	 local, remote;
 	size_t			 n_children;
 	struct ike_child_cfg	 children[IKE_CHILDREN_MAX];

@@ -163,6 +163,7 @@ Test(ike_config, good_file_loads_every_key)
 	cr_assert_eq(c->dpd_delay, 60);
 	cr_assert_eq(c->rekey_time, 7200);
 	cr_assert_eq(c->unique, IKE_UNIQUE_REPLACE);
+	cr_assert(c->encap);
 	cr_assert_eq(c->local.auth, IKE_AUTH_CFG_PUBKEY);
 	cr_assert_eq(c->local.n_certs, 1);
 	snprintf(path, sizeof(path), "%s/x509/ccu.pem", dir);
@@ -245,6 +246,7 @@ Test(ike_config, defaults_are_strongswans)
 	cr_assert_eq(c->dpd_delay, 0);
 	cr_assert_eq(c->rekey_time, 4 * 3600);
 	cr_assert_eq(c->unique, IKE_UNIQUE_NO);
+	cr_assert(c->encap, "uipsec forces ESP in UDP");
 	cr_assert_not(c->local.id_set, "the certificate's subject, later");
 	cr_assert_not(c->remote.id_set);
 	cr_assert_eq(c->remote.n_cacerts, 0);
@@ -335,6 +337,9 @@ ParameterizedTestParameters(ike_config, one_bad_line)
 		{ "rekey_time = 2h", "rekey_time = 50000d",
 		  "t.conf:12: connections.ccu.rekey_time: '50000d' is too long "
 		  "a time" },
+		{ "unique = replace", "encap = no",
+		  "t.conf:13: connections.ccu.encap: 'no' is not supported: "
+		  "uipsec carries ESP in UDP only (encap = yes)" },
 		{ "unique = replace", "unique = sometimes",
 		  "t.conf:13: connections.ccu.unique: 'sometimes' is not one of "
 		  "no, never, replace, keep" },
