@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "config.h"
 #include "daemon.h"
@@ -67,6 +69,11 @@ main(int argc, char **argv)
 	struct cfg *cfg;
 	int c, check = 0, ret;
 
+	/* Before any other OpenSSL call: no openssl.cnf (the daemon's crypto
+	 * is fixed by its own config) and no error-string tables, which would
+	 * page in about a megabyte that the data plane never reads. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	while ((c = getopt_long(argc, argv, "cvqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': check = 1; break;
