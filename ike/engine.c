@@ -5,6 +5,7 @@
  * parsing it, checks the payload rules, and hands each message to its
  * exchange. Timers: retransmission of the outstanding request.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,7 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 	}
 	if (!sa->have_keys || !open_sk(e, sa, m, request))
 		return;
+	sa->last_rx_ms = e->now_ms;
 	if (request) {
 		sa->local = *local;	/* authenticated: follow a NAT (§2.23) */
 		sa->remote = *remote;
@@ -284,15 +286,41 @@ ike_engine_input(struct ike_engine *e, const struct sockaddr_storage *local,
 	reap(e);
 }
 
+/* When the peer is due a liveness check (dpd_delay, §2.4): only when
+ * nothing authenticated arrived for that long. */
+static uint64_t
+dpd_deadline(const struct ike_sa *sa)
+{
+	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
+	    sa->conn == NULL || sa->conn->dpd_delay == 0)
+		return UINT64_MAX;
+	return sa->last_rx_ms + (uint64_t)sa->conn->dpd_delay * 1000;
+}
+
 static void
 tick_one(void *arg, struct ike_sa *sa)
 {
 	struct ike_engine *e = arg;
 
-	if (!sa->req.active || e->now_ms < sa->req.deadline_ms ||
-	    sa->state == IKE_STATE_CLOSED)
+	if (sa->state == IKE_STATE_CLOSED)
+		return;
+	if (e->now_ms >= dpd_deadline(sa)) {
+		/* INFORMATIONAL { } --> */
+		ike_info_liveness(e, sa);
+		return;
+	}
+	if (!sa->req.active || e->now_ms < sa->req.deadline_ms)
 		return;
 	if (!ike_sa_request_retransmit(sa, e->now_ms)) {
+		if (sa->state == IKE_STATE_ESTABLISHED ||
+		    sa->state == IKE_STATE_DELETING) {
+			snprintf(sa->why, sizeof(sa->why), "peer dead: no "
+			    "response after %u retransmits", IKE_RETRANSMIT_TRIES);
+			log_info("%s[%llu]: %s", ike_sa_name(sa),
+			    (unsigned long long)sa->id, sa->why);
+			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, sa->why);
+			return;
+		}
 		ike_sa_fail(e, sa, "no response after %u retransmits, giving up",
 		    IKE_RETRANSMIT_TRIES);
 		return;
@@ -318,6 +346,8 @@ next_one(void *arg, struct ike_sa *sa)
 
 	if (sa->req.active && sa->req.deadline_ms < *next)
 		*next = sa->req.deadline_ms;
+	if (dpd_deadline(sa) < *next)
+		*next = dpd_deadline(sa);
 }
 
 uint64_t

@@ -234,7 +234,7 @@ established(struct ike_engine *e, struct ike_sa *sa)
 {
 	certs_id_format(&sa_cred(e, sa)->id, sa->local_id_text,
 	    sizeof(sa->local_id_text));
-	sa->established_ms = e->now_ms;
+	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
 	log_info("%s[%llu]: IKE SA established between %s and %s%s",
 	    ike_sa_name(sa), (unsigned long long)sa->id, sa->local_id_text,

@@ -107,6 +107,7 @@ struct ike_sa {
 	bool			 have_last_resp;
 
 	uint64_t		 created_ms, established_ms;
+	uint64_t		 last_rx_ms;	/* last authenticated message */
 	uint64_t		 bytes_in, bytes_out;
 	char			 why[320];	/* why it failed, for the log */
 	struct ike_sa		*next_ours, *next_init;	/* table chains */

@@ -287,9 +287,12 @@ net_run(size_t max)
 void
 net_advance(uint64_t ms)
 {
+	int i;
+
 	net.now += ms;
-	ike_engine_tick(net.p[0].e, net.now);
-	ike_engine_tick(net.p[1].e, net.now);
+	for (i = 0; i < 2; i++)
+		if (net.p[i].e != NULL)
+			ike_engine_tick(net.p[i].e, net.now);
 }
 
 struct state_ctx { const char *state; int n; };

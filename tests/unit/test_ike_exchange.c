@@ -13,6 +13,7 @@
 
 #include "ike/ikev2_wire.h"
 #include "ike_peer_testlib.h"
+#include "ike_testlib.h"
 
 #define ECDSA_IKE	"aes256-sha256-ecp256"
 #define ESP_DEFAULT	"aes256-sha1"
@@ -385,4 +386,63 @@ Test(ike_exchange, virtual_ip_and_narrowing)
 	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.addr[1], 3);
 	cr_assert_eq(net.p[PEER_A].child[0].c.remote_ts[0].prefix.plen, 24);
 	cr_assert_eq(net.p[PEER_B].child[0].c.remote_ts[0].prefix.plen, 32);
+}
+
+/* dpd_delay: an idle SA checks liveness with an empty INFORMATIONAL; a
+ * peer that stops answering is declared dead after the retransmits. */
+Test(ike_exchange, liveness_and_dead_peer)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	net.p[PEER_A].conn.dpd_delay = 30;
+	peer_start();
+	handshake();
+	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 30000);
+	net_advance(30000);
+	/* INFORMATIONAL { } --> ; <-- INFORMATIONAL { } */
+	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_step();
+	expect_head(IKEV2_EXCH_INFORMATIONAL, true);
+	net_step();
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 30000);
+	/* B vanishes: every check and retransmit is lost. */
+	ike_engine_free(net.p[PEER_B].e);
+	net.p[PEER_B].e = NULL;
+	net_advance(30000);
+	while (net.n > 0) {
+		net_drop();
+		net_advance(ike_engine_next(net.p[PEER_A].e) - net.now);
+	}
+	cr_assert_str_eq(peer_state(PEER_A), "none");
+	cr_assert_eq(net.p[PEER_A].n_down, 1);
+	cr_assert(strstr(net.p[PEER_A].why, "peer dead") != NULL);
+	cr_assert(net.p[PEER_A].child[0].removed);
+}
+
+/* §2.5: an unknown payload with the critical bit in IKE_SA_INIT gets
+ * UNSUPPORTED_CRITICAL_PAYLOAD naming its type; no state is kept. */
+Test(ike_exchange, unsupported_critical_payload)
+{
+	static uint8_t msg[256], body[4] = { 1, 2, 3, 4 };
+	static struct ike_msg m;
+	struct sockaddr_storage a, b;
+	const struct ike_payload *n;
+	size_t len;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.ss_family = b.ss_family = AF_INET;
+	((struct sockaddr_in *)&a)->sin_port = htons(500);
+	((struct sockaddr_in *)&b)->sin_port = htons(500);
+	len = ike_wrap_payload(msg, sizeof(msg), 200, IKEV2_CRITICAL, body, 4);
+	ike_engine_input(net.p[PEER_B].e, &b, &a, msg, len, net.now);
+	cr_assert_eq(net.n, 1);
+	cr_assert_eq(ike_msg_parse(&m, net.q[0].b, net.q[0].len), IKE_PARSE_OK);
+	n = ike_msg_notify(&m, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD);
+	cr_assert_not_null(n);
+	cr_assert_eq(n->u.notify.data.len, 1);
+	cr_assert_eq(n->u.notify.data.p[0], 200);
+	cr_assert_str_eq(peer_state(PEER_B), "none");
 }
