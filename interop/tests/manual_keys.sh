@@ -2,7 +2,8 @@
 # interop/tests/manual_keys.sh BUILD_DIR — two uipsecd with manually keyed
 # SAs in two namespaces joined by a veth ("ccu" 10.0.0.1, "conc" 10.0.0.2;
 # inner 10.10.1.0/24 <-> 10.10.2.0/24). For each ESP suite, with and without
-# ESN: ping both ways, then 10 MB each way arrives byte-identical. Then
+# ESN: ping both ways, then 10 MB each way arrives byte-identical; the same
+# with IPv6 outside and IPv6 and IPv4 inside. Then
 # what must fail does: mismatched ESN (ICV check), an inner source outside
 # the traffic selectors (RFC 4301 inbound check), a bad config file.
 set -u
@@ -46,19 +47,23 @@ key_lens() {
 }
 
 # start PROPOSAL_A PROPOSAL_B [LOCAL_TS_B]: fresh keys, both daemons up.
+# OUTER_A/OUTER_B, TS_A/TS_B and TUN_A/TUN_B may be set to override the
+# IPv4 defaults.
 start() {
-	local pa=$1 pb=$2 ts_b=${3:-10.10.2.0/24} enc auth
+	local pa=$1 pb=$2 enc auth
+	local ts_a=${TS_A:-10.10.1.0/24} ts_b=${3:-${TS_B:-10.10.2.0/24}}
+	local oa=${OUTER_A:-10.0.0.1} ob=${OUTER_B:-10.0.0.2}
 	local ka kb aa= ab=
 	read -r enc auth <<<"$(key_lens "$pa")"
 	ka=$(rand_hex "$enc") kb=$(rand_hex "$enc")
 	if [ "$auth" -gt 0 ]; then
 		aa=$(rand_hex "$auth") ab=$(rand_hex "$auth")
 	fi
-	uipsecd_manual_conf "$work/a.conf" uipsec0 10.10.1.1/32 10.0.0.1 \
-	    10.0.0.2 10.10.1.0/24 10.10.2.0/24 "$pa" 0x1001 0x2001 \
+	uipsecd_manual_conf "$work/a.conf" uipsec0 "${TUN_A:-10.10.1.1/32}" \
+	    "$oa" "$ob" "$ts_a" "${TS_B:-10.10.2.0/24}" "$pa" 0x1001 0x2001 \
 	    "$ka" "$aa" "$kb" "$ab"
-	uipsecd_manual_conf "$work/b.conf" uipsec0 10.10.2.1/32 10.0.0.2 \
-	    10.0.0.1 "$ts_b" 10.10.1.0/24 "$pb" 0x2001 0x1001 \
+	uipsecd_manual_conf "$work/b.conf" uipsec0 "${TUN_B:-10.10.2.1/32}" \
+	    "$ob" "$oa" "$ts_b" "$ts_a" "$pb" 0x2001 0x1001 \
 	    "$kb" "$ab" "$ka" "$aa"
 	uipsecd_start "$A" "$bin" "$work/a.conf" "$work/a.log" ||
 		fail "$pa: uipsecd in $A"
@@ -113,6 +118,22 @@ for p in aes256-sha1 aes256gcm16 chacha20poly1305 aes128-sha256; do
 		echo "ok: $p$esn: ping both ways, 10 MB each way identical"
 	done
 done
+
+# IPv6 outside (ESP in UDP over IPv6) and inside, IPv4 inside too.
+ip -n "$A" addr add fd00::1/64 dev "v-${A:0:10}" nodad
+ip -n "$B" addr add fd00::2/64 dev "v-${B:0:10}" nodad
+OUTER_A=fd00::1 OUTER_B=fd00::2 \
+TS_A="10.10.1.0/24, fd00:10:1::/64" TS_B="10.10.2.0/24, fd00:10:2::/64" \
+TUN_A="10.10.1.1/32, fd00:10:1::1/128" TUN_B="10.10.2.1/32, fd00:10:2::1/128" \
+	start aes256gcm16-esn aes256gcm16-esn
+ping_from "$A" fd00:10:1::1 fd00:10:2::1 || fail "IPv6 in IPv6: ping ccu->conc"
+ping_from "$B" 10.10.2.1 10.10.1.1 || fail "IPv4 in IPv6: ping conc->ccu"
+transfer "$A" fd00:10:1::1 "$B" fd00:10:2::1 ||
+	fail "IPv6 in IPv6: 10 MB ccu->conc differs or did not arrive"
+transfer "$B" 10.10.2.1 "$A" 10.10.1.1 ||
+	fail "IPv4 in IPv6: 10 MB conc->ccu differs or did not arrive"
+stop
+echo "ok: IPv6 outer: IPv6 and IPv4 inside, ping and 10 MB each way"
 
 # ESN on one side only: the ICV covers the high sequence bits on one side
 # alone (RFC 4303 §2.2.1), so nothing may pass and the ICV check says why.
