@@ -159,6 +159,28 @@ conf_find(const struct conf_node *sec, const char *name)
 	return NULL;
 }
 
+int
+conf_list_next(const char **p, char *item, size_t cap)
+{
+	const char *s = *p, *end;
+	size_t len;
+
+	if (!s)
+		return 0;
+	end = s + strcspn(s, ",");
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = (size_t)(end - s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	*p = *end ? end + 1 : NULL;
+	if (len == 0 || len >= cap)
+		return -1;
+	memcpy(item, s, len);
+	item[len] = '\0';
+	return 1;
+}
+
 const char *
 conf_path(const struct conf_node *n, char *out, size_t cap)
 {

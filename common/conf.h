@@ -63,6 +63,11 @@ conf_is_section(const struct conf_node *n)
 /* The entry called name directly in section sec, or NULL (borrowed). */
 const struct conf_node *conf_find(const struct conf_node *sec,
 	    const char *name);
+/* Comma-separated values ("10.1.0.0/16, fd00::/64"): copies the next item,
+ * trimmed of blanks, into item (cap bytes) and moves *p past it (NULL after
+ * the last). Returns 1 for an item, 0 when *p is NULL (the list is done),
+ * -1 for an empty item or one that does not fit. Start with *p = value. */
+int	 conf_list_next(const char **p, char *item, size_t cap);
 /* "a.b.c": the path of a node for messages, into out (cap bytes). */
 const char *conf_path(const struct conf_node *n, char *out, size_t cap);
 

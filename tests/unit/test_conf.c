@@ -228,3 +228,27 @@ Test(conf, load_reads_a_file_and_names_it)
 	cr_assert_null(conf_load(path, &err));
 	cr_assert(strstr(err.msg[0], "cannot open"), "%s", err.msg[0]);
 }
+
+Test(conf, comma_lists)
+{
+	const char *p = " 10.1.0.0/16 ,fd00::/64,\tx ";
+	char item[16];
+
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), 1);
+	cr_assert_str_eq(item, "10.1.0.0/16");
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), 1);
+	cr_assert_str_eq(item, "fd00::/64");
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), 1);
+	cr_assert_str_eq(item, "x");
+	cr_assert_null(p);
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), 0);
+
+	p = "a,,b";
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), 1);
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), -1);
+	p = "a,";
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), 1);
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), -1);
+	p = "0123456789abcdefXYZ";		/* longer than item */
+	cr_assert_eq(conf_list_next(&p, item, sizeof(item)), -1);
+}

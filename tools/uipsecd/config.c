@@ -153,32 +153,15 @@ static unsigned
 get_prefixes(const struct conf_node *n, struct tun_prefix *out, unsigned max,
     bool networks, struct conf_errors *err)
 {
+	const char *p;
 	unsigned count = 0;
-	const char *p, *end;
 	char item[128];
-	size_t len;
+	int r;
 
 	if (!n)
 		return 0;	/* reported by conf_check */
-	for (p = n->value;;) {
-		end = p + strcspn(p, ",");
-		while (*p == ' ' || *p == '\t')
-			p++;
-		len = (size_t)(end - p);
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (count == max) {
-			bad_value(err, n, "lists more prefixes than allowed");
-			return 0;
-		}
-		if (len == 0 || len >= sizeof(item)) {
-			bad_value(err, n, "is not a comma-separated list of "
-			    "address/prefix");
-			return 0;
-		}
-		memcpy(item, p, len);
-		item[len] = '\0';
-		if (tun_prefix_parse(item, &out[count]) < 0) {
+	for (p = n->value; (r = conf_list_next(&p, item, sizeof(item))) != 0;) {
+		if (r < 0 || tun_prefix_parse(item, &out[count]) < 0) {
 			bad_value(err, n, "is not a comma-separated list of "
 			    "address/prefix");
 			return 0;
@@ -188,11 +171,12 @@ get_prefixes(const struct conf_node *n, struct tun_prefix *out, unsigned max,
 			    "length", item);
 			return 0;
 		}
-		count++;
-		if (!*end)
-			return count;
-		p = end + 1;
+		if (++count == max && p) {
+			bad_value(err, n, "lists more prefixes than allowed");
+			return 0;
+		}
 	}
+	return count;
 }
 
 static void
