@@ -207,6 +207,19 @@ dispatch_response(struct ike_engine *e, struct ike_sa *sa,
 	}
 }
 
+/* No local address configured: the daemon picks one when sending. */
+static bool
+addr_unspecified(const struct sockaddr_storage *a)
+{
+	static const uint8_t zero[16];
+
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->
+		    sin6_addr, zero, 16) == 0;
+	return memcmp(&((const struct sockaddr_in *)(const void *)a)->sin_addr,
+	    zero, 4) == 0;
+}
+
 static void
 input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
     const struct sockaddr_storage *local, const struct sockaddr_storage *remote,
@@ -238,6 +251,8 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 		log_rx(sa, m);
 		if (sa->state != IKE_STATE_SA_INIT_SENT)
 			return;
+		if (addr_unspecified(&sa->local))
+			sa->local = *local;	/* local_addrs = %any */
 		if (!ike_payload_rules_check(m, &v) &&
 		    ike_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD) == NULL) {
 			log_info("%s[%llu]: IKE_SA_INIT response dropped: %s",
@@ -304,6 +319,12 @@ tick_one(void *arg, struct ike_sa *sa)
 
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
+	if (sa->state == IKE_STATE_SA_INIT_DONE &&
+	    e->now_ms >= sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS) {
+		ike_sa_fail(e, sa, "half-open IKE SA: no IKE_AUTH within %u s",
+		    IKE_HALF_OPEN_TIMEOUT_MS / 1000);
+		return;
+	}
 	if (e->now_ms >= dpd_deadline(sa)) {
 		/* INFORMATIONAL { } --> */
 		ike_info_liveness(e, sa);
@@ -348,6 +369,9 @@ next_one(void *arg, struct ike_sa *sa)
 		*next = sa->req.deadline_ms;
 	if (dpd_deadline(sa) < *next)
 		*next = dpd_deadline(sa);
+	if (sa->state == IKE_STATE_SA_INIT_DONE &&
+	    sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS < *next)
+		*next = sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS;
 }
 
 uint64_t

@@ -16,6 +16,12 @@
  *   proposal.h       strongSwan proposal strings, selection, answer check
  *   transforms.h     keyword, name and key length of every transform
  *   names.h, text.h  names and one-line summaries for logs
+ *   sk.h             SK{} encryption and ICV (AES-CBC+HMAC, GCM, ChaCha20)
+ *   ike_sa.h         the IKE SA, its state setter, the SA table
+ *   ts.h             traffic selectors and narrowing
+ *   engine_internal.h  the engine's files: exchange_sa_init.c,
+ *                    exchange_auth.c, exchange_child.c, exchange_info.c,
+ *                    nat_detect.c, child_install.c, credentials.c
  */
 #ifndef UIPSEC_IKE_H
 #define UIPSEC_IKE_H

@@ -44,6 +44,9 @@ enum ike_state {
 #define IKE_RETRANSMIT_BASE		1.8
 #define IKE_RETRANSMIT_TRIES		5
 
+/* A responder SA waiting for IKE_AUTH (strongSwan: half_open_timeout). */
+#define IKE_HALF_OPEN_TIMEOUT_MS	30000
+
 #define IKE_NONCE_LEN		32	/* §2.10: at least half the PRF key */
 #define IKE_MSG_MAX		8192	/* largest message we build */
 

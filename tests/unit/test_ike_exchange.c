@@ -446,3 +446,18 @@ Test(ike_exchange, unsupported_critical_payload)
 	cr_assert_eq(n->u.notify.data.p[0], 200);
 	cr_assert_str_eq(peer_state(PEER_B), "none");
 }
+
+/* A responder SA whose IKE_AUTH never comes is dropped after 30 s. */
+Test(ike_exchange, half_open_timeout)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_drop();
+	cr_assert_str_eq(peer_state(PEER_B), "IKE_SA_INIT_DONE");
+	cr_assert_eq(ike_engine_next(net.p[PEER_B].e), net.now + 30000);
+	net_advance(30000);
+	cr_assert_str_eq(peer_state(PEER_B), "none");
+	cr_assert(strstr(net.p[PEER_B].why, "half-open") != NULL);
+}
