@@ -37,6 +37,11 @@ on_signal(struct daemon *d, int sfd)
 		daemon_log_stats(d);
 		return 0;
 	}
+	if (si.ssi_signo == SIGHUP) {
+		log_warn("SIGHUP: reloading the configuration is not supported; "
+		    "restart uipsecd to apply changes");
+		return 0;
+	}
 	log_info("%s: shutting down", strsignal((int)si.ssi_signo));
 	return 1;
 }

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
@@ -28,6 +29,7 @@ load(const char *path)
 {
 	struct conf_errors err = { 0 };
 	struct cfg *cfg = cfg_load(path, &err);
+	struct stat st;
 	unsigned i;
 
 	for (i = 0; i < err.count && i < CONF_ERR_MAX; i++)
@@ -37,6 +39,9 @@ load(const char *path)
 	if (!cfg)
 		log_err("%s: not started: the configuration has %u error%s",
 		    path, err.count, err.count == 1 ? "" : "s");
+	else if (stat(path, &st) == 0 && (st.st_mode & 077))
+		log_warn("%s holds keys but is readable by others (mode %03o): "
+		    "chmod 600", path, (unsigned)(st.st_mode & 0777));
 	return cfg;
 }
 
