@@ -461,3 +461,16 @@ Test(ike_exchange, half_open_timeout)
 	cr_assert_str_eq(peer_state(PEER_B), "none");
 	cr_assert(strstr(net.p[PEER_B].why, "half-open") != NULL);
 }
+
+/* RSA end entities on both sides (RFC 7427 method 14, PKCS#1 v1.5 with
+ * SHA-256 as the peer announced SIGNATURE_HASH_ALGORITHMS), MODP-2048. */
+Test(ike_exchange, rsa_certificates)
+{
+	net_init("aes256-sha1-modp2048", ESP_DEFAULT);
+	peer_credentials(PEER_A, "int/x509/ccu-rsa.pem", "int/private/ccu-rsa.pem");
+	peer_credentials(PEER_B, "int/x509/vpn-rsa4096.pem",
+	    "int/private/vpn-rsa4096.pem");
+	peer_start();
+	handshake();
+	assert_children_match();
+}

@@ -1,0 +1,109 @@
+/*
+ * The IKE SA object (ike/ike_sa.c): the one state setter refuses moves
+ * outside the diagram of ike_sa.h; retransmission follows strongSwan's
+ * timeout * base^n; the table finds SAs by our SPI and, for responders, by
+ * the initiator's SPI and address.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ike/ike_sa.h"
+
+Test(ike_sa, state_setter)
+{
+	struct ike_sa *sa = ike_sa_new(true, 1, 0);
+
+	cr_assert_not_null(sa);
+	cr_assert_str_eq(ike_state_name(sa->state), "IDLE");
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_ESTABLISHED));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_AUTH_SENT));
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_SA_INIT_SENT));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_SA_INIT_DONE));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_SA_INIT_SENT));
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_AUTH_SENT));
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_ESTABLISHED));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_IDLE));
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_DELETING));
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_CLOSED));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_ESTABLISHED));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_CLOSED));
+	cr_assert_eq(sa->state, IKE_STATE_CLOSED);
+	ike_sa_free(sa);
+	ike_sa_free(NULL);
+}
+
+Test(ike_sa, responder_path_and_failure)
+{
+	struct ike_sa *sa = ike_sa_new(false, 2, 0);
+
+	cr_assert_neq(sa->spi_r, 0);
+	cr_assert_eq(sa->spi_i, 0);
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_SA_INIT_DONE));
+	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_AUTH_SENT));
+	cr_assert(ike_sa_set_state(sa, IKE_STATE_CLOSED));
+	ike_sa_free(sa);
+}
+
+Test(ike_sa, retransmit_schedule)
+{
+	static const uint64_t delay[] = { 4000, 7200, 12960, 23328, 41990,
+	    75582 };
+	struct ike_sa *sa = ike_sa_new(true, 3, 0);
+	uint8_t msg[40] = { 1 };
+	uint64_t now = 100;
+	size_t i;
+
+	cr_assert_eq(ike_sa_request_arm(sa, 34, msg, sizeof(msg), 0, now), 0);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(sa->req.deadline_ms, now + delay[i], "try %zu", i);
+		now = sa->req.deadline_ms;
+		cr_assert(ike_sa_request_retransmit(sa, now));
+	}
+	cr_assert_eq(sa->req.deadline_ms, now + delay[5]);
+	cr_assert_not(ike_sa_request_retransmit(sa, sa->req.deadline_ms));
+	ike_sa_request_done(sa);
+	cr_assert_not(sa->req.active);
+	ike_sa_free(sa);
+}
+
+Test(ike_sa, table)
+{
+	static struct ike_sa_table t;
+	struct ike_sa *sa[64];
+	struct sockaddr_storage a, b;
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.ss_family = b.ss_family = AF_INET;
+	b.__ss_padding[0] = 1;
+	for (i = 0; i < 64; i++) {
+		sa[i] = ike_sa_new(i % 2 == 0, i, 0);
+		if (i % 2) {
+			sa[i]->spi_i = 0x1000 + i;
+			sa[i]->remote = a;
+		}
+		ike_sa_table_add(&t, sa[i]);
+	}
+	cr_assert_eq(t.n, 64);
+	for (i = 0; i < 64; i++)
+		cr_assert_eq(ike_sa_table_find(&t, ike_sa_spi_ours(sa[i])), sa[i]);
+	cr_assert_eq(ike_sa_table_find_init(&t, 0x1000 + 5, &a), sa[5]);
+	cr_assert_null(ike_sa_table_find_init(&t, 0x1000 + 5, &b));
+	cr_assert_null(ike_sa_table_find_init(&t, 0x1000 + 4, &a));
+	for (i = 0; i < 64; i += 3) {
+		ike_sa_table_remove(&t, sa[i]);
+		cr_assert_null(ike_sa_table_find(&t, ike_sa_spi_ours(sa[i])));
+		ike_sa_free(sa[i]);
+		sa[i] = NULL;
+	}
+	cr_assert_null(ike_sa_table_find_init(&t, 0x1000 + 3, &a));
+	for (i = 0; i < 64; i++)
+		if (sa[i] != NULL) {
+			cr_assert_eq(ike_sa_table_find(&t,
+			    ike_sa_spi_ours(sa[i])), sa[i]);
+			ike_sa_table_remove(&t, sa[i]);
+			ike_sa_free(sa[i]);
+		}
+	cr_assert_eq(t.n, 0);
+}
