@@ -474,3 +474,38 @@ Test(ike_exchange, rsa_certificates)
 	handshake();
 	assert_children_match();
 }
+
+static void
+prefix6(struct ike_prefix *p, const char *ip, uint8_t plen)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = AF_INET6;
+	p->plen = plen;
+	cr_assert_eq(inet_pton(AF_INET6, ip, p->addr), 1);
+}
+
+/* IPv6 outside and inside: NAT-D over 16-octet addresses (no NAT found),
+ * IPv6 traffic selectors narrowed to the responder's smaller range. */
+Test(ike_exchange, ipv6)
+{
+	struct ike_conn_cfg *a, *b;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	a = &net.p[PEER_A].conn;
+	b = &net.p[PEER_B].conn;
+	prefix6(&a->local_addrs[0], "2001:db8::1", 128);
+	prefix6(&a->remote_addrs[0], "2001:db8::2", 128);
+	prefix6(&b->local_addrs[0], "2001:db8::2", 128);
+	prefix6(&a->children[0].local_ts[0].prefix, "fd00:1::", 32);
+	prefix6(&a->children[0].remote_ts[0].prefix, "fd00:2::", 32);
+	prefix6(&b->children[0].local_ts[0].prefix, "fd00:2:5::", 48);
+	prefix6(&b->children[0].remote_ts[0].prefix, "fd00:1::", 32);
+	peer_start();
+	handshake();
+	assert_children_match();
+	cr_assert(!net.p[PEER_A].child[0].c.udp_encap);
+	cr_assert_eq(net.p[PEER_A].child[0].c.remote.ss_family, AF_INET6);
+	cr_assert_eq(net.p[PEER_A].child[0].c.remote_ts[0].prefix.plen, 48);
+	cr_assert_eq(net.p[PEER_A].child[0].c.remote_ts[0].prefix.addr[5], 5);
+	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.plen, 32);
+}
