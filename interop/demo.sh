@@ -6,19 +6,23 @@
 # Pings through the tunnel, measures TCP throughput with iperf3 (10 s) and
 # 64-byte UDP packet rate (5 s), shows uipsecd's memory, and cleans up.
 #
-#   interop/demo.sh [-t SECONDS] [-p PROPOSAL] [-b BUILD_DIR]
+#   interop/demo.sh [-t SECONDS] [-p PROPOSAL] [-b BUILD_DIR] [-m MTU]
+#
+# -m sets the veth's (outer) MTU, 1500 by default; uipsecd derives its TUN
+# MTU from it. Larger frames show what per-packet costs take away.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/deps.sh"
 . "$top/interop/lib/netns.sh"
 
-secs=10 proposal=aes256-sha1 build=$top/build
-while getopts "t:p:b:h" o; do
+secs=10 proposal=aes256-sha1 build=$top/build mtu=1500
+while getopts "t:p:b:m:h" o; do
 	case $o in
 	t) secs=$OPTARG ;;
 	p) proposal=$OPTARG ;;
 	b) build=$OPTARG ;;
-	*) sed -n '2,9p' "$0"; exit 2 ;;
+	m) mtu=$OPTARG ;;
+	*) sed -n '2,12p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "demo: needs root (namespaces, TUN)" >&2; exit 1; }
@@ -45,8 +49,10 @@ esac
 k1=$(rand_hex $enc) k2=$(rand_hex $enc) a1= a2=
 [ $auth -gt 0 ] && { a1=$(rand_hex $auth); a2=$(rand_hex $auth); }
 
-echo "== namespaces $A (10.0.0.1) and $B (10.0.0.2), ESP $proposal"
+echo "== namespaces $A (10.0.0.1) and $B (10.0.0.2), ESP $proposal, MTU $mtu"
 netns_pair $A $B 10.0.0.1 10.0.0.2 24 || die "cannot create namespaces"
+ip -n $A link set "v-$A" mtu "$mtu" && ip -n $B link set "v-${B:0:10}" mtu "$mtu" ||
+	die "cannot set MTU $mtu"
 uipsecd_manual_conf "$work/ccu.conf" uipsec0 10.10.1.1/32 10.0.0.1 10.0.0.2 \
     10.10.1.0/24 10.10.2.0/24 "$proposal" 0x1001 0x2001 "$k1" "$a1" "$k2" "$a2"
 uipsecd_manual_conf "$work/conc.conf" uipsec0 10.10.2.1/32 10.0.0.2 10.0.0.1 \
@@ -57,7 +63,8 @@ uipsecd_start $A "$bin" "$work/ccu.conf" "$work/ccu.log" || die "uipsecd $A"
 pid_a=$UIPSECD_PID
 uipsecd_start $B "$bin" "$work/conc.conf" "$work/conc.log" || die "uipsecd $B"
 pid_b=$UIPSECD_PID
-rss() { awk '/VmRSS/ { print $2 " kB" }' "/proc/$1/status"; }
+rss() { awk '/VmRSS/ { r = $2 } /RssAnon/ { a = $2 }
+	END { print r " kB (private " a " kB)" }' "/proc/$1/status"; }
 echo "uipsecd RSS idle: $A $(rss $pid_a), $B $(rss $pid_b)"
 
 echo "== ping $A 10.10.1.1 -> $B 10.10.2.1 through the tunnel"
