@@ -262,6 +262,31 @@ read_cp_reply(struct ike_sa *sa, const struct ike_payload *cp)
 	}
 }
 
+/* Initiator (§2.9): each selector of the answer must lie within one we
+ * proposed (TSi: ours or, with a virtual IP, any; TSr: remote_ts). */
+static bool
+ts_within(const struct ike_sa *sa, const struct ike_payload *got, bool tsi)
+{
+	const struct ike_child_cfg *ch = sa->child.cfg;
+	struct ike_ts ours[IKE_TS_MAX], x;
+	struct ike_prefix dyn;
+	size_t i, n;
+
+	ike_prefix_from_sockaddr(tsi ? &sa->local : &sa->remote, &dyn);
+	if (tsi && sa->conn->n_vips > 0) {
+		ike_ts_any(sa->conn->vips[0].family, &ours[0]);
+		n = 1;
+	} else {
+		n = cfg_ts(tsi ? ch->local_ts : ch->remote_ts,
+		    tsi ? ch->n_local_ts : ch->n_remote_ts, &dyn, ours);
+	}
+	for (i = 0; i < got->u.ts.n_ts; i++)
+		if (ike_ts_narrow(&got->u.ts.ts[i], 1, ours, n, &x, 1) != 1 ||
+		    memcmp(&x, &got->u.ts.ts[i], sizeof(x)) != 0)
+			return false;
+	return got->u.ts.n_ts > 0;
+}
+
 int
 ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m)
@@ -283,8 +308,14 @@ ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
 		    (unsigned long long)sa->id, ch->name, why);
 		return -1;
 	}
-	sa->child.spi_out = (uint32_t)sa->child.chosen.spi;
 	read_cp_reply(sa, ike_msg_next(m, IKEV2_PL_CP, NULL));
+	if (!ts_within(sa, tsi, true) || !ts_within(sa, tsr, false)) {
+		log_err("%s[%llu]: CHILD_SA %s not created: the responder's "
+		    "selectors are not within ours (§2.9)", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->name);
+		return -1;
+	}
+	sa->child.spi_out = (uint32_t)sa->child.chosen.spi;
 	keep_ts(&sa->child.inst, tsi->u.ts.ts,
 	    tsi->u.ts.n_ts < IKE_TS_MAX ? tsi->u.ts.n_ts : IKE_TS_MAX,
 	    tsr->u.ts.ts, tsr->u.ts.n_ts < IKE_TS_MAX ? tsr->u.ts.n_ts : IKE_TS_MAX);

@@ -4,6 +4,7 @@
  */
 #include "ike/ike_sa.h"
 
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -233,10 +234,21 @@ ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours)
 	return NULL;
 }
 
+/* Family, address and port only: what follows in a sockaddr_storage is
+ * whatever the daemon's receive buffer held. */
 static bool
 same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET6)
+		return a6->sin6_port == b6->sin6_port &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+	return a4->sin_port == b4->sin_port &&
+	    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
 }
 
 struct ike_sa *
