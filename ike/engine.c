@@ -120,11 +120,11 @@ static void
 answer_error(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
     uint16_t type, const void *data, size_t len)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 
-	ike_out_begin(&o, sa, m->hdr.exchange, true, m->hdr.msg_id);
-	ike_out_notify(&o, type, data, len);
-	ike_out_send(e, sa, &o);
+	ike_out_begin(o, sa, m->hdr.exchange, true, m->hdr.msg_id);
+	ike_out_notify(o, type, data, len);
+	ike_out_send(e, sa, o);
 }
 
 /* SK{}: authenticate, decrypt, parse inner payloads, check the rules.

@@ -21,6 +21,17 @@ struct ike_cred {
 	char			 cas[IKE_CERTS_MAX][CERTS_NAME_MAX];
 };
 
+/* A message being built: header, then outer payloads or (once keys
+ * exist) SK{ inner payloads }. */
+struct ike_out {
+	struct ike_builder	 b, inner;
+	bool			 encrypted;
+	bool			 response;
+	uint8_t			 exchange;
+	uint32_t		 msg_id;
+	uint8_t			 buf[IKE_MSG_MAX];
+};
+
 struct ike_engine {
 	const struct ike_config	*cfg;
 	struct ike_io		 io;
@@ -32,21 +43,13 @@ struct ike_engine {
 	uint8_t			 certreq[CERTS_KEYHASH_LEN * 16];
 	size_t			 certreq_len;
 	uint32_t		*pool_next;	/* next host index per pool */
-	/* Scratch for one received message (single-threaded). */
+	/* Scratch for one received message and one being built
+	 * (single-threaded; an exchange finishes one before the next). */
 	struct ike_msg		 rx;
+	struct ike_out		 tx;
 	uint8_t			 rx_plain[IKE_MSG_MAX * 2];
 };
 
-/* A message being built: header, then outer payloads or (once keys
- * exist) SK{ inner payloads }. */
-struct ike_out {
-	struct ike_builder	 b, inner;
-	bool			 encrypted;
-	bool			 response;
-	uint8_t			 exchange;
-	uint32_t		 msg_id;
-	uint8_t			 buf[IKE_MSG_MAX];
-};
 
 /* Starts a request (next message ID of ours) or the response to msg_id. */
 void	 ike_out_begin(struct ike_out *o, const struct ike_sa *sa,

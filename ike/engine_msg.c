@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
+#include "ike/names.h"
 
 const char *
 ike_sa_name(const struct ike_sa *sa)
@@ -69,10 +70,8 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 	if (len < 0) {
 		log_err("%s[%llu]: cannot build %s %s (too large?)",
 		    ike_sa_name(sa), (unsigned long long)sa->id,
-		    o->response ? "response" : "request",
-		    o->exchange == IKEV2_EXCH_IKE_SA_INIT ? "IKE_SA_INIT" :
-		    o->exchange == IKEV2_EXCH_IKE_AUTH ? "IKE_AUTH" :
-		    "INFORMATIONAL");
+		    ike_exchange_name(o->exchange),
+		    o->response ? "response" : "request");
 		return -1;
 	}
 	if (o->response) {
@@ -88,6 +87,9 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 		sa->next_req_id++;
 	}
 	sa->bytes_out += (uint64_t)len;
+	log_info("%s[%llu]: sending %s %s %u (%ld bytes)", ike_sa_name(sa),
+	    (unsigned long long)sa->id, ike_exchange_name(o->exchange),
+	    o->response ? "response" : "request", o->msg_id, len);
 	e->io.send(e->io.arg, &sa->local, &sa->remote, o->buf, (size_t)len);
 	return len;
 }
@@ -97,7 +99,7 @@ ike_send_init_error(struct ike_engine *e, const struct ike_msg *req,
     const struct sockaddr_storage *local, const struct sockaddr_storage *remote,
     uint16_t type, const void *data, size_t len)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 	struct ike_header h = {
 		.spi_i = req->hdr.spi_i, .exchange = IKEV2_EXCH_IKE_SA_INIT,
 		.flags = IKEV2_FLAG_RESPONSE, .msg_id = req->hdr.msg_id,
@@ -109,10 +111,10 @@ ike_send_init_error(struct ike_engine *e, const struct ike_msg *req,
 	p.u.notify.type = type;
 	p.u.notify.data.p = data;
 	p.u.notify.data.len = len;
-	ike_build_msg(&o.b, o.buf, sizeof(o.buf), &h);
-	ike_build_payload(&o.b, &p);
-	if ((n = ike_build_finish(&o.b)) > 0)
-		e->io.send(e->io.arg, local, remote, o.buf, (size_t)n);
+	ike_build_msg(&o->b, o->buf, sizeof(o->buf), &h);
+	ike_build_payload(&o->b, &p);
+	if ((n = ike_build_finish(&o->b)) > 0)
+		e->io.send(e->io.arg, local, remote, o->buf, (size_t)n);
 }
 
 void

@@ -215,16 +215,16 @@ verify_peer_chain(struct ike_engine *e, struct ike_sa *sa,
 int
 ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 	struct certs_err err = { 0 };
 
-	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, false, 0);
-	if (add_id_cert_auth(e, sa, &o, &err) != 0) {
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, false, 0);
+	if (add_id_cert_auth(e, sa, o, &err) != 0) {
 		log_err("%s[%llu]: cannot sign AUTH: %s", ike_sa_name(sa),
 		    (unsigned long long)sa->id, err.reason);
 		return -1;
 	}
-	if (ike_child_add_request(e, sa, &o) != 0 || ike_out_send(e, sa, &o) < 0)
+	if (ike_child_add_request(e, sa, o) != 0 || ike_out_send(e, sa, o) < 0)
 		return -1;
 	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT) ? 0 : -1;
 }
@@ -251,28 +251,28 @@ void
 ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 	struct certs_err err = { 0 };
 	uint16_t child_err;
 
 	sa->natt = sa->nat_local || sa->nat_remote;
-	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
 	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
 		/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
-		ike_out_notify(&o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
-		ike_out_send(e, sa, &o);
+		ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
+		ike_out_send(e, sa, o);
 		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
 		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
 		    certs_status_str(err.status), err.reason);
 		return;
 	}
-	if (add_id_cert_auth(e, sa, &o, &err) != 0) {
+	if (add_id_cert_auth(e, sa, o, &err) != 0) {
 		ike_sa_fail(e, sa, "cannot sign AUTH: %s", err.reason);
 		return;
 	}
-	if ((child_err = ike_child_respond(e, sa, m, &o)) != 0)
-		ike_out_notify(&o, child_err, NULL, 0);
-	if (ike_out_send(e, sa, &o) < 0) {
+	if ((child_err = ike_child_respond(e, sa, m, o)) != 0)
+		ike_out_notify(o, child_err, NULL, 0);
+	if (ike_out_send(e, sa, o) < 0) {
 		ike_sa_fail(e, sa, "cannot send IKE_AUTH response");
 		return;
 	}

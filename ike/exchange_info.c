@@ -17,12 +17,12 @@ static int
 send_request(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_payload *p)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 
-	ike_out_begin(&o, sa, IKEV2_EXCH_INFORMATIONAL, false, 0);
-	if (p != NULL && !ike_out_add(&o, p))
+	ike_out_begin(o, sa, IKEV2_EXCH_INFORMATIONAL, false, 0);
+	if (p != NULL && !ike_out_add(o, p))
 		return -1;
-	return ike_out_send(e, sa, &o) < 0 ? -1 : 0;
+	return ike_out_send(e, sa, o) < 0 ? -1 : 0;
 }
 
 /* INFORMATIONAL { D(IKE) } --> */
@@ -78,14 +78,14 @@ void
 ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 	const struct ike_payload *d = NULL, *n;
 	struct ike_payload our = { .type = IKEV2_PL_DELETE };
 	uint8_t spi[4];
 	bool delete_ike = false;
 	const char *name;
 
-	ike_out_begin(&o, sa, IKEV2_EXCH_INFORMATIONAL, true, m->hdr.msg_id);
+	ike_out_begin(o, sa, IKEV2_EXCH_INFORMATIONAL, true, m->hdr.msg_id);
 	while ((d = ike_msg_next(m, IKEV2_PL_DELETE, d)) != NULL) {
 		if (d->u.del.protocol == IKEV2_PROTO_IKE)
 			delete_ike = true;
@@ -98,13 +98,13 @@ ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 			our.u.del = (struct ike_pl_delete){ .protocol =
 			    IKEV2_PROTO_ESP, .spi_size = 4, .n_spi = 1,
 			    .spis = { spi, 4 } };
-			ike_out_add(&o, &our);
+			ike_out_add(o, &our);
 			ike_child_remove(e, sa);
 			log_info("%s[%llu]: CHILD_SA deleted by peer",
 			    ike_sa_name(sa), (unsigned long long)sa->id);
 		}
 	}
-	ike_out_send(e, sa, &o);
+	ike_out_send(e, sa, o);
 	n = ike_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED);
 	if (n != NULL) {
 		name = ike_notify_name(n->u.notify.type);

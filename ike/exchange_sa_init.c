@@ -143,7 +143,7 @@ add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
 static int
 send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 	struct ike_proposal view[IKE_PROPOSALS_MAX];
 	struct ike_payload sap = { .type = IKEV2_PL_SA };
 	long len;
@@ -156,12 +156,12 @@ send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 		return -1;
 	sap.u.sa.prop = view;
 	sap.u.sa.n_prop = ike_proposals_view(&sa->conn->proposals, 0, 0, view);
-	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);
-	if (!ike_out_add(&o, &sap) ||
-	    !add_common(&o, sa, 0, sa->ni, sa->ni_len) ||
-	    (len = ike_out_send(e, sa, &o)) < 0)
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);
+	if (!ike_out_add(o, &sap) ||
+	    !add_common(o, sa, 0, sa->ni, sa->ni_len) ||
+	    (len = ike_out_send(e, sa, o)) < 0)
 		return -1;
-	return ike_msg_buf_set(&sa->init_i, o.buf, (size_t)len, 0);
+	return ike_msg_buf_set(&sa->init_i, o->buf, (size_t)len, 0);
 }
 
 int
@@ -260,7 +260,7 @@ choose_conn(struct ike_engine *e, const struct ike_pl_sa *sa,
 static int
 send_response(struct ike_engine *e, struct ike_sa *sa)
 {
-	static struct ike_out o;
+	struct ike_out *o = &e->tx;
 	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
 	struct ike_proposal prop;
 	struct ike_payload sap = { .type = IKEV2_PL_SA };
@@ -273,16 +273,16 @@ send_response(struct ike_engine *e, struct ike_sa *sa)
 	cr.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
 	cr.u.cert.data.p = e->certreq;
 	cr.u.cert.data.len = e->certreq_len;
-	ike_out_begin(&o, sa, IKEV2_EXCH_IKE_SA_INIT, true, 0);
-	if (!ike_out_add(&o, &sap) ||
-	    !add_common(&o, sa, sa->spi_r, sa->nr, sa->nr_len) ||
-	    (e->certreq_len > 0 && !ike_out_add(&o, &cr)))
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, true, 0);
+	if (!ike_out_add(o, &sap) ||
+	    !add_common(o, sa, sa->spi_r, sa->nr, sa->nr_len) ||
+	    (e->certreq_len > 0 && !ike_out_add(o, &cr)))
 		return -1;
 	/* The keys need the public value, which add_common read: derive
 	 * after building, before sending nothing else. */
-	if ((len = ike_out_send(e, sa, &o)) < 0)
+	if ((len = ike_out_send(e, sa, o)) < 0)
 		return -1;
-	return ike_msg_buf_set(&sa->init_r, o.buf, (size_t)len, 0);
+	return ike_msg_buf_set(&sa->init_r, o->buf, (size_t)len, 0);
 }
 
 void
