@@ -8,6 +8,7 @@
 #   rand_hex BYTES                            fresh key material, as hex
 #   uipsecd_manual_conf ...                   a uipsecd config (see below)
 #   uipsecd_start NS UIPSECD CONF LOG         start uipsecd, wait until up
+#                                             (control socket: LOG's .sock)
 #   uipsecd_stop PID                          SIGTERM, wait, its exit status
 #   wait_for CMD...                           retry a command for up to 5 s
 
@@ -98,7 +99,10 @@ wait_for() {
 # UIPSECD_PID (not printed: the daemon must stay this shell's child).
 uipsecd_start() {
 	local ns=$1 bin=$2 conf=$3 log=$4
-	ip netns exec "$ns" "$bin" "$conf" >"$log" 2>&1 &
+	# /run is shared between namespaces: each daemon its own control
+	# socket beside its log (uipsec status -s "$UIPSECD_SOCK").
+	UIPSECD_SOCK=${log%.log}.sock
+	ip netns exec "$ns" "$bin" -s "$UIPSECD_SOCK" "$conf" >"$log" 2>&1 &
 	UIPSECD_PID=$!
 	if ! wait_for grep -q '^info: up:' "$log"; then
 		echo "uipsecd in $ns did not come up:" >&2

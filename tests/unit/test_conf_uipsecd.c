@@ -271,7 +271,7 @@ Test(conf_uipsecd, missing_sections)
 	struct conf_errors err;
 
 	cr_assert_null(load("tun { }\n", &err));
-	cr_assert_str_eq(err.msg[0], "u.conf: no section 'manual'");
+	cr_assert_str_eq(err.msg[0], "u.conf: no section 'manual' or 'ike'");
 	cr_assert_null(load("tun { }\nmanual { }\n", &err));
 	cr_assert_str_eq(err.msg[0], "u.conf:2: manual must hold 1 to 1024 "
 	    "connections");

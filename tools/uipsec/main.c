@@ -8,8 +8,12 @@ static const struct uipsec_command commands[] = {
 	/* { "name", cmd_name, "one line of help" }, in alphabetical order */
 	{ "bench", cmd_bench,
 	    "ESP encap/decap throughput beside the raw cipher+MAC" },
+	{ "down", cmd_down, "close a connection of the running uipsecd" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
+	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "
+	    "uipsecd [--json]" },
+	{ "up", cmd_up, "initiate a connection of the running uipsecd" },
 	{ NULL, NULL, NULL },
 };
 

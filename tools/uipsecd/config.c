@@ -33,7 +33,8 @@
 
 static const struct conf_rule top_rules[] = {
 	{ "tun", CONF_SECTION, true },
-	{ "manual", CONF_SECTION, true },
+	{ "manual", CONF_SECTION, false },	/* one of these two */
+	{ "ike", CONF_SECTION, false },
 	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule tun_rules[] = {
@@ -376,7 +377,10 @@ cfg_from_tree(const struct conf_node *root, const char *file,
 	conf_check(root, top_rules, err);
 	if ((n = conf_find(root, "tun")) && conf_is_section(n))
 		get_tun(n, &cfg->tun, err);
+	cfg_ike_get(root, cfg, err);
 	manual = conf_find(root, "manual");
+	if (!manual && !conf_find(root, "ike"))
+		conf_err(err, NULL, "%s: no section 'manual' or 'ike'", file);
 	if (!manual || !conf_is_section(manual))
 		goto out;
 	conf_check(manual, manual_rules, err);
@@ -443,6 +447,7 @@ cfg_free(struct cfg *cfg)
 		sodium_memzero(cfg->conns, cfg->nconns * sizeof(*cfg->conns));
 		free(cfg->conns);
 	}
+	cfg_ike_free(cfg);
 	free(cfg->file);
 	free(cfg);
 }

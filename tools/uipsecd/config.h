@@ -1,6 +1,6 @@
 /*
- * tools/uipsecd/config.h — uipsecd's configuration: the TUN device and the
- * manually keyed SAs, read from a file in strongSwan's settings syntax
+ * tools/uipsecd/config.h — uipsecd's configuration: the TUN device, the
+ * manually keyed SAs and where the IKE connections are, read from a file in strongSwan's settings syntax
  * (common/conf.h). Loading validates everything it can without touching the
  * system: a config that loads is one the daemon can run in full.
  */
@@ -14,6 +14,7 @@
 
 #include "common/conf.h"
 #include "esp/esp.h"
+#include "ike/config.h"
 #include "tun/tun.h"
 
 #define CFG_MAX_ADDRS	8	/* tun.addrs */
@@ -57,11 +58,20 @@ struct cfg_conn {
 	struct cfg_sa		 in;
 };
 
+/* The `ike` section (ike_cfg.c): where the swanctl.conf and the
+ * credentials are, and the connections loaded from it. */
+struct cfg_ike {
+	char			swanctl_conf[256];
+	char			swanctl_dir[256];	/* "": the conf's dir */
+	struct ike_config	ike;
+};
+
 struct cfg {
 	char		*file;
 	struct cfg_tun	 tun;
-	struct cfg_conn	*conns;
+	struct cfg_conn	*conns;		/* manual; may be none with ike */
 	unsigned	 nconns;
+	struct cfg_ike	*ike;		/* NULL: manual keys only */
 };
 
 /* Reads and validates path. Returns the config (caller frees with
@@ -73,5 +83,9 @@ struct cfg *cfg_parse(const char *text, size_t len, const char *file,
 	    struct conf_errors *err);
 /* Wipes every key and frees. Accepts NULL. */
 void	 cfg_free(struct cfg *cfg);
+/* The `ike` section of root into cfg->ike (ike_cfg.c); errors to err. */
+void	 cfg_ike_get(const struct conf_node *root, struct cfg *cfg,
+	    struct conf_errors *err);
+void	 cfg_ike_free(struct cfg *cfg);
 
 #endif

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "control.h"
+#include "ike/ikev2_wire.h"
+#include "ike_glue.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -16,6 +19,9 @@ pick_mtu(const struct cfg *cfg)
 {
 	unsigned i, outer, inner, mtu = 0;
 	const struct cfg_conn *c;
+
+	if (!cfg->nconns)	/* IKE only: paths are not known yet */
+		return cfg->tun.mtu ? cfg->tun.mtu : DAEMON_IKE_MTU;
 
 	for (i = 0; i < cfg->nconns; i++) {
 		c = &cfg->conns[i];
@@ -60,31 +66,68 @@ tun_configure(struct daemon *d)
 	return 0;
 }
 
+/* The ESP/NAT-T socket's address: the manual connections', else the
+ * IKE connections' first local address when it is one host, else any. */
+static void
+esp_local(const struct cfg *cfg, struct sockaddr_storage *ss)
+{
+	const struct ike_prefix *p = NULL;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	if (cfg->nconns) {
+		*ss = cfg->conns[0].local;
+		return;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (cfg->ike->ike.conns[0].n_local_addrs)
+		p = &cfg->ike->ike.conns[0].local_addrs[0];
+	if (p && p->family == AF_INET6 && p->plen == 128) {
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, p->addr, 16);
+		s6->sin6_port = htons(IKEV2_PORT_NATT);
+		return;
+	}
+	s4->sin_family = AF_INET;
+	if (p && p->family == AF_INET && p->plen == 32)
+		memcpy(&s4->sin_addr, p->addr, 4);
+	s4->sin_port = htons(IKEV2_PORT_NATT);
+}
+
 int
 daemon_setup(struct daemon *d, struct cfg *cfg)
 {
+	struct sockaddr_storage ss;
 	char local[64];
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
 	d->udp_fd = -1;
+	esp_local(cfg, &ss);
 	if (sad_build(&d->sad, cfg) < 0 ||
-	    (d->udp_fd = udp_open(&cfg->conns[0].local)) < 0 ||
+	    (d->udp_fd = udp_open(&ss)) < 0 ||
 	    !(d->mtu = pick_mtu(cfg)) ||
 	    tun_configure(d) < 0 ||
-	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0) {
+	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0 ||
+	    (cfg->ike && !(d->ike = ike_glue_new(d, &cfg->ike->ike, &ss)))) {
 		daemon_teardown(d);
 		return -1;
 	}
-	log_info("up: %s mtu %u, UDP %s, %u manual connection%s",
-	    tun_name(d->tun), d->mtu, sockaddr_str(&cfg->conns[0].local, local,
-	    sizeof(local)), cfg->nconns, cfg->nconns == 1 ? "" : "s");
+	log_info("up: %s mtu %u, UDP %s, %u manual connection%s, %zu IKE "
+	    "connection%s", tun_name(d->tun), d->mtu, sockaddr_str(&ss, local,
+	    sizeof(local)), cfg->nconns, cfg->nconns == 1 ? "" : "s",
+	    cfg->ike ? cfg->ike->ike.n_conns : 0, cfg->ike &&
+	    cfg->ike->ike.n_conns == 1 ? "" : "s");
 	return 0;
 }
 
 void
 daemon_teardown(struct daemon *d)
 {
+	control_close(d->ctl);
+	d->ctl = NULL;
+	ike_glue_free(d->ike);	/* its SAs leave the sad first */
+	d->ike = NULL;
 	dp_free(&d->dp);
 	tun_close(d->tun);
 	d->tun = NULL;

@@ -10,6 +10,13 @@
 #include "dataplane.h"
 #include "sad.h"
 
+struct control;
+struct ike_glue;
+
+/* The TUN MTU with IKE connections only, unless tun.mtu says otherwise:
+ * strongSwan's kernel-libipsec uses the same for its ipsec0. */
+#define DAEMON_IKE_MTU	1400
+
 struct daemon {
 	struct cfg	*cfg;		/* borrowed */
 	struct sad	 sad;
@@ -17,6 +24,8 @@ struct daemon {
 	int		 udp_fd;
 	unsigned	 mtu;		/* of the TUN device */
 	struct dp	 dp;
+	struct control	*ctl;		/* control socket (control.h) or NULL */
+	struct ike_glue	*ike;		/* IKE (ike_glue.h), or NULL */
 };
 
 /* All or nothing: on failure everything set up so far is undone and -1

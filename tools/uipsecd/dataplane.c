@@ -359,6 +359,12 @@ classify_in(struct dp *dp, struct esp_pkt *pkt,
 		break;
 	case ESP_UDP_IKE:
 		d->cnt.ike++;
+		if (dp->ike_input) {
+			dp->ike_input(dp->ike_arg, pkt->base +
+			    ESP_UDP_NON_ESP_MARKER_LEN,
+			    pkt->len - ESP_UDP_NON_ESP_MARKER_LEN, sender);
+			break;
+		}
 		log_ratelimited(&d->log.ike, LOG_DEBUG, "in: IKE message from "
 		    "%s ignored: manual keys only", sockaddr_str(sender, from,
 		    sizeof(from)));

@@ -99,6 +99,11 @@ struct dp {
 	struct sad	*sad;		/* borrowed */
 	struct dp_out	 out;		/* TUN -> UDP */
 	struct dp_in	 in;		/* UDP -> TUN */
+	/* IKE on the ESP port (after the non-ESP marker, RFC 3948 §2.2)
+	 * goes here; NULL: counted and dropped (manual keys only). */
+	void		(*ike_input)(void *arg, const uint8_t *msg, size_t len,
+			    const struct sockaddr_storage *from);
+	void		*ike_arg;
 };
 
 /* inner_mtu: the TUN MTU; buffers take it plus ESP head- and tailroom.

@@ -1,6 +1,7 @@
 /*
  * tools/uipsecd/loop.c — the event loop: epoll over the TUN fd, the UDP
- * socket and a signalfd. Level-triggered: each wake-up moves one batch per
+ * socket, a signalfd, the control socket and IKE's port 500, with IKE's
+ * next timer as the timeout. Level-triggered: each wake-up moves one batch per
  * ready source, so neither direction starves the other.
  */
 #include "daemon.h"
@@ -13,9 +14,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "control.h"
+#include "ike_glue.h"
 #include "tun/tun.h"
 
-enum { EV_TUN, EV_UDP, EV_SIGNAL };
+enum { EV_TUN, EV_UDP, EV_SIGNAL, EV_CONTROL, EV_IKE };
 
 static int
 watch(int ep, int fd, uint64_t tag)
@@ -49,7 +52,7 @@ on_signal(struct daemon *d, int sfd)
 int
 daemon_run(struct daemon *d)
 {
-	struct epoll_event ev[3];
+	struct epoll_event ev[5];
 	int ep = -1, sfd = -1, n, i, ret = -1, stop = 0;
 	sigset_t mask;
 
@@ -63,12 +66,15 @@ daemon_run(struct daemon *d)
 	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    watch(ep, tun_fd(d->tun), EV_TUN) < 0 ||
 	    watch(ep, d->udp_fd, EV_UDP) < 0 ||
-	    watch(ep, sfd, EV_SIGNAL) < 0) {
+	    watch(ep, sfd, EV_SIGNAL) < 0 ||
+	    (d->ctl && watch(ep, control_fd(d->ctl), EV_CONTROL) < 0) ||
+	    (d->ike && watch(ep, ike_glue_fd(d->ike), EV_IKE) < 0)) {
 		log_err("event loop: %s", strerror(errno));
 		goto out;
 	}
 	while (!stop) {
-		n = epoll_wait(ep, ev, 3, -1);
+		/* IKE timers (retransmission, DPD, rekey) bound the wait. */
+		n = epoll_wait(ep, ev, 5, ike_glue_timeout(d->ike));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -86,8 +92,15 @@ daemon_run(struct daemon *d)
 			case EV_SIGNAL:
 				stop = on_signal(d, sfd);
 				break;
+			case EV_CONTROL:
+				control_run(d->ctl);
+				break;
+			case EV_IKE:
+				ike_glue_read500(d->ike);
+				break;
 			}
 		}
+		ike_glue_tick(d->ike);
 	}
 	ret = 0;
 out:

@@ -1,6 +1,8 @@
 /*
- * tools/uipsecd/main.c — `uipsecd [-v] [--check-config] CONFIG`: the uipsec
- * daemon. For now it runs manually keyed SAs (README.md, "Configuration").
+ * tools/uipsecd/main.c — `uipsecd [-v] [-s SOCKET] [--check-config] CONFIG`:
+ * the uipsec daemon: manually keyed SAs (README.md, "Configuration") and
+ * IKEv2 connections from a swanctl.conf (doc/ike-config.md), controlled
+ * over a UNIX socket (doc/control.md).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,14 +13,19 @@
 
 #include "common/log.h"
 #include "config.h"
+#include "control.h"
+#include "control_status.h"
 #include "daemon.h"
+#include "ike_glue.h"
 #include "sad.h"
 
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: uipsecd [-v] [-q] [--check-config] CONFIG\n"
+	fprintf(out, "usage: uipsecd [-v] [-q] [-s SOCKET] [--check-config] "
+	    "CONFIG\n"
 	    "  --check-config  validate CONFIG and its keys, then exit\n"
+	    "  -s, --socket    control socket (default " CONTROL_SOCKET ")\n"
 	    "  -v, --verbose   debug logging\n"
 	    "  -q, --quiet     warnings and errors only\n");
 }
@@ -52,11 +59,21 @@ check_config(struct cfg *cfg)
 {
 	struct sad sad = { 0 };
 
+	struct ike_engine *e;
+	struct ike_io io = { 0 };
+	size_t n_ike = cfg->ike ? cfg->ike->ike.n_conns : 0;
+
 	if (sad_build(&sad, cfg) < 0)
 		return 1;
 	sad_free(&sad);
-	printf("%s: OK, %u connection%s\n", cfg->file, cfg->nconns,
-	    cfg->nconns == 1 ? "" : "s");
+	/* The engine loads every certificate and key as it would to run. */
+	if (cfg->ike && !(e = ike_engine_new(&cfg->ike->ike, &io, 0)))
+		return 1;
+	if (cfg->ike)
+		ike_engine_free(e);
+	printf("%s: OK, %u manual connection%s, %zu IKE connection%s\n",
+	    cfg->file, cfg->nconns, cfg->nconns == 1 ? "" : "s", n_ike,
+	    n_ike == 1 ? "" : "s");
 	return 0;
 }
 
@@ -67,11 +84,13 @@ main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d;
 	struct cfg *cfg;
+	const char *sock = CONTROL_SOCKET;
 	int c, check = 0, ret;
 
 	/* Before any other OpenSSL call: no openssl.cnf (the daemon's crypto
@@ -79,11 +98,12 @@ main(int argc, char **argv)
 	 * page in about a megabyte that the data plane never reads. */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
 	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
-	while ((c = getopt_long(argc, argv, "cvqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cvqs:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': check = 1; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'q': log_set_level(LOG_WARN); break;
+		case 's': sock = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -99,11 +119,14 @@ main(int argc, char **argv)
 		cfg_free(cfg);
 		return ret;
 	}
-	if (daemon_setup(&d, cfg) < 0) {
+	if (daemon_setup(&d, cfg) < 0 || daemon_control_open(&d, sock) < 0) {
+		daemon_teardown(&d);
 		log_err("%s: not started", cfg->file);
 		cfg_free(cfg);
 		return 1;
 	}
+	if (d.ike)
+		ike_glue_start(d.ike);
 	ret = daemon_run(&d) < 0 ? 1 : 0;
 	daemon_log_stats(&d);
 	daemon_teardown(&d);

@@ -3,6 +3,7 @@
 #include "sad.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/log.h"
 
@@ -54,18 +55,37 @@ sa_new(struct esp_sa **sa, const struct cfg_conn *c, const struct cfg_sa *k,
 	return 0;
 }
 
+/* Puts every entry into the SPI table again (after a removal: open
+ * addressing has no cheap delete). Inbound SPIs are unique: the config
+ * checks manual ones, sad_add() those IKE brings. */
+static void
+index_spis(struct sad *sad)
+{
+	uint32_t slot;
+	unsigned i;
+
+	memset(sad->by_spi, 0, (sad->mask + 1) * sizeof(*sad->by_spi));
+	for (i = 0; i < sad->nconns; i++) {
+		for (slot = spi_slot(sad, sad->conns[i].cfg->in.spi);
+		    sad->by_spi[slot]; slot = (slot + 1) & sad->mask)
+			;
+		sad->by_spi[slot] = &sad->conns[i];
+	}
+}
+
 int
 sad_build(struct sad *sad, const struct cfg *cfg)
 {
 	struct sad_conn *c;
-	uint32_t size = 4, slot;
+	uint32_t size = 4;
 	unsigned i;
 
-	while (size < 2 * cfg->nconns)
+	sad->cap = cfg->nconns + SAD_DYNAMIC_MAX;
+	while (size < 2 * sad->cap)
 		size *= 2;
 	sad->nconns = cfg->nconns;
 	sad->mask = size - 1;
-	sad->conns = calloc(cfg->nconns, sizeof(*sad->conns));
+	sad->conns = calloc(sad->cap, sizeof(*sad->conns));
 	sad->by_spi = calloc(size, sizeof(*sad->by_spi));
 	if (!sad->conns || !sad->by_spi) {
 		log_err("SA database: out of memory");
@@ -80,13 +100,49 @@ sad_build(struct sad *sad, const struct cfg *cfg)
 			sad_free(sad);
 			return -1;
 		}
-		/* The config guarantees unique inbound SPIs. */
-		for (slot = spi_slot(sad, c->cfg->in.spi); sad->by_spi[slot];
-		    slot = (slot + 1) & sad->mask)
-			;
-		sad->by_spi[slot] = c;
 	}
+	index_spis(sad);
 	return 0;
+}
+
+int
+sad_add(struct sad *sad, const struct cfg_conn *k)
+{
+	struct sad_conn *c;
+
+	if (sad->nconns == sad->cap || sad_lookup_in(sad, k->in.spi)) {
+		log_err("%s: SA database: %s", k->name, sad->nconns ==
+		    sad->cap ? "full" : "inbound SPI already in use");
+		return -1;
+	}
+	c = &sad->conns[sad->nconns];
+	c->cfg = k;
+	if (sa_new(&c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
+	    sa_new(&c->in, k, &k->in, ESP_DIR_IN) < 0) {
+		esp_sa_free(c->out);
+		memset(c, 0, sizeof(*c));
+		return -1;
+	}
+	sad->nconns++;
+	index_spis(sad);
+	return 0;
+}
+
+const struct cfg_conn *
+sad_remove(struct sad *sad, uint32_t spi_in)
+{
+	struct sad_conn *c = sad_lookup_in(sad, spi_in);
+	const struct cfg_conn *k;
+
+	if (!c)
+		return NULL;
+	k = c->cfg;
+	esp_sa_free(c->out);
+	esp_sa_free(c->in);
+	*c = sad->conns[--sad->nconns];	/* the last one fills the hole */
+	memset(&sad->conns[sad->nconns], 0, sizeof(*c));
+	index_spis(sad);
+	return k;
 }
 
 void

@@ -2,7 +2,8 @@
  * tools/uipsecd/sad.h — the daemon's SA and policy database (RFC 4301 §4.4):
  * for each configured connection an outbound and an inbound ESP SA, the
  * outbound choice by inner destination and the inbound policy check.
- * Built once at start; read-only in the data path.
+ * Manual SAs are built at start; IKE adds and removes CHILD_SAs between
+ * batches (sad_add, sad_remove).
  */
 #ifndef UIPSECD_SAD_H
 #define UIPSECD_SAD_H
@@ -19,9 +20,12 @@ struct sad_conn {
 	struct esp_sa		*in;
 };
 
+/* Room for SAs added at run time (IKE CHILD_SAs) beside the manual ones. */
+#define SAD_DYNAMIC_MAX	256
+
 struct sad {
 	struct sad_conn		*conns;
-	unsigned		 nconns;
+	unsigned		 nconns, cap;
 	struct sad_conn		**by_spi;	/* open addressing, mask + 1 */
 	uint32_t		 mask;
 };
@@ -29,6 +33,13 @@ struct sad {
 /* Creates every SA of cfg, which must outlive the sad. Returns 0, or -1
  * with a log line naming the connection. */
 int	 sad_build(struct sad *sad, const struct cfg *cfg);
+/* Adds the SA pair k describes (keys copied; k borrowed until removed).
+ * Between data-plane batches only. 0, or -1 with a log line. */
+int	 sad_add(struct sad *sad, const struct cfg_conn *k);
+/* Removes the pair with this inbound SPI, wiping its keys; returns its
+ * cfg_conn (for the caller to free), or NULL if there is none. Entries
+ * move: sad_conn pointers are only good within one batch. */
+const struct cfg_conn *sad_remove(struct sad *sad, uint32_t spi_in);
 /* Frees every SA, wiping its keys. */
 void	 sad_free(struct sad *sad);
 

@@ -1,0 +1,210 @@
+/*
+ * tools/uipsecd/control_status.c — what `status` reports of the data plane:
+ * every SA pair in the SA database (manual ones and those IKE installed)
+ * with SPIs, suite, packets, bytes and drops, then the data plane's own
+ * counters. Human text laid out as `swanctl --list-sas`; JSON as in
+ * doc/control.md, one object member per line so no line grows long.
+ */
+#include "control_status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tun/tun.h"
+#include "udp.h"
+
+#define U(x)	((unsigned long long)(x))
+
+const char *
+status_suite(enum esp_suite suite, int aes_bits, bool esn, char *out,
+    size_t cap)
+{
+	const char *esn_text = esn ? "/ESN" : "";
+
+	switch (suite) {
+	case ESP_SUITE_AES_CBC_HMAC_SHA1_96:
+		snprintf(out, cap, "AES_CBC_%d/HMAC_SHA1_96%s", aes_bits,
+		    esn_text);
+		break;
+	case ESP_SUITE_AES_CBC_HMAC_SHA256_128:
+		snprintf(out, cap, "AES_CBC_%d/HMAC_SHA2_256_128%s", aes_bits,
+		    esn_text);
+		break;
+	case ESP_SUITE_AES_GCM_16:
+		snprintf(out, cap, "AES_GCM_16_%d%s", aes_bits, esn_text);
+		break;
+	case ESP_SUITE_CHACHA20_POLY1305:
+		snprintf(out, cap, "CHACHA20_POLY1305%s", esn_text);
+		break;
+	default:
+		snprintf(out, cap, "unknown");
+	}
+	return out;
+}
+
+/* Appends the prefixes, blank-separated (or as JSON strings), to out. */
+static const char *
+prefixes(const struct tun_prefix *p, unsigned n, bool json, char *out,
+    size_t cap)
+{
+	char one[64];
+	size_t len = 0;
+	unsigned i;
+
+	out[0] = '\0';
+	for (i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, json ?
+		    "%s\"%s\"" : "%s%s", i ? (json ? ", " : " ") : "",
+		    tun_prefix_str(&p[i], one, sizeof(one)));
+	return out;
+}
+
+const char *
+status_json_str(const char *text, char *out, size_t cap)
+{
+	unsigned char ch;
+	size_t o = 0;
+
+	for (; *text && o + 7 < cap; text++) {
+		ch = (unsigned char)*text;
+		if (ch == '\\' || ch == '"') {
+			out[o++] = '\\';
+			out[o++] = (char)ch;
+		} else if (ch < 0x20 || ch == 0x7f) {
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", ch);
+		} else {
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+const char *
+status_text_str(const char *text, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (; *text && o + 1 < cap; text++)
+		out[o++] = (unsigned char)*text < 0x20 || *text == 0x7f ? '?' :
+		    *text;
+	out[o] = '\0';
+	return out;
+}
+
+static void
+child_text(struct control_reply *r, const struct sad_conn *c,
+    const char *indent, const struct status_times *t)
+{
+	const struct esp_sa_stats *in = esp_sa_stats(c->in);
+	const struct esp_sa_stats *out = esp_sa_stats(c->out);
+	const struct cfg_conn *k = c->cfg;
+	char l[64], rm[64], suite[64], ts[600];
+
+	control_line(r, "%s%s: %s, INSTALLED, TUNNEL-in-UDP, %s...%s, ESP:%s",
+	    indent, k->name, t ? "IKE" : "manual",
+	    sockaddr_str(&k->local, l, sizeof(l)),
+	    sockaddr_str(&k->remote, rm, sizeof(rm)),
+	    status_suite(k->suite, k->aes_key_len, k->esn, suite,
+	    sizeof(suite)));
+	if (t && t->rekey_s >= 0)
+		control_line(r, "%s  installed %llds ago, rekeying in %llds",
+		    indent, t->age_s, t->rekey_s);
+	else if (t)
+		control_line(r, "%s  installed %llds ago", indent, t->age_s);
+	control_line(r, "%s  in  %08x, %10llu bytes, %8llu packets; dropped: "
+	    "auth %llu, replay %llu, malformed %llu, padding %llu", indent,
+	    k->in.spi, U(in->bytes), U(in->packets), U(in->drop_auth),
+	    U(in->drop_replay), U(in->drop_malformed), U(in->drop_padding));
+	control_line(r, "%s  out %08x, %10llu bytes, %8llu packets", indent,
+	    k->out.spi, U(out->bytes), U(out->packets));
+	control_line(r, "%s  local  %s", indent, prefixes(k->local_ts,
+	    k->nlocal_ts, false, ts, sizeof(ts)));
+	control_line(r, "%s  remote %s", indent, prefixes(k->remote_ts,
+	    k->nremote_ts, false, ts, sizeof(ts)));
+}
+
+static void
+child_json(struct control_reply *r, const struct sad_conn *c, bool last,
+    const struct status_times *t)
+{
+	const struct esp_sa_stats *in = esp_sa_stats(c->in);
+	const struct esp_sa_stats *out = esp_sa_stats(c->out);
+	const struct cfg_conn *k = c->cfg;
+	char l[64], rm[64], suite[64], ts[600], name[6 * CFG_NAME_MAX];
+
+	if (t)
+		control_line(r, "  {\"installed_s\": %lld, \"rekey_s\": %lld,",
+		    t->age_s, t->rekey_s);
+	else
+		control_line(r, "  {\"manual\": true,");
+	control_line(r, "   \"name\": \"%s\", \"state\": "
+	    "\"INSTALLED\", \"encap\": \"udp\", \"local\": \"%s\", \"remote\": "
+	    "\"%s\", \"proposal\": \"ESP:%s\",",
+	    status_json_str(k->name, name, sizeof(name)),
+	    sockaddr_str(&k->local, l, sizeof(l)),
+	    sockaddr_str(&k->remote, rm, sizeof(rm)),
+	    status_suite(k->suite, k->aes_key_len, k->esn, suite,
+	    sizeof(suite)));
+	control_line(r, "   \"in\": {\"spi\": \"%08x\", \"bytes\": %llu, "
+	    "\"packets\": %llu, \"drop_auth\": %llu, \"drop_replay\": %llu, "
+	    "\"drop_malformed\": %llu, \"drop_padding\": %llu},", k->in.spi,
+	    U(in->bytes), U(in->packets), U(in->drop_auth),
+	    U(in->drop_replay), U(in->drop_malformed), U(in->drop_padding));
+	control_line(r, "   \"out\": {\"spi\": \"%08x\", \"bytes\": %llu, "
+	    "\"packets\": %llu},", k->out.spi, U(out->bytes), U(out->packets));
+	control_line(r, "   \"local_ts\": [%s],", prefixes(k->local_ts,
+	    k->nlocal_ts, true, ts, sizeof(ts)));
+	control_line(r, "   \"remote_ts\": [%s]}%s", prefixes(k->remote_ts,
+	    k->nremote_ts, true, ts, sizeof(ts)), last ? "" : ",");
+}
+
+void
+status_child(struct control_reply *r, const struct sad_conn *c, bool json,
+    bool last, const struct status_times *t)
+{
+	if (json)
+		child_json(r, c, last, t);
+	else
+		child_text(r, c, t ? "  " : "", t);
+}
+
+static void
+counters_text(struct control_reply *r, const char *dir,
+    const struct dp_counters *c)
+{
+	control_line(r, "  %s %llu packets, %llu bytes; dropped: malformed "
+	    "%llu, no policy %llu, unknown SPI %llu, policy %llu, ESP %llu, "
+	    "I/O %llu; keepalives %llu, IKE %llu", dir, U(c->packets),
+	    U(c->bytes), U(c->drop_malformed), U(c->drop_no_policy),
+	    U(c->drop_no_sa), U(c->drop_policy), U(c->drop_esp),
+	    U(c->drop_io), U(c->keepalives), U(c->ike));
+}
+
+static void
+counters_json(struct control_reply *r, const char *dir,
+    const struct dp_counters *c, const char *end)
+{
+	control_line(r, "   \"%s\": {\"packets\": %llu, \"bytes\": %llu, "
+	    "\"drop_malformed\": %llu, \"drop_no_policy\": %llu, "
+	    "\"drop_no_sa\": %llu, \"drop_policy\": %llu, \"drop_esp\": %llu, "
+	    "\"drop_io\": %llu, \"keepalives\": %llu, \"ike\": %llu}%s", dir,
+	    U(c->packets), U(c->bytes), U(c->drop_malformed),
+	    U(c->drop_no_policy), U(c->drop_no_sa), U(c->drop_policy),
+	    U(c->drop_esp), U(c->drop_io), U(c->keepalives), U(c->ike), end);
+}
+
+void
+status_dataplane(struct control_reply *r, const struct dp *dp,
+    const char *tun, unsigned mtu, bool json)
+{
+	if (json) {
+		control_line(r, "  \"tun\": \"%s\", \"mtu\": %u,", tun, mtu);
+		counters_json(r, "out", &dp->out.cnt, ",");
+		counters_json(r, "in", &dp->in.cnt, "");
+		return;
+	}
+	control_line(r, "data plane: %s, mtu %u", tun, mtu);
+	counters_text(r, "out (tun->udp):", &dp->out.cnt);
+	counters_text(r, "in  (udp->tun):", &dp->in.cnt);
+}

@@ -1,0 +1,525 @@
+/*
+ * tools/uipsecd/ike_glue.c — see ike_glue.h. The engine owns no socket and
+ * no clock; here it gets both, and its CHILD_SAs become entries of the SA
+ * database (sad.h) described by a cfg_conn of our own, one per CHILD_SA.
+ */
+#include "ike_glue.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "common/log.h"
+#include "control_status.h"
+#include "daemon.h"
+#include "tun/tun.h"
+#include "udp.h"
+
+/* One installed CHILD_SA as the data plane sees it. */
+struct glue_child {
+	bool		 used;
+	struct cfg_conn	 k;		/* sad_add borrows it until removal */
+	char		 conn[IKE_NAME_MAX];
+	uint64_t	 ike_id;
+	uint64_t	 installed_ms;
+};
+
+struct ike_glue {
+	struct daemon		*d;
+	const struct ike_config	*cfg;
+	struct ike_engine	*e;
+	int			 fd500;
+	struct sockaddr_storage	 local500, local4500;
+	struct glue_child	 children[SAD_DYNAMIC_MAX];
+	uint8_t			 buf[65536];
+};
+
+uint64_t
+ike_glue_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint16_t
+port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)ss)->sin6_port :
+	    ((const struct sockaddr_in *)ss)->sin_port);
+}
+
+static void
+set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/* ike_io.send: port 500 as it is; other ports (4500) through the data
+ * plane's socket behind the non-ESP marker (RFC 3948 §2.2). */
+static int
+io_send(void *arg, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote, const uint8_t *msg, size_t len)
+{
+	static const uint8_t marker[ESP_UDP_NON_ESP_MARKER_LEN];
+	struct ike_glue *g = arg;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)marker, .iov_len = sizeof(marker) },
+		{ .iov_base = (void *)msg, .iov_len = len },
+	};
+	struct msghdr mh = {
+		.msg_name = (void *)remote, .msg_namelen = sockaddr_len(remote),
+		.msg_iov = iov, .msg_iovlen = 2,
+	};
+	bool natt = port_of(local) != port_of(&g->local500);
+	char to[64];
+
+	if (!natt) {
+		mh.msg_iov = &iov[1];
+		mh.msg_iovlen = 1;
+	}
+	if (sendmsg(natt ? g->d->udp_fd : g->fd500, &mh, MSG_DONTWAIT) < 0) {
+		log_warn("ike: send to %s: %s", sockaddr_str(remote, to,
+		    sizeof(to)), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Key bits as the suite names them (status), from the key length. */
+static int
+aes_bits(enum esp_suite suite, size_t enc_key_len)
+{
+	if (suite == ESP_SUITE_AES_GCM_16 || suite == ESP_SUITE_CHACHA20_POLY1305)
+		return (int)(enc_key_len - 4) * 8;	/* salt */
+	return (int)enc_key_len * 8;
+}
+
+static int
+copy_sa(struct cfg_sa *to, const struct esp_sa_config *from)
+{
+	if (from->enc_key_len > sizeof(to->enc_key) ||
+	    from->auth_key_len > sizeof(to->auth_key))
+		return -1;
+	to->spi = from->spi;
+	memcpy(to->enc_key, from->enc_key, from->enc_key_len);
+	to->enc_key_len = from->enc_key_len;
+	if (from->auth_key_len)
+		memcpy(to->auth_key, from->auth_key, from->auth_key_len);
+	to->auth_key_len = from->auth_key_len;
+	return 0;
+}
+
+static unsigned
+copy_ts(struct tun_prefix *to, const struct ike_ts_cfg *from, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < CFG_MAX_TS; i++) {
+		to[i].family = from[i].prefix.family;
+		memcpy(to[i].addr, from[i].prefix.addr, sizeof(to[i].addr));
+		to[i].len = from[i].prefix.plen;
+	}
+	return (unsigned)i;
+}
+
+/* The virtual IP on the TUN, and routes for what the peer protects. */
+static void
+tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
+    const struct cfg_conn *k)
+{
+	struct tun_prefix vip;
+	char text[64];
+	unsigned i;
+
+	if (c->has_vip) {
+		vip.family = c->vip.family;
+		memcpy(vip.addr, c->vip.addr, sizeof(vip.addr));
+		vip.len = c->vip.family == AF_INET ? 32 : 128;
+		if (tun_add_addr(g->d->tun, &vip) == 0)
+			log_info("%s: virtual IP %s on %s", c->conn,
+			    tun_prefix_str(&vip, text, sizeof(text)),
+			    tun_name(g->d->tun));
+	}
+	for (i = 0; i < k->nremote_ts; i++)
+		tun_add_route(g->d->tun, &k->remote_ts[i]);
+}
+
+static int
+io_child_install(void *arg, const struct ike_child_install *c)
+{
+	struct ike_glue *g = arg;
+	struct glue_child *ch = NULL;
+	struct cfg_conn *k;
+	unsigned i;
+	int ret = -1;
+
+	if (!c->udp_encap) {
+		log_err("%s: CHILD_SA %s without UDP encapsulation: uipsec "
+		    "carries ESP in UDP only", c->conn, c->child);
+		return -1;
+	}
+	for (i = 0; i < SAD_DYNAMIC_MAX && !ch; i++)
+		if (!g->children[i].used)
+			ch = &g->children[i];
+	if (!ch) {
+		log_err("%s: no room for CHILD_SA %s", c->conn, c->child);
+		return -1;
+	}
+	memset(ch, 0, sizeof(*ch));
+	k = &ch->k;
+	snprintf(k->name, sizeof(k->name), "%s", c->child);
+	snprintf(ch->conn, sizeof(ch->conn), "%s", c->conn);
+	k->file = "IKE";
+	k->local = c->local;
+	k->remote = c->remote;
+	k->nlocal_ts = copy_ts(k->local_ts, c->local_ts, c->n_local_ts);
+	k->nremote_ts = copy_ts(k->remote_ts, c->remote_ts, c->n_remote_ts);
+	k->suite = c->in.suite;
+	k->aes_key_len = aes_bits(c->in.suite, c->in.enc_key_len);
+	k->esn = c->in.esn;
+	k->replay_window = c->in.replay_window;
+	if (copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 &&
+	    sad_add(&g->d->sad, k) == 0) {
+		ch->used = true;
+		ch->ike_id = c->ike_id;
+		ch->installed_ms = ike_glue_now_ms();
+		tun_for_child(g, c, k);
+		ret = 0;
+	}
+	/* The SAs hold their own copies now. */
+	sodium_memzero(&k->in, sizeof(k->in));
+	sodium_memzero(&k->out, sizeof(k->out));
+	k->in.spi = c->in.spi;
+	k->out.spi = c->out.spi;
+	return ret;
+}
+
+static void
+io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
+{
+	struct ike_glue *g = arg;
+	const struct cfg_conn *k = sad_remove(&g->d->sad, spi_in);
+	unsigned i;
+
+	(void)spi_out;
+	for (i = 0; k && i < SAD_DYNAMIC_MAX; i++)
+		if (&g->children[i].k == k)
+			g->children[i].used = false;
+}
+
+static void
+io_sa_event(void *arg, const char *conn, uint64_t ike_id,
+    enum ike_sa_event ev, const char *why)
+{
+	(void)arg;
+	if (ev == IKE_SA_EVENT_FAILED)
+		log_warn("%s[%llu]: failed: %s", conn,
+		    (unsigned long long)ike_id, why);
+}
+
+struct ike_glue *
+ike_glue_new(struct daemon *d, const struct ike_config *cfg,
+    const struct sockaddr_storage *local)
+{
+	struct ike_io io = {
+		.send = io_send, .child_install = io_child_install,
+		.child_remove = io_child_remove, .sa_event = io_sa_event,
+	};
+	struct ike_glue *g = calloc(1, sizeof(*g));
+
+	if (!g) {
+		log_err("ike: out of memory");
+		return NULL;
+	}
+	g->d = d;
+	g->cfg = cfg;
+	g->local500 = *local;
+	set_port(&g->local500, IKE_DEFAULT_PORT);
+	g->local4500 = *local;
+	set_port(&g->local4500, IKEV2_PORT_NATT);
+	io.arg = g;
+	if ((g->fd500 = udp_open(&g->local500)) < 0 ||
+	    !(g->e = ike_engine_new(cfg, &io, ike_glue_now_ms()))) {
+		ike_glue_free(g);
+		return NULL;
+	}
+	d->dp.ike_input = ike_glue_input4500;
+	d->dp.ike_arg = g;
+	return g;
+}
+
+void
+ike_glue_free(struct ike_glue *g)
+{
+	unsigned i;
+
+	if (!g)
+		return;
+	ike_engine_free(g->e);
+	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
+		if (g->children[i].used)
+			sad_remove(&g->d->sad, g->children[i].k.in.spi);
+	if (g->d->dp.ike_arg == g) {
+		g->d->dp.ike_input = NULL;
+		g->d->dp.ike_arg = NULL;
+	}
+	if (g->fd500 > 0)
+		close(g->fd500);
+	sodium_memzero(g->buf, sizeof(g->buf));
+	free(g);
+}
+
+void
+ike_glue_start(struct ike_glue *g)
+{
+	const struct ike_conn_cfg *c;
+	size_t i, j;
+
+	for (i = 0; i < g->cfg->n_conns; i++) {
+		c = &g->cfg->conns[i];
+		for (j = 0; j < c->n_children; j++)
+			if (c->children[j].start_action == IKE_START_START)
+				break;
+		if (j < c->n_children)
+			ike_engine_initiate(g->e, c->name, ike_glue_now_ms());
+	}
+}
+
+int
+ike_glue_fd(const struct ike_glue *g)
+{
+	return g->fd500;
+}
+
+void
+ike_glue_read500(struct ike_glue *g)
+{
+	struct sockaddr_storage from;
+	socklen_t flen;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 64; i++) {	/* a batch, then the others' turn */
+		flen = sizeof(from);
+		n = recvfrom(g->fd500, g->buf, sizeof(g->buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &flen);
+		if (n < 0)
+			return;
+		ike_engine_input(g->e, &g->local500, &from, g->buf, (size_t)n,
+		    ike_glue_now_ms());
+	}
+}
+
+void
+ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
+    const struct sockaddr_storage *from)
+{
+	struct ike_glue *g = arg;
+
+	ike_engine_input(g->e, &g->local4500, from, msg, len,
+	    ike_glue_now_ms());
+}
+
+int
+ike_glue_timeout(const struct ike_glue *g)
+{
+	uint64_t next, now;
+
+	if (!g || (next = ike_engine_next(g->e)) == UINT64_MAX)
+		return -1;
+	now = ike_glue_now_ms();
+	if (next <= now)
+		return 0;
+	return next - now > 60000 ? 60000 : (int)(next - now);
+}
+
+void
+ike_glue_tick(struct ike_glue *g)
+{
+	uint64_t now;
+
+	if (!g)
+		return;
+	now = ike_glue_now_ms();
+	if (ike_engine_next(g->e) <= now)
+		ike_engine_tick(g->e, now);
+}
+
+int
+ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
+    size_t cap)
+{
+	uint64_t now = ike_glue_now_ms();
+
+	if (!ike_config_find(g->cfg, name)) {
+		snprintf(msg, cap, "no connection '%s'", name);
+		return CONTROL_NOT_FOUND;
+	}
+	if ((up ? ike_engine_initiate(g->e, name, now) :
+	    ike_engine_terminate(g->e, name, now)) < 0) {
+		snprintf(msg, cap, "%s '%s' refused (see the log)", up ?
+		    "initiating" : "closing", name);
+		return CONTROL_CONFLICT;
+	}
+	snprintf(msg, cap, "%s '%s'", up ? "initiating" : "closing", name);
+	return CONTROL_OK;
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+struct walk {
+	const struct ike_glue	*g;
+	struct control_reply	*r;
+	bool			 json;
+	size_t			 n, i;
+	uint64_t		 now;
+};
+
+static long long
+secs_left(uint64_t since_ms, uint32_t period_s, uint64_t now)
+{
+	uint64_t due = since_ms + (uint64_t)period_s * 1000;
+
+	if (!period_s)
+		return -1;
+	return due > now ? (long long)((due - now) / 1000) : 0;
+}
+
+static uint32_t
+child_rekey(const struct ike_glue *g, const char *conn, const char *child)
+{
+	const struct ike_conn_cfg *c = ike_config_find(g->cfg, conn);
+	size_t i;
+
+	for (i = 0; c && i < c->n_children; i++)
+		if (!strcmp(c->children[i].name, child))
+			return c->children[i].rekey_time;
+	return 0;
+}
+
+static void
+children_of(const struct walk *w, uint64_t ike_id)
+{
+	const struct glue_child *ch;
+	struct status_times t;
+	struct sad_conn *c;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
+		n += w->g->children[i].used && w->g->children[i].ike_id == ike_id;
+	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
+		ch = &w->g->children[i];
+		if (!ch->used || ch->ike_id != ike_id ||
+		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
+			continue;
+		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
+		t.rekey_s = secs_left(ch->installed_ms, child_rekey(w->g,
+		    ch->conn, ch->k.name), w->now);
+		status_child(w->r, c, w->json, ++k == n, &t);
+	}
+}
+
+static void
+count_sa(void *arg, const struct ike_sa_status *st)
+{
+	(void)st;
+	((struct walk *)arg)->n++;
+}
+
+static void
+sa_text(struct walk *w, const struct ike_sa_status *st, long long age,
+    long long rekey)
+{
+	char l[64], r[64], lid[256], rid[256];
+
+	control_line(w->r, "%s: #%llu, %s, IKEv2, %016llx_i%s %016llx_r%s",
+	    st->conn, (unsigned long long)st->id, st->state,
+	    (unsigned long long)st->spi_i, st->initiator ? "*" : "",
+	    (unsigned long long)st->spi_r, st->initiator ? "" : "*");
+	control_line(w->r, "  local  '%s' @ %s", status_text_str(st->local_id,
+	    lid, sizeof(lid)), sockaddr_str(&st->local, l, sizeof(l)));
+	control_line(w->r, "  remote '%s' @ %s", status_text_str(
+	    st->remote_id, rid, sizeof(rid)), sockaddr_str(&st->remote, r,
+	    sizeof(r)));
+	if (st->algs[0])
+		control_line(w->r, "  %s", st->algs);
+	if (age >= 0)
+		control_line(w->r, "  established %llds ago%s%lld%s", age,
+		    rekey >= 0 ? ", rekeying in " : "", rekey >= 0 ? rekey : 0,
+		    rekey >= 0 ? "s" : "");
+}
+
+static void
+sa_json(struct walk *w, const struct ike_sa_status *st, long long age,
+    long long rekey)
+{
+	char l[64], r[64], lid[1600], rid[1600], name[6 * IKE_NAME_MAX];
+
+	control_line(w->r, " {\"id\": %llu, \"name\": \"%s\", \"state\": "
+	    "\"%s\", \"version\": 2, \"initiator\": %s, \"spi_i\": "
+	    "\"%016llx\", \"spi_r\": \"%016llx\",", (unsigned long long)st->id,
+	    status_json_str(st->conn, name, sizeof(name)), st->state,
+	    st->initiator ? "true" : "false",
+	    (unsigned long long)st->spi_i, (unsigned long long)st->spi_r);
+	control_line(w->r, "  \"local\": \"%s\", \"local_id\": \"%s\",",
+	    sockaddr_str(&st->local, l, sizeof(l)),
+	    status_json_str(st->local_id, lid, sizeof(lid)));
+	control_line(w->r, "  \"remote\": \"%s\", \"remote_id\": \"%s\",",
+	    sockaddr_str(&st->remote, r, sizeof(r)),
+	    status_json_str(st->remote_id, rid, sizeof(rid)));
+	control_line(w->r, "  \"proposal\": \"%s\", \"established_s\": %lld, "
+	    "\"rekey_s\": %lld, \"bytes_in\": %llu, \"bytes_out\": %llu,",
+	    st->algs, age, rekey, (unsigned long long)st->ike_bytes_in,
+	    (unsigned long long)st->ike_bytes_out);
+	control_line(w->r, "  \"child_sas\": [");
+}
+
+static void
+one_sa(void *arg, const struct ike_sa_status *st)
+{
+	struct walk *w = arg;
+	const struct ike_conn_cfg *c = ike_config_find(w->g->cfg, st->conn);
+	long long age = -1, rekey = -1;
+
+	if (st->established_ms) {
+		age = (long long)((w->now - st->established_ms) / 1000);
+		rekey = secs_left(st->established_ms, c ? c->rekey_time : 0,
+		    w->now);
+	}
+	if (w->json)
+		sa_json(w, st, age, rekey);
+	else
+		sa_text(w, st, age, rekey);
+	children_of(w, st->id);
+	if (w->json)
+		control_line(w->r, "  ]}%s", ++w->i == w->n ? "" : ",");
+}
+
+void
+ike_glue_status(const struct ike_glue *g, bool json, struct control_reply *r)
+{
+	struct walk w = { .g = g, .r = r, .json = json,
+	    .now = ike_glue_now_ms() };
+
+	if (json)
+		control_line(r, " \"ike_sas\": [");
+	if (g) {
+		ike_engine_foreach(g->e, count_sa, &w);
+		ike_engine_foreach(g->e, one_sa, &w);
+	}
+	if (json)
+		control_line(r, " ],");
+}
