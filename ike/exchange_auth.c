@@ -255,7 +255,8 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 	struct certs_err err = { 0 };
 	uint16_t child_err;
 
-	sa->natt = sa->nat_local || sa->nat_remote;
+	sa->natt = sa->nat_local || sa->nat_remote ||
+	    (sa->conn != NULL && sa->conn->encap);
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
 	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
 		/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */

@@ -128,13 +128,19 @@ add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
 {
 	struct ike_payload ke = { .type = IKEV2_PL_KE };
 	struct ike_payload no = { .type = IKEV2_PL_NONCE };
+	/* encap (swanctl.conf): a SOURCE hash that matches no address makes
+	 * the peer see a NAT, so both sides carry ESP in UDP (§2.23), as
+	 * strongSwan fakes it; uipsec's data plane has no other ESP. */
+	struct sockaddr_storage fake = { .ss_family = sa->local.ss_family };
+	const struct sockaddr_storage *src = sa->conn != NULL &&
+	    sa->conn->encap ? &fake : &sa->local;
 
 	ke.u.ke.group = sa->dh_group;
 	ke.u.ke.data = ike_dh_public(sa->dh);
 	no.u.nonce.p = nonce;
 	no.u.nonce.len = nonce_len;
 	return ike_out_add(o, &ke) && ike_out_add(o, &no) &&
-	    ike_natd_add(o, sa->spi_i, spi_r, &sa->local, &sa->remote) &&
+	    ike_natd_add(o, sa->spi_i, spi_r, src, &sa->remote) &&
 	    ike_out_notify(o, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, sig_hashes,
 	    sizeof(sig_hashes));
 }
@@ -419,7 +425,7 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 		ike_sa_fail(e, sa, "IKE_SA_INIT: %s", why ? why : "no memory");
 		return;
 	}
-	if (sa->nat_local || sa->nat_remote) {
+	if (sa->nat_local || sa->nat_remote || sa->conn->encap) {
 		/* §2.23: float to port 4500 for IKE_AUTH. */
 		sa->natt = true;
 		ike_addr_port(&sa->local, IKEV2_PORT_NATT);

@@ -135,6 +135,17 @@ copy_ts(struct tun_prefix *to, const struct ike_ts_cfg *from, size_t n)
 	return (unsigned)i;
 }
 
+static bool
+ts_holds(const struct tun_prefix *ts, unsigned n, const struct tun_prefix *a)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (tun_prefix_contains(&ts[i], a->family, a->addr))
+			return true;
+	return false;
+}
+
 /* The virtual IP on the TUN, and routes for what the peer protects. */
 static void
 tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
@@ -144,10 +155,12 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 	char text[64];
 	unsigned i;
 
-	if (c->has_vip) {
-		vip.family = c->vip.family;
-		memcpy(vip.addr, c->vip.addr, sizeof(vip.addr));
-		vip.len = c->vip.family == AF_INET ? 32 : 128;
+	vip.family = c->vip.family;
+	memcpy(vip.addr, c->vip.addr, sizeof(vip.addr));
+	vip.len = c->vip.family == AF_INET ? 32 : 128;
+	/* Ours only if our selectors hold it: a responder knows the address
+	 * it gave from its pool, which belongs on the peer's side. */
+	if (c->has_vip && ts_holds(k->local_ts, k->nlocal_ts, &vip)) {
 		if (tun_add_addr(g->d->tun, &vip) == 0)
 			log_info("%s: virtual IP %s on %s", c->conn,
 			    tun_prefix_str(&vip, text, sizeof(text)),
