@@ -20,11 +20,14 @@ build=$(cd "$build" && pwd)
 bin=$build/tools/uipsecd
 cli=$build/tools/uipsec
 xfer=$top/interop/lib/xfer.py
-[ -x "$bin" ] && [ -x "$cli" ] || { echo "FAIL: no $bin or $cli" >&2; exit 1; }
+if [ ! -x "$bin" ] || [ ! -x "$cli" ]; then
+	echo "FAIL: no $bin or $cli" >&2
+	exit 1
+fi
 
 A=uipsec-ike-ccu-$$ B=uipsec-ike-conc-$$
 work=$(mktemp -d /tmp/uipsec-ike.XXXXXX)
-PID_A= PID_B= SOCK_A= SOCK_B=
+PID_A='' PID_B='' SOCK_A='' SOCK_B=
 cleanup() {
 	netns_cleanup "$A" "$B"
 	rm -rf "$work"
@@ -146,7 +149,7 @@ start() {	# PEER_ID accepted by the concentrator
 stop() {
 	uipsecd_stop "$PID_A" || fail "uipsecd in $A did not exit cleanly"
 	uipsecd_stop "$PID_B" || fail "uipsecd in $B did not exit cleanly"
-	PID_A= PID_B=
+	PID_A='' PID_B=
 }
 
 # child_up SOCK: the status lists an installed IKE CHILD_SA.
