@@ -93,7 +93,6 @@ void	 ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
 /* exchange_child.c: the first CHILD_SA of IKE_AUTH */
-struct ike_child_ctx;
 int	 ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
 	    struct ike_out *o);
 /* Responder: returns 0 and adds SAr2/TSi/TSr (and CP reply), or an error
@@ -102,6 +101,7 @@ uint16_t ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m, struct ike_out *o);
 int	 ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
+/* child_install.c: keys (§2.17) to the daemon's child_install. */
 int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa);
 void	 ike_child_remove(struct ike_engine *e, struct ike_sa *sa);
 
@@ -128,7 +128,5 @@ void	 ike_addr_port(struct sockaddr_storage *a, uint16_t port);
 /* credentials.c */
 int	 ike_creds_load(struct ike_engine *e);
 void	 ike_creds_free(struct ike_engine *e);
-/* Validates the peer's CERTs, ID and AUTH; 0 or -1 with reason in err. */
-struct certs_chain;
 
 #endif
