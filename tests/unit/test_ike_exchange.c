@@ -509,3 +509,18 @@ Test(ike_exchange, ipv6)
 	cr_assert_eq(net.p[PEER_A].child[0].c.remote_ts[0].prefix.addr[5], 5);
 	cr_assert_eq(net.p[PEER_A].child[0].c.local_ts[0].prefix.plen, 32);
 }
+
+/* encap = yes without a NAT: the faked NAT_DETECTION_SOURCE_IP hash makes
+ * the responder see one, both float to 4500 and use ESP in UDP. */
+Test(ike_exchange, forced_encapsulation)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	net.p[PEER_A].conn.encap = true;
+	peer_start();
+	handshake();
+	assert_children_match();
+	cr_assert(net.p[PEER_A].child[0].c.udp_encap);
+	cr_assert(net.p[PEER_B].child[0].c.udp_encap);
+	cr_assert_eq(ntohs(((struct sockaddr_in *)&net.p[PEER_B].child[0].c.
+	    local)->sin_port), IKEV2_PORT_NATT);
+}
