@@ -182,7 +182,7 @@ get_proposals(const struct conf_node *sec, const char *name, uint8_t proto,
 	size_t used = 0;
 	int r;
 
-	while ((r = ikecfg_list_next(&p, item, sizeof(item))) == 1)
+	while ((r = conf_list_next(&p, item, sizeof(item))) == 1)
 		used += (size_t)snprintf(text + used, used < sizeof(text) ?
 		    sizeof(text) - used : 0, "%s%s", used ? ", " : "",
 		    strcmp(item, "default") ? item : def);
@@ -205,7 +205,7 @@ get_addrs(const struct conf_node *sec, const char *name,
 	int r;
 
 	*count = 0;
-	while ((r = ikecfg_list_next(&p, item, sizeof(item))) == 1) {
+	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (!strcmp(item, "%any") || !strcmp(item, "%any4") ||
 		    !strcmp(item, "%any6"))
 			continue;
@@ -233,7 +233,7 @@ get_ts(const struct conf_node *sec, const char *name, struct ike_ts_cfg *out,
 	int r;
 
 	*count = 0;
-	while ((r = ikecfg_list_next(&p, item, sizeof(item))) == 1) {
+	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (*count == IKE_TS_MAX) {
 			bad(err, n, "lists too many traffic selectors (at most "
 			    "8)");
@@ -260,7 +260,7 @@ get_files(const struct conf_node *n, const char *dir, const char *subdir,
 	size_t count = 0;
 	int r, len;
 
-	while ((r = ikecfg_list_next(&p, item, sizeof(item))) == 1) {
+	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (count == max) {
 			bad(err, n, "lists too many files (at most 4)");
 			return count;
@@ -345,7 +345,7 @@ get_vips(const struct conf_node *sec, struct ike_conn_cfg *c,
 	char item[64];
 	int r;
 
-	while ((r = ikecfg_list_next(&p, item, sizeof(item))) == 1) {
+	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (c->n_vips == IKE_VIPS_MAX) {
 			bad(err, n, "lists too many addresses (at most 2)");
 			return;
@@ -372,7 +372,7 @@ get_conn_pools(const struct conf_node *sec, struct ike_conn_cfg *c,
 	char item[IKE_NAME_MAX], what[160];
 	int r;
 
-	while ((r = ikecfg_list_next(&p, item, sizeof(item))) == 1) {
+	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (c->n_pools == IKE_POOLS_MAX) {
 			bad(err, n, "lists too many pools (at most 2)");
 			return;

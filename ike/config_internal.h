@@ -26,8 +26,4 @@ const char *ikecfg_ts(const char *text, struct ike_ts_cfg *out);
 const char *ikecfg_pool_range(const char *text, struct ike_prefix *first,
 	    struct ike_prefix *last);
 
-/* The next item of a comma-separated list at *p, trimmed, into item;
- * advances *p. 1: an item; 0: the end; -1: an empty or too long item. */
-int	 ikecfg_list_next(const char **p, char *item, size_t cap);
-
 #endif

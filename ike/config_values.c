@@ -1,6 +1,6 @@
 /*
  * ike/config_values.c — swanctl.conf value syntax: durations, addresses and
- * prefixes, traffic selectors, pool ranges, comma lists. See
+ * prefixes, traffic selectors, pool ranges (lists: conf_list_next). See
  * config_internal.h; every parser is strict (no trailing text, no hex
  * where strongSwan wants a time, no host bits in a network).
  */
@@ -8,28 +8,6 @@
 
 #include <arpa/inet.h>
 #include <string.h>
-
-int
-ikecfg_list_next(const char **p, char *item, size_t cap)
-{
-	const char *s = *p, *end;
-	size_t len;
-
-	if (!s)
-		return 0;
-	end = s + strcspn(s, ",");
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = (size_t)(end - s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	*p = *end ? end + 1 : NULL;
-	if (len == 0 || len >= cap)
-		return -1;
-	memcpy(item, s, len);
-	item[len] = '\0';
-	return 1;
-}
 
 /* Decimal digits only, at most max. */
 static bool
