@@ -11,6 +11,8 @@
 #                                             (control socket: LOG's .sock)
 #   uipsecd_stop PID                          SIGTERM, wait, its exit status
 #   wait_for CMD...                           retry a command for up to 5 s
+#   ping_from NS SRC DST                      two pings from inner address SRC
+#   xfer_check FROM_NS SRC TO_NS DST FILE     FILE over TCP arrives identical
 
 # netns_pair A B ADDR_A ADDR_B PREFIXLEN
 netns_pair() {
@@ -115,4 +117,27 @@ uipsecd_start() {
 uipsecd_stop() {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1"
+}
+
+# ping_from NS SRC DST: two pings from inner address SRC (lo or TUN).
+ping_from() {
+	ip netns exec "$1" ping -q -c 2 -i 0.2 -W 2 -I "$2" "$3" >/dev/null
+}
+
+# xfer_check FROM_NS SRC TO_NS DST FILE: FILE over TCP (port 5001, through
+# interop/lib/xfer.py) from SRC to DST, received byte-identical by SHA-256;
+# FILE.got and FILE.recv hold what arrived and the receiver's output.
+xfer_check() {
+	local from=$1 src=$2 to=$3 dst=$4 file=$5 rpid
+	local xfer
+	xfer="$(dirname "${BASH_SOURCE[0]}")/xfer.py"
+	rm -f "$file.got" "$file.recv"
+	ip netns exec "$to" timeout 60 /usr/bin/python3 "$xfer" recv "$dst" \
+	    5001 "$file.got" >"$file.recv" 2>&1 &
+	rpid=$!
+	wait_for grep -q listening "$file.recv" || return 1
+	ip netns exec "$from" timeout 60 /usr/bin/python3 "$xfer" send "$src" \
+	    "$dst" 5001 "$file" || return 1
+	wait "$rpid" || return 1
+	[ "$(sha256sum <"$file.got")" = "$(sha256sum <"$file")" ]
 }

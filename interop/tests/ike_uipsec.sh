@@ -19,7 +19,6 @@ build=${1:?usage: ike_uipsec.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
 bin=$build/tools/uipsecd
 cli=$build/tools/uipsec
-xfer=$top/interop/lib/xfer.py
 if [ ! -x "$bin" ] || [ ! -x "$cli" ]; then
 	echo "FAIL: no $bin or $cli" >&2
 	exit 1
@@ -43,7 +42,6 @@ fail() {
 
 netns_pair "$A" "$B" 10.0.0.1 10.0.0.2 24 || fail "cannot create namespaces"
 head -c 10M /dev/urandom >"$work/data" || fail "no test data"
-want=$(sha256sum <"$work/data")
 
 # One swanctl tree for both (each side names its own certificate; the
 # engine takes the key in private/ that matches it).
@@ -160,23 +158,9 @@ child_gone() {
 	! "$cli" status -s "$1" | grep -q 'INSTALLED'
 }
 
-ping_from() {	# NS SRC DST
-	ip netns exec "$1" ping -q -c 2 -i 0.2 -W 2 -I "$2" "$3" >/dev/null
-}
-
-# transfer FROM_NS SRC TO_NS DST: 10 MB over TCP, compared by SHA-256.
+# transfer FROM_NS SRC TO_NS DST: 10 MB, compared by SHA-256.
 transfer() {
-	local rpid got
-	rm -f "$work/got" "$work/recv.out"
-	ip netns exec "$3" timeout 60 /usr/bin/python3 "$xfer" recv "$4" 5001 \
-	    "$work/got" >"$work/recv.out" 2>&1 &
-	rpid=$!
-	wait_for grep -q listening "$work/recv.out" || return 1
-	ip netns exec "$1" timeout 60 /usr/bin/python3 "$xfer" send "$2" "$4" \
-	    5001 "$work/data" || return 1
-	wait "$rpid" || return 1
-	got=$(sha256sum <"$work/got")
-	[ "$got" = "$want" ]
+	xfer_check "$1" "$2" "$3" "$4" "$work/data"
 }
 
 start "C=DE, O=uipsec test, CN=ccu"

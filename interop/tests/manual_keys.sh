@@ -12,7 +12,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 build=${1:?usage: manual_keys.sh BUILD_DIR}
 bin=$build/tools/uipsecd
-xfer=$top/interop/lib/xfer.py
 [ -x "$bin" ] || { echo "FAIL: no $bin" >&2; exit 1; }
 
 A=uipsec-mk-ccu-$$ B=uipsec-mk-conc-$$
@@ -33,7 +32,6 @@ fail() {
 
 netns_pair "$A" "$B" 10.0.0.1 10.0.0.2 24 || fail "cannot create namespaces"
 head -c 10M /dev/urandom >"$work/data" || fail "no test data"
-want=$(sha256sum <"$work/data")
 
 # key_lens PROPOSAL: "ENC AUTH" in bytes (AEAD: key plus 4-byte salt, no
 # auth key).
@@ -79,23 +77,9 @@ stop() {
 	PID_A= PID_B=
 }
 
-ping_from() {	# NS SRC DST
-	ip netns exec "$1" ping -q -c 2 -i 0.2 -W 2 -I "$2" "$3" >/dev/null
-}
-
 # transfer FROM_NS SRC TO_NS DST: 10 MB over TCP, compared by SHA-256.
 transfer() {
-	local rpid got
-	rm -f "$work/got" "$work/recv.out"
-	ip netns exec "$3" timeout 60 /usr/bin/python3 "$xfer" recv "$4" 5001 \
-	    "$work/got" >"$work/recv.out" 2>&1 &
-	rpid=$!
-	wait_for grep -q listening "$work/recv.out" || return 1
-	ip netns exec "$1" timeout 60 /usr/bin/python3 "$xfer" send "$2" "$4" \
-	    5001 "$work/data" || return 1
-	wait "$rpid" || return 1
-	got=$(sha256sum <"$work/got")
-	[ "$got" = "$want" ]
+	xfer_check "$1" "$2" "$3" "$4" "$work/data"
 }
 
 # stat_of NS_LOG PATTERN: the daemon logs its counters on SIGUSR1.
