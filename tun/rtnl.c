@@ -89,9 +89,10 @@ rtnl_build_link(uint8_t *buf, size_t cap, uint32_t seq, unsigned ifindex,
 	return rtnl_end(&w, hdr, RTM_NEWLINK, 0, seq);
 }
 
-size_t
-rtnl_build_addr(uint8_t *buf, size_t cap, uint32_t seq, unsigned ifindex,
-    const struct tun_prefix *p)
+/* RTM_NEWADDR (create or replace) or RTM_DELADDR of one address. */
+static size_t
+build_addr(uint8_t *buf, size_t cap, uint32_t seq, unsigned ifindex,
+    const struct tun_prefix *p, uint16_t type)
 {
 	struct ifaddrmsg ifa = {
 		.ifa_family = (uint8_t)p->family,
@@ -109,8 +110,22 @@ rtnl_build_addr(uint8_t *buf, size_t cap, uint32_t seq, unsigned ifindex,
 	buf_put_bytes(&w, &ifa, sizeof(ifa));
 	rtnl_put_attr(&w, IFA_LOCAL, p->addr, addr_len(p->family));
 	rtnl_put_attr(&w, IFA_ADDRESS, p->addr, addr_len(p->family));
-	return rtnl_end(&w, hdr, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE,
-	    seq);
+	return rtnl_end(&w, hdr, type, type == RTM_NEWADDR ?
+	    NLM_F_CREATE | NLM_F_REPLACE : 0, seq);
+}
+
+size_t
+rtnl_build_addr(uint8_t *buf, size_t cap, uint32_t seq, unsigned ifindex,
+    const struct tun_prefix *p)
+{
+	return build_addr(buf, cap, seq, ifindex, p, RTM_NEWADDR);
+}
+
+size_t
+rtnl_build_del_addr(uint8_t *buf, size_t cap, uint32_t seq, unsigned ifindex,
+    const struct tun_prefix *p)
+{
+	return build_addr(buf, cap, seq, ifindex, p, RTM_DELADDR);
 }
 
 size_t

@@ -153,6 +153,12 @@ tun_add_addr(struct tun *t, const struct tun_prefix *p)
 }
 
 int
+tun_del_addr(struct tun *t, const struct tun_prefix *p)
+{
+	return t->ops->del_addr(t, p);
+}
+
+int
 tun_add_route(struct tun *t, const struct tun_prefix *p)
 {
 	return t->ops->add_route(t, p);

@@ -63,6 +63,8 @@ unsigned tun_mtu(const struct tun *t);		/* 0 until tun_set_mtu */
 int	 tun_set_mtu(struct tun *t, unsigned mtu);
 int	 tun_set_up(struct tun *t);
 int	 tun_add_addr(struct tun *t, const struct tun_prefix *p);
+/* Removes an address tun_add_addr gave (a virtual IP whose SA is gone). */
+int	 tun_del_addr(struct tun *t, const struct tun_prefix *p);
 int	 tun_add_route(struct tun *t, const struct tun_prefix *p);
 
 /* One packet, non-blocking; as read(2)/write(2). */

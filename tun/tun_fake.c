@@ -39,6 +39,22 @@ fake_add_addr(struct tun *t, const struct tun_prefix *p)
 }
 
 static int
+fake_del_addr(struct tun *t, const struct tun_prefix *p)
+{
+	struct tun_fake_record *r = t->fake;
+	unsigned i;
+
+	for (i = 0; i < r->naddrs; i++) {
+		if (r->addrs[i].family == p->family && r->addrs[i].len ==
+		    p->len && !memcmp(r->addrs[i].addr, p->addr, 16)) {
+			r->addrs[i] = r->addrs[--r->naddrs];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
 fake_add_route(struct tun *t, const struct tun_prefix *p)
 {
 	if (t->fake->nroutes == TUN_FAKE_MAX)
@@ -58,6 +74,7 @@ static const struct tun_ops fake_ops = {
 	.set_mtu = fake_set_mtu,
 	.set_up = fake_set_up,
 	.add_addr = fake_add_addr,
+	.del_addr = fake_del_addr,
 	.add_route = fake_add_route,
 	.close = fake_close,
 };

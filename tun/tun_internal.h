@@ -15,6 +15,7 @@ struct tun_ops {
 	int	(*set_mtu)(struct tun *t, unsigned mtu);
 	int	(*set_up)(struct tun *t);
 	int	(*add_addr)(struct tun *t, const struct tun_prefix *p);
+	int	(*del_addr)(struct tun *t, const struct tun_prefix *p);
 	int	(*add_route)(struct tun *t, const struct tun_prefix *p);
 	void	(*close)(struct tun *t);
 };
@@ -38,6 +39,9 @@ size_t	 rtnl_build_link(uint8_t *buf, size_t cap, uint32_t seq,
 	    unsigned ifindex, unsigned mtu, bool up);
 /* RTM_NEWADDR: p->addr/p->len on the interface (IPv6 without DAD). */
 size_t	 rtnl_build_addr(uint8_t *buf, size_t cap, uint32_t seq,
+	    unsigned ifindex, const struct tun_prefix *p);
+/* RTM_DELADDR of the same address. */
+size_t	 rtnl_build_del_addr(uint8_t *buf, size_t cap, uint32_t seq,
 	    unsigned ifindex, const struct tun_prefix *p);
 /* RTM_NEWROUTE: p (host bits cleared) via the interface, main table. */
 size_t	 rtnl_build_route(uint8_t *buf, size_t cap, uint32_t seq,

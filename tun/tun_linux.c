@@ -64,6 +64,16 @@ linux_add_addr(struct tun *t, const struct tun_prefix *p)
 }
 
 static int
+linux_del_addr(struct tun *t, const struct tun_prefix *p)
+{
+	uint8_t msg[128];
+	uint32_t seq = ++rtnl_seq;
+
+	return linux_request(t, "removing an address", msg,
+	    rtnl_build_del_addr(msg, sizeof(msg), seq, t->ifindex, p), seq);
+}
+
+static int
 linux_add_route(struct tun *t, const struct tun_prefix *p)
 {
 	uint8_t msg[128];
@@ -83,6 +93,7 @@ static const struct tun_ops linux_ops = {
 	.set_mtu = linux_set_mtu,
 	.set_up = linux_set_up,
 	.add_addr = linux_add_addr,
+	.del_addr = linux_del_addr,
 	.add_route = linux_add_route,
 	.close = linux_close,
 };

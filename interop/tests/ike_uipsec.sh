@@ -8,7 +8,8 @@
 #
 # Checked: the CHILD_SA comes up (status, text and JSON); ping both ways
 # and 10 MB each way byte-identical through it; `uipsec down` closes it on
-# both sides and traffic stops; `uipsec up` brings it back; a peer whose ID
+# both sides, traffic stops and the virtual IP leaves the TUN; `uipsec up`
+# brings it back; a peer whose ID
 # the concentrator does not accept is refused with a log line; a bad
 # swanctl.conf line stops uipsecd with its file and line.
 set -u
@@ -196,6 +197,8 @@ echo "ok: virtual IP 10.10.1.1 from the pool, ping both ways, 10 MB each way ide
 wait_for child_gone "$SOCK_A" || fail "down: CHILD_SA still on the ccu"
 wait_for child_gone "$SOCK_B" || fail "down: CHILD_SA still on the concentrator"
 ping_from "$A" 10.10.1.1 10.10.2.1 && fail "ping passed after down"
+ip -n "$A" addr show dev uipsec0 | grep -q 10.10.1.1 &&
+	fail "down: the virtual IP stayed on the TUN"
 "$cli" up ccu -s "$SOCK_A" >/dev/null || fail "uipsec up ccu"
 wait_for child_up "$SOCK_A" || fail "up: no CHILD_SA again"
 # The pool may hand out another address: ping from the one now agreed.

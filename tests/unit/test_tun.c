@@ -125,6 +125,13 @@ Test(tun, rtnl_addr_message_layout)
 	cr_assert_arr_eq(buf, want, sizeof(want));
 	/* Too small a buffer: nothing, not a truncated message. */
 	cr_assert_eq(rtnl_build_addr(buf, 39, 9, 7, &p), 0);
+	/* Its removal: RTM_DELADDR (21), REQUEST|ACK (0x0005) only. */
+	cr_assert_eq(rtnl_build_del_addr(buf, sizeof(buf), 9, 7, &p),
+	    sizeof(want));
+	cr_assert_eq(buf[4], 21);
+	cr_assert_eq(buf[6], 0x05);
+	cr_assert_eq(buf[7], 0x00);
+	cr_assert_arr_eq(buf + 8, want + 8, sizeof(want) - 8);
 }
 
 /* RTM_NEWROUTE for 10.10.2.9/24 (host bits cleared) via ifindex 3. */
@@ -222,6 +229,10 @@ Test(tun, fake_moves_packets_and_records_config)
 	cr_assert_eq(tun_mtu(t), 1400);
 	cr_assert(rec->up && rec->mtu == 1400);
 	cr_assert_eq(rec->naddrs, 1);
+	tun_prefix_parse("10.1.0.1/32", &p);
+	cr_assert_eq(tun_del_addr(t, &p), 0);
+	cr_assert_eq(rec->naddrs, 0);
+	cr_assert_eq(tun_del_addr(t, &p), -1);
 	cr_assert_eq(rec->nroutes, 1);
 	cr_assert_eq(rec->routes[0].len, 16);
 	tun_close(t);
@@ -296,6 +307,13 @@ Test(tun, real_device_in_private_netns)
 	cr_assert(ifr.ifr_flags & IFF_UP);
 	cr_assert(has_address("utest0", AF_INET, "10.99.0.1"));
 	cr_assert(has_address("utest0", AF_INET6, "fd00:99::1"));
+	/* A virtual IP comes and goes. */
+	tun_prefix_parse("10.98.0.5/32", &p);
+	cr_assert_eq(tun_add_addr(t, &p), 0);
+	cr_assert(has_address("utest0", AF_INET, "10.98.0.5"));
+	cr_assert_eq(tun_del_addr(t, &p), 0);
+	cr_assert_not(has_address("utest0", AF_INET, "10.98.0.5"));
+	cr_assert_neq(tun_del_addr(t, &p), 0, "gone already");
 
 	/* The route sends 10.99.1.0/24 into the device, from its address. */
 	s = socket(AF_INET, SOCK_DGRAM, 0);

@@ -29,6 +29,8 @@ struct glue_child {
 	char		 conn[IKE_NAME_MAX];
 	uint64_t	 ike_id;
 	uint64_t	 installed_ms;
+	bool		 has_vip;	/* ours, put on the TUN for it */
+	struct tun_prefix vip;
 };
 
 struct ike_glue {
@@ -149,8 +151,9 @@ ts_holds(const struct tun_prefix *ts, unsigned n, const struct tun_prefix *a)
 /* The virtual IP on the TUN, and routes for what the peer protects. */
 static void
 tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
-    const struct cfg_conn *k)
+    struct glue_child *ch)
 {
+	const struct cfg_conn *k = &ch->k;
 	struct tun_prefix vip;
 	char text[64];
 	unsigned i;
@@ -161,6 +164,8 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 	/* Ours only if our selectors hold it: a responder knows the address
 	 * it gave from its pool, which belongs on the peer's side. */
 	if (c->has_vip && ts_holds(k->local_ts, k->nlocal_ts, &vip)) {
+		ch->has_vip = true;
+		ch->vip = vip;
 		if (tun_add_addr(g->d->tun, &vip) == 0)
 			log_info("%s: virtual IP %s on %s", c->conn,
 			    tun_prefix_str(&vip, text, sizeof(text)),
@@ -209,7 +214,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		ch->used = true;
 		ch->ike_id = c->ike_id;
 		ch->installed_ms = ike_glue_now_ms();
-		tun_for_child(g, c, k);
+		tun_for_child(g, c, ch);
 		ret = 0;
 	}
 	/* The SAs hold their own copies now. */
@@ -218,6 +223,33 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	k->in.spi = c->in.spi;
 	k->out.spi = c->out.spi;
 	return ret;
+}
+
+/* Whether another CHILD_SA still uses this virtual IP. */
+static bool
+vip_in_use(const struct ike_glue *g, const struct tun_prefix *vip)
+{
+	unsigned i;
+
+	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
+		if (g->children[i].used && g->children[i].has_vip &&
+		    g->children[i].vip.family == vip->family &&
+		    !memcmp(g->children[i].vip.addr, vip->addr, 16))
+			return true;
+	return false;
+}
+
+static void
+child_gone(struct ike_glue *g, struct glue_child *ch)
+{
+	char text[64];
+
+	ch->used = false;
+	if (!ch->has_vip || vip_in_use(g, &ch->vip) ||
+	    tun_del_addr(g->d->tun, &ch->vip) < 0)
+		return;
+	log_info("%s: virtual IP %s off %s", ch->conn, tun_prefix_str(&ch->vip,
+	    text, sizeof(text)), tun_name(g->d->tun));
 }
 
 static void
@@ -229,8 +261,8 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 
 	(void)spi_out;
 	for (i = 0; k && i < SAD_DYNAMIC_MAX; i++)
-		if (&g->children[i].k == k)
-			g->children[i].used = false;
+		if (g->children[i].used && &g->children[i].k == k)
+			child_gone(g, &g->children[i]);
 }
 
 static void
