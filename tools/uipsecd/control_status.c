@@ -107,10 +107,7 @@ child_text(struct control_reply *r, const struct sad_conn *c,
 	    sockaddr_str(&k->remote, rm, sizeof(rm)),
 	    status_suite(k->suite, k->aes_key_len, k->esn, suite,
 	    sizeof(suite)));
-	if (t && t->rekey_s >= 0)
-		control_line(r, "%s  installed %llds ago, rekeying in %llds",
-		    indent, t->age_s, t->rekey_s);
-	else if (t)
+	if (t)
 		control_line(r, "%s  installed %llds ago", indent, t->age_s);
 	control_line(r, "%s  in  %08x, %10llu bytes, %8llu packets; dropped: "
 	    "auth %llu, replay %llu, malformed %llu, padding %llu", indent,
@@ -134,8 +131,7 @@ child_json(struct control_reply *r, const struct sad_conn *c, bool last,
 	char l[64], rm[64], suite[64], ts[600], name[6 * CFG_NAME_MAX];
 
 	if (t)
-		control_line(r, "  {\"installed_s\": %lld, \"rekey_s\": %lld,",
-		    t->age_s, t->rekey_s);
+		control_line(r, "  {\"installed_s\": %lld,", t->age_s);
 	else
 		control_line(r, "  {\"manual\": true,");
 	control_line(r, "   \"name\": \"%s\", \"state\": "

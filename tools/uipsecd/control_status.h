@@ -17,9 +17,10 @@ struct daemon;
 /* "AES_CBC_256/HMAC_SHA1_96/ESN", as strongSwan names ESP algorithms. */
 const char *status_suite(enum esp_suite suite, int aes_bits, bool esn,
 	    char *out, size_t cap);
-/* Ages of an SA installed by IKE, in seconds; rekey_s -1: never. */
+/* Of an SA installed by IKE: its age in seconds (rekey times join when
+ * the engine rekeys). */
 struct status_times {
-	long long	age_s, rekey_s;
+	long long	age_s;
 };
 /* One SA pair: its SPIs, suite, counters and selectors. t: NULL for a
  * manual SA. last: no comma after it (JSON). */

@@ -433,28 +433,6 @@ struct walk {
 	uint64_t		 now;
 };
 
-static long long
-secs_left(uint64_t since_ms, uint32_t period_s, uint64_t now)
-{
-	uint64_t due = since_ms + (uint64_t)period_s * 1000;
-
-	if (!period_s)
-		return -1;
-	return due > now ? (long long)((due - now) / 1000) : 0;
-}
-
-static uint32_t
-child_rekey(const struct ike_glue *g, const char *conn, const char *child)
-{
-	const struct ike_conn_cfg *c = ike_config_find(g->cfg, conn);
-	size_t i;
-
-	for (i = 0; c && i < c->n_children; i++)
-		if (!strcmp(c->children[i].name, child))
-			return c->children[i].rekey_time;
-	return 0;
-}
-
 static void
 children_of(const struct walk *w, uint64_t ike_id)
 {
@@ -470,9 +448,8 @@ children_of(const struct walk *w, uint64_t ike_id)
 		if (!ch->used || ch->ike_id != ike_id ||
 		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
 			continue;
+		/* No rekey times: the engine does not rekey yet. */
 		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
-		t.rekey_s = secs_left(ch->installed_ms, child_rekey(w->g,
-		    ch->conn, ch->k.name), w->now);
 		status_child(w->r, c, w->json, ++k == n, &t);
 	}
 }
@@ -485,8 +462,7 @@ count_sa(void *arg, const struct ike_sa_status *st)
 }
 
 static void
-sa_text(struct walk *w, const struct ike_sa_status *st, long long age,
-    long long rekey)
+sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
 {
 	char l[64], r[64], lid[256], rid[256];
 
@@ -502,14 +478,11 @@ sa_text(struct walk *w, const struct ike_sa_status *st, long long age,
 	if (st->algs[0])
 		control_line(w->r, "  %s", st->algs);
 	if (age >= 0)
-		control_line(w->r, "  established %llds ago%s%lld%s", age,
-		    rekey >= 0 ? ", rekeying in " : "", rekey >= 0 ? rekey : 0,
-		    rekey >= 0 ? "s" : "");
+		control_line(w->r, "  established %llds ago", age);
 }
 
 static void
-sa_json(struct walk *w, const struct ike_sa_status *st, long long age,
-    long long rekey)
+sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
 {
 	char l[64], r[64], lid[1600], rid[1600], name[6 * IKE_NAME_MAX];
 
@@ -526,8 +499,8 @@ sa_json(struct walk *w, const struct ike_sa_status *st, long long age,
 	    sockaddr_str(&st->remote, r, sizeof(r)),
 	    status_json_str(st->remote_id, rid, sizeof(rid)));
 	control_line(w->r, "  \"proposal\": \"%s\", \"established_s\": %lld, "
-	    "\"rekey_s\": %lld, \"bytes_in\": %llu, \"bytes_out\": %llu,",
-	    st->algs, age, rekey, (unsigned long long)st->ike_bytes_in,
+	    "\"bytes_in\": %llu, \"bytes_out\": %llu,",
+	    st->algs, age, (unsigned long long)st->ike_bytes_in,
 	    (unsigned long long)st->ike_bytes_out);
 	control_line(w->r, "  \"child_sas\": [");
 }
@@ -536,18 +509,14 @@ static void
 one_sa(void *arg, const struct ike_sa_status *st)
 {
 	struct walk *w = arg;
-	const struct ike_conn_cfg *c = ike_config_find(w->g->cfg, st->conn);
-	long long age = -1, rekey = -1;
+	long long age = -1;
 
-	if (st->established_ms) {
+	if (st->established_ms)
 		age = (long long)((w->now - st->established_ms) / 1000);
-		rekey = secs_left(st->established_ms, c ? c->rekey_time : 0,
-		    w->now);
-	}
 	if (w->json)
-		sa_json(w, st, age, rekey);
+		sa_json(w, st, age);
 	else
-		sa_text(w, st, age, rekey);
+		sa_text(w, st, age);
 	children_of(w, st->id);
 	if (w->json)
 		control_line(w->r, "  ]}%s", ++w->i == w->n ? "" : ",");
