@@ -110,6 +110,9 @@ control_line(struct control_reply *r, const char *fmt, ...)
 	reply_add(r, line, (size_t)n + 5, CONTROL_REPLY_MAX - FINAL_MAX);
 }
 
+static void	reply_end(struct control_reply *r, int code, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
 /* The final line; a reply cut short ends in 507 whatever was asked. */
 static void
 reply_end(struct control_reply *r, int code, const char *fmt, ...)
