@@ -283,6 +283,31 @@ Test(control, a_client_that_never_reads_does_not_block_others)
 	close(good);
 }
 
+Test(control, idle_clients_are_closed_and_free_their_slot)
+{
+	int quiet = client(), half = client();
+	char b[128] = "";
+	ssize_t n = 0;
+	int i;
+
+	control_set_idle(srv, 1);
+	say(quiet, "uipsec-control 1\n");
+	/* Half a line, then nothing: the same as silence. */
+	send(half, "uipsec-con", 10, 0);
+	for (i = 0; i < 400 && n <= 0; i++) {
+		control_run(srv);
+		n = recv(quiet, b, sizeof(b) - 1, MSG_DONTWAIT);
+		usleep(10000);
+	}
+	cr_assert_gt(n, 0, "not closed after 4 s");
+	cr_assert_str_eq(b, "408 idle for 1 s\n");
+	cr_assert(closed_by_server(quiet));
+	cr_assert_str_eq(reply(half), "408 idle for 1 s\n");
+	cr_assert(closed_by_server(half));
+	close(quiet);
+	close(half);
+}
+
 Test(control, too_many_clients_are_turned_away)
 {
 	int fds[CONTROL_CLIENTS_MAX], sv[2], i;

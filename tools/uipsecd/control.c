@@ -48,6 +48,7 @@ struct control {
 	char				 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct control_handlers		 h;
 	struct client			*clients[CONTROL_CLIENTS_MAX];
+	unsigned			 idle_secs;
 };
 
 static time_t
@@ -458,14 +459,14 @@ reap_idle(struct control *c)
 		return;
 	for (i = 0; i < CONTROL_CLIENTS_MAX; i++) {
 		cl = c->clients[i];
-		if (!cl || now - cl->last < CONTROL_IDLE_SECS)
+		if (!cl || now - cl->last < (time_t)c->idle_secs)
 			continue;
 		if (cl->out.len) {	/* not reading its reply: just go */
 			client_free(c, cl);
 			continue;
 		}
-		reply_end(&cl->out, CONTROL_IDLE, "idle for %d s",
-		    CONTROL_IDLE_SECS);
+		reply_end(&cl->out, CONTROL_IDLE, "idle for %u s",
+		    c->idle_secs);
 		cl->closing = true;
 		client_flush(c, cl);
 	}
@@ -518,6 +519,7 @@ control_new(const struct control_handlers *h)
 		return NULL;
 	c->h = *h;
 	c->listen_fd = -1;
+	c->idle_secs = CONTROL_IDLE_SECS;
 	c->ep = epoll_create1(EPOLL_CLOEXEC);
 	c->timer_fd = timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC);
@@ -604,6 +606,12 @@ control_open(const char *path, const struct control_handlers *h)
 	}
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	return c;
+}
+
+void
+control_set_idle(struct control *c, unsigned secs)
+{
+	c->idle_secs = secs;
 }
 
 int

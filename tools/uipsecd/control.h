@@ -67,6 +67,9 @@ struct control *control_open(const char *path,
 	    const struct control_handlers *h);
 /* For tests: a server without a listener; clients come by control_adopt. */
 struct control *control_new(const struct control_handlers *h);
+/* How long a client may stay silent before it is closed (408); for tests,
+ * the default is CONTROL_IDLE_SECS. */
+void	 control_set_idle(struct control *c, unsigned secs);
 /* Serves an already connected stream socket (gets owned). 0 or -1. */
 int	 control_adopt(struct control *c, int fd);
 /* The fd to watch for EPOLLIN; call control_run when it is readable. */
