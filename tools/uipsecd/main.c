@@ -46,7 +46,7 @@ load(const char *path)
 	if (!cfg)
 		log_err("%s: not started: the configuration has %u error%s",
 		    path, err.count, err.count == 1 ? "" : "s");
-	else if (stat(path, &st) == 0 && (st.st_mode & 077))
+	else if (cfg->nconns && stat(path, &st) == 0 && (st.st_mode & 077))
 		log_warn("%s holds keys but is readable by others (mode %03o): "
 		    "chmod 600", path, (unsigned)(st.st_mode & 0777));
 	return cfg;
