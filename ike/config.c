@@ -336,6 +336,26 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 	get_duration(sec, "rekey_time", &c->rekey_time, err);
 }
 
+/* start_action = start initiates: that needs one peer address to send
+ * to (strongSwan would fail only when it tries). */
+static void
+check_start(const struct ike_conn_cfg *c, const struct conf_node *child,
+    struct conf_errors *err)
+{
+	const struct conf_node *n = key(child, "start_action");
+	size_t i;
+
+	if (!n || c->children[c->n_children - 1].start_action !=
+	    IKE_START_START)
+		return;
+	for (i = 0; i < c->n_remote_addrs; i++)
+		if (c->remote_addrs[i].plen == (c->remote_addrs[i].family ==
+		    AF_INET ? 32 : 128))
+			return;
+	bad(err, n, "needs a peer to initiate to: remote_addrs holds no "
+	    "single address");
+}
+
 static void
 get_vips(const struct conf_node *sec, struct ike_conn_cfg *c,
     struct conf_errors *err)
@@ -399,6 +419,8 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	static const char *const yes_only[] = { "yes", NULL };
 	const struct conf_node *n, *children = section(sec, "children");
 	const struct conf_node *version = key(sec, "version");
+	unsigned before;
+	bool remote_ok;
 
 	conf_check(sec, conn_rules, err);
 	copy_name(c->name, sec, err);
@@ -408,8 +430,10 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 		bad(err, version, "is not supported: uipsec speaks IKEv2 only "
 		    "(version = 2)");
 	get_addrs(sec, "local_addrs", c->local_addrs, &c->n_local_addrs, err);
+	before = err->count;
 	get_addrs(sec, "remote_addrs", c->remote_addrs, &c->n_remote_addrs,
 	    err);
+	remote_ok = err->count == before;
 	get_port(sec, "local_port", &c->local_port, err);
 	get_port(sec, "remote_port", &c->remote_port, err);
 	get_proposals(sec, "proposals", IKEV2_PROTO_IKE, IKE_DEFAULT_PROPOSALS,
@@ -443,6 +467,8 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 			break;
 		}
 		get_child(n, &c->children[c->n_children++], cfg->file, err);
+		if (remote_ok)
+			check_start(c, n, err);
 	}
 }
 

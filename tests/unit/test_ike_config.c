@@ -386,6 +386,11 @@ ParameterizedTestParameters(ike_config, one_bad_line)
 		{ "start_action = start", "start_action = trap",
 		  "t.conf:29: connections.ccu.children.svc.start_action: 'trap'"
 		  " is not supported yet: uipsec has no acquires (use start)" },
+		{ "remote_addrs = 198.51.100.7, 2001:db8::/32",
+		  "remote_addrs = 198.51.100.0/24, 2001:db8::/32",
+		  "t.conf:29: connections.ccu.children.svc.start_action: "
+		  "'start' needs a peer to initiate to: remote_addrs holds no "
+		  "single address" },
 		{ "start_action = start", "start_action = route",
 		  "t.conf:29: connections.ccu.children.svc.start_action: "
 		  "'route' is not supported (none or start)" },
