@@ -40,6 +40,7 @@ static const struct conf_rule conn_rules[] = {
 	{ "rekey_time", CONF_KEY, false },
 	{ "unique", CONF_KEY, false },
 	{ "encap", CONF_KEY, false },
+	{ "keyingtries", CONF_KEY, false },
 	{ "local", CONF_SECTION, true },
 	{ "remote", CONF_SECTION, false },
 	{ "children", CONF_SECTION, false },
@@ -64,6 +65,8 @@ static const struct conf_rule child_rules[] = {
 	{ "start_action", CONF_KEY, false },
 	{ "rekey_time", CONF_KEY, false },
 	{ "mode", CONF_KEY, false },
+	{ "dpd_action", CONF_KEY, false },
+	{ "close_action", CONF_KEY, false },
 	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule pool_rules[] = {
@@ -132,6 +135,19 @@ get_duration(const struct conf_node *sec, const char *name, uint32_t *out,
 
 	if (n && (why = ikecfg_duration(n->value, out)))
 		bad(err, n, why);
+}
+
+/* A count: decimal, as strongSwan's integers (keyingtries); default 1. */
+static void
+get_count(const struct conf_node *sec, const char *name, uint32_t *out,
+    struct conf_errors *err)
+{
+	const struct conf_node *n = key(sec, name);
+
+	*out = 1;
+	if (n && (strspn(n->value, "0123456789") != strlen(n->value) ||
+	    ikecfg_duration(n->value, out)))
+		bad(err, n, "is not a number (0 = forever)");
 }
 
 static void
@@ -316,6 +332,8 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 {
 	static const char *const starts[] = { "none", "start", "trap", NULL };
 	static const char *const modes[] = { "tunnel", NULL };
+	static const char *const dpd_actions[] = { "clear", "restart", NULL };
+	static const char *const close_actions[] = { "none", "start", NULL };
 
 	conf_check(sec, child_rules, err);
 	copy_name(c->name, sec, err);
@@ -332,6 +350,10 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 		    "uipsec has no acquires (use start)");
 	get_enum(sec, "mode", modes, 0, "is not supported: uipsec runs "
 	    "tunnel mode only", err);
+	c->dpd_restart = get_enum(sec, "dpd_action", dpd_actions, 0,
+	    "is not supported (clear or restart)", err) == 1;
+	c->close_start = get_enum(sec, "close_action", close_actions, 0,
+	    "is not supported (none or start)", err) == 1;
 	c->rekey_time = IKE_DEFAULT_CHILD_REKEY;
 	get_duration(sec, "rekey_time", &c->rekey_time, err);
 }
@@ -443,6 +465,7 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	get_duration(sec, "dpd_delay", &c->dpd_delay, err);
 	c->rekey_time = IKE_DEFAULT_IKE_REKEY;
 	get_duration(sec, "rekey_time", &c->rekey_time, err);
+	get_count(sec, "keyingtries", &c->keyingtries, err);
 	c->unique = (enum ike_unique)get_enum(sec, "unique", uniques,
 	    IKE_UNIQUE_NO, "is not one of no, never, replace, keep", err);
 	c->encap = get_enum(sec, "encap", yes_only, 0, "is not supported: "

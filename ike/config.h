@@ -9,7 +9,7 @@
  *       version proposals vips pools dpd_delay rekey_time unique encap
  *       local { auth certs id } remote { auth id cacerts }
  *       children { NAME { local_ts remote_ts esp_proposals start_action
- *           rekey_time } } } }
+ *           rekey_time dpd_action close_action } } } } keyingtries
  *   pools { NAME { addrs } }
  *   authorities { NAME { cacert } }
  *
@@ -94,6 +94,10 @@ struct ike_child_cfg {
 	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
 	struct ike_proposal_set	 esp_proposals;	/* IKE_DEFAULT_ESP_PROPOSALS */
 	enum ike_start_action	 start_action;
+	/* What the daemon does when the IKE SA goes: the peer found dead
+	 * (dpd_action = restart) or closed by the peer (close_action =
+	 * start): initiate again. Default: leave it down. */
+	bool			 dpd_restart, close_start;
 	uint32_t		 rekey_time;	/* seconds; 0 = never */
 	const char		*file;		/* where it was defined */
 	unsigned		 line;
@@ -122,6 +126,7 @@ struct ike_conn_cfg {
 	size_t			 n_pools;	/* names in ike_config.pools */
 	char			 pools[IKE_POOLS_MAX][IKE_NAME_MAX];
 	uint32_t		 dpd_delay;	/* seconds; 0 = off */
+	uint32_t		 keyingtries;	/* set-up attempts; 0 = forever */
 	uint32_t		 rekey_time;	/* IKE SA, seconds */
 	enum ike_unique		 unique;
 	/* encap (swanctl.conf): force ESP in UDP by faking NAT detection

@@ -258,6 +258,39 @@ Test(ike_config, defaults_are_strongswans)
 	    "ESP:AES_CBC_256/HMAC_SHA2_256_128/HMAC_SHA1_96/NO_EXT_SEQ");
 	cr_assert_eq(c->children[0].start_action, IKE_START_NONE);
 	cr_assert_eq(c->children[0].rekey_time, 3600);
+	cr_assert_eq(c->keyingtries, 1);
+	cr_assert_not(c->children[0].dpd_restart);
+	cr_assert_not(c->children[0].close_start);
+	ike_config_free(&cfg);
+}
+
+/* What keeps a CCU connected: retries and restarts (swanctl.conf(5)). */
+Test(ike_config, reconnect_keys)
+{
+	static const char text[] =
+	    "connections {\n"
+	    "  m {\n"
+	    "    remote_addrs = 192.0.2.2\n"
+	    "    keyingtries = 0\n"
+	    "    local {\n"
+	    "      certs = ccu.pem\n"
+	    "    }\n"
+	    "    children {\n"
+	    "      c {\n"
+	    "        start_action = start\n"
+	    "        dpd_action = restart\n"
+	    "        close_action = start\n"
+	    "      }\n"
+	    "    }\n"
+	    "  }\n"
+	    "}\n";
+	struct ike_config cfg;
+	struct conf_errors err;
+
+	cr_assert_eq(parse(&cfg, text, &err), 0, "%s", err.msg[0]);
+	cr_assert_eq(cfg.conns[0].keyingtries, 0);
+	cr_assert(cfg.conns[0].children[0].dpd_restart);
+	cr_assert(cfg.conns[0].children[0].close_start);
 	ike_config_free(&cfg);
 }
 
@@ -397,6 +430,15 @@ ParameterizedTestParameters(ike_config, one_bad_line)
 		{ "rekey_time = 20m", "rekey_time = -1",
 		  "t.conf:30: connections.ccu.children.svc.rekey_time: '-1' is "
 		  "not a time (seconds, or a number with s, m, h or d)" },
+		{ "mode = tunnel", "dpd_action = trap",
+		  "t.conf:31: connections.ccu.children.svc.dpd_action: 'trap' "
+		  "is not supported (clear or restart)" },
+		{ "mode = tunnel", "close_action = restart",
+		  "t.conf:31: connections.ccu.children.svc.close_action: "
+		  "'restart' is not supported (none or start)" },
+		{ "unique = replace", "keyingtries = %forever",
+		  "t.conf:13: connections.ccu.keyingtries: '%forever' is not a "
+		  "number (0 = forever)" },
 		{ "mode = tunnel", "mode = transport",
 		  "t.conf:31: connections.ccu.children.svc.mode: 'transport' is"
 		  " not supported: uipsec runs tunnel mode only" },
