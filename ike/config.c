@@ -365,17 +365,11 @@ check_start(const struct ike_conn_cfg *c, const struct conf_node *child,
     struct conf_errors *err)
 {
 	const struct conf_node *n = key(child, "start_action");
-	size_t i;
 
-	if (!n || c->children[c->n_children - 1].start_action !=
-	    IKE_START_START)
-		return;
-	for (i = 0; i < c->n_remote_addrs; i++)
-		if (c->remote_addrs[i].plen == (c->remote_addrs[i].family ==
-		    AF_INET ? 32 : 128))
-			return;
-	bad(err, n, "needs a peer to initiate to: remote_addrs holds no "
-	    "single address");
+	if (n && c->children[c->n_children - 1].start_action ==
+	    IKE_START_START && !ike_conn_can_initiate(c))
+		bad(err, n, "needs a peer to initiate to: remote_addrs holds "
+		    "no single address");
 }
 
 static void
@@ -665,6 +659,18 @@ ike_config_free(struct ike_config *cfg)
 	free(cfg->authorities);
 	free(cfg->file);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+bool
+ike_conn_can_initiate(const struct ike_conn_cfg *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_remote_addrs; i++)
+		if (c->remote_addrs[i].plen == (c->remote_addrs[i].family ==
+		    AF_INET ? 32 : 128))
+			return true;
+	return false;
 }
 
 const struct ike_conn_cfg *

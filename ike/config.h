@@ -187,6 +187,9 @@ int	 ike_config_from_tree(struct ike_config *cfg,
 	    const struct conf_node *root, const char *credentials,
 	    struct conf_errors *err);
 
+/* Whether c has a single peer address to initiate to. */
+bool	 ike_conn_can_initiate(const struct ike_conn_cfg *c);
+
 /* The connection called name, or NULL. */
 const struct ike_conn_cfg *ike_config_find(const struct ike_config *cfg,
 	    const char *name);

@@ -11,6 +11,7 @@
 #                                             (control socket: LOG's .sock)
 #   uipsecd_stop PID                          SIGTERM, wait, its exit status
 #   wait_for CMD...                           retry a command for up to 5 s
+#   poll_for SECONDS CMD...                   the same, for up to SECONDS
 #   ping_from NS SRC DST                      two pings from inner address SRC
 #   xfer_check FROM_NS SRC TO_NS DST FILE     FILE over TCP arrives identical
 
@@ -140,4 +141,15 @@ xfer_check() {
 	    "$dst" 5001 "$file" || return 1
 	wait "$rpid" || return 1
 	[ "$(sha256sum <"$file.got")" = "$(sha256sum <"$file")" ]
+}
+
+# poll_for SECONDS CMD...: retry CMD every 100 ms until it succeeds.
+poll_for() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
 }

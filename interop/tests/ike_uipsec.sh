@@ -9,7 +9,8 @@
 # Checked: the CHILD_SA comes up (status, text and JSON); ping both ways
 # and 10 MB each way byte-identical through it; `uipsec down` closes it on
 # both sides, traffic stops and the virtual IP leaves the TUN; `uipsec up`
-# brings it back; a peer whose ID
+# brings it back; keyingtries = 0 retries a refused set-up until it is
+# accepted, close_action = start restarts after the peer's delete; a peer whose ID
 # the concentrator does not accept is refused with a log line; a bad
 # swanctl.conf line stops uipsecd with its file and line.
 set -u
@@ -54,12 +55,14 @@ pki=$work/pki
 "$cli" pki issue --dir "$pki" --profile concentrator --name conc \
     >/dev/null || fail "pki issue conc"
 
-# ccu_swanctl FILE: the CCU's connection.
+# ccu_swanctl FILE [CONN_LINE [CHILD_LINE]]: the CCU's connection, with
+# one more key for the connection and one for its child.
 ccu_swanctl() {
 	cat >"$1" <<-EOF
 	connections {
 	  ccu {
 	    version = 2
+	    ${2:-}
 	    local_addrs = 10.0.0.1
 	    remote_addrs = 10.0.0.2
 	    proposals = aes256-sha256-ecp256
@@ -78,6 +81,7 @@ ccu_swanctl() {
 	        remote_ts = 10.10.2.0/24
 	        esp_proposals = aes256-sha1
 	        start_action = start
+	        ${3:-}
 	      }
 	    }
 	  }
@@ -130,16 +134,22 @@ uipsecd_conf() {
 	chmod 600 "$1"
 }
 
-start() {	# PEER_ID accepted by the concentrator
-	ccu_swanctl "$work/ccu-swanctl.conf"
+# conc_start PEER_ID: the concentrator's uipsecd, accepting PEER_ID.
+conc_start() {
 	conc_swanctl "$work/conc-swanctl.conf" "$1"
-	uipsecd_conf "$work/ccu.conf" ccu-swanctl.conf
 	uipsecd_conf "$work/conc.conf" conc-swanctl.conf 10.10.2.1/32
-	"$bin" --check-config "$work/ccu.conf" >/dev/null 2>&1 ||
-		fail "ccu.conf: --check-config"
 	uipsecd_start "$B" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		fail "uipsecd in $B"
 	PID_B=$UIPSECD_PID SOCK_B=$UIPSECD_SOCK
+}
+
+# start PEER_ID [CCU_CONN_LINE [CCU_CHILD_LINE]]: both daemons.
+start() {
+	ccu_swanctl "$work/ccu-swanctl.conf" "${2:-}" "${3:-}"
+	uipsecd_conf "$work/ccu.conf" ccu-swanctl.conf
+	"$bin" --check-config "$work/ccu.conf" >/dev/null 2>&1 ||
+		fail "ccu.conf: --check-config"
+	conc_start "$1"
 	uipsecd_start "$A" "$bin" "$work/ccu.conf" "$work/ccu.log" ||
 		fail "uipsecd in $A"
 	PID_A=$UIPSECD_PID SOCK_A=$UIPSECD_SOCK
@@ -221,6 +231,26 @@ grep -qi 'fail\|AUTHENTICATION_FAILED' "$work/ccu.log" ||
 	fail "refused ID: no log line on the ccu"
 stop
 echo "ok: a peer ID the concentrator does not accept is refused, both log it"
+
+# What keeps a CCU connected: keyingtries = 0 retries a refused set-up
+# (5 s later) until the concentrator accepts it; close_action = start sets
+# it up again when the concentrator closes it.
+start "C=DE, O=uipsec test, CN=other" "keyingtries = 0" \
+    "close_action = start"
+poll_for 5 grep -q "attempt 2, next in 5 s" "$work/ccu.log" ||
+	fail "keyingtries = 0: no retry scheduled after a refusal"
+uipsecd_stop "$PID_B" || fail "uipsecd in $B did not exit cleanly"
+conc_start "C=DE, O=uipsec test, CN=ccu"
+poll_for 15 child_up "$SOCK_A" || fail "keyingtries = 0: never came up"
+ping_from "$A" 10.10.1.1 10.10.2.1 || fail "ping after the retry"
+"$cli" down conc -s "$SOCK_B" >/dev/null || fail "uipsec down conc"
+poll_for 5 grep -q "deleted by peer): initiating again" "$work/ccu.log" ||
+	fail "close_action = start: no restart after the peer's delete"
+poll_for 5 child_up "$SOCK_A" || fail "close_action = start: not up again"
+"$cli" status -s "$SOCK_A" | grep -q '^ccu: #[2-9]' ||
+	fail "close_action = start: still the first IKE SA"
+stop
+echo "ok: keyingtries = 0 retries until accepted; close_action = start restarts"
 
 # A bad swanctl.conf line: uipsecd does not start and names file and line.
 ccu_swanctl "$work/ccu-swanctl.conf"

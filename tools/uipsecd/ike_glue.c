@@ -33,9 +33,18 @@ struct glue_child {
 	struct tun_prefix vip;
 };
 
+/* Per connection: set-up attempts and when to initiate again. */
+struct glue_conn {
+	unsigned	 tries;		/* failed set-ups in a row */
+	uint64_t	 retry_ms;	/* 0: nothing scheduled */
+	bool		 held_down;	/* `uipsec down`: no restarts */
+	bool		 initiating;	/* we started the set-up under way */
+};
+
 struct ike_glue {
 	struct daemon		*d;
 	const struct ike_config	*cfg;
+	struct glue_conn	*conns;		/* cfg->n_conns of them */
 	struct ike_engine	*e;
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;
@@ -265,14 +274,67 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 			child_gone(g, &g->children[i]);
 }
 
+/* Whether any child of c asks to be restarted after this going-down:
+ * the engine's "peer dead" (DPD, RFC 7296 §2.4) is dpd_action's case,
+ * every other close by the peer close_action's. */
+static bool
+wants_restart(const struct ike_conn_cfg *c, const char *why)
+{
+	bool dead = !strncmp(why, "peer dead", 9);
+	size_t i;
+
+	for (i = 0; i < c->n_children; i++)
+		if (dead ? c->children[i].dpd_restart :
+		    c->children[i].close_start)
+			return true;
+	return false;
+}
+
+/* Schedules the next set-up of a connection, or says why there is none.
+ * Never initiates from inside the engine's callback: ike_glue_tick does. */
 static void
 io_sa_event(void *arg, const char *conn, uint64_t ike_id,
     enum ike_sa_event ev, const char *why)
 {
-	(void)arg;
-	if (ev == IKE_SA_EVENT_FAILED)
-		log_warn("%s[%llu]: failed: %s", conn,
-		    (unsigned long long)ike_id, why);
+	struct ike_glue *g = arg;
+	const struct ike_conn_cfg *c = ike_config_find(g->cfg, conn);
+	struct glue_conn *gc;
+	unsigned delay;
+
+	if (!c)
+		return;
+	gc = &g->conns[c - g->cfg->conns];
+	if (ev == IKE_SA_EVENT_UP) {
+		gc->tries = 0;
+		gc->initiating = false;
+		return;
+	}
+	/* Only we can start again, and only toward a known peer. */
+	if (gc->held_down || !ike_conn_can_initiate(c))
+		return;
+	if (ev == IKE_SA_EVENT_DOWN) {
+		if (wants_restart(c, why)) {
+			log_info("%s[%llu]: down (%s): initiating again", conn,
+			    (unsigned long long)ike_id, why);
+			gc->retry_ms = ike_glue_now_ms();
+		}
+		return;
+	}
+	if (!gc->initiating)	/* a set-up the peer started failed */
+		return;
+	gc->tries++;
+	if (c->keyingtries && gc->tries >= c->keyingtries) {
+		log_warn("%s[%llu]: failed: %s; giving up after %u attempt%s",
+		    conn, (unsigned long long)ike_id, why, gc->tries,
+		    gc->tries == 1 ? "" : "s");
+		gc->tries = 0;
+		gc->initiating = false;
+		return;
+	}
+	delay = gc->tries < 12 ? 5 * gc->tries : 60;
+	log_warn("%s[%llu]: failed: %s; attempt %u, next in %u s", conn,
+	    (unsigned long long)ike_id, why, gc->tries + 1, delay);
+	gc->retry_ms = ike_glue_now_ms() + delay * 1000ULL;
 }
 
 struct ike_glue *
@@ -296,7 +358,9 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 	g->local4500 = *local;
 	set_port(&g->local4500, IKEV2_PORT_NATT);
 	io.arg = g;
-	if ((g->fd500 = udp_open(&g->local500)) < 0 ||
+	if (!(g->conns = calloc(cfg->n_conns ? cfg->n_conns : 1,
+	    sizeof(*g->conns))) ||
+	    (g->fd500 = udp_open(&g->local500)) < 0 ||
 	    !(g->e = ike_engine_new(cfg, &io, ike_glue_now_ms()))) {
 		ike_glue_free(g);
 		return NULL;
@@ -323,8 +387,17 @@ ike_glue_free(struct ike_glue *g)
 	}
 	if (g->fd500 > 0)
 		close(g->fd500);
+	free(g->conns);
 	sodium_memzero(g->buf, sizeof(g->buf));
 	free(g);
+}
+
+/* Every set-up we start goes through here: it is ours to retry. */
+static int
+initiate(struct ike_glue *g, const struct ike_conn_cfg *c, uint64_t now)
+{
+	g->conns[c - g->cfg->conns].initiating = true;
+	return ike_engine_initiate(g->e, c->name, now);
 }
 
 void
@@ -339,7 +412,7 @@ ike_glue_start(struct ike_glue *g)
 			if (c->children[j].start_action == IKE_START_START)
 				break;
 		if (j < c->n_children)
-			ike_engine_initiate(g->e, c->name, ike_glue_now_ms());
+			initiate(g, c, ike_glue_now_ms());
 	}
 }
 
@@ -378,12 +451,25 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
 	    ike_glue_now_ms());
 }
 
+/* The earliest of the engine's timers and our scheduled set-ups. */
+static uint64_t
+next_deadline(const struct ike_glue *g)
+{
+	uint64_t next = ike_engine_next(g->e);
+	size_t i;
+
+	for (i = 0; i < g->cfg->n_conns; i++)
+		if (g->conns[i].retry_ms && g->conns[i].retry_ms < next)
+			next = g->conns[i].retry_ms;
+	return next;
+}
+
 int
 ike_glue_timeout(const struct ike_glue *g)
 {
 	uint64_t next, now;
 
-	if (!g || (next = ike_engine_next(g->e)) == UINT64_MAX)
+	if (!g || (next = next_deadline(g)) == UINT64_MAX)
 		return -1;
 	now = ike_glue_now_ms();
 	if (next <= now)
@@ -395,25 +481,35 @@ void
 ike_glue_tick(struct ike_glue *g)
 {
 	uint64_t now;
+	size_t i;
 
 	if (!g)
 		return;
 	now = ike_glue_now_ms();
 	if (ike_engine_next(g->e) <= now)
 		ike_engine_tick(g->e, now);
+	for (i = 0; i < g->cfg->n_conns; i++) {
+		if (!g->conns[i].retry_ms || g->conns[i].retry_ms > now)
+			continue;
+		g->conns[i].retry_ms = 0;
+		initiate(g, &g->cfg->conns[i], now);
+	}
 }
 
 int
 ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
     size_t cap)
 {
+	const struct ike_conn_cfg *c = ike_config_find(g->cfg, name);
 	uint64_t now = ike_glue_now_ms();
 
-	if (!ike_config_find(g->cfg, name)) {
+	if (!c) {
 		snprintf(msg, cap, "no connection '%s'", name);
 		return CONTROL_NOT_FOUND;
 	}
-	if ((up ? ike_engine_initiate(g->e, name, now) :
+	/* down holds a connection down (no retries, no restarts) until up. */
+	g->conns[c - g->cfg->conns] = (struct glue_conn){ .held_down = !up };
+	if ((up ? initiate(g, c, now) :
 	    ike_engine_terminate(g->e, name, now)) < 0) {
 		snprintf(msg, cap, "%s '%s' refused (see the log)", up ?
 		    "initiating" : "closing", name);
