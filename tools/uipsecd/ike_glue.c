@@ -3,7 +3,7 @@
  * no clock; here it gets both, and its CHILD_SAs become entries of the SA
  * database (sad.h) described by a cfg_conn of our own, one per CHILD_SA.
  */
-#include "ike_glue.h"
+#include "ike_glue_internal.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -21,36 +21,6 @@
 #include "daemon.h"
 #include "tun/tun.h"
 #include "udp.h"
-
-/* One installed CHILD_SA as the data plane sees it. */
-struct glue_child {
-	bool		 used;
-	struct cfg_conn	 k;		/* sad_add borrows it until removal */
-	char		 conn[IKE_NAME_MAX];
-	uint64_t	 ike_id;
-	uint64_t	 installed_ms;
-	bool		 has_vip;	/* ours, put on the TUN for it */
-	struct tun_prefix vip;
-};
-
-/* Per connection: set-up attempts and when to initiate again. */
-struct glue_conn {
-	unsigned	 tries;		/* failed set-ups in a row */
-	uint64_t	 retry_ms;	/* 0: nothing scheduled */
-	bool		 held_down;	/* `uipsec down`: no restarts */
-	bool		 initiating;	/* we started the set-up under way */
-};
-
-struct ike_glue {
-	struct daemon		*d;
-	const struct ike_config	*cfg;
-	struct glue_conn	*conns;		/* cfg->n_conns of them */
-	struct ike_engine	*e;
-	int			 fd500;
-	struct sockaddr_storage	 local500, local4500;
-	struct glue_child	 children[SAD_DYNAMIC_MAX];
-	uint8_t			 buf[65536];
-};
 
 uint64_t
 ike_glue_now_ms(void)
@@ -517,119 +487,4 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 	}
 	snprintf(msg, cap, "%s '%s'", up ? "initiating" : "closing", name);
 	return CONTROL_OK;
-}
-
-/* ---- status ------------------------------------------------------------ */
-
-struct walk {
-	const struct ike_glue	*g;
-	struct control_reply	*r;
-	bool			 json;
-	size_t			 n, i;
-	uint64_t		 now;
-};
-
-static void
-children_of(const struct walk *w, uint64_t ike_id)
-{
-	const struct glue_child *ch;
-	struct status_times t;
-	struct sad_conn *c;
-	size_t i, n = 0, k = 0;
-
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		n += w->g->children[i].used && w->g->children[i].ike_id == ike_id;
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
-		ch = &w->g->children[i];
-		if (!ch->used || ch->ike_id != ike_id ||
-		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
-			continue;
-		/* No rekey times: the engine does not rekey yet. */
-		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
-		status_child(w->r, c, w->json, ++k == n, &t);
-	}
-}
-
-static void
-count_sa(void *arg, const struct ike_sa_status *st)
-{
-	(void)st;
-	((struct walk *)arg)->n++;
-}
-
-static void
-sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
-{
-	char l[64], r[64], lid[256], rid[256];
-
-	control_line(w->r, "%s: #%llu, %s, IKEv2, %016llx_i%s %016llx_r%s",
-	    st->conn, (unsigned long long)st->id, st->state,
-	    (unsigned long long)st->spi_i, st->initiator ? "*" : "",
-	    (unsigned long long)st->spi_r, st->initiator ? "" : "*");
-	control_line(w->r, "  local  '%s' @ %s", status_text_str(st->local_id,
-	    lid, sizeof(lid)), sockaddr_str(&st->local, l, sizeof(l)));
-	control_line(w->r, "  remote '%s' @ %s", status_text_str(
-	    st->remote_id, rid, sizeof(rid)), sockaddr_str(&st->remote, r,
-	    sizeof(r)));
-	if (st->algs[0])
-		control_line(w->r, "  %s", st->algs);
-	if (age >= 0)
-		control_line(w->r, "  established %llds ago", age);
-}
-
-static void
-sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
-{
-	char l[64], r[64], lid[1600], rid[1600], name[6 * IKE_NAME_MAX];
-
-	control_line(w->r, " {\"id\": %llu, \"name\": \"%s\", \"state\": "
-	    "\"%s\", \"version\": 2, \"initiator\": %s, \"spi_i\": "
-	    "\"%016llx\", \"spi_r\": \"%016llx\",", (unsigned long long)st->id,
-	    status_json_str(st->conn, name, sizeof(name)), st->state,
-	    st->initiator ? "true" : "false",
-	    (unsigned long long)st->spi_i, (unsigned long long)st->spi_r);
-	control_line(w->r, "  \"local\": \"%s\", \"local_id\": \"%s\",",
-	    sockaddr_str(&st->local, l, sizeof(l)),
-	    status_json_str(st->local_id, lid, sizeof(lid)));
-	control_line(w->r, "  \"remote\": \"%s\", \"remote_id\": \"%s\",",
-	    sockaddr_str(&st->remote, r, sizeof(r)),
-	    status_json_str(st->remote_id, rid, sizeof(rid)));
-	control_line(w->r, "  \"proposal\": \"%s\", \"established_s\": %lld, "
-	    "\"bytes_in\": %llu, \"bytes_out\": %llu,",
-	    st->algs, age, (unsigned long long)st->ike_bytes_in,
-	    (unsigned long long)st->ike_bytes_out);
-	control_line(w->r, "  \"child_sas\": [");
-}
-
-static void
-one_sa(void *arg, const struct ike_sa_status *st)
-{
-	struct walk *w = arg;
-	long long age = -1;
-
-	if (st->established_ms)
-		age = (long long)((w->now - st->established_ms) / 1000);
-	if (w->json)
-		sa_json(w, st, age);
-	else
-		sa_text(w, st, age);
-	children_of(w, st->id);
-	if (w->json)
-		control_line(w->r, "  ]}%s", ++w->i == w->n ? "" : ",");
-}
-
-void
-ike_glue_status(const struct ike_glue *g, bool json, struct control_reply *r)
-{
-	struct walk w = { .g = g, .r = r, .json = json,
-	    .now = ike_glue_now_ms() };
-
-	if (json)
-		control_line(r, " \"ike_sas\": [");
-	if (g) {
-		ike_engine_foreach(g->e, count_sa, &w);
-		ike_engine_foreach(g->e, one_sa, &w);
-	}
-	if (json)
-		control_line(r, " ],");
 }

@@ -1,0 +1,126 @@
+/*
+ * tools/uipsecd/ike_glue_status.c — `status` of IKE: each IKE SA from the
+ * engine's snapshot (ike_engine_foreach), then its CHILD_SAs as the data
+ * plane holds them, laid out as swanctl --list-sas (doc/control.md).
+ */
+#include "ike_glue_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "control_status.h"
+#include "daemon.h"
+#include "udp.h"
+
+struct walk {
+	const struct ike_glue	*g;
+	struct control_reply	*r;
+	bool			 json;
+	size_t			 n, i;
+	uint64_t		 now;
+};
+
+static void
+children_of(const struct walk *w, uint64_t ike_id)
+{
+	const struct glue_child *ch;
+	struct status_times t;
+	struct sad_conn *c;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
+		n += w->g->children[i].used && w->g->children[i].ike_id == ike_id;
+	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
+		ch = &w->g->children[i];
+		if (!ch->used || ch->ike_id != ike_id ||
+		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
+			continue;
+		/* No rekey times: the engine does not rekey yet. */
+		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
+		status_child(w->r, c, w->json, ++k == n, &t);
+	}
+}
+
+static void
+count_sa(void *arg, const struct ike_sa_status *st)
+{
+	(void)st;
+	((struct walk *)arg)->n++;
+}
+
+static void
+sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
+{
+	char l[64], r[64], lid[256], rid[256];
+
+	control_line(w->r, "%s: #%llu, %s, IKEv2, %016llx_i%s %016llx_r%s",
+	    st->conn, (unsigned long long)st->id, st->state,
+	    (unsigned long long)st->spi_i, st->initiator ? "*" : "",
+	    (unsigned long long)st->spi_r, st->initiator ? "" : "*");
+	control_line(w->r, "  local  '%s' @ %s", status_text_str(st->local_id,
+	    lid, sizeof(lid)), sockaddr_str(&st->local, l, sizeof(l)));
+	control_line(w->r, "  remote '%s' @ %s", status_text_str(
+	    st->remote_id, rid, sizeof(rid)), sockaddr_str(&st->remote, r,
+	    sizeof(r)));
+	if (st->algs[0])
+		control_line(w->r, "  %s", st->algs);
+	if (age >= 0)
+		control_line(w->r, "  established %llds ago", age);
+}
+
+static void
+sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
+{
+	char l[64], r[64], lid[1600], rid[1600], name[6 * IKE_NAME_MAX];
+
+	control_line(w->r, " {\"id\": %llu, \"name\": \"%s\", \"state\": "
+	    "\"%s\", \"version\": 2, \"initiator\": %s, \"spi_i\": "
+	    "\"%016llx\", \"spi_r\": \"%016llx\",", (unsigned long long)st->id,
+	    status_json_str(st->conn, name, sizeof(name)), st->state,
+	    st->initiator ? "true" : "false",
+	    (unsigned long long)st->spi_i, (unsigned long long)st->spi_r);
+	control_line(w->r, "  \"local\": \"%s\", \"local_id\": \"%s\",",
+	    sockaddr_str(&st->local, l, sizeof(l)),
+	    status_json_str(st->local_id, lid, sizeof(lid)));
+	control_line(w->r, "  \"remote\": \"%s\", \"remote_id\": \"%s\",",
+	    sockaddr_str(&st->remote, r, sizeof(r)),
+	    status_json_str(st->remote_id, rid, sizeof(rid)));
+	control_line(w->r, "  \"proposal\": \"%s\", \"established_s\": %lld, "
+	    "\"bytes_in\": %llu, \"bytes_out\": %llu,",
+	    st->algs, age, (unsigned long long)st->ike_bytes_in,
+	    (unsigned long long)st->ike_bytes_out);
+	control_line(w->r, "  \"child_sas\": [");
+}
+
+static void
+one_sa(void *arg, const struct ike_sa_status *st)
+{
+	struct walk *w = arg;
+	long long age = -1;
+
+	if (st->established_ms)
+		age = (long long)((w->now - st->established_ms) / 1000);
+	if (w->json)
+		sa_json(w, st, age);
+	else
+		sa_text(w, st, age);
+	children_of(w, st->id);
+	if (w->json)
+		control_line(w->r, "  ]}%s", ++w->i == w->n ? "" : ",");
+}
+
+void
+ike_glue_status(const struct ike_glue *g, bool json, struct control_reply *r)
+{
+	struct walk w = { .g = g, .r = r, .json = json,
+	    .now = ike_glue_now_ms() };
+
+	if (json)
+		control_line(r, " \"ike_sas\": [");
+	if (g) {
+		ike_engine_foreach(g->e, count_sa, &w);
+		ike_engine_foreach(g->e, one_sa, &w);
+	}
+	if (json)
+		control_line(r, " ],");
+}
