@@ -57,11 +57,13 @@ sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
 	    st->conn, (unsigned long long)st->id, st->state,
 	    (unsigned long long)st->spi_i, st->initiator ? "*" : "",
 	    (unsigned long long)st->spi_r, st->initiator ? "" : "*");
-	control_line(w->r, "  local  '%s' @ %s", status_text_str(st->local_id,
-	    lid, sizeof(lid)), sockaddr_str(&st->local, l, sizeof(l)));
+	/* IDs are known once IKE_AUTH has carried them: %any until then. */
+	control_line(w->r, "  local  '%s' @ %s", status_text_str(
+	    st->local_id[0] ? st->local_id : "%any", lid, sizeof(lid)),
+	    sockaddr_str(&st->local, l, sizeof(l)));
 	control_line(w->r, "  remote '%s' @ %s", status_text_str(
-	    st->remote_id, rid, sizeof(rid)), sockaddr_str(&st->remote, r,
-	    sizeof(r)));
+	    st->remote_id[0] ? st->remote_id : "%any", rid, sizeof(rid)),
+	    sockaddr_str(&st->remote, r, sizeof(r)));
 	if (st->algs[0])
 		control_line(w->r, "  %s", st->algs);
 	if (age >= 0)
