@@ -63,8 +63,8 @@ ccu_swanctl() {
 	  ccu {
 	    version = 2
 	    ${2:-}
-	    local_addrs = 10.0.0.1
-	    remote_addrs = 10.0.0.2
+	    local_addrs = ${OA:-10.0.0.1}
+	    remote_addrs = ${OB:-10.0.0.2}
 	    proposals = aes256-sha256-ecp256
 	    vips = 0.0.0.0
 	    dpd_delay = 30s
@@ -94,7 +94,7 @@ conc_swanctl() {
 	cat >"$1" <<-EOF
 	connections {
 	  conc {
-	    local_addrs = 10.0.0.2
+	    local_addrs = ${OB:-10.0.0.2}
 	    proposals = aes256-sha256-ecp256
 	    pools = ccus
 	    local {
@@ -251,6 +251,19 @@ poll_for 5 child_up "$SOCK_A" || fail "close_action = start: not up again"
 	fail "close_action = start: still the first IKE SA"
 stop
 echo "ok: keyingtries = 0 retries until accepted; close_action = start restarts"
+
+# IPv6 outside (IKE and ESP in UDP over IPv6), IPv4 inside.
+ip -n "$A" addr add fd00::1/64 dev "v-${A:0:10}" nodad
+ip -n "$B" addr add fd00::2/64 dev "v-${B:0:10}" nodad
+OA=fd00::1 OB=fd00::2 start "C=DE, O=uipsec test, CN=ccu"
+wait_for child_up "$SOCK_A" || fail "IPv6 outer: no CHILD_SA"
+"$cli" status -s "$SOCK_A" | grep -q "@ \[fd00::1\]:4500" ||
+	fail "IPv6 outer: status does not show [fd00::1]:4500"
+ping_from "$A" 10.10.1.1 10.10.2.1 || fail "IPv6 outer: ping ccu->conc"
+xfer_check "$A" 10.10.1.1 "$B" 10.10.2.1 "$work/data" ||
+	fail "IPv6 outer: 10 MB ccu->conc differs or did not arrive"
+stop
+echo "ok: IPv6 outer: IKE and ESP in UDP over IPv6, ping, 10 MB"
 
 # A bad swanctl.conf line: uipsecd does not start and names file and line.
 ccu_swanctl "$work/ccu-swanctl.conf"
