@@ -116,6 +116,14 @@ copy_ts(struct tun_prefix *to, const struct ike_ts_cfg *from, size_t n)
 	return (unsigned)i;
 }
 
+static const uint8_t *
+outer_addr(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+	return (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+}
+
 static bool
 ts_holds(const struct tun_prefix *ts, unsigned n, const struct tun_prefix *a)
 {
@@ -150,8 +158,19 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 			    tun_prefix_str(&vip, text, sizeof(text)),
 			    tun_name(g->d->tun));
 	}
-	for (i = 0; i < k->nremote_ts; i++)
+	/* A selector that holds the peer itself (0.0.0.0/0) would route the
+	 * ESP packets into their own tunnel: left to the administrator. */
+	for (i = 0; i < k->nremote_ts; i++) {
+		if (tun_prefix_contains(&k->remote_ts[i], k->remote.ss_family,
+		    outer_addr(&k->remote))) {
+			log_warn("%s: remote_ts %s holds the peer's address: not "
+			    "routed into %s (it would loop)", c->conn,
+			    tun_prefix_str(&k->remote_ts[i], text,
+			    sizeof(text)), tun_name(g->d->tun));
+			continue;
+		}
 		tun_add_route(g->d->tun, &k->remote_ts[i]);
+	}
 }
 
 static int
