@@ -209,6 +209,8 @@ wait_for child_gone "$SOCK_B" || fail "down: CHILD_SA still on the concentrator"
 ping_from "$A" 10.10.1.1 10.10.2.1 && fail "ping passed after down"
 ip -n "$A" addr show dev uipsec0 | grep -q 10.10.1.1 &&
 	fail "down: the virtual IP stayed on the TUN"
+"$cli" status -s "$SOCK_A" | grep -q "^ccu: no IKE SA: held down" ||
+	fail "down: status does not say the connection is held down"
 "$cli" up ccu -s "$SOCK_A" >/dev/null || fail "uipsec up ccu"
 wait_for child_up "$SOCK_A" || fail "up: no CHILD_SA again"
 # The pool may hand out another address: ping from the one now agreed.
@@ -239,6 +241,9 @@ start "C=DE, O=uipsec test, CN=other" "keyingtries = 0" \
     "close_action = start"
 poll_for 5 grep -q "attempt 2, next in 5 s" "$work/ccu.log" ||
 	fail "keyingtries = 0: no retry scheduled after a refusal"
+"$cli" status -s "$SOCK_A" |
+    grep -q "^ccu: no IKE SA: 1 failed set-up, next attempt in [0-5]s" ||
+	fail "keyingtries = 0: status does not show the next attempt"
 uipsecd_stop "$PID_B" || fail "uipsecd in $B did not exit cleanly"
 conc_start "C=DE, O=uipsec test, CN=ccu"
 poll_for 15 child_up "$SOCK_A" || fail "keyingtries = 0: never came up"

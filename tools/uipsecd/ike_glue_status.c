@@ -111,6 +111,57 @@ one_sa(void *arg, const struct ike_sa_status *st)
 		control_line(w->r, "  ]}%s", ++w->i == w->n ? "" : ",");
 }
 
+struct conn_count {
+	const char	*name;
+	size_t		 n;
+};
+
+static void
+count_conn(void *arg, const struct ike_sa_status *st)
+{
+	struct conn_count *cc = arg;
+
+	cc->n += !strcmp(st->conn, cc->name);
+}
+
+/* Each configured connection: how many IKE SAs it has, and what the
+ * daemon will do about one that has none (retries, `down`). */
+static void
+conns(const struct walk *w)
+{
+	const struct ike_conn_cfg *c;
+	const struct glue_conn *gc;
+	struct conn_count cc;
+	long long next;
+	char name[6 * IKE_NAME_MAX];
+	size_t i;
+
+	for (i = 0; i < w->g->cfg->n_conns; i++) {
+		c = &w->g->cfg->conns[i];
+		gc = &w->g->conns[i];
+		cc = (struct conn_count){ .name = c->name };
+		ike_engine_foreach(w->g->e, count_conn, &cc);
+		next = !gc->retry_ms ? -1 : gc->retry_ms <= w->now ? 0 :
+		    (long long)((gc->retry_ms - w->now + 999) / 1000);
+		if (w->json)
+			control_line(w->r, "  {\"name\": \"%s\", \"ike_sas\": "
+			    "%zu, \"held_down\": %s, \"failed_attempts\": %u, "
+			    "\"next_attempt_s\": %lld}%s", status_json_str(
+			    c->name, name, sizeof(name)), cc.n, gc->held_down ?
+			    "true" : "false", gc->tries, next,
+			    i + 1 == w->g->cfg->n_conns ? "" : ",");
+		else if (!cc.n && gc->held_down)
+			control_line(w->r, "%s: no IKE SA: held down (uipsec "
+			    "down; uipsec up starts it)", c->name);
+		else if (!cc.n && next >= 0)
+			control_line(w->r, "%s: no IKE SA: %u failed set-up%s, "
+			    "next attempt in %llds", c->name, gc->tries,
+			    gc->tries == 1 ? "" : "s", next);
+		else if (!cc.n)
+			control_line(w->r, "%s: no IKE SA", c->name);
+	}
+}
+
 void
 ike_glue_status(const struct ike_glue *g, bool json, struct control_reply *r)
 {
@@ -123,6 +174,12 @@ ike_glue_status(const struct ike_glue *g, bool json, struct control_reply *r)
 		ike_engine_foreach(g->e, count_sa, &w);
 		ike_engine_foreach(g->e, one_sa, &w);
 	}
+	if (json)
+		control_line(r, " ],");
+	if (json)
+		control_line(r, " \"connections\": [");
+	if (g)
+		conns(&w);
 	if (json)
 		control_line(r, " ],");
 }
