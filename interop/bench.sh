@@ -16,9 +16,12 @@
 #   UDP 64 B  iperf3 -u -l 64 -b 0 (unlimited offered rate), -t seconds;
 #             received kpps = (sent − lost) / duration, and sent kpps
 #   RSS       daemon VmRSS with one idle tunnel, and after the UDP flood
-# Rows: ss-ss now; a row INIT-RESP needs a driver peer_INIT_* / peer_RESP_*
-# (see "peer drivers" below), e.g. uipsec-uipsec and uipsec-ss once uipsecd
-# speaks IKEv2. Every row of a suite uses the same certificates and proposals.
+# Rows: INIT-RESP with a driver peer_INIT_* / peer_RESP_* (see "peer
+# drivers" below): ss (strongSwan, charon with kernel-libipsec) and uipsec
+# (uipsecd, encap = yes: ESP in UDP as kernel-libipsec does). Every row of a
+# suite uses the same certificates and proposals, and uipsecd reads the very
+# swanctl.conf written for charon. uipsecd's "ctl" is `uipsec up` plus
+# polling `uipsec status` every 5 ms until the CHILD_SA is INSTALLED.
 # Read with care: on this 2-core machine a TCP or UDP row runs two daemons
 # and iperf3's two ends at once, so it is CPU-bound and any other work on the
 # machine lowers it (compare rows of one run, and see the load average
@@ -26,8 +29,12 @@
 # flood leaves charon's queues (and RSS) grown, so it comes last and every
 # row starts in fresh namespaces with fresh daemons.
 #
-#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS] [-u UIPSEC] [-k]
-#     -r  comma-separated rows (default ss-ss)
+#   interop/bench.sh [-r ROWS] [-s SUITES] [-n N] [-t SECONDS] [-b BUILD]
+#                    [-u UIPSEC] [-k]
+#     -r  comma-separated rows (default ss-ss,uipsec-uipsec,uipsec-ss,
+#         ss-uipsec)
+#     -b  build directory with tools/uipsecd and tools/uipsec (default
+#         build/; a Release build is what a benchmark wants)
 #     -s  comma-separated suites: ecdsa (ECDSA P-256 certs, IKE
 #         aes256-sha256-ecp256), rsa (RSA-2048, aes256-sha1-modp2048);
 #         ESP aes256-sha1 in both (default ecdsa,rsa)
@@ -38,17 +45,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/netns.sh"
 . "$top/interop/lib/strongswan.sh"
 
-rows=ss-ss suites=ecdsa,rsa n=20 secs=10 keep=no
-while getopts "r:s:n:t:u:kh" o; do
+rows=ss-ss,uipsec-uipsec,uipsec-ss,ss-uipsec suites=ecdsa,rsa n=20 secs=10
+keep=no build=$top/build
+while getopts "r:s:n:t:b:u:kh" o; do
 	case $o in
 	r) rows=$OPTARG ;;
 	s) suites=$OPTARG ;;
 	n) n=$OPTARG ;;
 	t) secs=$OPTARG ;;
+	b) build=$OPTARG ;;
 	k) keep=yes ;;
 	u) ss_pki_use_uipsec "$OPTARG" ||
 		{ echo "bench: $OPTARG has no pki command" >&2; exit 2; } ;;
-	*) sed -n '2,37p' "$0"; exit 2 ;;
+	*) sed -n '2,42p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
@@ -96,22 +105,29 @@ suite_params() {
 # Identities: init.bench.test and resp.bench.test; certificates in
 # $work/ca-SUITE (x509/init.pem, x509/resp.pem).
 
-peer_ss_start() {
-	local role=$1 ns=$2 dir=$3 suite=$4 peer local_addr remote_addr lts rts
+# peer_ss_conn ROLE DIR SUITE [KEY=VALUE...]: DIR/swanctl/conf.d/bench.conf,
+# the connection both implementations read
+peer_ss_conn() {
+	local role=$1 dir=$2 suite=$3 peer local_addr remote_addr lts rts
+	shift 3
 	suite_params "$suite"
 	if [ "$role" = init ]; then
 		peer=resp local_addr=$OUT_I remote_addr=$OUT_R lts=$IN_I rts=$IN_R
 	else
 		peer=init local_addr=$OUT_R remote_addr=$OUT_I lts=$IN_R rts=$IN_I
 	fi
-	# no key log and level-1 logging: both are written in the set-up path
-	ss_instance "$dir" keylog=no loglevel=1 &&
-	ss_certs_install "$work/ca-$suite" "$role" "$dir" &&
 	ss_conn_write "$dir" bench local_addrs=$local_addr \
 	    remote_addrs=$remote_addr local_id=$role.bench.test \
 	    local_cert=$role.pem remote_id=$peer.bench.test proposals=$ike \
 	    esp_proposals=$esp local_ts=$lts/32 remote_ts=$rts/32 \
-	    start_action=none &&
+	    start_action=none "$@"
+}
+peer_ss_start() {
+	local role=$1 ns=$2 dir=$3 suite=$4
+	# no key log and level-1 logging: both are written in the set-up path
+	ss_instance "$dir" keylog=no loglevel=1 &&
+	ss_certs_install "$work/ca-$suite" "$role" "$dir" &&
+	peer_ss_conn "$role" "$dir" "$suite" &&
 	ss_start "$ns" "$dir"
 }
 # swanctl --initiate exits 0 only once the CHILD_SA is established
@@ -123,6 +139,55 @@ peer_ss_down() { ss_terminate "$1" bench 10; }
 peer_ss_sa_gone() { ss_ike_gone "$1" bench; }
 peer_ss_rss_kb() { ss_rss_kb "$1"; }
 peer_ss_stop() { ss_stop "$1"; }
+
+# uipsecd: the same swanctl tree and connection file as charon's (written
+# by strongswan.sh), read through uipsecd's own config; inner addresses
+# stay on lo, uipsecd routes the remote selector into its TUN.
+UIPSECD=$build/tools/uipsecd UIPSEC=$build/tools/uipsec
+peer_uipsec_start() {
+	local role=$1 ns=$2 dir=$3 suite=$4
+	mkdir -p "$dir" && ss_swanctl_init "$dir" &&
+	ss_certs_install "$work/ca-$suite" "$role" "$dir" &&
+	peer_ss_conn "$role" "$dir" "$suite" encap=yes || return 1
+	printf 'tun {\n  name = uipsec0\n}\nike {\n  swanctl_conf = %s\n  swanctl_dir = %s\n}\n' \
+	    "$dir/swanctl/conf.d/bench.conf" "$dir/swanctl" >"$dir/uipsecd.conf"
+	chmod 600 "$dir/uipsecd.conf"
+	uipsecd_start "$ns" "$UIPSECD" "$dir/uipsecd.conf" "$dir/uipsecd.log" ||
+		return 1
+	echo "$UIPSECD_PID" >"$dir/uipsecd.pid"
+}
+peer_uipsec_child_up() {
+	"$UIPSEC" status -s "$1/uipsecd.sock" 2>/dev/null |
+		grep -q '^  bench: IKE, INSTALLED'
+}
+# `uipsec up` returns once the initiation started: poll for the CHILD_SA
+peer_uipsec_up() {
+	local i
+	"$UIPSEC" up bench -s "$1/uipsecd.sock" >/dev/null ||
+		{ say "uipsec up failed"; return 1; }
+	for ((i = 0; i < 2000; i++)); do
+		peer_uipsec_child_up "$1" && return 0
+		sleep 0.005
+	done
+	say "uipsecd: no CHILD_SA 10 s after uipsec up"
+	return 1
+}
+peer_uipsec_sa_gone() {
+	! "$UIPSEC" status -s "$1/uipsecd.sock" 2>/dev/null | grep -q '^bench: #'
+}
+peer_uipsec_down() {
+	"$UIPSEC" down bench -s "$1/uipsecd.sock" >/dev/null &&
+	ss_poll 10 peer_uipsec_sa_gone "$1" ||
+		{ say "uipsec down: IKE_SA still there"; return 1; }
+}
+peer_uipsec_rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$1/uipsecd.pid")/status"
+}
+peer_uipsec_stop() {
+	[ -f "$1/uipsecd.pid" ] || return 0
+	uipsecd_stop "$(cat "$1/uipsecd.pid")"
+	rm -f "$1/uipsecd.pid"
+}
 
 # --- measurements (implementation-independent) --------------------------------
 
@@ -295,23 +360,38 @@ print_table() {
 	print_ratios
 }
 
-# print_ratios: each row against ss-ss of the same suite (set-up time and
-# memory: lower is better; throughput: higher is better).
+# print_ratios: each row against ss-ss of the same suite (set-up time,
+# bytes and memory: lower is better; throughput: higher is better). Memory
+# compares uipsecd with charon in the same role (init, resp); a side that
+# is strongSwan in both rows shows "-".
 print_ratios() {
-	local row suite base
+	local row suite k
+	local -A v
 	for suite in ${suites//,/ }; do
-		base=${R["ss-ss $suite wire_ms"]:-}
-		[ -n "$base" ] || continue
+		[ -n "${R["ss-ss $suite wire_ms"]:-}" ] || continue
 		for row in ${rows//,/ }; do
 			[ "$row" = ss-ss ] && continue
 			[ -n "${R["$row $suite wire_ms"]:-}" ] || continue
+			v=()
+			for k in wire_ms setup_bytes tcp_mbps udp_rx_kpps rss_i_kb \
+			    rss_r_kb rss_i_flood_kb rss_r_flood_kb; do
+				v[$k]=${R["$row $suite $k"]} v[0$k]=${R["ss-ss $suite $k"]}
+			done
+			[ "${row%-*}" = uipsec ] || v[rss_i_kb]='' v[rss_i_flood_kb]=''
+			[ "${row#*-}" = uipsec ] || v[rss_r_kb]='' v[rss_r_flood_kb]=''
 			awk -v r="$row" -v s="$suite" \
-			    -v w="${R["$row $suite wire_ms"]}" -v w0="$base" \
-			    -v t="${R["$row $suite tcp_mbps"]}" -v t0="${R["ss-ss $suite tcp_mbps"]}" \
-			    -v u="${R["$row $suite udp_rx_kpps"]}" -v u0="${R["ss-ss $suite udp_rx_kpps"]}" \
-			    -v m="${R["$row $suite rss_r_kb"]}" -v m0="${R["ss-ss $suite rss_r_kb"]}" \
-			    'BEGIN { printf "%s/ss-ss %s: set-up %.2fx, TCP %.2fx, UDP %.2fx, RSS %.2fx\n",
-			        r, s, w / w0, t / t0, u / u0, m / m0 }'
+			    -v w="${v[wire_ms]}" -v w0="${v[0wire_ms]}" \
+			    -v b="${v[setup_bytes]}" -v b0="${v[0setup_bytes]}" \
+			    -v t="${v[tcp_mbps]}" -v t0="${v[0tcp_mbps]}" \
+			    -v u="${v[udp_rx_kpps]}" -v u0="${v[0udp_rx_kpps]}" \
+			    -v mi="${v[rss_i_kb]}" -v mi0="${v[0rss_i_kb]}" \
+			    -v mr="${v[rss_r_kb]}" -v mr0="${v[0rss_r_kb]}" \
+			    -v fi="${v[rss_i_flood_kb]}" -v fi0="${v[0rss_i_flood_kb]}" \
+			    -v fr="${v[rss_r_flood_kb]}" -v fr0="${v[0rss_r_flood_kb]}" '
+			    function x(a, b) { return a == "" ? "-" : sprintf("%.2fx", a / b) }
+			    BEGIN { printf "%s/ss-ss %s: set-up %s, bytes %s, TCP %s, UDP %s, RSS idle %s/%s, after flood %s/%s\n",
+			        r, s, x(w, w0), x(b, b0), x(t, t0), x(u, u0),
+			        x(mi, mi0), x(mr, mr0), x(fi, fi0), x(fr, fr0) }'
 		done
 	done
 }
@@ -322,6 +402,8 @@ for row in ${rows//,/ }; do
 	for impl in ${row%-*} ${row#*-}; do
 		declare -F "peer_${impl}_start" >/dev/null ||
 			die "row $row: no driver for '$impl' (peer_${impl}_* in $0)"
+		[ "$impl" != uipsec ] || { [ -x "$UIPSECD" ] && [ -x "$UIPSEC" ]; } ||
+			die "row $row: no $UIPSECD or $UIPSEC (-b BUILD)"
 	done
 done
 load0=$(cut -d' ' -f1-3 /proc/loadavg) failed=0
