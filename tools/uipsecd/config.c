@@ -8,7 +8,8 @@
  *       local_port, remote_port      UDP encapsulation (RFC 3948), 4500
  *       local_ts, remote_ts          inner prefixes, comma separated
  *       esp_proposals                one esp_suite_parse() token
- *       replay_window                packets, multiple of 64; 0 disables
+ *       replay_window                packets, multiple of 64; 0 disables;
+ *                                    default 4096 as IKE-made SAs
  *       out { spi enc_key auth_key } in { spi enc_key auth_key }
  *     }
  *   }
@@ -28,8 +29,8 @@
 #include "common/hex.h"
 
 #define CFG_DEFAULT_PORT	4500
-#define CFG_DEFAULT_WINDOW	128
-#define CFG_WINDOW_MAX		65536
+#define CFG_DEFAULT_WINDOW	ESP_REPLAY_WINDOW_DEFAULT
+#define CFG_WINDOW_MAX		ESP_REPLAY_WINDOW_MAX
 
 static const struct conf_rule top_rules[] = {
 	{ "tun", CONF_SECTION, true },
