@@ -236,7 +236,9 @@ bench_setup() {
 		peer_${ii}_down "$di" || return 1
 		wait_for peer_${ir}_sa_gone "$dr" || { say "responder kept its SA"; return 1; }
 	done
-	sleep 0.2
+	# libpcap hands dumpcap a partly filled buffer block only after its
+	# read timeout (250 ms): stopping sooner loses the last set-up's tail
+	sleep 1
 	kill -TERM $cpid; wait $cpid
 	setup_wire "$cap" >"$cap.wire"
 	[ "$(wc -l <"$cap.wire")" -eq "$n" ] || {
