@@ -69,7 +69,7 @@ certs_pkey_check(const EVP_PKEY *pkey, const char *whose,
 const char *
 certs_pkey_describe(const EVP_PKEY *pkey, char *buf, size_t cap)
 {
-	enum certs_key_type type;
+	enum certs_key_type type = CERTS_KEY_RSA;
 
 	if (certs_pkey_check(pkey, "key", &type, NULL) != CERTS_OK) {
 		snprintf(buf, cap, "%s %d",

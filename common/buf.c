@@ -92,10 +92,9 @@ buf_get_u64(struct buf_reader *r, uint64_t *v)
 {
 	uint32_t hi, lo;
 
-	if (buf_remaining(r) < 8)
+	if (buf_remaining(r) < 8 || !buf_get_u32(r, &hi) ||
+	    !buf_get_u32(r, &lo))
 		return false;
-	buf_get_u32(r, &hi);
-	buf_get_u32(r, &lo);
 	*v = (uint64_t)hi << 32 | lo;
 	return true;
 }

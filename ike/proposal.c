@@ -204,7 +204,7 @@ ike_proposals_view(const struct ike_proposal_set *set, uint8_t spi_size,
 {
 	size_t i;
 
-	for (i = 0; i < set->n; i++) {
+	for (i = 0; i < set->n && i < IKE_PROPOSALS_MAX; i++) {
 		out[i].num = (uint8_t)(i + 1);
 		out[i].protocol = set->protocol;
 		out[i].spi_size = spi_size;
@@ -212,7 +212,7 @@ ike_proposals_view(const struct ike_proposal_set *set, uint8_t spi_size,
 		out[i].xf = set->p[i].xf;
 		out[i].n_xf = set->p[i].n_xf;
 	}
-	return set->n;
+	return i;
 }
 
 const char *
