@@ -168,9 +168,15 @@ ip -n "$B" addr add 10.10.2.1/32 dev lo
 strongswan_up "$B" conc
 uipsecd_up "$A" ccu
 check "uipsecd -> strongSwan"
-down_both
+# A stopping uipsecd deletes its IKE SA with the peer (RFC 7296 §1.4.1), so
+# the concentrator frees it at once rather than after DPD.
+uipsecd_stop "$PID_U" || fail "uipsecd did not exit cleanly"
+PID_U=''
+ss_poll 5 ss_ike_gone "$ss" conc ||
+	fail "strongSwan kept the IKE SA after uipsecd stopped (no Delete sent)"
+ss_stop "$ss"
 ip -n "$B" addr del 10.10.2.1/32 dev lo
-echo "ok: uipsecd ccu -> strongSwan conc: same swanctl.conf files, ping, 10 MB each way"
+echo "ok: uipsecd ccu -> strongSwan conc: same swanctl.conf files, ping, 10 MB each way, Delete on SIGTERM"
 
 # strongSwan ccu -> uipsecd conc (strongSwan puts its virtual IP on lo).
 uipsecd_up "$B" conc

@@ -359,6 +359,24 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 	return g;
 }
 
+/*
+ * Shutting down: tell every peer with a Delete of its IKE SA (RFC 7296
+ * §1.4.1), so a concentrator frees the CCU's SAs at once instead of waiting
+ * for DPD. Best effort, as strongSwan does: the daemon does not wait for the
+ * responses.
+ */
+void
+ike_glue_shutdown(struct ike_glue *g)
+{
+	uint64_t now = ike_glue_now_ms();
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->cfg->n_conns; i++)
+		ike_engine_terminate(g->e, g->cfg->conns[i].name, now);
+}
+
 void
 ike_glue_free(struct ike_glue *g)
 {

@@ -27,6 +27,8 @@ struct ike_glue *ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 	    const struct sockaddr_storage *local);
 /* Closes the engine (its CHILD_SAs leave the SA database). Accepts NULL. */
 void	 ike_glue_free(struct ike_glue *g);
+/* Sends a Delete for every IKE SA (SIGTERM/SIGINT); accepts NULL. */
+void	 ike_glue_shutdown(struct ike_glue *g);
 
 /* Initiates every connection with a child whose start_action is start. */
 void	 ike_glue_start(struct ike_glue *g);

@@ -102,6 +102,7 @@ daemon_run(struct daemon *d)
 		}
 		ike_glue_tick(d->ike);
 	}
+	ike_glue_shutdown(d->ike);
 	ret = 0;
 out:
 	if (ep >= 0)
