@@ -115,6 +115,23 @@ uipsecd_start() {
 }
 
 # uipsecd_stop PID: SIGTERM, then its exit status (0: it shut down cleanly).
+# uipsec_bins BUILD_DIR [charon]: sets bin (uipsecd) and cli (uipsec) from
+# BUILD_DIR; with "charon", strongSwan's charon must be there too. Says what
+# is missing and returns 1 otherwise.
+uipsec_bins() {
+	local b
+	b=$(cd "${1:?usage: ${0##*/} BUILD_DIR}" && pwd) || return 1
+	bin=$b/tools/uipsecd cli=$b/tools/uipsec
+	if [ ! -x "$bin" ] || [ ! -x "$cli" ]; then
+		echo "FAIL: no $bin or $cli" >&2
+		return 1
+	fi
+	if [ "${2:-}" = charon ] && [ ! -x "${SS_CHARON:-}" ]; then
+		echo "FAIL: no strongSwan charon (${SS_CHARON:-})" >&2
+		return 1
+	fi
+}
+
 uipsecd_stop() {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1"

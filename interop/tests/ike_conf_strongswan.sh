@@ -14,14 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
 . "$top/interop/lib/strongswan.sh"
 
-build=${1:?usage: ike_conf_strongswan.sh BUILD_DIR}
-build=$(cd "$build" && pwd)
-bin=$build/tools/uipsecd
-cli=$build/tools/uipsec
-if [ ! -x "$bin" ] || [ ! -x "$cli" ] || [ ! -x "$SS_CHARON" ]; then
-	echo "FAIL: no $bin, $cli or $SS_CHARON" >&2
-	exit 1
-fi
+uipsec_bins "${1:-}" charon || exit 1
 
 A=uipsec-icf-ccu-$$ B=uipsec-icf-conc-$$
 work=$(mktemp -d /tmp/uipsec-icf.XXXXXX)

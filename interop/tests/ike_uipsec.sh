@@ -17,14 +17,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
 
-build=${1:?usage: ike_uipsec.sh BUILD_DIR}
-build=$(cd "$build" && pwd)
-bin=$build/tools/uipsecd
-cli=$build/tools/uipsec
-if [ ! -x "$bin" ] || [ ! -x "$cli" ]; then
-	echo "FAIL: no $bin or $cli" >&2
-	exit 1
-fi
+uipsec_bins "${1:-}" || exit 1
 
 A=uipsec-ike-ccu-$$ B=uipsec-ike-conc-$$
 work=$(mktemp -d /tmp/uipsec-ike.XXXXXX)
