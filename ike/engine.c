@@ -26,6 +26,7 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	e->cfg = cfg;
 	e->io = *io;
 	e->now_ms = now_ms;
+	e->frag_size = IKE_FRAG_SIZE_DEFAULT;
 	e->pool_next = calloc(cfg->n_pools ? cfg->n_pools : 1,
 	    sizeof(*e->pool_next));
 	if (e->pool_next == NULL || ike_creds_load(e) != 0) {
@@ -33,6 +34,12 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 		return NULL;
 	}
 	return e;
+}
+
+void
+ike_engine_set_fragment_size(struct ike_engine *e, size_t size)
+{
+	e->frag_size = size;
 }
 
 static void
@@ -127,7 +134,31 @@ answer_error(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	ike_out_send(e, sa, o);
 }
 
-/* SK{}: authenticate, decrypt, parse inner payloads, check the rules.
+/* A message whose last payload is SKF{} (RFC 7383 §2.5); *num: its
+ * Fragment Number. */
+static bool
+skf_num(const struct ike_msg *m, unsigned *num)
+{
+	const struct ike_payload *p;
+
+	if (m->n_payloads == 0)
+		return false;
+	p = &m->pl[m->n_payloads - 1];
+	if (p->type != IKEV2_PL_SKF || p->in_sk)
+		return false;
+	*num = p->u.sk.frag_num;
+	return true;
+}
+
+static bool
+is_skf(const struct ike_msg *m)
+{
+	unsigned num;
+
+	return skf_num(m, &num);
+}
+
+/* SK{} or SKF{}: authenticate, decrypt, parse inner payloads, check the rules.
  * False when the message was dropped or answered with an error. */
 static bool
 open_sk(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
@@ -141,8 +172,23 @@ open_sk(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
 
 	ike_sk_keys_for(&sa->keys, (m->hdr.flags & IKEV2_FLAG_INITIATOR) != 0,
 	    &k);
-	st = ike_sk_decrypt(m, &sa->suite, &k, e->rx_plain,
-	    sizeof(e->rx_plain), &pst);
+	if (is_skf(m)) {
+		switch (ike_frag_input(e, sa, m, &k, &pst)) {
+		case IKE_FRAG_PENDING:
+			return false;
+		case IKE_FRAG_DONE:
+			st = IKE_SK_OK;
+			break;
+		default:
+			if (pst == IKE_PARSE_OK)
+				return false;
+			st = IKE_SK_INNER;
+			break;
+		}
+	} else {
+		st = ike_sk_decrypt(m, &sa->suite, &k, e->rx_plain,
+		    sizeof(e->rx_plain), &pst);
+	}
 	if (st == IKE_SK_INNER && pst == IKE_PARSE_CRITICAL && request) {
 		type = m->error_type;
 		answer_error(e, sa, m, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
@@ -231,11 +277,16 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 
 	if (request && sa->have_last_resp && h->msg_id == sa->last_resp.msg_id &&
 	    h->msg_id + 1 == sa->peer_req_id) {
-		/* §2.1: a retransmitted request gets the same response. */
+		/* §2.1: a retransmitted request gets the same response; one
+		 * sent in fragments, once: on fragment 1 (RFC 7383 §2.6.1). */
+		unsigned num = 1;
+
+		if (ike_msg_parse(m, msg, len) != IKE_PARSE_OK ||
+		    (skf_num(m, &num) && num != 1))
+			return;
 		log_info("%s[%llu]: request %u retransmitted, resending response",
 		    ike_sa_name(sa), (unsigned long long)sa->id, h->msg_id);
-		e->io.send(e->io.arg, &sa->local, &sa->remote, sa->last_resp.p,
-		    sa->last_resp.len);
+		ike_msg_buf_send(e, sa, &sa->last_resp);
 		return;
 	}
 	if ((request && h->msg_id != sa->peer_req_id) ||
@@ -319,6 +370,7 @@ tick_one(void *arg, struct ike_sa *sa)
 
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
+	ike_frag_tick(e, sa);
 	if (sa->state == IKE_STATE_SA_INIT_DONE &&
 	    e->now_ms >= sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS) {
 		ike_sa_fail(e, sa, "half-open IKE SA: no IKE_AUTH within %u s",
@@ -348,8 +400,7 @@ tick_one(void *arg, struct ike_sa *sa)
 	}
 	log_info("%s[%llu]: retransmit %u of request %u", ike_sa_name(sa),
 	    (unsigned long long)sa->id, sa->req.tries, sa->req.msg.msg_id);
-	e->io.send(e->io.arg, &sa->local, &sa->remote, sa->req.msg.p,
-	    sa->req.msg.len);
+	ike_msg_buf_send(e, sa, &sa->req.msg);
 }
 
 void
@@ -369,6 +420,9 @@ next_one(void *arg, struct ike_sa *sa)
 		*next = sa->req.deadline_ms;
 	if (dpd_deadline(sa) < *next)
 		*next = dpd_deadline(sa);
+	if (sa->frag_rx.active &&
+	    sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS < *next)
+		*next = sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS;
 	if (sa->state == IKE_STATE_SA_INIT_DONE &&
 	    sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS < *next)
 		*next = sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS;

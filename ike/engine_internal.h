@@ -29,6 +29,7 @@ struct ike_out {
 	bool			 response;
 	uint8_t			 exchange;
 	uint32_t		 msg_id;
+	struct ike_header	 hdr;		/* again for each fragment */
 	uint8_t			 buf[IKE_MSG_MAX];
 };
 
@@ -43,11 +44,16 @@ struct ike_engine {
 	uint8_t			 certreq[CERTS_KEYHASH_LEN * 16];
 	size_t			 certreq_len;
 	uint32_t		*pool_next;	/* next host index per pool */
+	/* RFC 7383 §2.5.1: largest IP datagram of an encrypted message
+	 * before it is sent as SKF{} fragments; 0: no fragmentation. */
+	size_t			 frag_size;
 	/* Scratch for one received message and one being built
 	 * (single-threaded; an exchange finishes one before the next). */
 	struct ike_msg		 rx;
 	struct ike_out		 tx;
-	uint8_t			 rx_plain[IKE_MSG_MAX * 2];
+	uint8_t			 rx_plain[IKE_FRAG_BYTES_MAX];
+	uint8_t			 tx_plain[IKE_MSG_MAX];	/* to fragment */
+	uint8_t			 tx_frags[IKE_MSG_MAX * 2];
 };
 
 
@@ -62,6 +68,20 @@ bool	 ike_out_notify(struct ike_out *o, uint16_t type, const void *data,
  * message), or -1 (logged). */
 long	 ike_out_send(struct ike_engine *e, struct ike_sa *sa,
 	    struct ike_out *o);
+/* fragment.c — an SKF{} message received for sa (RFC 7383 §2.6). DONE:
+ * it was the last fragment and m now holds the whole message's inner
+ * payloads; PENDING: kept; DROPPED: logged (*pst says why when the
+ * inner payloads of the whole message did not parse). */
+enum ike_frag_result { IKE_FRAG_PENDING, IKE_FRAG_DONE, IKE_FRAG_DROPPED };
+enum ike_frag_result ike_frag_input(struct ike_engine *e, struct ike_sa *sa,
+	    struct ike_msg *m, const struct ike_sk_keys *k,
+	    enum ike_parse_status *pst);
+/* Drops an incomplete message after IKE_FRAG_TIMEOUT_MS. */
+void	 ike_frag_tick(struct ike_engine *e, struct ike_sa *sa);
+
+/* Sends a kept message: its one datagram, or all its fragments. */
+void	 ike_msg_buf_send(struct ike_engine *e, const struct ike_sa *sa,
+	    const struct ike_msg_buf *b);
 /* An unencrypted error response to an IKE_SA_INIT request, no SA kept. */
 void	 ike_send_init_error(struct ike_engine *e, const struct ike_msg *req,
 	    const struct sockaddr_storage *local,

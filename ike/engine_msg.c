@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "common/log.h"
+#include "ike/payload_sk.h"
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
 #include "ike/names.h"
@@ -33,6 +36,7 @@ ike_out_begin(struct ike_out *o, const struct ike_sa *sa, uint8_t exchange,
 	o->response = response;
 	o->msg_id = h.msg_id;
 	o->encrypted = sa->have_keys && exchange != IKEV2_EXCH_IKE_SA_INIT;
+	o->hdr = h;
 	ike_build_msg(&o->b, o->buf, sizeof(o->buf), &h);
 	if (o->encrypted)
 		ike_sk_open(&o->b, &o->inner, &sa->suite);
@@ -55,15 +59,110 @@ ike_out_notify(struct ike_out *o, uint16_t type, const void *data, size_t len)
 	return ike_out_add(o, &p);
 }
 
+void
+ike_msg_buf_send(struct ike_engine *e, const struct ike_sa *sa,
+    const struct ike_msg_buf *b)
+{
+	size_t off = 0;
+	unsigned i;
+
+	if (b->n_frags == 0) {
+		e->io.send(e->io.arg, &sa->local, &sa->remote, b->p, b->len);
+		return;
+	}
+	for (i = 0; i < b->n_frags; i++) {	/* RFC 7383 §2.6.1: all */
+		e->io.send(e->io.arg, &sa->local, &sa->remote, b->p + off,
+		    b->frag_len[i]);
+		off += b->frag_len[i];
+	}
+}
+
+/* The largest IKE message that fits the fragment size as an IP datagram
+ * (RFC 7383 §2.5.1): less IP and UDP headers, and the non-ESP marker on
+ * port 4500 (RFC 3948 §2.2). 0: do not fragment. */
+static size_t
+frag_msg_max(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	size_t hdr = (sa->remote.ss_family == AF_INET6 ? 40 : 20) + 8 +
+	    (sa->natt ? 4 : 0);
+
+	if (e->frag_size == 0 || !sa->peer_frag || e->frag_size <= hdr + 256)
+		return 0;
+	return e->frag_size - hdr;
+}
+
+/*
+ * RFC 7383 §2.5: the inner payloads of o, already written, split over
+ * SKF{} payloads of messages with o's header, each sealed on its own.
+ * Fragment 1 carries the type of the first inner payload, the others
+ * Next Payload 0 (§2.5). The fragments go back to back into e->tx_frags
+ * with their lengths in *out. Total length, or -1.
+ */
+static long
+fragment(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
+    const struct ike_sk_keys *k, size_t max, struct ike_msg_buf *out)
+{
+	const struct ike_sk_suite *s = &sa->suite;
+	size_t inner_len = o->inner.w.len, chunk, over, off = 0, total_len = 0;
+	struct ike_builder fb, inner;
+	unsigned total, i;
+	uint8_t first = o->inner.first;
+	long n;
+
+	/* Per fragment: header, SKF header, IV, ICV, Pad Length; the
+	 * encrypted part a whole number of blocks. */
+	over = IKEV2_HDR_LEN + IKEV2_GENERIC_HDR_LEN + IKEV2_SKF_HDR_LEN +
+	    s->iv_len + s->icv_len;
+	if (max <= over + s->block_len || inner_len > sizeof(e->tx_plain))
+		return -1;
+	chunk = (max - over) / s->block_len * s->block_len - 1;
+	total = (unsigned)((inner_len + chunk - 1) / chunk);
+	if (total == 0 || total > IKE_FRAG_MAX)
+		return -1;
+	memcpy(e->tx_plain, o->inner.w.p, inner_len);
+	memset(out, 0, sizeof(*out));
+	for (i = 1; i <= total; i++) {
+		size_t len = inner_len - off < chunk ? inner_len - off : chunk;
+
+		ike_build_msg(&fb, e->tx_frags + total_len,
+		    sizeof(e->tx_frags) - total_len, &o->hdr);
+		if (!ike_sk_begin(&fb, &inner, (uint16_t)i, (uint16_t)total,
+		    s->iv_len) || !buf_put_bytes(&inner.w, e->tx_plain + off,
+		    len))
+			return -1;
+		inner.first = i == 1 ? first : IKEV2_PL_NONE;
+		if ((n = ike_sk_seal(&fb, &inner, s, k)) < 0)
+			return -1;
+		out->frag_len[i - 1] = (uint16_t)n;
+		total_len += (size_t)n;
+		off += len;
+	}
+	sodium_memzero(e->tx_plain, inner_len);
+	out->n_frags = total;
+	return (long)total_len;
+}
+
 long
 ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 {
+	struct ike_msg_buf frags = { .n_frags = 0 }, *kept;
+	const uint8_t *msg = o->buf;
 	struct ike_sk_keys k;
+	size_t max;
 	long len;
 
 	if (o->encrypted) {
 		ike_sk_keys_for(&sa->keys, sa->initiator, &k);
-		len = ike_sk_seal(&o->b, &o->inner, &sa->suite, &k);
+		max = frag_msg_max(e, sa);
+		/* Upper bound of the SK{} message: padding, Pad Length, ICV. */
+		if (max != 0 && (size_t)(o->inner.w.p - o->buf) +
+		    o->inner.w.len + sa->suite.block_len + sa->suite.icv_len >
+		    max) {
+			len = fragment(e, sa, o, &k, max, &frags);
+			msg = e->tx_frags;
+		} else {
+			len = ike_sk_seal(&o->b, &o->inner, &sa->suite, &k);
+		}
 	} else {
 		len = ike_build_finish(&o->b);
 	}
@@ -74,23 +173,34 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 		    o->response ? "response" : "request");
 		return -1;
 	}
+	kept = o->response ? &sa->last_resp : &sa->req.msg;
 	if (o->response) {
-		if (ike_msg_buf_set(&sa->last_resp, o->buf, (size_t)len,
+		if (ike_msg_buf_set(&sa->last_resp, msg, (size_t)len,
 		    o->msg_id) != 0)
 			return -1;
 		sa->have_last_resp = true;
 		sa->peer_req_id = o->msg_id + 1;
 	} else {
-		if (ike_sa_request_arm(sa, o->exchange, o->buf, (size_t)len,
+		if (ike_sa_request_arm(sa, o->exchange, msg, (size_t)len,
 		    o->msg_id, e->now_ms) != 0)
 			return -1;
 		sa->next_req_id++;
 	}
+	kept->n_frags = frags.n_frags;
+	memcpy(kept->frag_len, frags.frag_len, sizeof(kept->frag_len));
 	sa->bytes_out += (uint64_t)len;
-	log_info("%s[%llu]: sending %s %s %u (%ld bytes)", ike_sa_name(sa),
-	    (unsigned long long)sa->id, ike_exchange_name(o->exchange),
-	    o->response ? "response" : "request", o->msg_id, len);
-	e->io.send(e->io.arg, &sa->local, &sa->remote, o->buf, (size_t)len);
+	if (frags.n_frags != 0)
+		log_info("%s[%llu]: sending %s %s %u as %u fragments (%ld "
+		    "bytes)", ike_sa_name(sa), (unsigned long long)sa->id,
+		    ike_exchange_name(o->exchange),
+		    o->response ? "response" : "request", o->msg_id,
+		    frags.n_frags, len);
+	else
+		log_info("%s[%llu]: sending %s %s %u (%ld bytes)",
+		    ike_sa_name(sa), (unsigned long long)sa->id,
+		    ike_exchange_name(o->exchange),
+		    o->response ? "response" : "request", o->msg_id, len);
+	ike_msg_buf_send(e, sa, kept);
 	return len;
 }
 

@@ -122,6 +122,15 @@ out:
 	return ret;
 }
 
+/* RFC 7383 §2.3: both roles announce fragmentation in IKE_SA_INIT, the
+ * responder only to an initiator that did. */
+static bool
+add_frag(struct ike_out *o, bool announce)
+{
+	return !announce ||
+	    ike_out_notify(o, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+}
+
 static bool
 add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
     const uint8_t *nonce, size_t nonce_len)
@@ -165,6 +174,7 @@ send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);
 	if (!ike_out_add(o, &sap) ||
 	    !add_common(o, sa, 0, sa->ni, sa->ni_len) ||
+	    !add_frag(o, e->frag_size != 0) ||
 	    (len = ike_out_send(e, sa, o)) < 0)
 		return -1;
 	return ike_msg_buf_set(&sa->init_i, o->buf, (size_t)len, 0);
@@ -282,6 +292,7 @@ send_response(struct ike_engine *e, struct ike_sa *sa)
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, true, 0);
 	if (!ike_out_add(o, &sap) ||
 	    !add_common(o, sa, sa->spi_r, sa->nr, sa->nr_len) ||
+	    !add_frag(o, e->frag_size != 0 && sa->peer_frag) ||
 	    (e->certreq_len > 0 && !ike_out_add(o, &cr)))
 		return -1;
 	/* The keys need the public value, which add_common read: derive
@@ -331,6 +342,8 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	sa->chosen = chosen;
 	sa->dh_group = dh->id;
 	sa->peer_hashes = peer_hashes(m);
+	sa->peer_frag = ike_msg_notify(m,
+	    IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	sa->ni_len = no->u.nonce.len;
 	memcpy(sa->ni, no->u.nonce.p, sa->ni_len);
 	sa->nr_len = IKE_NONCE_LEN;
@@ -419,6 +432,8 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	sa->nr_len = no->u.nonce.len;
 	memcpy(sa->nr, no->u.nonce.p, sa->nr_len);
 	sa->peer_hashes = peer_hashes(m);
+	sa->peer_frag = e->frag_size != 0 && ike_msg_notify(m,
+	    IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	ike_natd_check(sa, m, &sa->local, &sa->remote);
 	if (ike_msg_buf_set(&sa->init_r, m->raw.p, m->raw.len, 0) != 0 ||
 	    derive_keys(sa, &ke->u.ke, &why) != 0) {

@@ -21,7 +21,8 @@
  *   ts.h             traffic selectors and narrowing
  *   engine_internal.h  the engine's files: exchange_sa_init.c,
  *                    exchange_auth.c, exchange_child.c, exchange_info.c,
- *                    nat_detect.c, child_install.c, credentials.c
+ *                    nat_detect.c, child_install.c, credentials.c,
+ *                    fragment.c (RFC 7383 reassembly)
  */
 #ifndef UIPSEC_IKE_H
 #define UIPSEC_IKE_H
@@ -91,6 +92,11 @@ struct ike_io {
 struct ike_engine *ike_engine_new(const struct ike_config *cfg,
 	    const struct ike_io *io, uint64_t now_ms);
 void	 ike_engine_free(struct ike_engine *e);	/* wipes; accepts NULL */
+/* RFC 7383: encrypted messages whose IP datagram would exceed `size`
+ * bytes go out as SKF{} fragments when both ends announced support in
+ * IKE_SA_INIT. Default IKE_FRAG_SIZE_DEFAULT (1280); 0 turns
+ * fragmentation off (no IKEV2_FRAGMENTATION_SUPPORTED is sent). */
+void	 ike_engine_set_fragment_size(struct ike_engine *e, size_t size);
 
 /* One datagram received on an IKE port (the non-ESP marker already
  * removed). Never fails loudly: bad input is logged and dropped. */

@@ -117,7 +117,22 @@ ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg, size_t len,
 	b->p = p;
 	b->len = len;
 	b->msg_id = msg_id;
+	b->n_frags = 0;
 	return 0;
+}
+
+void
+ike_frag_rx_free(struct ike_frag_rx *f)
+{
+	unsigned i;
+
+	for (i = 0; i < IKE_FRAG_MAX; i++) {
+		if (f->plain[i] != NULL) {
+			sodium_memzero(f->plain[i], f->len[i]);
+			free(f->plain[i]);
+		}
+	}
+	memset(f, 0, sizeof(*f));
 }
 
 void
@@ -131,6 +146,7 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->init_r);
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
+	ike_frag_rx_free(&sa->frag_rx);
 	sodium_memzero(sa, sizeof(*sa));
 	free(sa);
 }

@@ -50,12 +50,38 @@ enum ike_state {
 #define IKE_NONCE_LEN		32	/* §2.10: at least half the PRF key */
 #define IKE_MSG_MAX		8192	/* largest message we build */
 
+/* RFC 7383: IKE fragmentation. The default fragment size is the IP
+ * datagram strongSwan uses (§2.5.1); reassembly is bounded (§2.6). */
+#define IKE_FRAG_SIZE_DEFAULT	1280
+#define IKE_FRAG_MAX		32	/* fragments of one message */
+#define IKE_FRAG_BYTES_MAX	65536	/* plaintext of one message */
+#define IKE_FRAG_TIMEOUT_MS	30000	/* incomplete message dropped */
+
 /* A message we keep: the request until its response arrives, the last
  * response for a retransmitted request (§2.1). */
 struct ike_msg_buf {
 	uint8_t		*p;		/* owned */
 	size_t		 len;
 	uint32_t	 msg_id;
+	/* RFC 7383 §2.5: n_frags datagrams back to back in p, of these
+	 * lengths; 0: p is one datagram. */
+	unsigned	 n_frags;
+	uint16_t	 frag_len[IKE_FRAG_MAX];
+};
+
+/* One message being reassembled from SKF{} fragments (RFC 7383 §2.6):
+ * each fragment is authenticated and decrypted before it is kept. */
+struct ike_frag_rx {
+	bool		 active;
+	bool		 response;
+	uint32_t	 msg_id;
+	uint16_t	 total;
+	uint16_t	 have;
+	uint8_t		 first;		/* Next Payload of fragment 1 */
+	size_t		 bytes;
+	uint64_t	 started_ms;
+	uint8_t		*plain[IKE_FRAG_MAX];	/* owned, by number - 1 */
+	uint16_t	 len[IKE_FRAG_MAX];
 };
 
 struct ike_request {
@@ -96,6 +122,7 @@ struct ike_sa {
 	bool			 have_keys;
 	unsigned		 peer_hashes;	/* SIGNATURE_HASH_ALGORITHMS */
 	bool			 peer_frag;	/* IKEV2_FRAGMENTATION_SUPPORTED */
+	struct ike_frag_rx	 frag_rx;
 
 	/* IKE_AUTH */
 	struct certs_id		 peer_id;
@@ -133,6 +160,8 @@ bool	 ike_sa_set_state(struct ike_sa *sa, enum ike_state st);
 int	 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg,
 	    size_t len, uint32_t msg_id);
 void	 ike_msg_buf_free(struct ike_msg_buf *b);
+/* Drops a message being reassembled (wiping its plaintext). */
+void	 ike_frag_rx_free(struct ike_frag_rx *f);
 
 /* Arms the outstanding request (a copy of msg) for retransmission. */
 int	 ike_sa_request_arm(struct ike_sa *sa, uint8_t exchange,

@@ -214,32 +214,30 @@ ike_sk_seal(struct ike_builder *b, struct ike_builder *inner,
 	return len;
 }
 
-/* The SK payload must be the last one of the message (§3.14). */
+/* The SK (or SKF) payload must be the last one of the message (§3.14,
+ * RFC 7383 §2.5). */
 static const struct ike_payload *
-sk_find(const struct ike_msg *m)
+sk_find(const struct ike_msg *m, uint8_t type)
 {
 	const struct ike_payload *p;
 
 	if (m->n_payloads == 0)
 		return NULL;
 	p = &m->pl[m->n_payloads - 1];
-	return p->type == IKEV2_PL_SK && !p->in_sk ? p : NULL;
+	return p->type == type && !p->in_sk ? p : NULL;
 }
 
-enum ike_sk_status
-ike_sk_decrypt(struct ike_msg *m, const struct ike_sk_suite *s,
-    const struct ike_sk_keys *k, uint8_t *plain, size_t cap,
-    enum ike_parse_status *pst)
+/* Authenticates, then decrypts sk's body into plain; *inner_len: the
+ * inner payload bytes in front of the padding. */
+static enum ike_sk_status
+sk_open(const struct ike_msg *m, const struct ike_payload *sk,
+    const struct ike_sk_suite *s, const struct ike_sk_keys *k, uint8_t *plain,
+    size_t cap, size_t *inner_len)
 {
-	const struct ike_payload *sk = sk_find(m);
 	struct ike_sk_parts parts;
 	uint8_t mac[SK_HMAC_MAX];
-	enum ike_parse_status st;
-	size_t inner_len;
 	int rc;
 
-	if (sk == NULL)
-		return IKE_SK_NO_SK;
 	if (!ike_sk_split(m, sk, s->iv_len, s->block_len, s->icv_len, &parts))
 		return IKE_SK_LAYOUT;
 	if (parts.enc.len > cap)
@@ -262,10 +260,37 @@ ike_sk_decrypt(struct ike_msg *m, const struct ike_sk_suite *s,
 	}
 	if (rc != 0)
 		return IKE_SK_CRYPTO;
-	if (!ike_sk_unpad(plain, parts.enc.len, &inner_len))
+	if (!ike_sk_unpad(plain, parts.enc.len, inner_len))
 		return IKE_SK_PADDING;
+	return IKE_SK_OK;
+}
+
+enum ike_sk_status
+ike_sk_decrypt(struct ike_msg *m, const struct ike_sk_suite *s,
+    const struct ike_sk_keys *k, uint8_t *plain, size_t cap,
+    enum ike_parse_status *pst)
+{
+	const struct ike_payload *sk = sk_find(m, IKEV2_PL_SK);
+	enum ike_parse_status st;
+	enum ike_sk_status sst;
+	size_t inner_len;
+
+	if (sk == NULL)
+		return IKE_SK_NO_SK;
+	if ((sst = sk_open(m, sk, s, k, plain, cap, &inner_len)) != IKE_SK_OK)
+		return sst;
 	st = ike_msg_parse_inner(m, sk->u.sk.first_inner, plain, inner_len);
 	if (pst != NULL)
 		*pst = st;
 	return st == IKE_PARSE_OK ? IKE_SK_OK : IKE_SK_INNER;
+}
+
+enum ike_sk_status
+ike_skf_decrypt(const struct ike_msg *m, const struct ike_sk_suite *s,
+    const struct ike_sk_keys *k, uint8_t *plain, size_t cap, size_t *len,
+    const struct ike_payload **skf)
+{
+	if ((*skf = sk_find(m, IKEV2_PL_SKF)) == NULL)
+		return IKE_SK_NO_SK;
+	return sk_open(m, *skf, s, k, plain, cap, len);
 }

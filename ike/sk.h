@@ -79,5 +79,15 @@ long	 ike_sk_seal(struct ike_builder *b, struct ike_builder *inner,
 enum ike_sk_status ike_sk_decrypt(struct ike_msg *m,
 	    const struct ike_sk_suite *s, const struct ike_sk_keys *k,
 	    uint8_t *plain, size_t cap, enum ike_parse_status *pst);
+/*
+ * RFC 7383 §2.6: authenticates and decrypts the SKF payload (the last of
+ * m, returned in *skf) into plain (cap bytes); *len gets the fragment's
+ * part of the inner payloads. Nothing is parsed: the caller keeps the
+ * bytes until all fragments are there, then ike_msg_parse_inner().
+ */
+enum ike_sk_status ike_skf_decrypt(const struct ike_msg *m,
+	    const struct ike_sk_suite *s, const struct ike_sk_keys *k,
+	    uint8_t *plain, size_t cap, size_t *len,
+	    const struct ike_payload **skf);
 
 #endif

@@ -9,6 +9,11 @@
 # Cases: uipsecd ccu -> strongSwan conc; strongSwan ccu -> uipsecd conc.
 # Each: the CHILD_SA is installed on both sides, ping both ways, 10 MB
 # each way byte-identical, uipsec status agrees with swanctl --list-sas.
+# Then both again with RSA-4096 certificates and charon's fragment_size =
+# 576: IKE_AUTH (> 1280 bytes) goes as SKF{} fragments (RFC 7383) both
+# ways, charon's at 576, uipsecd's at its default 1280; charon logs
+# "splitting IKE message" and "received fragment", uipsecd "as N
+# fragments" and "received fragment".
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -119,10 +124,11 @@ uipsecd_up() {
 	PID_U=$UIPSECD_PID SOCK_U=$UIPSECD_SOCK
 }
 
-# strongswan_up NS NAME: charon with NAME.swanctl as it is.
+# strongswan_up NS NAME [KEY=VALUE...]: charon with NAME.swanctl as it is
+# (KEY=VALUE: strongswan.conf charon options).
 strongswan_up() {
 	rm -rf "$ss"
-	ss_instance "$ss" >/dev/null || fail "strongSwan instance"
+	ss_instance "$ss" "${@:3}" >/dev/null || fail "strongSwan instance"
 	ss_certs_install "$pki" "$2" "$ss" || fail "strongSwan certificates"
 	cp "$work/$2.swanctl" "$ss/swanctl/conf.d/$2.conf"
 	ss_start "$1" "$ss" || fail "strongSwan refuses $2.swanctl"
@@ -177,4 +183,45 @@ strongswan_up "$A" ccu
 check "strongSwan -> uipsecd"
 down_both
 echo "ok: strongSwan ccu -> uipsecd conc: same swanctl.conf files, ping, 10 MB each way"
+
+# IKE fragmentation (RFC 7383): RSA-4096 certificates, charon splits at
+# 576, uipsecd at 1280. fragmented LABEL LOG (LOG: uipsecd's).
+fragmented() {
+	ss_poll 10 uipsec_child_up || fail "$1: no CHILD_SA in uipsecd"
+	ss_wait_child_up "$ss" svc 10 || fail "$1: no CHILD_SA in strongSwan"
+	ping_from "$A" 10.10.1.1 10.10.2.1 || fail "$1: ping ccu->conc"
+	ping_from "$B" 10.10.2.1 10.10.1.1 || fail "$1: ping conc->ccu"
+	grep -q 'splitting IKE message' "$ss/charon.log" ||
+		fail "$1: strongSwan did not fragment IKE_AUTH"
+	grep -q 'received fragment' "$ss/charon.log" ||
+		fail "$1: strongSwan received no fragments"
+	grep -q 'sending IKE_AUTH .* as [0-9]* fragments' "$2" ||
+		fail "$1: uipsecd did not fragment IKE_AUTH"
+	grep -q 'received fragment' "$2" ||
+		fail "$1: uipsecd received no fragments"
+	echo "  $1: charon $(grep -o 'splitting IKE message.*' \
+	    "$ss/charon.log" | head -1); uipsecd $(grep -o \
+	    'sending IKE_AUTH.*fragments.*' "$2" | head -1)"
+}
+pki=$work/pki-rsa
+"$cli" pki init-ca --dir "$pki" --dn "C=DE, O=uipsec test, CN=Test Root" \
+    >/dev/null || fail "pki init-ca (RSA)"
+for n in ccu conc; do
+	p=concentrator
+	[ $n = ccu ] && p=ccu
+	"$cli" pki issue --dir "$pki" --profile $p --name $n --key rsa4096 \
+	    >/dev/null || fail "pki issue $n (RSA)"
+done
+ip -n "$B" addr add 10.10.2.1/32 dev lo
+strongswan_up "$B" conc fragment_size=576
+uipsecd_up "$A" ccu
+fragmented "uipsecd -> strongSwan, fragmented" "$work/ccu.log"
+down_both
+ip -n "$B" addr del 10.10.2.1/32 dev lo
+echo "ok: uipsecd ccu -> strongSwan conc: IKE_AUTH in fragments both ways, ping"
+uipsecd_up "$B" conc
+strongswan_up "$A" ccu fragment_size=576
+fragmented "strongSwan -> uipsecd, fragmented" "$work/conc.log"
+down_both
+echo "ok: strongSwan ccu -> uipsecd conc: IKE_AUTH in fragments both ways, ping"
 echo "PASS: ike_conf_strongswan"

@@ -227,6 +227,7 @@ peer_start(void)
 
 		net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
 		cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
+		ike_engine_set_fragment_size(net.p[i].e, net.p[i].frag_size);
 	}
 }
 

@@ -16,7 +16,7 @@
 
 #define PEER_A	0	/* the CCU: initiator */
 #define PEER_B	1	/* the concentrator: responder */
-#define NET_QUEUE_MAX	16
+#define NET_QUEUE_MAX	48
 #define PEER_KEY_MAX	64
 
 struct net_dgram {
@@ -44,6 +44,7 @@ struct peer {
 	int			 n_up, n_failed, n_down;
 	char			 why[512];	/* last sa_event reason */
 	size_t			 sent;		/* datagrams sent */
+	size_t			 frag_size;	/* RFC 7383; 0 (default): off */
 };
 
 struct net {
