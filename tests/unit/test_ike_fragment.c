@@ -65,8 +65,8 @@ queued_fragments(size_t *bytes)
 
 		cr_assert_eq(b[16], IKEV2_PL_SKF, "datagram %zu not SKF", i);
 		cr_assert_leq(net.q[i].len, FRAG_MSG_MAX);
-		cr_assert_eq(b[IKEV2_HDR_LEN + 4] << 8 | b[IKEV2_HDR_LEN + 5],
-		    i + 1, "fragment number");
+		cr_assert_eq((size_t)(b[IKEV2_HDR_LEN + 4] << 8 |
+		    b[IKEV2_HDR_LEN + 5]), i + 1, "fragment number");
 		total = (unsigned)(b[IKEV2_HDR_LEN + 6] << 8 |
 		    b[IKEV2_HDR_LEN + 7]);
 		*bytes += net.q[i].len;
