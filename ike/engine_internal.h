@@ -95,6 +95,8 @@ void	 ike_sa_fail(struct ike_engine *e, struct ike_sa *sa,
 void	 ike_sa_close(struct ike_engine *e, struct ike_sa *sa,
 	    enum ike_sa_event ev, const char *why);
 const char *ike_sa_name(const struct ike_sa *sa);
+/* Hands the keys of sa (just derived) to io.ike_keys, if set. */
+void	 ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa);
 
 /* exchange_sa_init.c */
 int	 ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,

@@ -228,6 +228,23 @@ ike_send_init_error(struct ike_engine *e, const struct ike_msg *req,
 }
 
 void
+ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa)
+{
+	struct ike_keys_report r;
+
+	if (e->io.ike_keys == NULL || !sa->have_keys)
+		return;
+	r = (struct ike_keys_report){ .conn = ike_sa_name(sa),
+	    .ike_id = sa->id, .spi_i = sa->spi_i, .spi_r = sa->spi_r,
+	    .encr = sa->suite.encr, .encr_bits = sa->suite.encr_bits,
+	    .integ = sa->suite.integ, .prf = sa->keys.prf,
+	    .sk_ei = sa->keys.sk_ei, .sk_er = sa->keys.sk_er,
+	    .sk_ai = sa->keys.sk_ai, .sk_ar = sa->keys.sk_ar,
+	    .encr_len = sa->keys.encr_len, .integ_len = sa->keys.integ_len };
+	e->io.ike_keys(e->io.arg, &r);
+}
+
+void
 ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
     const char *why)
 {

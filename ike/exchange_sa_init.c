@@ -360,6 +360,7 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 		ike_sa_fail(e, sa, "IKE_SA_INIT: %s", why);
 		return;
 	}
+	ike_report_ike_keys(e, sa);
 	ike_sa_set_state(sa, IKE_STATE_SA_INIT_DONE);
 }
 
@@ -440,6 +441,7 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 		ike_sa_fail(e, sa, "IKE_SA_INIT: %s", why ? why : "no memory");
 		return;
 	}
+	ike_report_ike_keys(e, sa);
 	if (sa->nat_local || sa->nat_remote || sa->conn->encap) {
 		/* §2.23: float to port 4500 for IKE_AUTH. */
 		sa->natt = true;

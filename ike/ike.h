@@ -63,6 +63,19 @@ struct ike_child_install {
 	struct ike_prefix	 vip;
 };
 
+/* The keys of a new IKE SA (made by IKE_SA_INIT or an IKE SA rekey), for a
+ * key log (Wireshark's ikev2_decryption_table): borrowed for the call. The
+ * transform IDs are IANA's (RFC 7296 §3.3.2); integ is 0 with an AEAD. */
+struct ike_keys_report {
+	const char	*conn;
+	uint64_t	 ike_id;
+	uint64_t	 spi_i, spi_r;		/* as on the wire */
+	uint16_t	 encr, encr_bits, integ, prf;
+	const uint8_t	*sk_ei, *sk_er, *sk_ai, *sk_ar;
+	size_t		 encr_len;		/* with an AEAD's salt */
+	size_t		 integ_len;		/* 0 with an AEAD */
+};
+
 struct ike_io {
 	void	*arg;
 	/* Sends one IKE message (from the IKE header on) from local to remote;
@@ -79,6 +92,9 @@ struct ike_io {
 	 * is a one-line reason (borrowed for the call; "" when up). */
 	void	(*sa_event)(void *arg, const char *conn, uint64_t ike_id,
 		    enum ike_sa_event ev, const char *why);
+	/* Optional (NULL: none): keys of a new IKE SA, once derived. CHILD_SA
+	 * keys reach the daemon through child_install. */
+	void	(*ike_keys)(void *arg, const struct ike_keys_report *k);
 };
 
 /* cfg is borrowed for the engine's life; io is copied. Credentials come
