@@ -43,7 +43,7 @@ struct ike_engine {
 	struct ike_cred		*creds;		/* one per cfg->conns[] */
 	uint8_t			 certreq[CERTS_KEYHASH_LEN * 16];
 	size_t			 certreq_len;
-	uint32_t		*pool_next;	/* next host index per pool */
+	struct ike_pools	*pools;		/* pool.h */
 	/* RFC 7383 §2.5.1: largest IP datagram of an encrypted message
 	 * before it is sent as SKF{} fragments; 0: no fragmentation. */
 	size_t			 frag_size;

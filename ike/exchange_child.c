@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
+#include "ike/pool.h"
 #include "ike/ts.h"
 
 static uint32_t
@@ -154,31 +155,6 @@ ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
 	return ike_child_propose(sa, ch, NULL, false, o);
 }
 
-/* A virtual IP from the connection's first pool (addresses handed out in
- * order; §3.15.1 CFG_REPLY). */
-static bool
-pool_lease(struct ike_engine *e, const struct ike_conn_cfg *c,
-    struct ike_prefix *vip)
-{
-	size_t i, n;
-	uint32_t k;
-
-	for (i = 0; i < e->cfg->n_pools; i++) {
-		const struct ike_pool_cfg *p = &e->cfg->pools[i];
-
-		if (c->n_pools == 0 || strcmp(p->name, c->pools[0]) != 0)
-			continue;
-		*vip = p->first;
-		n = p->first.family == AF_INET6 ? 16 : 4;
-		k = e->pool_next[i]++;
-		vip->addr[n - 1] = (uint8_t)(vip->addr[n - 1] + (k & 0xff));
-		vip->addr[n - 2] = (uint8_t)(vip->addr[n - 2] + (k >> 8));
-		vip->plen = (uint8_t)(n * 8);
-		return memcmp(vip->addr, p->last.addr, n) <= 0;
-	}
-	return false;
-}
-
 static bool
 add_cp_reply(struct ike_out *o, const struct ike_prefix *vip)
 {
@@ -292,7 +268,7 @@ ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 		return IKEV2_N_TEMPORARY_FAILURE;
 	ch->inst.has_vip = cp != NULL &&
 	    cp->u.cp.cfg_type == IKEV2_CFG_REQUEST && c->n_pools > 0;
-	if (ch->inst.has_vip && !pool_lease(e, c, &ch->inst.vip)) {
+	if (ch->inst.has_vip && !ike_pool_lease(e->pools, c, &ch->inst.vip)) {
 		log_err("%s[%llu]: pool %s exhausted", c->name,
 		    (unsigned long long)sa->id, c->pools[0]);
 		err = IKEV2_N_INTERNAL_ADDRESS_FAILURE;
