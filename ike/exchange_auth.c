@@ -232,6 +232,10 @@ ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 static void
 established(struct ike_engine *e, struct ike_sa *sa)
 {
+	struct ike_kdf_input in = { .ni = { sa->ni, sa->ni_len },
+	    .nr = { sa->nr, sa->nr_len } };
+	struct ike_child_sa *ch = sa->children;
+
 	certs_id_format(&sa_cred(e, sa)->id, sa->local_id_text,
 	    sizeof(sa->local_id_text));
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
@@ -239,9 +243,9 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	log_info("%s[%llu]: IKE SA established between %s and %s%s",
 	    ike_sa_name(sa), (unsigned long long)sa->id, sa->local_id_text,
 	    sa->peer_id_text, sa->natt ? " (NAT-T)" : "");
-	if (sa->child.cfg != NULL && ike_child_install(e, sa) != 0)
+	if (ch != NULL && ike_child_install(e, sa, ch, &in, sa->initiator) != 0)
 		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
-		    (unsigned long long)sa->id, sa->child.cfg->name);
+		    (unsigned long long)sa->id, ch->cfg->name);
 	if (e->io.sa_event != NULL)
 		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id,
 		    IKE_SA_EVENT_UP, "");
@@ -300,7 +304,6 @@ ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 		    certs_status_str(err.status), err.reason);
 		return;
 	}
-	if (ike_child_process_response(e, sa, m) != 0)
-		sa->child.cfg = NULL;	/* IKE SA stays, without CHILD_SA */
+	ike_child_process_response(e, sa, m);	/* -1: IKE SA without one */
 	established(e, sa);
 }
