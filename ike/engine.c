@@ -28,6 +28,7 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	e->io = *io;
 	e->now_ms = now_ms;
 	e->frag_size = IKE_FRAG_SIZE_DEFAULT;
+	ike_peer_index_init(&e->peers);
 	e->pools = ike_pools_new(cfg);
 	if (e->pools == NULL || ike_creds_load(e) != 0) {
 		ike_engine_free(e);
@@ -57,6 +58,7 @@ ike_engine_free(struct ike_engine *e)
 	ike_sa_table_each(&e->sas, free_one, &e->sas);
 	ike_creds_free(e);
 	ike_pools_free(e->pools);
+	ike_peer_index_free(&e->peers);
 	free(e);
 }
 

@@ -11,6 +11,7 @@
 #include "ike/ike.h"
 #include "ike/ike_sa.h"
 #include "ike/message.h"
+#include "ike/sa_index.h"
 
 /* Our credentials for one connection (from the swanctl tree). */
 struct ike_cred {
@@ -37,6 +38,7 @@ struct ike_engine {
 	const struct ike_config	*cfg;
 	struct ike_io		 io;
 	struct ike_sa_table	 sas;
+	struct ike_peer_index	 peers;		/* established, by peer ID */
 	uint64_t		 next_id;
 	uint64_t		 now_ms;
 	struct certs_store	*store;
@@ -106,6 +108,39 @@ void	 ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	    const struct sockaddr_storage *remote);
 void	 ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
+
+/* conn_select.c: which connection (and child) a responder uses. */
+const struct ike_conn_cfg *ike_conn_for_init(struct ike_engine *e,
+	    const struct ike_pl_sa *sa, uint16_t group,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote, struct ike_chosen *c);
+bool	 ike_conn_addrs_match(const struct ike_conn_cfg *c,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote);
+/* At IKE_AUTH: the connection for the authenticated peer identity whose
+ * chain ends at anchor (a CA subject), or NULL if none accepts it. */
+const struct ike_conn_cfg *ike_conn_for_auth(const struct ike_engine *e,
+	    const struct ike_sa *sa, const struct certs_id *peer,
+	    const char *anchor);
+/* The child of sa->conn whose selectors fit the request's TSi/TSr best
+ * (vip: the peer's virtual IP, for `dynamic`); children[0] if none fits
+ * (its narrowing then refuses with TS_UNACCEPTABLE). */
+const struct ike_child_cfg *ike_child_cfg_select(const struct ike_sa *sa,
+	    const struct ike_msg *m, const struct ike_prefix *vip);
+
+/* pool_lease.c: the responder's virtual IP for sa (sa->vip) from the
+ * pools of sa->conn, for the families CP(CFG_REQUEST) cp asks for: 0 (also
+ * when it asks for none), or INTERNAL_ADDRESS_FAILURE (logged). */
+uint16_t ike_vip_lease(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_payload *cp);
+/* Back to the pool (kept for the peer's identity for the grace time). */
+void	 ike_vip_release(struct ike_engine *e, struct ike_sa *sa);
+
+/* unique.c (RFC 7296 §2.4, swanctl.conf unique): responder, peer just
+ * authenticated; deletes older SAs of the same identities as the policy
+ * says. False: refuse sa (unique = keep and an older one is up). */
+bool	 ike_unique_check(struct ike_engine *e, struct ike_sa *sa,
+	    bool initial_contact);
 
 /* exchange_auth.c */
 int	 ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa);

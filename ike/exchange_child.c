@@ -13,7 +13,6 @@
 #include "common/log.h"
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
-#include "ike/pool.h"
 #include "ike/ts.h"
 
 static uint32_t
@@ -264,18 +263,17 @@ ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 		return 0;	/* childless */
 	if (c->n_children == 0)
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
-	if ((ch = ike_child_sa_new(sa, &c->children[0])) == NULL)
+	if (cp != NULL && cp->u.cp.cfg_type == IKEV2_CFG_REQUEST &&
+	    c->n_pools > 0 && (err = ike_vip_lease(e, sa, cp)) != 0)
+		return err;
+	if ((ch = ike_child_sa_new(sa, ike_child_cfg_select(sa, m,
+	    sa->vip_leased ? &sa->vip : NULL))) == NULL)
 		return IKEV2_N_TEMPORARY_FAILURE;
-	ch->inst.has_vip = cp != NULL &&
-	    cp->u.cp.cfg_type == IKEV2_CFG_REQUEST && c->n_pools > 0;
-	if (ch->inst.has_vip && !ike_pool_lease(e->pools, c, &ch->inst.vip)) {
-		log_err("%s[%llu]: pool %s exhausted", c->name,
-		    (unsigned long long)sa->id, c->pools[0]);
-		err = IKEV2_N_INTERNAL_ADDRESS_FAILURE;
-	} else if ((err = ike_child_accept(sa, ch, m, 0, o)) == 0 &&
-	    ch->inst.has_vip && !add_cp_reply(o, &ch->inst.vip)) {
+	ch->inst.has_vip = sa->vip_leased;
+	ch->inst.vip = sa->vip;
+	if ((err = ike_child_accept(sa, ch, m, 0, o)) == 0 &&
+	    ch->inst.has_vip && !add_cp_reply(o, &ch->inst.vip))
 		err = IKEV2_N_TEMPORARY_FAILURE;
-	}
 	if (err != 0)
 		ike_child_sa_free(sa, ch);
 	return err;

@@ -162,6 +162,15 @@ struct ike_sa {
 	uint64_t		 bytes_in, bytes_out;
 	char			 why[320];	/* why it failed, for the log */
 	struct ike_sa		*next_ours, *next_init;	/* table chains */
+
+	/* Responder: the virtual IP leased to the peer (pool.h), released
+	 * when the SA closes (pool_lease.c). An IKE SA rekey moves it to
+	 * the new SA (vip_leased cleared on the old one). */
+	bool			 vip_leased;
+	struct ike_prefix	 vip;
+	/* The index by peer identity (sa_index.h), once ESTABLISHED. */
+	struct ike_sa		*next_peer;
+	bool			 in_peer_index;
 };
 
 const char *ike_state_name(enum ike_state st);
