@@ -79,6 +79,7 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa)
 	inst->local = sa->local;
 	inst->remote = sa->remote;
 	inst->udp_encap = sa->natt;
+	inst->nat_local = sa->nat_local;
 	/* Inbound is what the peer sends: i->r keys when we respond. */
 	dir_config(&inst->in, sa->child.spi_in, suite, use_esn, &k,
 	    !sa->initiator);
