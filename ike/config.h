@@ -96,8 +96,10 @@ struct ike_child_cfg {
 	enum ike_start_action	 start_action;
 	/* What the daemon does when the IKE SA goes: the peer found dead
 	 * (dpd_action = restart) or closed by the peer (close_action =
-	 * start): initiate again. Default: leave it down. */
-	bool			 dpd_restart, close_start;
+	 * start): initiate again; the peer found dead with dpd_action =
+	 * trap: initiate on the next packet for the traffic selectors (as
+	 * start_action = trap does from the start). Default: leave it down. */
+	bool			 dpd_restart, close_start, dpd_trap;
 	uint32_t		 rekey_time;	/* seconds; 0 = never */
 	const char		*file;		/* where it was defined */
 	unsigned		 line;

@@ -178,6 +178,10 @@ void	 ike_engine_input(struct ike_engine *e,
 void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);
 uint64_t ike_engine_next(const struct ike_engine *e);
 
+/* Family, address and port equal (nothing else of the storage). */
+bool	 ike_addr_equal(const struct sockaddr_storage *a,
+	    const struct sockaddr_storage *b);
+
 /* The data plane saw a valid ESP packet of IKE SA ike_id from a new
  * address or port: if the peer is behind a NAT (§2.23) the IKE SA follows
  * it, and io.peer_moved is called. */

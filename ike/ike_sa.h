@@ -157,10 +157,6 @@ uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
  * logged as an error) if the move is not in the diagram above. */
 bool	 ike_sa_set_state(struct ike_sa *sa, enum ike_state st);
 
-/* Family, address and port equal (nothing else of the storage). */
-bool	 ike_addr_equal(const struct sockaddr_storage *a,
-	    const struct sockaddr_storage *b);
-
 /* Keeps a copy of msg in *b (replacing what was there). -1: no memory. */
 int	 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg,
 	    size_t len, uint32_t msg_id);

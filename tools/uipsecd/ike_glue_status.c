@@ -68,6 +68,15 @@ sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
 		control_line(w->r, "  %s", st->algs);
 	if (age >= 0)
 		control_line(w->r, "  established %llds ago", age);
+	control_line(w->r, "  IKE %llu bytes in, %llu bytes out, %u "
+	    "retransmit%s%s%s", (unsigned long long)st->ike_bytes_in,
+	    (unsigned long long)st->ike_bytes_out, st->retransmits,
+	    st->retransmits == 1 ? "" : "s",
+	    st->nat_local ? ", we are behind a NAT" : "",
+	    st->nat_remote ? ", peer behind a NAT" : "");
+	if (st->last_rx_ms)
+		control_line(w->r, "  last packet from the peer %llds ago",
+		    (long long)((w->now - st->last_rx_ms) / 1000));
 }
 
 static void
@@ -91,6 +100,11 @@ sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
 	    "\"bytes_in\": %llu, \"bytes_out\": %llu,",
 	    st->algs, age, (unsigned long long)st->ike_bytes_in,
 	    (unsigned long long)st->ike_bytes_out);
+	control_line(w->r, "  \"retransmits\": %u, \"last_rx_s\": %lld, "
+	    "\"nat_local\": %s, \"nat_remote\": %s,", st->retransmits,
+	    st->last_rx_ms ? (long long)((w->now - st->last_rx_ms) / 1000) :
+	    -1LL, st->nat_local ? "true" : "false",
+	    st->nat_remote ? "true" : "false");
 	control_line(w->r, "  \"child_sas\": [");
 }
 
