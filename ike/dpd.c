@@ -14,6 +14,30 @@
 
 #define DPD_POLLS	8
 
+static bool
+has_child(const struct ike_sa *sa)
+{
+	const struct ike_child_sa *ch;
+
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		if (ch->installed)
+			return true;
+	return false;
+}
+
+/* ESP packets received on all its CHILD_SAs: a change means life. */
+static uint64_t
+esp_rx(struct ike_engine *e, const struct ike_sa *sa)
+{
+	const struct ike_child_sa *ch;
+	uint64_t n = 0;
+
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		if (ch->installed)
+			n += e->io.child_rx_packets(e->io.arg, ch->spi_in);
+	return n;
+}
+
 static uint64_t
 poll_step(const struct ike_sa *sa)
 {
@@ -34,7 +58,7 @@ ike_dpd_deadline(const struct ike_sa *sa)
 	/* The ESP counter needs no look before the last IKE message. */
 	polled = sa->dpd_poll_ms > sa->last_rx_ms ? sa->dpd_poll_ms :
 	    sa->last_rx_ms;
-	if (sa->child.installed && polled + poll_step(sa) < due)
+	if (has_child(sa) && polled + poll_step(sa) < due)
 		due = polled + poll_step(sa);
 	return due;
 }
@@ -46,9 +70,9 @@ ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa)
 
 	if (e->now_ms < ike_dpd_deadline(sa))
 		return;
-	if (sa->child.installed && e->io.child_rx_packets != NULL) {
+	if (e->io.child_rx_packets != NULL && has_child(sa)) {
 		sa->dpd_poll_ms = e->now_ms;
-		n = e->io.child_rx_packets(e->io.arg, sa->child.spi_in);
+		n = esp_rx(e, sa);
 		if (n != sa->esp_rx_seen) {
 			sa->esp_rx_seen = n;	/* it talks: no probe */
 			sa->last_rx_ms = e->now_ms;
@@ -71,13 +95,16 @@ void
 ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
     const struct sockaddr_storage *remote)
 {
+	struct ike_child_sa *ch;
+
 	if (!sa->nat_remote || ike_addr_equal(&sa->remote, remote) ||
 	    remote->ss_family != sa->remote.ss_family)
 		return;
 	log_info("%s[%llu]: the peer's NAT mapping changed: following it",
 	    ike_sa_name(sa), (unsigned long long)sa->id);
 	sa->remote = *remote;
-	sa->child.inst.remote = *remote;
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		ch->inst.remote = *remote;
 	if (e->io.peer_moved != NULL && sa->state == IKE_STATE_ESTABLISHED)
 		e->io.peer_moved(e->io.arg, sa->id, remote);
 }

@@ -22,6 +22,7 @@
 #include "ike/ikev2_wire.h"
 #include "ike/names.h"
 #include "ike/payload_rules.h"
+#include "ike/pool.h"
 
 struct ike_engine *
 ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
@@ -36,9 +37,9 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	e->now_ms = now_ms;
 	ike_settings_default(&e->set);
 	e->frag_size = e->set.fragment_size;
-	e->pool_next = calloc(cfg->n_pools ? cfg->n_pools : 1,
-	    sizeof(*e->pool_next));
-	if (e->pool_next == NULL || ike_cookies_init(&e->cookies, now_ms) != 0 ||
+	ike_peer_index_init(&e->peers);
+	e->pools = ike_pools_new(cfg);
+	if (e->pools == NULL || ike_cookies_init(&e->cookies, now_ms) != 0 ||
 	    ike_creds_load(e) != 0) {
 		ike_engine_free(e);
 		return NULL;
@@ -71,7 +72,8 @@ ike_engine_free(struct ike_engine *e)
 	ike_sa_table_each(&e->sas, free_one, e);
 	ike_creds_free(e);
 	ike_cookies_wipe(&e->cookies);
-	free(e->pool_next);
+	ike_pools_free(e->pools);
+	ike_peer_index_free(&e->peers);
 	free(e);
 }
 
