@@ -37,6 +37,8 @@
 #   peer_IMPL_sa_gone DIR              true when DIR's side holds no IKE_SA
 #   peer_IMPL_rss_kb DIR               the daemon's VmRSS in kB
 #   peer_IMPL_pid DIR                  the daemon's pid
+#   peer_IMPL_spis DIR                 "ike SPI" (initiator's SPI) and
+#                                      "child SPI" (inbound) lines, one per SA
 #   peer_IMPL_stop DIR                 stop the daemon
 #   peer_setup_wire PCAP               IKE set-ups in a capture (see there)
 # Identities: init.bench.test and resp.bench.test.
@@ -105,6 +107,11 @@ peer_ss_down() { ss_terminate "$1" bench 10; }
 peer_ss_sa_gone() { ss_ike_gone "$1" bench; }
 peer_ss_rss_kb() { ss_rss_kb "$1"; }
 peer_ss_pid() { cat "$1/charon.pid"; }
+peer_ss_spis() {
+	ss_swanctl "$1" --list-sas 2>/dev/null | sed -nE \
+	    -e 's/^bench: #[0-9]+, [A-Z_]+, IKEv2, ([0-9a-f]+)_i.*/ike \1/p' \
+	    -e 's/^ +in +([0-9a-f]+)[ ,(].*/child \1/p'
+}
 peer_ss_stop() { ss_stop "$1"; }
 
 # uipsecd: the same swanctl tree and connection file as charon's, read
@@ -154,6 +161,14 @@ peer_uipsec_down() {
 		{ peer_say "uipsec down: IKE_SA still there"; return 1; }
 }
 peer_uipsec_pid() { cat "$1/uipsecd.pid"; }
+peer_uipsec_spis() {
+	"$UIPSEC" status --json -s "$1/uipsecd.sock" 2>/dev/null |
+	/usr/bin/python3 -c 'import json, sys
+for s in json.load(sys.stdin)["ike_sas"]:
+    print("ike", s["spi_i"])
+    for c in s["child_sas"]:
+        print("child", c["in"]["spi"])'
+}
 peer_uipsec_rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$(peer_uipsec_pid "$1")/status"
 }

@@ -30,12 +30,11 @@ void
 glue_keepalive_sent(struct ike_glue *g, const struct sockaddr_storage *to,
     uint64_t now)
 {
-	unsigned i;
+	struct glue_child *ch;
 
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used && g->children[i].nat_local &&
-		    ike_addr_equal(&g->children[i].k.remote, to))
-			g->children[i].ka_sent_ms = now;
+	for (ch = g->children; ch; ch = ch->next)
+		if (ch->nat_local && ike_addr_equal(&ch->k.remote, to))
+			ch->ka_sent_ms = now;
 }
 
 static uint64_t
@@ -52,13 +51,12 @@ uint64_t
 glue_keepalive_next(const struct ike_glue *g)
 {
 	uint64_t next = UINT64_MAX, t;
-	unsigned i;
+	const struct glue_child *ch;
 
 	if (!g->set->keep_alive_ms)
 		return next;
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used && g->children[i].nat_local &&
-		    (t = child_next(g, &g->children[i])) < next)
+	for (ch = g->children; ch; ch = ch->next)
+		if (ch->nat_local && (t = child_next(g, ch)) < next)
 			next = t;
 	return next;
 }
@@ -83,13 +81,11 @@ glue_keepalive_tick(struct ike_glue *g, uint64_t now)
 	struct glue_child *ch;
 	struct sad_conn *c;
 	uint64_t out;
-	unsigned i;
 
 	if (!g->set->keep_alive_ms)
 		return;
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
-		ch = &g->children[i];
-		if (!ch->used || !ch->nat_local || now < child_next(g, ch))
+	for (ch = g->children; ch; ch = ch->next) {
+		if (!ch->nat_local || now < child_next(g, ch))
 			continue;
 		ch->ka_poll_ms = now;
 		if ((c = sad_lookup_in(&g->d->sad, ch->k.in.spi)) &&

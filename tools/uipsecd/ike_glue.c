@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,13 +175,23 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 	}
 }
 
+/* The cfg_conn of every CHILD_SA we install names this "file": the data
+ * plane's entries for IKE CHILD_SAs are told from manual ones by it. */
+static const char glue_child_file[] = "IKE";
+
+static struct glue_child *
+glue_child_of(const struct cfg_conn *k)
+{
+	return (struct glue_child *)((const char *)k -
+	    offsetof(struct glue_child, k));
+}
+
 static int
 io_child_install(void *arg, const struct ike_child_install *c)
 {
 	struct ike_glue *g = arg;
-	struct glue_child *ch = NULL;
+	struct glue_child *ch;
 	struct cfg_conn *k;
-	unsigned i;
 	int ret = -1;
 
 	if (!c->udp_encap) {
@@ -188,18 +199,14 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		    "carries ESP in UDP only", c->conn, c->child);
 		return -1;
 	}
-	for (i = 0; i < SAD_DYNAMIC_MAX && !ch; i++)
-		if (!g->children[i].used)
-			ch = &g->children[i];
-	if (!ch) {
-		log_err("%s: no room for CHILD_SA %s", c->conn, c->child);
+	if (!(ch = calloc(1, sizeof(*ch)))) {
+		log_err("%s: no memory for CHILD_SA %s", c->conn, c->child);
 		return -1;
 	}
-	memset(ch, 0, sizeof(*ch));
 	k = &ch->k;
 	snprintf(k->name, sizeof(k->name), "%s", c->child);
 	snprintf(ch->conn, sizeof(ch->conn), "%s", c->conn);
-	k->file = "IKE";
+	k->file = glue_child_file;
 	k->local = c->local;
 	k->remote = c->remote;
 	k->nlocal_ts = glue_copy_ts(k->local_ts, c->local_ts, c->n_local_ts);
@@ -211,10 +218,13 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	k->replay_window = c->in.replay_window;
 	if (copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 &&
 	    sad_add(&g->d->sad, k) == 0) {
-		ch->used = true;
 		ch->ike_id = c->ike_id;
 		ch->installed_ms = ch->ka_sent_ms = ike_glue_now_ms();
 		ch->nat_local = c->nat_local;
+		ch->next = g->children;
+		if (g->children)
+			g->children->prev = ch;
+		g->children = ch;
 		tun_for_child(g, c, ch);
 		ret = 0;
 	}
@@ -223,6 +233,8 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	sodium_memzero(&k->out, sizeof(k->out));
 	k->in.spi = c->in.spi;
 	k->out.spi = c->out.spi;
+	if (ret < 0)
+		free(ch);
 	return ret;
 }
 
@@ -230,40 +242,47 @@ io_child_install(void *arg, const struct ike_child_install *c)
 static bool
 vip_in_use(const struct ike_glue *g, const struct tun_prefix *vip)
 {
-	unsigned i;
+	const struct glue_child *ch;
 
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used && g->children[i].has_vip &&
-		    g->children[i].vip.family == vip->family &&
-		    !memcmp(g->children[i].vip.addr, vip->addr, 16))
+	for (ch = g->children; ch; ch = ch->next)
+		if (ch->has_vip && ch->vip.family == vip->family &&
+		    !memcmp(ch->vip.addr, vip->addr, 16))
 			return true;
 	return false;
 }
 
+/* ch is out of the SA database: off the list, its virtual IP off the TUN
+ * unless another CHILD_SA still has it, freed. */
 static void
 child_gone(struct ike_glue *g, struct glue_child *ch)
 {
 	char text[64];
 
-	ch->used = false;
-	if (!ch->has_vip || vip_in_use(g, &ch->vip) ||
-	    tun_del_addr(g->d->tun, &ch->vip) < 0)
-		return;
-	log_info("%s: virtual IP %s off %s", ch->conn, tun_prefix_str(&ch->vip,
-	    text, sizeof(text)), tun_name(g->d->tun));
+	if (ch->prev)
+		ch->prev->next = ch->next;
+	else
+		g->children = ch->next;
+	if (ch->next)
+		ch->next->prev = ch->prev;
+	if (ch->has_vip && !vip_in_use(g, &ch->vip) &&
+	    tun_del_addr(g->d->tun, &ch->vip) == 0)
+		log_info("%s: virtual IP %s off %s", ch->conn,
+		    tun_prefix_str(&ch->vip, text, sizeof(text)),
+		    tun_name(g->d->tun));
+	free(ch);
 }
 
+/* The engine removes only CHILD_SAs it installed through io_child_install,
+ * so the entry's cfg_conn is the k of one of our glue_child records. */
 static void
 io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 {
 	struct ike_glue *g = arg;
 	const struct cfg_conn *k = sad_remove(&g->d->sad, spi_in);
-	unsigned i;
 
 	(void)spi_out;
-	for (i = 0; k && i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used && &g->children[i].k == k)
-			child_gone(g, &g->children[i]);
+	if (k)
+		child_gone(g, glue_child_of(k));
 }
 
 /* ike_io.child_rx_packets: ESP received on a CHILD_SA, for DPD. */
@@ -284,11 +303,9 @@ io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 	struct ike_glue *g = arg;
 	struct glue_child *ch;
 	char from[64], now[64];
-	unsigned i;
 
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
-		ch = &g->children[i];
-		if (!ch->used || ch->ike_id != ike_id)
+	for (ch = g->children; ch; ch = ch->next) {
+		if (ch->ike_id != ike_id)
 			continue;
 		log_info("%s: peer moved from %s to %s (NAT mapping changed)",
 		    ch->conn, sockaddr_str(&ch->k.remote, from, sizeof(from)),
@@ -305,20 +322,17 @@ static void
 dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 {
 	struct ike_glue *g = arg;
+	struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
 	struct glue_child *ch;
-	unsigned i;
 
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
-		ch = &g->children[i];
-		if (!ch->used || ch->k.in.spi != spi_in ||
-		    ike_addr_equal(&ch->refused, from))
-			continue;
-		ike_engine_peer_moved(g->e, ch->ike_id, from,
-		    ike_glue_now_ms());
-		if (!ike_addr_equal(&ch->k.remote, from))
-			ch->refused = *from;
+	if (!c || c->cfg->file != glue_child_file)
+		return;		/* a manual SA: its peer is configured */
+	ch = glue_child_of(c->cfg);
+	if (ike_addr_equal(&ch->refused, from))
 		return;
-	}
+	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
+	if (!ike_addr_equal(&ch->k.remote, from))
+		ch->refused = *from;
 }
 
 /* Whether any child of c asks to be restarted after this going-down:
@@ -460,14 +474,13 @@ ike_glue_shutdown(struct ike_glue *g)
 void
 ike_glue_free(struct ike_glue *g)
 {
-	unsigned i;
-
 	if (!g)
 		return;
 	ike_engine_free(g->e);
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used)
-			sad_remove(&g->d->sad, g->children[i].k.in.spi);
+	while (g->children) {
+		sad_remove(&g->d->sad, g->children->k.in.spi);
+		child_gone(g, g->children);
+	}
 	if (g->d->dp.ike_arg == g) {
 		g->d->dp.ike_input = NULL;
 		g->d->dp.esp_moved = NULL;
