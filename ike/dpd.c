@@ -30,11 +30,13 @@ static uint64_t
 esp_rx(struct ike_engine *e, const struct ike_sa *sa)
 {
 	const struct ike_child_sa *ch;
+	struct ike_child_counters c;
 	uint64_t n = 0;
 
 	for (ch = sa->children; ch != NULL; ch = ch->next)
-		if (ch->installed)
-			n += e->io.child_rx_packets(e->io.arg, ch->spi_in);
+		if (ch->installed && e->io.child_counters(e->io.arg,
+		    ch->spi_in, ch->spi_out, &c) == 0)
+			n += c.packets_in;
 	return n;
 }
 
@@ -70,7 +72,7 @@ ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa)
 
 	if (e->now_ms < ike_dpd_deadline(sa))
 		return;
-	if (e->io.child_rx_packets != NULL && has_child(sa)) {
+	if (e->io.child_counters != NULL && has_child(sa)) {
 		sa->dpd_poll_ms = e->now_ms;
 		n = esp_rx(e, sa);
 		if (n != sa->esp_rx_seen) {

@@ -251,8 +251,12 @@ dispatch_request(struct ike_engine *e, struct ike_sa *sa,
 		    sa->state == IKE_STATE_SA_INIT_DONE)
 			ike_info_respond(e, sa, m);
 		break;
-	default:	/* CREATE_CHILD_SA: not yet (rekeying) */
-		answer_error(e, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		if (sa->state == IKE_STATE_ESTABLISHED ||
+		    sa->state == IKE_STATE_DELETING)
+			ike_create_child_respond(e, sa, m);
+		break;
+	default:
 		break;
 	}
 }
@@ -270,6 +274,9 @@ dispatch_response(struct ike_engine *e, struct ike_sa *sa,
 		break;
 	case IKEV2_EXCH_INFORMATIONAL:
 		ike_info_process_response(e, sa, m);
+		break;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		ike_create_child_process_response(e, sa, m);
 		break;
 	default:
 		break;
@@ -400,6 +407,8 @@ tick_one(void *arg, struct ike_sa *sa)
 		    e->set.half_open_timeout_ms / 1000);
 		return;
 	}
+	if (ike_lifetime_tick(e, sa))
+		return;
 	ike_dpd_tick(e, sa);
 	ike_request_tick(e, sa);
 }
@@ -427,6 +436,8 @@ next_one(void *arg, struct ike_sa *sa)
 		n->next = sa->req.deadline_ms;
 	if (ike_dpd_deadline(sa) < n->next)
 		n->next = ike_dpd_deadline(sa);
+	if (ike_lifetime_next(n->e, sa) < n->next)
+		n->next = ike_lifetime_next(n->e, sa);
 	if (sa->frag_rx.active &&
 	    sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS < n->next)
 		n->next = sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS;

@@ -219,7 +219,7 @@ Test(ike_live, dpd_only_when_idle)
 	peer_start();
 	up();
 	for (i = 0; i < 40; i++) {	/* 200 s of traffic */
-		net.p[PEER_A].esp_rx += 3;
+		net.p[PEER_A].counters.packets_in += 3;
 		net_advance(5000);
 		cr_assert_eq(net.n, 0, "probe during traffic at %d s", i * 5);
 	}

@@ -19,7 +19,7 @@ usage(FILE *out)
 	    "[--shared-key]\n"
 	    "       uipsec load run --pki CADIR --count N --remote ADDR "
 	    "--first ADDR\n"
-	    "           [--rate N] [--ping ADDR] [--hold SECONDS] "
+	    "           [--rate N] [--window N] [--ping ADDR] [--hold SECONDS] "
 	    "[--timeout SECONDS]\n"
 	    "           [--remote-id ID] [--remote-ts TS] [--proposals P] "
 	    "[--esp-proposals P]\n"
@@ -30,6 +30,7 @@ usage(FILE *out)
 	    "NET dev lo)\n"
 	    "  --rate       set-ups started per second (default 0: all at "
 	    "once)\n"
+	    "  --window     set-ups under way at most (default 0: no limit)\n"
 	    "  --ping       an ICMP echo to ADDR through each CCU's CHILD_SA, "
 	    "the reply\n"
 	    "               expected on that CCU's own inbound SA\n"
@@ -72,6 +73,7 @@ parse_run(int argc, char **argv, struct load_opts *o)
 		{ "remote", required_argument, NULL, 'r' },
 		{ "first", required_argument, NULL, 'f' },
 		{ "rate", required_argument, NULL, 'R' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "ping", required_argument, NULL, 'p' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -105,6 +107,9 @@ parse_run(int argc, char **argv, struct load_opts *o)
 		case 'f': bad = parse_addr(optarg, &o->first, "--first"); break;
 		case 'R': bad = parse_uint(optarg, 1000000, &rate, "--rate");
 			  o->rate = rate;
+			  break;
+		case 'w': bad = parse_uint(optarg, 65000, &o->window,
+			      "--window");
 			  break;
 		case 'p': bad = parse_addr(optarg, &o->ping, "--ping"); break;
 		case 'H': bad = parse_uint(optarg, 86400, &o->hold_s, "--hold");

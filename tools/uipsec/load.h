@@ -31,6 +31,7 @@ struct load_opts {
 	const char	*pki;		/* CA directory with CADIR/load/ */
 	unsigned	 count;
 	double		 rate;		/* set-ups started per second; 0: all */
+	unsigned	 window;	/* set-ups under way at most; 0: any */
 	struct in_addr	 first;		/* the first CCU's outer address */
 	struct in_addr	 remote;	/* the concentrator */
 	struct in_addr	 ping;		/* inner address to ping; 0: none */

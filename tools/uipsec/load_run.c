@@ -408,6 +408,10 @@ phase_setup(struct load *l, uint64_t *tick)
 	while ((now = load_now_us()) < end) {
 		due = l->o.rate ? (uint64_t)((now - t0) * l->o.rate / 1e6) + 1 :
 		    l->o.count;
+		/* at most window under way: started, neither up nor failed */
+		if (l->o.window && due > (uint64_t)l->st.up + l->st.failed +
+		    l->o.window)
+			due = (uint64_t)l->st.up + l->st.failed + l->o.window;
 		for (burst = 0; next < l->o.count && next < due &&
 		    burst < BURST; burst++)
 			initiate(l, &l->ccus[next++]);

@@ -285,16 +285,6 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 		child_gone(g, glue_child_of(k));
 }
 
-/* ike_io.child_rx_packets: ESP received on a CHILD_SA, for DPD. */
-static uint64_t
-io_child_rx_packets(void *arg, uint32_t spi_in)
-{
-	struct ike_glue *g = arg;
-	struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
-
-	return c ? esp_sa_stats(c->in)->packets : 0;
-}
-
 /* ike_io.peer_moved: the IKE SA follows a peer behind a NAT to a new
  * address or port (RFC 7296 §2.23); its CHILD_SAs send there too. */
 static void
@@ -333,6 +323,26 @@ dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
 	if (!ike_addr_equal(&ch->k.remote, from))
 		ch->refused = *from;
+}
+
+/* ike_io.child_counters: what the pair carried, for rekey_bytes/packets. */
+static int
+io_child_counters(void *arg, uint32_t spi_in, uint32_t spi_out,
+    struct ike_child_counters *out)
+{
+	struct ike_glue *g = arg;
+	const struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
+	const struct esp_sa_stats *in, *o;
+
+	(void)spi_out;
+	if (!c)
+		return -1;
+	in = esp_sa_stats(c->in);
+	o = esp_sa_stats(c->out);
+	*out = (struct ike_child_counters){ .bytes_in = in->bytes,
+	    .bytes_out = o->bytes, .packets_in = in->packets,
+	    .packets_out = o->packets };
+	return 0;
 }
 
 /* Whether any child of c asks to be restarted after this going-down:
@@ -421,7 +431,7 @@ ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 	struct ike_io io = {
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
-		.child_rx_packets = io_child_rx_packets,
+		.child_counters = io_child_counters,
 		.peer_moved = io_peer_moved,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
