@@ -56,13 +56,12 @@ dir_config(struct esp_sa_config *d, uint32_t spi, enum esp_suite suite,
 }
 
 int
-ike_child_install(struct ike_engine *e, struct ike_sa *sa)
+ike_child_install(struct ike_engine *e, struct ike_sa *sa,
+    struct ike_child_sa *ch, const struct ike_kdf_input *in, bool initiator)
 {
-	struct ike_child_install *inst = &sa->child.inst;
-	const struct ike_transform *esn = ike_chosen_get(&sa->child.chosen,
+	struct ike_child_install *inst = &ch->inst;
+	const struct ike_transform *esn = ike_chosen_get(&ch->chosen,
 	    IKEV2_XF_ESN);
-	struct ike_kdf_input in = { .ni = { sa->ni, sa->ni_len },
-	    .nr = { sa->nr, sa->nr_len } };
 	struct ike_child_keys k;
 	enum esp_suite suite;
 	size_t encr_len, integ_len;
@@ -70,33 +69,33 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa)
 	int ret = -1;
 
 	memset(&k, 0, sizeof(k));
-	if (esp_suite_of(&sa->child.chosen, &suite) != 0) {
+	if (esp_suite_of(&ch->chosen, &suite) != 0) {
 		log_err("%s[%llu]: ESP transforms without a data-plane suite",
 		    ike_sa_name(sa), (unsigned long long)sa->id);
 		return -1;
 	}
-	ike_chosen_key_lens(&sa->child.chosen, &encr_len, &integ_len);
-	if (ike_child_keys_derive(&k, &sa->keys, encr_len, integ_len, &in) != 0)
+	ike_chosen_key_lens(&ch->chosen, &encr_len, &integ_len);
+	if (ike_child_keys_derive(&k, &sa->keys, encr_len, integ_len, in) != 0)
 		goto out;
 	inst->conn = ike_sa_name(sa);
-	inst->child = sa->child.cfg->name;
+	inst->child = ch->cfg->name;
 	inst->ike_id = sa->id;
 	inst->local = sa->local;
 	inst->remote = sa->remote;
 	inst->udp_encap = sa->natt;
-	/* Inbound is what the peer sends: i->r keys when we respond. */
-	dir_config(&inst->in, sa->child.spi_in, suite, use_esn, &k,
-	    !sa->initiator);
-	dir_config(&inst->out, sa->child.spi_out, suite, use_esn, &k,
-	    sa->initiator);
+	/* Inbound is what the peer sends: i->r keys when we responded to
+	 * the exchange that made it (§2.17). */
+	dir_config(&inst->in, ch->spi_in, suite, use_esn, &k, !initiator);
+	dir_config(&inst->out, ch->spi_out, suite, use_esn, &k, initiator);
 	if (e->io.child_install != NULL &&
 	    e->io.child_install(e->io.arg, inst) != 0)
 		goto out;
-	sa->child.installed = true;
+	ch->installed = true;
+	ch->state = IKE_CHILD_INSTALLED;
+	ch->installed_ms = e->now_ms;
 	log_info("%s[%llu]: CHILD_SA %s installed, SPIs %08x_i %08x_o%s",
 	    ike_sa_name(sa), (unsigned long long)sa->id, inst->child,
-	    sa->child.spi_in, sa->child.spi_out,
-	    inst->udp_encap ? ", ESP in UDP" : "");
+	    ch->spi_in, ch->spi_out, inst->udp_encap ? ", ESP in UDP" : "");
 	ret = 0;
 out:
 	/* The callee copied the keys; ours go. */
@@ -107,12 +106,20 @@ out:
 }
 
 void
-ike_child_remove(struct ike_engine *e, struct ike_sa *sa)
+ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch)
 {
-	if (!sa->child.installed)
+	if (!ch->installed)
 		return;
-	sa->child.installed = false;
+	ch->installed = false;
 	if (e->io.child_remove != NULL)
-		e->io.child_remove(e->io.arg, sa->child.spi_in,
-		    sa->child.spi_out);
+		e->io.child_remove(e->io.arg, ch->spi_in, ch->spi_out);
+}
+
+void
+ike_children_remove(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_child_sa *ch;
+
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		ike_child_remove(e, ch);
 }

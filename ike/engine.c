@@ -14,6 +14,7 @@
 #include "ike/ikev2_wire.h"
 #include "ike/names.h"
 #include "ike/payload_rules.h"
+#include "ike/pool.h"
 
 struct ike_engine *
 ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
@@ -27,9 +28,9 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	e->io = *io;
 	e->now_ms = now_ms;
 	e->frag_size = IKE_FRAG_SIZE_DEFAULT;
-	e->pool_next = calloc(cfg->n_pools ? cfg->n_pools : 1,
-	    sizeof(*e->pool_next));
-	if (e->pool_next == NULL || ike_creds_load(e) != 0) {
+	ike_peer_index_init(&e->peers);
+	e->pools = ike_pools_new(cfg);
+	if (e->pools == NULL || ike_creds_load(e) != 0) {
 		ike_engine_free(e);
 		return NULL;
 	}
@@ -56,7 +57,8 @@ ike_engine_free(struct ike_engine *e)
 		return;
 	ike_sa_table_each(&e->sas, free_one, &e->sas);
 	ike_creds_free(e);
-	free(e->pool_next);
+	ike_pools_free(e->pools);
+	ike_peer_index_free(&e->peers);
 	free(e);
 }
 

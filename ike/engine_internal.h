@@ -11,6 +11,7 @@
 #include "ike/ike.h"
 #include "ike/ike_sa.h"
 #include "ike/message.h"
+#include "ike/sa_index.h"
 
 /* Our credentials for one connection (from the swanctl tree). */
 struct ike_cred {
@@ -37,13 +38,14 @@ struct ike_engine {
 	const struct ike_config	*cfg;
 	struct ike_io		 io;
 	struct ike_sa_table	 sas;
+	struct ike_peer_index	 peers;		/* established, by peer ID */
 	uint64_t		 next_id;
 	uint64_t		 now_ms;
 	struct certs_store	*store;
 	struct ike_cred		*creds;		/* one per cfg->conns[] */
 	uint8_t			 certreq[CERTS_KEYHASH_LEN * 16];
 	size_t			 certreq_len;
-	uint32_t		*pool_next;	/* next host index per pool */
+	struct ike_pools	*pools;		/* pool.h */
 	/* RFC 7383 §2.5.1: largest IP datagram of an encrypted message
 	 * before it is sent as SKF{} fragments; 0: no fragmentation. */
 	size_t			 frag_size;
@@ -107,6 +109,39 @@ void	 ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 void	 ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
+/* conn_select.c: which connection (and child) a responder uses. */
+const struct ike_conn_cfg *ike_conn_for_init(struct ike_engine *e,
+	    const struct ike_pl_sa *sa, uint16_t group,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote, struct ike_chosen *c);
+bool	 ike_conn_addrs_match(const struct ike_conn_cfg *c,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote);
+/* At IKE_AUTH: the connection for the authenticated peer identity whose
+ * chain ends at anchor (a CA subject), or NULL if none accepts it. */
+const struct ike_conn_cfg *ike_conn_for_auth(const struct ike_engine *e,
+	    const struct ike_sa *sa, const struct certs_id *peer,
+	    const char *anchor);
+/* The child of sa->conn whose selectors fit the request's TSi/TSr best
+ * (vip: the peer's virtual IP, for `dynamic`); children[0] if none fits
+ * (its narrowing then refuses with TS_UNACCEPTABLE). */
+const struct ike_child_cfg *ike_child_cfg_select(const struct ike_sa *sa,
+	    const struct ike_msg *m, const struct ike_prefix *vip);
+
+/* pool_lease.c: the responder's virtual IP for sa (sa->vip) from the
+ * pools of sa->conn, for the families CP(CFG_REQUEST) cp asks for: 0 (also
+ * when it asks for none), or INTERNAL_ADDRESS_FAILURE (logged). */
+uint16_t ike_vip_lease(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_payload *cp);
+/* Back to the pool (kept for the peer's identity for the grace time). */
+void	 ike_vip_release(struct ike_engine *e, struct ike_sa *sa);
+
+/* unique.c (RFC 7296 §2.4, swanctl.conf unique): responder, peer just
+ * authenticated; deletes older SAs of the same identities as the policy
+ * says. False: refuse sa (unique = keep and an older one is up). */
+bool	 ike_unique_check(struct ike_engine *e, struct ike_sa *sa,
+	    bool initial_contact);
+
 /* exchange_auth.c */
 int	 ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa);
 void	 ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
@@ -114,18 +149,37 @@ void	 ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 void	 ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
-/* exchange_child.c: the first CHILD_SA of IKE_AUTH */
+/* exchange_child.c: SA and TS payloads of a CHILD_SA. Initiator: ch gets
+ * a fresh inbound SPI; SA (with DH transforms only when pfs), TSi, TSr
+ * are the configured ones, or those of `old` when rekeying it (§2.8). */
+int	 ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
+	    const struct ike_child_sa *old, bool pfs, struct ike_out *o);
+/* Responder: chooses a proposal (with the KE's group when not 0), narrows
+ * the selectors (§2.9), adds SAr, TSi, TSr. 0, or the error notify type to
+ * send instead (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE...). */
+uint16_t ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
+	    const struct ike_msg *m, uint16_t ke_group, struct ike_out *o);
+/* Initiator: checks the answer against what ike_child_propose offered. */
+int	 ike_child_check_answer(struct ike_sa *sa, struct ike_child_sa *ch,
+	    const struct ike_msg *m, bool pfs);
+/* IKE_AUTH's CHILD_SA (the connection's first child) with CP for a
+ * virtual IP: request; response (0 or an error notify type: the CHILD_SA
+ * then is not kept); and the initiator's check (-1: none kept). */
 int	 ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
 	    struct ike_out *o);
-/* Responder: returns 0 and adds SAr2/TSi/TSr (and CP reply), or an error
- * notify type to send instead (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE...). */
 uint16_t ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m, struct ike_out *o);
 int	 ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
-/* child_install.c: keys (§2.17) to the daemon's child_install. */
-int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa);
-void	 ike_child_remove(struct ike_engine *e, struct ike_sa *sa);
+/* child_install.c: keys (§2.17) from the nonces (and g^ir) of the exchange
+ * that made ch, to the daemon's child_install; initiator: whether we
+ * initiated that exchange. */
+int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
+	    struct ike_child_sa *ch, const struct ike_kdf_input *in,
+	    bool initiator);
+/* Out of the data plane (ch stays listed); all of sa's children. */
+void	 ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch);
+void	 ike_children_remove(struct ike_engine *e, struct ike_sa *sa);
 
 /* exchange_info.c */
 void	 ike_info_respond(struct ike_engine *e, struct ike_sa *sa,

@@ -250,8 +250,10 @@ ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
 {
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
-	ike_child_remove(e, sa);
+	ike_children_remove(e, sa);
 	ike_sa_request_done(sa);
+	ike_vip_release(e, sa);
+	ike_peer_index_remove(&e->peers, sa);
 	ike_sa_set_state(sa, IKE_STATE_CLOSED);
 	if (e->io.sa_event != NULL)
 		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id, ev, why);

@@ -144,6 +144,23 @@ check_anchor(const struct ike_cred *cr, const struct certs_verify_info *info,
 	    "chain ends at %s, not at a CA of remote.cacerts", info->anchor);
 }
 
+/* Responder: the connection for this peer's identity and CA (RFC 7296
+ * §2.15 leaves the choice to policy; strongSwan's rules, conn_select.c).
+ * None: the one of IKE_SA_INIT stays and its checks below say why. */
+static void
+select_conn(struct ike_engine *e, struct ike_sa *sa,
+    const struct certs_verify_info *info)
+{
+	const struct ike_conn_cfg *k = ike_conn_for_auth(e, sa, &sa->peer_id,
+	    info->anchor);
+
+	if (k == NULL || k == sa->conn)
+		return;
+	log_info("%s[%llu]: peer %s matches connection %s", sa->conn->name,
+	    (unsigned long long)sa->id, sa->peer_id_text, k->name);
+	sa->conn = k;
+}
+
 /* The peer's certificate chain, identity (against its certificate and our
  * remote.id) and AUTH signature. */
 static enum certs_status
@@ -154,7 +171,7 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	const struct ike_payload *id = ike_msg_next(m, of_i ? IKEV2_PL_IDI :
 	    IKEV2_PL_IDR, NULL), *auth = ike_msg_next(m, IKEV2_PL_AUTH, NULL);
 	const struct ike_payload *c = NULL;
-	const struct ike_cred *cr = sa_cred(e, sa);
+	const struct ike_cred *cr;
 	struct certs_verify_info info;
 	char want[128];
 	uint8_t *octets = NULL;
@@ -178,9 +195,13 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		return refuse(err, CERTS_ERR_UNTRUSTED,
 		    "peer %s sent no certificate", sa->peer_id_text);
 	if ((st = certs_verify(e->store, chain, NULL, &info, err)) != CERTS_OK ||
-	    (st = check_anchor(cr, &info, err)) != CERTS_OK ||
 	    (st = certs_cert_has_id(certs_chain_get(chain, 0), &sa->peer_id,
 	    err)) != CERTS_OK)
+		return st;
+	if (!sa->initiator)
+		select_conn(e, sa, &info);
+	cr = sa_cred(e, sa);
+	if ((st = check_anchor(cr, &info, err)) != CERTS_OK)
 		return st;
 	if (sa->conn->remote.id_set &&
 	    certs_id_match(&sa->conn->remote.id, &sa->peer_id) ==
@@ -232,16 +253,24 @@ ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 static void
 established(struct ike_engine *e, struct ike_sa *sa)
 {
+	struct ike_kdf_input in = { .ni = { sa->ni, sa->ni_len },
+	    .nr = { sa->nr, sa->nr_len } };
+	struct ike_child_sa *ch = sa->children;
+
 	certs_id_format(&sa_cred(e, sa)->id, sa->local_id_text,
 	    sizeof(sa->local_id_text));
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	if (!ike_peer_index_add(&e->peers, sa))
+		log_err("%s[%llu]: no memory to index peer %s: unique and "
+		    "INITIAL_CONTACT will not see this SA", ike_sa_name(sa),
+		    (unsigned long long)sa->id, sa->peer_id_text);
 	log_info("%s[%llu]: IKE SA established between %s and %s%s",
 	    ike_sa_name(sa), (unsigned long long)sa->id, sa->local_id_text,
 	    sa->peer_id_text, sa->natt ? " (NAT-T)" : "");
-	if (sa->child.cfg != NULL && ike_child_install(e, sa) != 0)
+	if (ch != NULL && ike_child_install(e, sa, ch, &in, sa->initiator) != 0)
 		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
-		    (unsigned long long)sa->id, sa->child.cfg->name);
+		    (unsigned long long)sa->id, ch->cfg->name);
 	if (e->io.sa_event != NULL)
 		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id,
 		    IKE_SA_EVENT_UP, "");
@@ -265,6 +294,14 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
 		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
 		    certs_status_str(err.status), err.reason);
+		return;
+	}
+	if (!ike_unique_check(e, sa, ike_msg_notify(m,
+	    IKEV2_N_INITIAL_CONTACT) != NULL)) {
+		ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
+		ike_out_send(e, sa, o);
+		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s has an IKE "
+		    "SA already (unique = keep)", sa->peer_id_text);
 		return;
 	}
 	if (add_id_cert_auth(e, sa, o, &err) != 0) {
@@ -300,7 +337,6 @@ ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 		    certs_status_str(err.status), err.reason);
 		return;
 	}
-	if (ike_child_process_response(e, sa, m) != 0)
-		sa->child.cfg = NULL;	/* IKE SA stays, without CHILD_SA */
+	ike_child_process_response(e, sa, m);	/* -1: IKE SA without one */
 	established(e, sa);
 }

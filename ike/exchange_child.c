@@ -1,8 +1,8 @@
 /*
- * ike/exchange_child.c — the CHILD_SA created by IKE_AUTH (RFC 7296 §1.2,
- * §2.17): ESP proposal, traffic selectors with narrowing (§2.9), the
- * virtual IP of the configuration payload (§3.15), keys and the hand-over
- * to the data plane.
+ * ike/exchange_child.c — the SA and TS payloads of a CHILD_SA, as IKE_AUTH
+ * (RFC 7296 §1.2) and CREATE_CHILD_SA (§1.3.1) carry them: ESP proposals,
+ * traffic selectors with narrowing (§2.9); and for IKE_AUTH the virtual IP
+ * of the configuration payload (§3.15).
  *
  *   ... [CP(CFG_REQUEST)], SAi2, TSi, TSr } -->
  *          <-- ... [CP(CFG_REPLY)], SAr2, TSi, TSr }
@@ -69,65 +69,89 @@ add_cp_request(struct ike_out *o, const struct ike_conn_cfg *c)
 	return ike_out_add(o, &p);
 }
 
+/* set without its DH transforms: IKE_AUTH creates its CHILD_SA with the
+ * IKE SA's keys, never a KE of its own (§1.2), as strongSwan strips them. */
+static void
+without_dh(const struct ike_proposal_set *set, struct ike_proposal_set *out)
+{
+	size_t i, j;
+
+	*out = *set;
+	for (i = 0; i < set->n; i++) {
+		out->p[i].n_xf = 0;
+		for (j = 0; j < set->p[i].n_xf; j++)
+			if (set->p[i].xf[j].type != IKEV2_XF_DH)
+				out->p[i].xf[out->p[i].n_xf++] = set->p[i].xf[j];
+	}
+}
+
+/* The ESP proposals of ch as offered and accepted in this exchange. */
+static void
+esp_set(const struct ike_child_cfg *cfg, bool pfs, struct ike_proposal_set *out)
+{
+	if (pfs)
+		*out = cfg->esp_proposals;
+	else
+		without_dh(&cfg->esp_proposals, out);
+}
+
 int
-ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
-    struct ike_out *o)
+ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
+    const struct ike_child_sa *old, bool pfs, struct ike_out *o)
 {
 	const struct ike_conn_cfg *c = sa->conn;
-	const struct ike_child_cfg *ch;
+	struct ike_proposal_set set;
 	struct ike_proposal view[IKE_PROPOSALS_MAX];
 	struct ike_payload sap = { .type = IKEV2_PL_SA };
 	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
 	struct ike_prefix lo, re;
-	size_t n_i, n_r;
+	size_t n_i, n_r, i;
 
-	(void)e;
-	if (c->n_children == 0)
-		return 0;	/* childless (RFC 6023 would say so first) */
-	ch = sa->child.cfg = &c->children[0];
-	if ((sa->child.spi_in = new_spi()) == 0)
+	if ((ch->spi_in = new_spi()) == 0)
 		return -1;
-	ike_prefix_from_sockaddr(&sa->local, &lo);
-	ike_prefix_from_sockaddr(&sa->remote, &re);
-	n_i = cfg_ts(ch->local_ts, ch->n_local_ts, &lo, tsi);
-	if (c->n_vips > 0) {	/* our address is the pool's choice */
-		ike_ts_any(c->vips[0].family, &tsi[0]);
-		n_i = 1;
+	if (old != NULL) {	/* §2.8: the same selectors as the old SA */
+		n_i = old->inst.n_local_ts;
+		n_r = old->inst.n_remote_ts;
+		for (i = 0; i < n_i; i++)
+			ike_ts_from_cfg(&old->inst.local_ts[i], NULL, &tsi[i]);
+		for (i = 0; i < n_r; i++)
+			ike_ts_from_cfg(&old->inst.remote_ts[i], NULL, &tsr[i]);
+	} else {
+		ike_prefix_from_sockaddr(&sa->local, &lo);
+		ike_prefix_from_sockaddr(&sa->remote, &re);
+		n_i = cfg_ts(ch->cfg->local_ts, ch->cfg->n_local_ts, &lo, tsi);
+		if (c->n_vips > 0) {	/* our address is the pool's choice */
+			ike_ts_any(c->vips[0].family, &tsi[0]);
+			n_i = 1;
+		}
+		n_r = cfg_ts(ch->cfg->remote_ts, ch->cfg->n_remote_ts, &re,
+		    tsr);
 	}
-	n_r = cfg_ts(ch->remote_ts, ch->n_remote_ts, &re, tsr);
+	esp_set(ch->cfg, pfs, &set);
 	sap.u.sa.prop = view;
-	sap.u.sa.n_prop = ike_proposals_view(&ch->esp_proposals,
-	    IKEV2_SPI_SIZE_CHILD, sa->child.spi_in, view);
-	if ((c->n_vips > 0 && !add_cp_request(o, c)) ||
-	    !ike_out_add(o, &sap) || !add_ts(o, IKEV2_PL_TSI, tsi, n_i) ||
+	sap.u.sa.n_prop = ike_proposals_view(&set, IKEV2_SPI_SIZE_CHILD,
+	    ch->spi_in, view);
+	if (!ike_out_add(o, &sap) || !add_ts(o, IKEV2_PL_TSI, tsi, n_i) ||
 	    !add_ts(o, IKEV2_PL_TSR, tsr, n_r))
 		return -1;
 	return 0;
 }
 
-/* A virtual IP from the connection's first pool (addresses handed out in
- * order; §3.15.1 CFG_REPLY). */
-static bool
-pool_lease(struct ike_engine *e, const struct ike_conn_cfg *c,
-    struct ike_prefix *vip)
+int
+ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
+    struct ike_out *o)
 {
-	size_t i, n;
-	uint32_t k;
+	const struct ike_conn_cfg *c = sa->conn;
+	struct ike_child_sa *ch;
 
-	for (i = 0; i < e->cfg->n_pools; i++) {
-		const struct ike_pool_cfg *p = &e->cfg->pools[i];
-
-		if (c->n_pools == 0 || strcmp(p->name, c->pools[0]) != 0)
-			continue;
-		*vip = p->first;
-		n = p->first.family == AF_INET6 ? 16 : 4;
-		k = e->pool_next[i]++;
-		vip->addr[n - 1] = (uint8_t)(vip->addr[n - 1] + (k & 0xff));
-		vip->addr[n - 2] = (uint8_t)(vip->addr[n - 2] + (k >> 8));
-		vip->plen = (uint8_t)(n * 8);
-		return memcmp(vip->addr, p->last.addr, n) <= 0;
-	}
-	return false;
+	(void)e;
+	if (c->n_children == 0)
+		return 0;	/* childless (RFC 6023 would say so first) */
+	if ((ch = ike_child_sa_new(sa, &c->children[0])) == NULL)
+		return -1;
+	if (c->n_vips > 0 && !add_cp_request(o, c))
+		return -1;
+	return ike_child_propose(sa, ch, NULL, false, o);
 }
 
 static bool
@@ -167,97 +191,116 @@ keep_ts(struct ike_child_install *inst, const struct ike_ts *loc, size_t nl,
 }
 
 uint16_t
-ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
-    const struct ike_msg *m, struct ike_out *o)
+ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
+    const struct ike_msg *m, uint16_t ke_group, struct ike_out *o)
 {
 	const struct ike_payload *sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
 	const struct ike_payload *tsi = ike_msg_next(m, IKEV2_PL_TSI, NULL);
 	const struct ike_payload *tsr = ike_msg_next(m, IKEV2_PL_TSR, NULL);
-	const struct ike_payload *cp = ike_msg_next(m, IKEV2_PL_CP, NULL);
-	const struct ike_conn_cfg *c = sa->conn;
-	const struct ike_child_cfg *ch;
+	const struct ike_child_cfg *cfg = ch->cfg;
 	struct ike_ts our_i[IKE_TS_MAX], our_r[IKE_TS_MAX];
 	struct ike_ts ni[IKE_TS_MAX], nr[IKE_TS_MAX];
 	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
 	struct ike_payload sar = { .type = IKEV2_PL_SA };
+	struct ike_proposal_set set;
 	struct ike_proposal prop;
 	struct ike_chosen mine;
 	struct ike_prefix lo, re;
 	size_t n_i, n_r;
 	char text[512];
 
-	if (sap == NULL || tsi == NULL || tsr == NULL || c->n_children == 0)
-		return sap == NULL ? 0 : IKEV2_N_NO_PROPOSAL_CHOSEN;
-	ch = &c->children[0];
-	if (!ike_proposal_select(&ch->esp_proposals, sap->u.sa.prop,
-	    sap->u.sa.n_prop, 0, &sa->child.chosen) ||
-	    sa->child.chosen.spi_size != IKEV2_SPI_SIZE_CHILD) {
+	if (sap == NULL || tsi == NULL || tsr == NULL)
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	esp_set(cfg, ke_group != 0, &set);
+	if (!ike_proposal_select(&set, sap->u.sa.prop, sap->u.sa.n_prop,
+	    ke_group, &ch->chosen) ||
+	    ch->chosen.spi_size != IKEV2_SPI_SIZE_CHILD) {
 		log_err("%s[%llu]: NO_PROPOSAL_CHOSEN for CHILD_SA %s: %s",
-		    c->name, (unsigned long long)sa->id, ch->name,
-		    ike_proposal_mismatch(&ch->esp_proposals, sap->u.sa.prop,
+		    ike_sa_name(sa), (unsigned long long)sa->id, cfg->name,
+		    ike_proposal_mismatch(&set, sap->u.sa.prop,
 		    sap->u.sa.n_prop, text, sizeof(text)));
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
 	ike_prefix_from_sockaddr(&sa->local, &lo);
 	ike_prefix_from_sockaddr(&sa->remote, &re);
-	sa->child.inst.has_vip = cp != NULL &&
-	    cp->u.cp.cfg_type == IKEV2_CFG_REQUEST && c->n_pools > 0;
-	if (sa->child.inst.has_vip) {
-		if (!pool_lease(e, c, &sa->child.inst.vip)) {
-			log_err("%s[%llu]: pool %s exhausted", c->name,
-			    (unsigned long long)sa->id, c->pools[0]);
-			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
-		}
-		re = sa->child.inst.vip;	/* the peer's dynamic address */
-	}
+	if (ch->inst.has_vip)
+		re = ch->inst.vip;	/* the peer's dynamic address */
 	n_i = ike_ts_narrow(tsi->u.ts.ts, tsi->u.ts.n_ts, our_i,
-	    cfg_ts(ch->remote_ts, ch->n_remote_ts, &re, our_i), ni, IKE_TS_MAX);
+	    cfg_ts(cfg->remote_ts, cfg->n_remote_ts, &re, our_i), ni,
+	    IKE_TS_MAX);
 	n_r = ike_ts_narrow(tsr->u.ts.ts, tsr->u.ts.n_ts, our_r,
-	    cfg_ts(ch->local_ts, ch->n_local_ts, &lo, our_r), nr, IKE_TS_MAX);
+	    cfg_ts(cfg->local_ts, cfg->n_local_ts, &lo, our_r), nr, IKE_TS_MAX);
 	if (n_i == 0 || n_r == 0) {
 		log_err("%s[%llu]: TS_UNACCEPTABLE for CHILD_SA %s",
-		    c->name, (unsigned long long)sa->id, ch->name);
+		    ike_sa_name(sa), (unsigned long long)sa->id, cfg->name);
 		return IKEV2_N_TS_UNACCEPTABLE;
 	}
-	sa->child.cfg = ch;
-	sa->child.spi_out = (uint32_t)sa->child.chosen.spi;
-	if ((sa->child.spi_in = new_spi()) == 0)
+	ch->spi_out = (uint32_t)ch->chosen.spi;
+	if ((ch->spi_in = new_spi()) == 0)
 		return IKEV2_N_TEMPORARY_FAILURE;
-	mine = sa->child.chosen;
-	mine.spi = sa->child.spi_in;
+	mine = ch->chosen;
+	mine.spi = ch->spi_in;
 	ike_chosen_view(&mine, xf, &prop);
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
-	keep_ts(&sa->child.inst, nr, n_r, ni, n_i);
-	if ((sa->child.inst.has_vip &&
-	    !add_cp_reply(o, &sa->child.inst.vip)) || !ike_out_add(o, &sar) ||
-	    !add_ts(o, IKEV2_PL_TSI, ni, n_i) || !add_ts(o, IKEV2_PL_TSR, nr, n_r))
+	keep_ts(&ch->inst, nr, n_r, ni, n_i);
+	if (!ike_out_add(o, &sar) || !add_ts(o, IKEV2_PL_TSI, ni, n_i) ||
+	    !add_ts(o, IKEV2_PL_TSR, nr, n_r))
 		return IKEV2_N_TEMPORARY_FAILURE;
 	return 0;
 }
 
-static void
-read_cp_reply(struct ike_sa *sa, const struct ike_payload *cp)
+uint16_t
+ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m, struct ike_out *o)
 {
+	const struct ike_payload *cp = ike_msg_next(m, IKEV2_PL_CP, NULL);
+	const struct ike_conn_cfg *c = sa->conn;
+	struct ike_child_sa *ch;
+	uint16_t err;
+
+	if (ike_msg_next(m, IKEV2_PL_SA, NULL) == NULL)
+		return 0;	/* childless */
+	if (c->n_children == 0)
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	if (cp != NULL && cp->u.cp.cfg_type == IKEV2_CFG_REQUEST &&
+	    c->n_pools > 0 && (err = ike_vip_lease(e, sa, cp)) != 0)
+		return err;
+	if ((ch = ike_child_sa_new(sa, ike_child_cfg_select(sa, m,
+	    sa->vip_leased ? &sa->vip : NULL))) == NULL)
+		return IKEV2_N_TEMPORARY_FAILURE;
+	ch->inst.has_vip = sa->vip_leased;
+	ch->inst.vip = sa->vip;
+	if ((err = ike_child_accept(sa, ch, m, 0, o)) == 0 &&
+	    ch->inst.has_vip && !add_cp_reply(o, &ch->inst.vip))
+		err = IKEV2_N_TEMPORARY_FAILURE;
+	if (err != 0)
+		ike_child_sa_free(sa, ch);
+	return err;
+}
+
+static void
+read_cp_reply(struct ike_child_sa *ch, const struct ike_payload *cp)
+{
+	struct ike_prefix *v = &ch->inst.vip;
 	size_t i;
 
 	for (i = 0; cp != NULL && i < cp->u.cp.n_attr; i++) {
 		const struct ike_cfg_attr *a = &cp->u.cp.attr[i];
-		struct ike_prefix *v = &sa->child.inst.vip;
 
 		if (a->type == IKEV2_CFG_INTERNAL_IP4_ADDRESS && a->value.len == 4) {
 			memset(v, 0, sizeof(*v));
 			v->family = AF_INET;
 			memcpy(v->addr, a->value.p, 4);
 			v->plen = 32;
-			sa->child.inst.has_vip = true;
+			ch->inst.has_vip = true;
 		} else if (a->type == IKEV2_CFG_INTERNAL_IP6_ADDRESS &&
 		    a->value.len == 17) {
 			memset(v, 0, sizeof(*v));
 			v->family = AF_INET6;
 			memcpy(v->addr, a->value.p, 16);
 			v->plen = 128;
-			sa->child.inst.has_vip = true;
+			ch->inst.has_vip = true;
 		}
 	}
 }
@@ -265,9 +308,10 @@ read_cp_reply(struct ike_sa *sa, const struct ike_payload *cp)
 /* Initiator (§2.9): each selector of the answer must lie within one we
  * proposed (TSi: ours or, with a virtual IP, any; TSr: remote_ts). */
 static bool
-ts_within(const struct ike_sa *sa, const struct ike_payload *got, bool tsi)
+ts_within(const struct ike_sa *sa, const struct ike_child_sa *ch,
+    const struct ike_payload *got, bool tsi)
 {
-	const struct ike_child_cfg *ch = sa->child.cfg;
+	const struct ike_child_cfg *cfg = ch->cfg;
 	struct ike_ts ours[IKE_TS_MAX], x;
 	struct ike_prefix dyn;
 	size_t i, n;
@@ -277,8 +321,8 @@ ts_within(const struct ike_sa *sa, const struct ike_payload *got, bool tsi)
 		ike_ts_any(sa->conn->vips[0].family, &ours[0]);
 		n = 1;
 	} else {
-		n = cfg_ts(tsi ? ch->local_ts : ch->remote_ts,
-		    tsi ? ch->n_local_ts : ch->n_remote_ts, &dyn, ours);
+		n = cfg_ts(tsi ? cfg->local_ts : cfg->remote_ts,
+		    tsi ? cfg->n_local_ts : cfg->n_remote_ts, &dyn, ours);
 	}
 	for (i = 0; i < got->u.ts.n_ts; i++)
 		if (ike_ts_narrow(&got->u.ts.ts[i], 1, ours, n, &x, 1) != 1 ||
@@ -288,36 +332,49 @@ ts_within(const struct ike_sa *sa, const struct ike_payload *got, bool tsi)
 }
 
 int
-ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
-    const struct ike_msg *m)
+ike_child_check_answer(struct ike_sa *sa, struct ike_child_sa *ch,
+    const struct ike_msg *m, bool pfs)
 {
 	const struct ike_payload *sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
 	const struct ike_payload *tsi = ike_msg_next(m, IKEV2_PL_TSI, NULL);
 	const struct ike_payload *tsr = ike_msg_next(m, IKEV2_PL_TSR, NULL);
-	const struct ike_child_cfg *ch = sa->child.cfg;
+	struct ike_proposal_set set;
 	const char *why = "no SA/TSi/TSr";
+
+	esp_set(ch->cfg, pfs, &set);
+	if (sap == NULL || tsi == NULL || tsr == NULL ||
+	    !ike_proposal_check_reply(&set, sap->u.sa.prop, sap->u.sa.n_prop,
+	    &ch->chosen, &why) || ch->chosen.spi_size != IKEV2_SPI_SIZE_CHILD) {
+		log_err("%s[%llu]: CHILD_SA %s not created: %s", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->cfg->name, why);
+		return -1;
+	}
+	if (!ts_within(sa, ch, tsi, true) || !ts_within(sa, ch, tsr, false)) {
+		log_err("%s[%llu]: CHILD_SA %s not created: the responder's "
+		    "selectors are not within ours (§2.9)", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->cfg->name);
+		return -1;
+	}
+	ch->spi_out = (uint32_t)ch->chosen.spi;
+	keep_ts(&ch->inst, tsi->u.ts.ts,
+	    tsi->u.ts.n_ts < IKE_TS_MAX ? tsi->u.ts.n_ts : IKE_TS_MAX,
+	    tsr->u.ts.ts, tsr->u.ts.n_ts < IKE_TS_MAX ? tsr->u.ts.n_ts : IKE_TS_MAX);
+	return 0;
+}
+
+int
+ike_child_process_response(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_msg *m)
+{
+	struct ike_child_sa *ch = sa->children;
 
 	(void)e;
 	if (ch == NULL)
 		return -1;
-	if (sap == NULL || tsi == NULL || tsr == NULL ||
-	    !ike_proposal_check_reply(&ch->esp_proposals, sap->u.sa.prop,
-	    sap->u.sa.n_prop, &sa->child.chosen, &why) ||
-	    sa->child.chosen.spi_size != IKEV2_SPI_SIZE_CHILD) {
-		log_err("%s[%llu]: CHILD_SA %s not created: %s", ike_sa_name(sa),
-		    (unsigned long long)sa->id, ch->name, why);
+	read_cp_reply(ch, ike_msg_next(m, IKEV2_PL_CP, NULL));
+	if (ike_child_check_answer(sa, ch, m, false) != 0) {
+		ike_child_sa_free(sa, ch);	/* the IKE SA stays without */
 		return -1;
 	}
-	read_cp_reply(sa, ike_msg_next(m, IKEV2_PL_CP, NULL));
-	if (!ts_within(sa, tsi, true) || !ts_within(sa, tsr, false)) {
-		log_err("%s[%llu]: CHILD_SA %s not created: the responder's "
-		    "selectors are not within ours (§2.9)", ike_sa_name(sa),
-		    (unsigned long long)sa->id, ch->name);
-		return -1;
-	}
-	sa->child.spi_out = (uint32_t)sa->child.chosen.spi;
-	keep_ts(&sa->child.inst, tsi->u.ts.ts,
-	    tsi->u.ts.n_ts < IKE_TS_MAX ? tsi->u.ts.n_ts : IKE_TS_MAX,
-	    tsr->u.ts.ts, tsr->u.ts.n_ts < IKE_TS_MAX ? tsr->u.ts.n_ts : IKE_TS_MAX);
 	return 0;
 }

@@ -8,10 +8,15 @@
  */
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/log.h"
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
 #include "ike/names.h"
+
+/* SPIs answered in one Delete(ESP): a peer deletes the few CHILD_SAs of
+ * one IKE SA; more than this are deleted but not listed back. */
+#define IKE_DELETE_SPIS_MAX	16
 
 static int
 send_request(struct ike_engine *e, struct ike_sa *sa,
@@ -55,23 +60,36 @@ ike_info_notify(struct ike_engine *e, struct ike_sa *sa, uint16_t type)
 	return send_request(e, sa, &n);
 }
 
-/* Does a Delete(ESP) list the peer's inbound SPI of our CHILD_SA? */
-static bool
-deletes_child(const struct ike_sa *sa, const struct ike_pl_delete *d)
+/* §1.4.1: a Delete(ESP) lists the SPIs the peer receives on, our
+ * outbound ones; each CHILD_SA found goes, and our inbound SPI of the pair
+ * goes into the answer (`spis`, room for IKE_DELETE_SPIS_MAX). */
+static size_t
+delete_children(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_pl_delete *d, uint8_t *spis, size_t n)
 {
+	struct ike_child_sa *ch;
 	size_t i;
 
 	if (d->protocol != IKEV2_PROTO_ESP || d->spi_size != 4)
-		return false;
+		return n;
 	for (i = 0; i + 4 <= d->spis.len; i += 4) {
 		const uint8_t *p = d->spis.p + i;
 		uint32_t spi = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		    (uint32_t)p[2] << 8 | p[3];
 
-		if (sa->child.installed && spi == sa->child.spi_out)
-			return true;
+		if ((ch = ike_child_sa_by_out(sa, spi)) == NULL)
+			continue;
+		if (n < IKE_DELETE_SPIS_MAX) {
+			buf_store_u32(spis + 4 * n, ch->spi_in);
+			n++;
+		}
+		log_info("%s[%llu]: CHILD_SA %s %08x_i %08x_o deleted by peer",
+		    ike_sa_name(sa), (unsigned long long)sa->id, ch->cfg->name,
+		    ch->spi_in, ch->spi_out);
+		ike_child_remove(e, ch);
+		ike_child_sa_free(sa, ch);
 	}
-	return false;
+	return n;
 }
 
 void
@@ -81,7 +99,8 @@ ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 	struct ike_out *o = &e->tx;
 	const struct ike_payload *d = NULL, *n;
 	struct ike_payload our = { .type = IKEV2_PL_DELETE };
-	uint8_t spi[4];
+	uint8_t spis[4 * IKE_DELETE_SPIS_MAX];
+	size_t n_spi = 0;
 	bool delete_ike = false;
 	const char *name;
 
@@ -89,20 +108,14 @@ ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 	while ((d = ike_msg_next(m, IKEV2_PL_DELETE, d)) != NULL) {
 		if (d->u.del.protocol == IKEV2_PROTO_IKE)
 			delete_ike = true;
-		else if (deletes_child(sa, &d->u.del)) {
-			/* §1.4.1: answer with our inbound SPI of the pair. */
-			spi[0] = (uint8_t)(sa->child.spi_in >> 24);
-			spi[1] = (uint8_t)(sa->child.spi_in >> 16);
-			spi[2] = (uint8_t)(sa->child.spi_in >> 8);
-			spi[3] = (uint8_t)sa->child.spi_in;
-			our.u.del = (struct ike_pl_delete){ .protocol =
-			    IKEV2_PROTO_ESP, .spi_size = 4, .n_spi = 1,
-			    .spis = { spi, 4 } };
-			ike_out_add(o, &our);
-			ike_child_remove(e, sa);
-			log_info("%s[%llu]: CHILD_SA deleted by peer",
-			    ike_sa_name(sa), (unsigned long long)sa->id);
-		}
+		else
+			n_spi = delete_children(e, sa, &d->u.del, spis, n_spi);
+	}
+	if (n_spi > 0 && !delete_ike) {
+		our.u.del = (struct ike_pl_delete){ .protocol = IKEV2_PROTO_ESP,
+		    .spi_size = 4, .n_spi = (uint16_t)n_spi,
+		    .spis = { spis, 4 * n_spi } };
+		ike_out_add(o, &our);
 	}
 	ike_out_send(e, sa, o);
 	n = ike_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED);

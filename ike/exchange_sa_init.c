@@ -211,67 +211,6 @@ ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
 	return 0;
 }
 
-static bool
-prefix_has(const struct ike_prefix *p, const struct sockaddr_storage *a)
-{
-	const uint8_t *ip;
-	size_t bits = p->plen, i;
-
-	if (a->ss_family != p->family)
-		return false;
-	ip = a->ss_family == AF_INET6 ?
-	    ((const struct sockaddr_in6 *)(const void *)a)->sin6_addr.s6_addr :
-	    (const uint8_t *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
-	for (i = 0; bits >= 8; i++, bits -= 8)
-		if (ip[i] != p->addr[i])
-			return false;
-	return bits == 0 ||
-	    ((ip[i] ^ p->addr[i]) & (uint8_t)(0xff << (8 - bits))) == 0;
-}
-
-static bool
-addrs_match(const struct ike_prefix *p, size_t n,
-    const struct sockaddr_storage *a)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (prefix_has(&p[i], a))
-			return true;
-	return n == 0;	/* %any */
-}
-
-/* The first connection for these addresses whose proposals accept. */
-static const struct ike_conn_cfg *
-choose_conn(struct ike_engine *e, const struct ike_pl_sa *sa,
-    uint16_t group, const struct sockaddr_storage *local,
-    const struct sockaddr_storage *remote, struct ike_chosen *c)
-{
-	const struct ike_conn_cfg *first = NULL;
-	char text[512];
-	size_t i;
-
-	for (i = 0; i < e->cfg->n_conns; i++) {
-		const struct ike_conn_cfg *k = &e->cfg->conns[i];
-
-		if (!addrs_match(k->local_addrs, k->n_local_addrs, local) ||
-		    !addrs_match(k->remote_addrs, k->n_remote_addrs, remote))
-			continue;
-		if (first == NULL)
-			first = k;
-		if (ike_proposal_select(&k->proposals, sa->prop, sa->n_prop,
-		    group, c))
-			return k;
-	}
-	if (first != NULL)
-		log_err("%s: NO_PROPOSAL_CHOSEN for IKE: %s", first->name,
-		    ike_proposal_mismatch(&first->proposals, sa->prop,
-		    sa->n_prop, text, sizeof(text)));
-	else
-		log_err("IKE_SA_INIT: no connection for this peer");
-	return NULL;
-}
-
 /* <-- IKE_SA_INIT { SAr1, KEr, Nr, N(NAT_D)x2, CERTREQ, N(SIG_HASH) } */
 static int
 send_response(struct ike_engine *e, struct ike_sa *sa)
@@ -316,7 +255,8 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	const char *why;
 	uint8_t want[2];
 
-	c = choose_conn(e, &sap->u.sa, ke->u.ke.group, local, remote, &chosen);
+	c = ike_conn_for_init(e, &sap->u.sa, ke->u.ke.group, local, remote,
+	    &chosen);
 	if (c == NULL) {
 		ike_send_init_error(e, m, local, remote,
 		    IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);

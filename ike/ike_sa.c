@@ -147,6 +147,8 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
 	ike_frag_rx_free(&sa->frag_rx);
+	while (sa->children != NULL)
+		ike_child_sa_free(sa, sa->children);
 	sodium_memzero(sa, sizeof(*sa));
 	free(sa);
 }

@@ -2,7 +2,8 @@
  * ike/ike_sa.h — the IKE SA object (RFC 7296 §2): SPIs, role, negotiated
  * algorithms and keys, the IKE_SA_INIT messages the AUTH payloads sign,
  * message IDs (§2.2), the outstanding request with its retransmission
- * state and the cached last response (§2.1), and the first CHILD_SA.
+ * state and the cached last response (§2.1), and its CHILD_SAs (§1.3), each
+ * on the heap so that an idle IKE SA carries only those it has.
  *
  * States (one setter, ike_sa_set_state(), refuses any move not listed):
  *
@@ -92,12 +93,32 @@ struct ike_request {
 	uint64_t		deadline_ms;
 };
 
+/*
+ * One CHILD_SA (RFC 7296 §1.3, §2.8). Its life:
+ *
+ *   CREATING --keys installed--> INSTALLED --we send CREATE_CHILD_SA
+ *   (REKEY_SA)--> REKEYING --successor installed--> REKEYED (outbound
+ *   moved to the successor; inbound kept until our Delete is answered, or
+ *   the peer's Delete arrives) --> freed.
+ *   INSTALLED --the peer rekeyed it--> REKEYED; --Delete sent--> DELETING.
+ */
+enum ike_child_state {
+	IKE_CHILD_CREATING,
+	IKE_CHILD_INSTALLED,
+	IKE_CHILD_REKEYING,
+	IKE_CHILD_REKEYED,
+	IKE_CHILD_DELETING,
+};
+
 struct ike_child_sa {
+	struct ike_child_sa	*next;
 	const struct ike_child_cfg *cfg;
-	bool			 installed;
+	enum ike_child_state	 state;
+	bool			 installed;	/* in the data plane */
 	uint32_t		 spi_in, spi_out;
 	struct ike_chosen	 chosen;
 	struct ike_child_install inst;		/* without keys */
+	uint64_t		 installed_ms;
 };
 
 struct ike_sa {
@@ -127,7 +148,7 @@ struct ike_sa {
 	/* IKE_AUTH */
 	struct certs_id		 peer_id;
 	char			 local_id_text[256], peer_id_text[256];
-	struct ike_child_sa	 child;
+	struct ike_child_sa	*children;	/* owned list, oldest first */
 
 	/* Message IDs (§2.2) and retransmission (§2.1). */
 	uint32_t		 next_req_id;	/* our next request */
@@ -141,6 +162,15 @@ struct ike_sa {
 	uint64_t		 bytes_in, bytes_out;
 	char			 why[320];	/* why it failed, for the log */
 	struct ike_sa		*next_ours, *next_init;	/* table chains */
+
+	/* Responder: the virtual IP leased to the peer (pool.h), released
+	 * when the SA closes (pool_lease.c). An IKE SA rekey moves it to
+	 * the new SA (vip_leased cleared on the old one). */
+	bool			 vip_leased;
+	struct ike_prefix	 vip;
+	/* The index by peer identity (sa_index.h), once ESTABLISHED. */
+	struct ike_sa		*next_peer;
+	bool			 in_peer_index;
 };
 
 const char *ike_state_name(enum ike_state st);
@@ -149,6 +179,18 @@ const char *ike_state_name(enum ike_state st);
 struct ike_sa *ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms);
 /* Wipes keys, nonces, DH; frees kept messages. Accepts NULL. */
 void	 ike_sa_free(struct ike_sa *sa);
+/* A new CHILD_SA for cfg, appended to sa's list in CREATING; NULL: no
+ * memory. Owned by sa. */
+struct ike_child_sa *ike_child_sa_new(struct ike_sa *sa,
+	    const struct ike_child_cfg *cfg);
+/* Unlinks and frees ch (the caller removed it from the data plane). */
+void	 ike_child_sa_free(struct ike_sa *sa, struct ike_child_sa *ch);
+/* The CHILD_SA with this inbound SPI (ours) / outbound SPI (the peer's
+ * inbound), or NULL. */
+struct ike_child_sa *ike_child_sa_by_in(const struct ike_sa *sa,
+	    uint32_t spi_in);
+struct ike_child_sa *ike_child_sa_by_out(const struct ike_sa *sa,
+	    uint32_t spi_out);
 /* Our SPI and the peer's, by role. */
 uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
 

@@ -4,6 +4,10 @@
 # the caller names and creates, and netns_cleanup removes them again.
 #
 #   netns_pair A B ADDR_A ADDR_B PREFIXLEN   two namespaces joined by a veth
+#   netns_nat CCU NAT CONC                    CCU behind a masquerading NAT
+#                                             namespace, CONC outside it
+#   netns_nat_remap NAT [NEW_OUTSIDE_ADDR]    the NAT forgets its mappings:
+#                                             new outer address and/or port
 #   netns_cleanup NS...                       kill what runs there, delete
 #   rand_hex BYTES                            fresh key material, as hex
 #   uipsecd_manual_conf ...                   a uipsecd config (see below)
@@ -27,6 +31,62 @@ netns_pair() {
 	ip -n "$a" addr add "$addr_a/$plen" dev "$va" &&
 	ip -n "$b" addr add "$addr_b/$plen" dev "$vb" &&
 	ip -n "$a" link set "$va" up && ip -n "$b" link set "$vb" up
+}
+
+# netns_nat CCU NAT CONC: three namespaces in a line, the CCU on a private
+# network behind NAT, which masquerades it toward CONC (a home router or a
+# mobile carrier's NAT, RFC 3948 §2.3):
+#
+#   CCU 192.168.77.2/24 --- 192.168.77.1 NAT 10.0.0.1 --- 10.0.0.2/24 CONC
+#
+# The CCU's default route points at NAT; CONC has no route back into
+# 192.168.77.0/24, so only masqueraded packets reach it. Masquerading picks a
+# random source port for each new mapping ("random"), so a new mapping shows
+# as a new address or port to CONC. Sets NAT_CCU_ADDR, NAT_INSIDE_ADDR,
+# NAT_OUTSIDE_ADDR, NAT_CONC_ADDR and NAT_OUT_IF (the NAT's outer device).
+netns_nat() {
+	local ccu=$1 nat=$2 conc=$3
+	NAT_CCU_ADDR=192.168.77.2 NAT_INSIDE_ADDR=192.168.77.1
+	NAT_OUTSIDE_ADDR=10.0.0.1 NAT_CONC_ADDR=10.0.0.2
+	NAT_OUT_IF="vo-${nat:0:9}"
+	local vc="v-${ccu:0:10}" vi="vi-${nat:0:9}" vs="v-${conc:0:10}"
+
+	ip netns add "$ccu" && ip netns add "$nat" && ip netns add "$conc" ||
+		return 1
+	ip link add "$vc" netns "$ccu" type veth peer name "$vi" netns "$nat" &&
+	ip link add "$NAT_OUT_IF" netns "$nat" type veth peer name "$vs" \
+	    netns "$conc" || return 1
+	ip -n "$ccu" link set lo up && ip -n "$nat" link set lo up &&
+	ip -n "$conc" link set lo up &&
+	ip -n "$ccu" addr add "$NAT_CCU_ADDR/24" dev "$vc" &&
+	ip -n "$nat" addr add "$NAT_INSIDE_ADDR/24" dev "$vi" &&
+	ip -n "$nat" addr add "$NAT_OUTSIDE_ADDR/24" dev "$NAT_OUT_IF" &&
+	ip -n "$conc" addr add "$NAT_CONC_ADDR/24" dev "$vs" &&
+	ip -n "$ccu" link set "$vc" up && ip -n "$nat" link set "$vi" up &&
+	ip -n "$nat" link set "$NAT_OUT_IF" up &&
+	ip -n "$conc" link set "$vs" up &&
+	ip -n "$ccu" route add default via "$NAT_INSIDE_ADDR" || return 1
+	ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip netns exec "$nat" nft -f - <<-EOF || return 1
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "$NAT_OUT_IF" masquerade random
+		}
+	}
+	EOF
+}
+
+# netns_nat_remap NAT [NEW_OUTSIDE_ADDR]: the NAT loses its mappings, as a
+# router does when it reboots or its binding times out: the outer address
+# is taken away (masquerading then drops every mapping made with it) and
+# put back, or replaced by NEW_OUTSIDE_ADDR (same /24 as CONC). The next
+# packet of the CCU gets a new random port (and the new address).
+netns_nat_remap() {
+	local nat=$1 new=${2:-$NAT_OUTSIDE_ADDR}
+	ip -n "$nat" addr del "$NAT_OUTSIDE_ADDR/24" dev "$NAT_OUT_IF" &&
+	ip -n "$nat" addr add "$new/24" dev "$NAT_OUT_IF" || return 1
+	NAT_OUTSIDE_ADDR=$new
 }
 
 # netns_cleanup NS...: SIGTERM to every process in the namespaces, then
