@@ -247,7 +247,8 @@ pcap_ike_packet(struct pcap_ike *s, const struct keylog *kl,
 	sodium_memzero(s->plain, plain_len);
 	if (out && st == IKE_DECODE_NO_KEYS)
 		fprintf(out, " unknown SPI\n");
-	else if (out && st != IKE_DECODE_OK && d.why != NULL)
+	else if (out && st != IKE_DECODE_OK && st != IKE_DECODE_BAD_ICV &&
+	    d.why != NULL)
 		fprintf(out, " %s (%s)\n", ike_decode_status_str(st), d.why);
 	else if (out)
 		fprintf(out, " %s\n", ike_decode_status_str(st));
