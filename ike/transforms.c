@@ -136,6 +136,19 @@ ike_alg_by_token(const char *token, size_t len, uint8_t where)
 	return NULL;
 }
 
+const struct ike_alg *
+ike_alg_by_name(uint8_t type, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < N_ALGS; i++)
+		if (algs[i].name != NULL && (type == 0 || algs[i].type == type) &&
+		    strlen(algs[i].name) == len &&
+		    memcmp(algs[i].name, name, len) == 0)
+			return &algs[i];
+	return NULL;
+}
+
 int
 ike_transform_name(const struct ike_transform *t, char *out, size_t cap)
 {

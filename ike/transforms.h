@@ -36,6 +36,12 @@ const struct ike_alg *ike_alg_find(const struct ike_transform *t);
 const struct ike_alg *ike_alg_by_token(const char *token, size_t len,
 	    uint8_t where);
 
+/* The entry whose log name (len bytes, as ike_transform_name() writes it
+ * for a known transform) is `name`, of transform type `type` (IKEV2_XF_*;
+ * 0: any type), or NULL. For key logs and charon's "selected proposal". */
+const struct ike_alg *ike_alg_by_name(uint8_t type, const char *name,
+	    size_t len);
+
 /* Appends the transform's log name to out (strongSwan style, e.g.
  * "AES_CBC_256", "PRF_HMAC_SHA2_256", "ECP_256"; unknown ones as
  * "ENCR_99"). Returns the characters snprintf would have written. */

@@ -16,8 +16,8 @@
 #   UDP 64 B  iperf3 -u -l 64 -b 0 (unlimited offered rate), -t seconds;
 #             received kpps = (sent − lost) / duration, and sent kpps
 #   RSS       daemon VmRSS with one idle tunnel, and after the UDP flood
-# Rows: INIT-RESP with a driver peer_INIT_* / peer_RESP_* (see "peer
-# drivers" below): ss (strongSwan, charon with kernel-libipsec) and uipsec
+# Rows: INIT-RESP with a driver peer_INIT_* / peer_RESP_* (interop/lib/
+# peers.sh): ss (strongSwan, charon with kernel-libipsec) and uipsec
 # (uipsecd, encap = yes: ESP in UDP as kernel-libipsec does). Every row of a
 # suite uses the same certificates and proposals, and uipsecd reads the very
 # swanctl.conf written for charon. uipsecd's "ctl" is `uipsec up` plus
@@ -44,6 +44,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/netns.sh"
 . "$top/interop/lib/strongswan.sh"
+. "$top/interop/lib/peers.sh"
 
 rows=ss-ss,uipsec-uipsec,uipsec-ss,ss-uipsec suites=ecdsa,rsa n=20 secs=10
 keep=no build=$top/build
@@ -66,6 +67,7 @@ NI=ssbi NR=ssbr
 OUT_I=172.30.0.1 OUT_R=172.30.0.2 IN_I=10.30.1.1 IN_R=10.30.2.1
 IFACE_I=v-$NI		# netns_pair's name for the initiator's veth
 work=$(mktemp -d /tmp/ssb.XXXXXX)
+PEER_WORK=$work UIPSECD=$build/tools/uipsecd UIPSEC=$build/tools/uipsec
 trap 'netns_cleanup $NI $NR
       if [ $keep = yes ]; then say "kept $work"; else rm -rf "$work"; fi' EXIT
 rowpid=
@@ -84,111 +86,6 @@ for ns in $NI $NR; do
 	ip netns list | grep -qw "^$ns" && die "namespace $ns exists already"
 done
 
-# suite_params SUITE: sets keytype, ike, esp
-suite_params() {
-	esp=aes256-sha1
-	case $1 in
-	ecdsa) keytype=ecdsa256 ike=aes256-sha256-ecp256 ;;
-	rsa) keytype=rsa2048 ike=aes256-sha1-modp2048 ;;
-	*) die "unknown suite '$1'" ;;
-	esac
-}
-
-# --- peer drivers ------------------------------------------------------------
-# peer_IMPL_start ROLE NS DIR SUITE  ROLE is init or resp; configure the
-#                                    tunnel to the other side and start
-# peer_IMPL_up DIR                   initiate; return when the CHILD_SA is up
-# peer_IMPL_down DIR                 delete the IKE_SA; return when it is gone
-# peer_IMPL_sa_gone DIR              true when DIR's side holds no IKE_SA
-# peer_IMPL_rss_kb DIR               the daemon's VmRSS in kB
-# peer_IMPL_stop DIR                 stop the daemon
-# Identities: init.bench.test and resp.bench.test; certificates in
-# $work/ca-SUITE (x509/init.pem, x509/resp.pem).
-
-# peer_ss_conn ROLE DIR SUITE [KEY=VALUE...]: DIR/swanctl/conf.d/bench.conf,
-# the connection both implementations read
-peer_ss_conn() {
-	local role=$1 dir=$2 suite=$3 peer local_addr remote_addr lts rts
-	shift 3
-	suite_params "$suite"
-	if [ "$role" = init ]; then
-		peer=resp local_addr=$OUT_I remote_addr=$OUT_R lts=$IN_I rts=$IN_R
-	else
-		peer=init local_addr=$OUT_R remote_addr=$OUT_I lts=$IN_R rts=$IN_I
-	fi
-	ss_conn_write "$dir" bench local_addrs=$local_addr \
-	    remote_addrs=$remote_addr local_id=$role.bench.test \
-	    local_cert=$role.pem remote_id=$peer.bench.test proposals=$ike \
-	    esp_proposals=$esp local_ts=$lts/32 remote_ts=$rts/32 \
-	    start_action=none "$@"
-}
-peer_ss_start() {
-	local role=$1 ns=$2 dir=$3 suite=$4
-	# no key log and level-1 logging: both are written in the set-up path
-	ss_instance "$dir" keylog=no loglevel=1 &&
-	ss_certs_install "$work/ca-$suite" "$role" "$dir" &&
-	peer_ss_conn "$role" "$dir" "$suite" &&
-	ss_start "$ns" "$dir"
-}
-# swanctl --initiate exits 0 only once the CHILD_SA is established
-peer_ss_up() {
-	ss_swanctl "$1" --initiate --child bench --timeout 10 >/dev/null 2>&1 ||
-		{ say "swanctl --initiate failed"; return 1; }
-}
-peer_ss_down() { ss_terminate "$1" bench 10; }
-peer_ss_sa_gone() { ss_ike_gone "$1" bench; }
-peer_ss_rss_kb() { ss_rss_kb "$1"; }
-peer_ss_stop() { ss_stop "$1"; }
-
-# uipsecd: the same swanctl tree and connection file as charon's (written
-# by strongswan.sh), read through uipsecd's own config; inner addresses
-# stay on lo, uipsecd routes the remote selector into its TUN.
-UIPSECD=$build/tools/uipsecd UIPSEC=$build/tools/uipsec
-peer_uipsec_start() {
-	local role=$1 ns=$2 dir=$3 suite=$4
-	mkdir -p "$dir" && ss_swanctl_init "$dir" &&
-	ss_certs_install "$work/ca-$suite" "$role" "$dir" &&
-	peer_ss_conn "$role" "$dir" "$suite" encap=yes || return 1
-	printf 'tun {\n  name = uipsec0\n}\nike {\n  swanctl_conf = %s\n  swanctl_dir = %s\n}\n' \
-	    "$dir/swanctl/conf.d/bench.conf" "$dir/swanctl" >"$dir/uipsecd.conf"
-	chmod 600 "$dir/uipsecd.conf"
-	uipsecd_start "$ns" "$UIPSECD" "$dir/uipsecd.conf" "$dir/uipsecd.log" ||
-		return 1
-	echo "$UIPSECD_PID" >"$dir/uipsecd.pid"
-}
-peer_uipsec_child_up() {
-	"$UIPSEC" status -s "$1/uipsecd.sock" 2>/dev/null |
-		grep -q '^  bench: IKE, INSTALLED'
-}
-# `uipsec up` returns once the initiation started: poll for the CHILD_SA
-peer_uipsec_up() {
-	local i
-	"$UIPSEC" up bench -s "$1/uipsecd.sock" >/dev/null ||
-		{ say "uipsec up failed"; return 1; }
-	for ((i = 0; i < 2000; i++)); do
-		peer_uipsec_child_up "$1" && return 0
-		sleep 0.005
-	done
-	say "uipsecd: no CHILD_SA 10 s after uipsec up"
-	return 1
-}
-peer_uipsec_sa_gone() {
-	! "$UIPSEC" status -s "$1/uipsecd.sock" 2>/dev/null | grep -q '^bench: #'
-}
-peer_uipsec_down() {
-	"$UIPSEC" down bench -s "$1/uipsecd.sock" >/dev/null &&
-	ss_poll 10 peer_uipsec_sa_gone "$1" ||
-		{ say "uipsec down: IKE_SA still there"; return 1; }
-}
-peer_uipsec_rss_kb() {
-	awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$1/uipsecd.pid")/status"
-}
-peer_uipsec_stop() {
-	[ -f "$1/uipsecd.pid" ] || return 0
-	uipsecd_stop "$(cat "$1/uipsecd.pid")"
-	rm -f "$1/uipsecd.pid"
-}
-
 # --- measurements (implementation-independent) --------------------------------
 
 median() {	# numbers on stdin
@@ -199,23 +96,6 @@ median() {	# numbers on stdin
 }
 
 now_ns() { date +%s%N; }
-
-# setup_wire PCAP: one line per IKE_SA set-up in the capture, "MS BYTES
-# FRAMES": first IKE_SA_INIT request (exchange 34) to the last IKE_AUTH
-# (35) response, IP bytes and frames in between (the deletes between two
-# set-ups fall outside). tshark reads the IKE header on 500 and on 4500
-# (after the non-ESP marker) and sees IKE_AUTH fragments as exchange 35.
-setup_wire() {
-	tshark -r "$1" -Y isakmp -T fields -E separator=' ' -e frame.time_epoch \
-	    -e ip.len -e isakmp.exchangetype -e isakmp.flag_r 2>/dev/null |
-	awk '
-	function flush() { if (t1) printf "%.3f %d %d\n", (t1 - t0) * 1000, bt, ft; t1 = 0 }
-	{ r = ($4 == "True" || $4 == "1") }
-	$3 == 34 && !r && (!t0 || t1) { flush(); t0 = $1; by = fr = 0 }
-	t0 { by += $2; fr++ }
-	$3 == 35 && r && t0 { t1 = $1; bt = by; ft = fr }
-	END { flush() }'
-}
 
 # bench_setup IMPL_I DIR_I IMPL_R DIR_R N PCAP: prints wire_ms=, ctl_ms=,
 # setup_bytes=, setup_frames= (medians)
@@ -240,7 +120,7 @@ bench_setup() {
 	# read timeout (250 ms): stopping sooner loses the last set-up's tail
 	sleep 1
 	kill -TERM $cpid; wait $cpid
-	setup_wire "$cap" >"$cap.wire"
+	peer_setup_wire "$cap" >"$cap.wire"
 	[ "$(wc -l <"$cap.wire")" -eq "$n" ] || {
 		say "capture shows $(wc -l <"$cap.wire") set-ups, not $n"
 		return 1
@@ -403,19 +283,14 @@ print_ratios() {
 for row in ${rows//,/ }; do
 	for impl in ${row%-*} ${row#*-}; do
 		declare -F "peer_${impl}_start" >/dev/null ||
-			die "row $row: no driver for '$impl' (peer_${impl}_* in $0)"
+			die "row $row: no driver for '$impl' (peer_${impl}_* in interop/lib/peers.sh)"
 		[ "$impl" != uipsec ] || { [ -x "$UIPSECD" ] && [ -x "$UIPSEC" ]; } ||
 			die "row $row: no $UIPSECD or $UIPSEC (-b BUILD)"
 	done
 done
 load0=$(cut -d' ' -f1-3 /proc/loadavg) failed=0
 for suite in ${suites//,/ }; do
-	suite_params "$suite"
-	ss_pki_ca "$work/ca-$suite" "C=DE, O=uipsec, CN=bench CA" "$keytype" &&
-	ss_pki_issue "$work/ca-$suite" init key=$keytype profile=ccu \
-	    san=dns:init.bench.test &&
-	ss_pki_issue "$work/ca-$suite" resp key=$keytype profile=concentrator \
-	    san=dns:resp.bench.test || die "certificates for $suite"
+	peer_certs "$suite" || die "certificates for $suite"
 	for row in ${rows//,/ }; do
 		# in the background, so that the INT/TERM trap runs at once:
 		# bash defers a trap while a foreground child runs, and drops

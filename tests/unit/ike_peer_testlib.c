@@ -215,20 +215,30 @@ net_init(const char *ike, const char *esp)
 	make_tree(PEER_B, "int/x509/vpn-ec384.pem", "int/private/vpn-ec384.pem");
 }
 
+static void
+engine_start(int i)
+{
+	struct ike_io io = { .arg = &net.p[i], .send = io_send,
+	    .child_install = io_child_install,
+	    .child_remove = io_child_remove, .sa_event = io_sa_event };
+
+	net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
+	cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
+	ike_engine_set_fragment_size(net.p[i].e, net.p[i].frag_size);
+}
+
 void
 peer_start(void)
 {
-	int i;
+	engine_start(PEER_A);
+	engine_start(PEER_B);
+}
 
-	for (i = 0; i < 2; i++) {
-		struct ike_io io = { .arg = &net.p[i], .send = io_send,
-		    .child_install = io_child_install,
-		    .child_remove = io_child_remove, .sa_event = io_sa_event };
-
-		net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
-		cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
-		ike_engine_set_fragment_size(net.p[i].e, net.p[i].frag_size);
-	}
+void
+peer_restart(int who)
+{
+	ike_engine_free(net.p[who].e);
+	engine_start(who);
 }
 
 void

@@ -65,6 +65,9 @@ void	 peer_credentials(int who, const char *cert, const char *key);
 void	 peer_set_proposals(int who, const char *ike, const char *esp);
 void	 peer_set_remote_id(int who, const char *id);
 void	 peer_start(void);
+/* Peer who loses every SA without a word (a CCU that reboots): its engine
+ * is freed and started again with the same configuration. */
+void	 peer_restart(int who);
 void	 net_free(void);
 
 /* Delivers the oldest queued datagram; false if none. */

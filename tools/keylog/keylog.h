@@ -27,7 +27,8 @@
 /* One IKE SA, both directions (i = sent by the original initiator). */
 struct keylog_ike {
 	uint64_t	spi_i, spi_r;
-	uint16_t	encr, encr_bits;	/* ENCR_*, key size in bits */
+	uint16_t	encr, encr_bits;	/* ENCR_*, its Key Length
+						 * attribute (0: none) */
 	uint16_t	integ;			/* AUTH_*; 0 with an AEAD */
 	size_t		encr_len, integ_len;	/* bytes; encr incl. salt */
 	uint8_t		sk_ei[KEYLOG_ENCR_KEY_MAX], sk_er[KEYLOG_ENCR_KEY_MAX];
@@ -48,10 +49,12 @@ struct keylog_esp {
 	uint8_t		integ_key[KEYLOG_INTEG_KEY_MAX];
 };
 
+/* Start from all zeroes: struct keylog kl = { 0 }. */
 struct keylog {
 	size_t			 n_ike, n_esp;
 	struct keylog_ike	*ike;		/* owned */
 	struct keylog_esp	*esp;		/* owned */
+	size_t			 cap_ike, cap_esp;	/* allocated */
 };
 
 /* Reads one file in any of the formats above (told apart by content) and

@@ -26,13 +26,12 @@ children_of(const struct walk *w, uint64_t ike_id)
 	const struct glue_child *ch;
 	struct status_times t;
 	struct sad_conn *c;
-	size_t i, n = 0, k = 0;
+	size_t n = 0, k = 0;
 
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		n += w->g->children[i].used && w->g->children[i].ike_id == ike_id;
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++) {
-		ch = &w->g->children[i];
-		if (!ch->used || ch->ike_id != ike_id ||
+	for (ch = w->g->children; ch; ch = ch->next)
+		n += ch->ike_id == ike_id;
+	for (ch = w->g->children; ch; ch = ch->next) {
+		if (ch->ike_id != ike_id ||
 		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
 			continue;
 		/* No rekey times: the engine does not rekey yet. */
