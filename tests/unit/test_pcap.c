@@ -257,7 +257,7 @@ on_inner(void *arg, const struct timeval *ts, const uint8_t *p, size_t len)
 	s->n++;
 }
 
-/* keylog_find_* (tools/keylog) are linked from the key-log library. */
+/* A key-log record filled by hand (tools/keylog finds it by SPI). */
 static struct keylog_esp esp_rec;
 
 static void
