@@ -109,7 +109,7 @@ daemon_setup(struct daemon *d, struct cfg *cfg)
 	    !(d->mtu = pick_mtu(cfg)) ||
 	    tun_configure(d) < 0 ||
 	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0 ||
-	    (cfg->ike && !(d->ike = ike_glue_new(d, &cfg->ike->ike, &ss)))) {
+	    (cfg->ike && !(d->ike = ike_glue_new(d, cfg->ike, &ss)))) {
 		daemon_teardown(d);
 		return -1;
 	}
