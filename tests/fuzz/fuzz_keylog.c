@@ -4,7 +4,6 @@
  * crash or leak; a failure names file and line ("fuzz:N: ...") with N no
  * more than the input's lines; every record read writes out again.
  */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

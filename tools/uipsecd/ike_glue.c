@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "control_status.h"
 #include "daemon.h"
+#include "keylog_out.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -213,6 +214,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		ch->ike_id = c->ike_id;
 		ch->installed_ms = ike_glue_now_ms();
 		tun_for_child(g, c, ch);
+		keylog_out_child(g->d->keylog, c);
 		ret = 0;
 	}
 	/* The SAs hold their own copies now. */
@@ -326,6 +328,14 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	gc->retry_ms = ike_glue_now_ms() + delay * 1000ULL;
 }
 
+static void
+io_ike_keys(void *arg, const struct ike_keys_report *k)
+{
+	struct ike_glue *g = arg;
+
+	keylog_out_ike(g->d->keylog, k);
+}
+
 struct ike_glue *
 ike_glue_new(struct daemon *d, const struct ike_config *cfg,
     const struct sockaddr_storage *local)
@@ -333,6 +343,7 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 	struct ike_io io = {
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
+		.ike_keys = io_ike_keys,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
 
