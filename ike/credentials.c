@@ -39,35 +39,56 @@ resolve(const char *dir, const char *sub, const char *name, char *out,
 		snprintf(out, cap, "%s/%s/%s", dir, sub, name);
 }
 
-/* The key in DIR/{private,rsa,ecdsa,pkcs8}/ that belongs to cert. */
+/* The key in path if it is there and belongs to cert, else NULL. */
 static struct certs_key *
-find_key(const char *dir, const struct certs_cert *cert)
+key_if_matches(const char *path, const struct certs_cert *cert)
+{
+	struct certs_key *key;
+
+	if (certs_key_load(path, NULL, &key, NULL) != CERTS_OK)
+		return NULL;	/* missing, encrypted or not a key */
+	if (certs_key_matches_cert(key, cert))
+		return key;
+	certs_key_free(key);
+	return NULL;
+}
+
+/* The key that belongs to cert (loaded from cert_path): first the file of
+ * the same name in private/ beside the certificate's x509/ (as `uipsec pki
+ * issue` writes them), then any in DIR/{private,rsa,ecdsa,pkcs8}/. The
+ * first probe keeps thousands of connections (`uipsec load`) from costing
+ * a scan of every key each. */
+static struct certs_key *
+find_key(const char *dir, const char *cert_path, const struct certs_cert *cert)
 {
 	static const char *const subs[] = { "private", "rsa", "ecdsa", "pkcs8" };
-	char path[2 * IKE_PATH_MAX + 16];
+	char path[4 * IKE_PATH_MAX + 32], tmp[2 * IKE_PATH_MAX + 16];
+	const char *slash = strrchr(cert_path, '/');
 	struct certs_key *key;
 	struct dirent *de;
 	size_t i;
 	DIR *d;
 
+	snprintf(tmp, sizeof(tmp), "%s", cert_path);
+	snprintf(path, sizeof(path), "%s/../%s/%s", dirname(tmp),
+	    IKE_CRED_PRIVATE, slash ? slash + 1 : cert_path);
+	if ((key = key_if_matches(path, cert)) != NULL)
+		return key;
 	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
 		if ((d = opendir(path)) == NULL)
 			continue;
-		while ((de = readdir(d)) != NULL) {
+		key = NULL;
+		while (key == NULL && (de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "%s/%s/%s", dir, subs[i],
 			    de->d_name);
-			if (certs_key_load(path, NULL, &key, NULL) != CERTS_OK)
-				continue;	/* encrypted or not a key */
-			if (certs_key_matches_cert(key, cert)) {
-				closedir(d);
-				return key;
-			}
-			certs_key_free(key);
+			key = key_if_matches(path, cert);
 		}
 		closedir(d);
+		if (key != NULL)
+			return key;
 	}
 	return NULL;
 }
@@ -94,7 +115,7 @@ load_conn(struct ike_engine *e, const char *dir, const struct ike_conn_cfg *c,
 		return -1;
 	}
 	ee = certs_chain_get(cr->chain, 0);
-	if ((cr->key = find_key(dir, ee)) == NULL) {
+	if ((cr->key = find_key(dir, path, ee)) == NULL) {
 		log_err("%s: no private key for %s in %s/private/", c->name,
 		    path, dir);
 		return -1;

@@ -271,9 +271,27 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	if (ch != NULL && ike_child_install(e, sa, ch, &in, sa->initiator) != 0)
 		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
 		    (unsigned long long)sa->id, ch->cfg->name);
+	else if (ch != NULL)
+		ike_lifetime_child_start(e, ch);
+	ike_lifetime_ike_start(e, sa);
+	if (sa->reauth_of != 0)
+		ike_reauth_done(e, sa);	/* make-before-break */
 	if (e->io.sa_event != NULL)
 		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id,
 		    IKE_SA_EVENT_UP, "");
+}
+
+/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
+static void
+refuse_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
+    const char *why)
+{
+	struct ike_out *o = &e->tx;
+
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
+	ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
+	ike_out_send(e, sa, o);
+	ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: %s", why);
 }
 
 void
@@ -283,27 +301,27 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 	struct ike_out *o = &e->tx;
 	struct certs_err err = { 0 };
 	uint16_t child_err;
+	char why[CERTS_REASON_MAX + 300];
 
 	sa->natt = sa->nat_local || sa->nat_remote ||
 	    (sa->conn != NULL && sa->conn->encap);
-	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
 	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
-		/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
-		ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
-		ike_out_send(e, sa, o);
-		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
+		snprintf(why, sizeof(why), "peer %s refused (%s): %s",
 		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
 		    certs_status_str(err.status), err.reason);
+		refuse_peer(e, sa, m, why);
 		return;
 	}
+	/* Before the response is built: deleting older SAs sends requests
+	 * through the engine's one message buffer. */
 	if (!ike_unique_check(e, sa, ike_msg_notify(m,
 	    IKEV2_N_INITIAL_CONTACT) != NULL)) {
-		ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
-		ike_out_send(e, sa, o);
-		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s has an IKE "
-		    "SA already (unique = keep)", sa->peer_id_text);
+		snprintf(why, sizeof(why), "peer %s has an IKE SA already "
+		    "(unique = keep)", sa->peer_id_text);
+		refuse_peer(e, sa, m, why);
 		return;
 	}
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
 	if (add_id_cert_auth(e, sa, o, &err) != 0) {
 		ike_sa_fail(e, sa, "cannot sign AUTH: %s", err.reason);
 		return;

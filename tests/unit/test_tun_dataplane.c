@@ -220,7 +220,7 @@ Test(dataplane, a_batch_arrives_whole_and_in_order)
 	}
 	cr_assert_eq(A.dp.out.cnt.packets, 100);
 	cr_assert_eq(B.dp.in.cnt.packets, moved);
-	cr_assert_eq(esp_sa_stats(B.sad.conns[0].in)->packets, 100);
+	cr_assert_eq(esp_sa_stats(B.sad.conns[0]->in)->packets, 100);
 }
 
 Test(dataplane, ipv6_inner_and_the_way_back)
@@ -275,7 +275,7 @@ Test(dataplane, inbound_policy_check_after_decryption)
 	cr_assert_eq(dp_tun_to_udp(&A.dp), 1);
 	forward_one();
 	cr_assert_eq(B.dp.in.cnt.drop_policy, 1);
-	cr_assert_eq(esp_sa_stats(B.sad.conns[0].in)->packets, 1);
+	cr_assert_eq(esp_sa_stats(B.sad.conns[0]->in)->packets, 1);
 	cr_assert_eq(recv(B.tun_peer, pkt, sizeof(pkt), MSG_DONTWAIT), -1);
 }
 
@@ -294,11 +294,11 @@ Test(dataplane, tampered_replayed_unknown_and_non_esp)
 
 	esp[n - 1] ^= 1;			/* the ICV */
 	wire_give(esp, (size_t)n);
-	cr_assert_eq(esp_sa_stats(B.sad.conns[0].in)->drop_auth, 1);
+	cr_assert_eq(esp_sa_stats(B.sad.conns[0]->in)->drop_auth, 1);
 	esp[n - 1] ^= 1;
 	wire_give(esp, (size_t)n);		/* intact: delivered */
 	wire_give(esp, (size_t)n);		/* again: a replay */
-	cr_assert_eq(esp_sa_stats(B.sad.conns[0].in)->drop_replay, 1);
+	cr_assert_eq(esp_sa_stats(B.sad.conns[0]->in)->drop_replay, 1);
 	cr_assert_eq(B.dp.in.cnt.packets, 1);
 	cr_assert_eq(B.dp.in.cnt.drop_esp, 2);
 

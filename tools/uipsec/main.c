@@ -11,6 +11,8 @@ static const struct uipsec_command commands[] = {
 	{ "down", cmd_down, "close a connection of the running uipsecd" },
 	{ "keylog", cmd_keylog, "read key logs (uipsec, Wireshark, charon "
 	    "debug log); print or write Wireshark tables" },
+	{ "load", cmd_load, "act as many CCUs against a concentrator: "
+	    "pki, run" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
 	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "

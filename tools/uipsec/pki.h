@@ -112,6 +112,12 @@ struct pki_template {
 X509	*pki_build_cert(const struct pki_template *t, EVP_PKEY *pubkey,
 	    X509 *issuer, EVP_PKEY *issuer_key);
 
+/* The subject of a certificate NAME of cacert's fleet: dn if not NULL,
+ * else the CA's DN without its CN, then CN=NAME. DER into der; 0 or -1
+ * (and a message). */
+int	pki_subject_der(X509 *cacert, const char *dn, const char *name,
+	    uint8_t *der, size_t cap, size_t *len);
+
 /* ---- option values ---- */
 
 /* "30d", "12h", "5y", "90m", "3600s" (or a bare number of days) to

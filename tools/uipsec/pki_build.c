@@ -168,3 +168,33 @@ fail:
 	X509_free(x);
 	return NULL;
 }
+
+/* The CA's DN without its CN, then CN=NAME: one fleet, one naming. */
+int
+pki_subject_der(X509 *cacert, const char *dn, const char *name, uint8_t *der,
+    size_t cap, size_t *len)
+{
+	X509_NAME *base = X509_NAME_dup(X509_get_subject_name(cacert));
+	char text[CERTS_NAME_MAX + 160], base_text[CERTS_NAME_MAX];
+	struct certs_err err;
+	int i;
+
+	if (base == NULL)
+		return -1;
+	while ((i = X509_NAME_get_index_by_NID(base, NID_commonName, -1)) >= 0)
+		X509_NAME_ENTRY_free(X509_NAME_delete_entry(base, i));
+	text[0] = '\0';
+	if (dn != NULL)
+		snprintf(text, sizeof(text), "%s", dn);
+	else if (X509_NAME_entry_count(base) > 0)
+		snprintf(text, sizeof(text), "%s, CN=%s",
+		    certs_name_str(base, base_text, sizeof(base_text)), name);
+	else
+		snprintf(text, sizeof(text), "CN=%s", name);
+	X509_NAME_free(base);
+	if (certs_dn_parse(text, der, cap, len, &err) != CERTS_OK) {
+		pki_err("issue", &err);
+		return -1;
+	}
+	return 0;
+}

@@ -144,36 +144,6 @@ parse_opts(int argc, char **argv, struct issue_opts *o)
 	return -1;
 }
 
-/* The CA's DN without its CN, then CN=NAME: one fleet, one naming. */
-static int
-subject_der(const struct issue_opts *o, X509 *cacert, uint8_t *der,
-    size_t cap, size_t *len)
-{
-	X509_NAME *base = X509_NAME_dup(X509_get_subject_name(cacert));
-	char text[CERTS_NAME_MAX + 160], base_text[CERTS_NAME_MAX];
-	struct certs_err err;
-	int i;
-
-	if (base == NULL)
-		return -1;
-	while ((i = X509_NAME_get_index_by_NID(base, NID_commonName, -1)) >= 0)
-		X509_NAME_ENTRY_free(X509_NAME_delete_entry(base, i));
-	text[0] = '\0';
-	if (o->dn != NULL)
-		snprintf(text, sizeof(text), "%s", o->dn);
-	else if (X509_NAME_entry_count(base) > 0)
-		snprintf(text, sizeof(text), "%s, CN=%s",
-		    certs_name_str(base, base_text, sizeof(base_text)), o->name);
-	else
-		snprintf(text, sizeof(text), "CN=%s", o->name);
-	X509_NAME_free(base);
-	if (certs_dn_parse(text, der, cap, len, &err) != CERTS_OK) {
-		pki_err("issue", &err);
-		return -1;
-	}
-	return 0;
-}
-
 /* A public key from a PEM/DER public or private key file. */
 static EVP_PKEY *
 load_pubkey(const char *path)
@@ -251,7 +221,8 @@ issue(struct pki_ca *ca, const void *arg)
 	int rc = 1;
 
 	if (fill_template(o, &t, ca->cert) != 0 ||
-	    subject_der(o, ca->cert, der, sizeof(der), &t.subject_len) != 0)
+	    pki_subject_der(ca->cert, o->dn, o->name, der, sizeof(der),
+	    &t.subject_len) != 0)
 		return 2;
 	t.subject_der = der;
 	key = o->pubkey ? load_pubkey(o->pubkey) : pki_keygen(o->key);

@@ -26,15 +26,15 @@ manual_children(const struct daemon *d, bool json, struct control_reply *r)
 	unsigned i, last = 0, n = 0;
 
 	for (i = 0; i < d->sad.nconns; i++)
-		if (is_manual(d, &d->sad.conns[i]))
+		if (is_manual(d, d->sad.conns[i]))
 			last = i, n++;
 	if (json)
 		control_line(r, " \"manual_sas\": [");
 	else if (n)
 		control_line(r, "manual SAs (%u):", n);
 	for (i = 0; i < d->sad.nconns; i++)
-		if (is_manual(d, &d->sad.conns[i]))
-			status_child(r, &d->sad.conns[i], json, i == last,
+		if (is_manual(d, d->sad.conns[i]))
+			status_child(r, d->sad.conns[i], json, i == last,
 			    NULL);
 	if (json)
 		control_line(r, " ],");

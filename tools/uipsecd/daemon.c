@@ -166,7 +166,7 @@ daemon_log_stats(const struct daemon *d)
 	log_counters("out (tun->udp)", &d->dp.out.cnt);
 	log_counters("in (udp->tun)", &d->dp.in.cnt);
 	for (n = 0; n < d->sad.nconns; n++) {
-		c = &d->sad.conns[n];
+		c = d->sad.conns[n];
 		o = esp_sa_stats(c->out);
 		i = esp_sa_stats(c->in);
 		log_info("%s: out SA 0x%08x %llu packets; in SA 0x%08x %llu "

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,9 +179,8 @@ static int
 io_child_install(void *arg, const struct ike_child_install *c)
 {
 	struct ike_glue *g = arg;
-	struct glue_child *ch = NULL;
+	struct glue_child *ch;
 	struct cfg_conn *k;
-	unsigned i;
 	int ret = -1;
 
 	if (!c->udp_encap) {
@@ -188,14 +188,10 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		    "carries ESP in UDP only", c->conn, c->child);
 		return -1;
 	}
-	for (i = 0; i < SAD_DYNAMIC_MAX && !ch; i++)
-		if (!g->children[i].used)
-			ch = &g->children[i];
-	if (!ch) {
-		log_err("%s: no room for CHILD_SA %s", c->conn, c->child);
+	if (!(ch = calloc(1, sizeof(*ch)))) {
+		log_err("%s: no memory for CHILD_SA %s", c->conn, c->child);
 		return -1;
 	}
-	memset(ch, 0, sizeof(*ch));
 	k = &ch->k;
 	snprintf(k->name, sizeof(k->name), "%s", c->child);
 	snprintf(ch->conn, sizeof(ch->conn), "%s", c->conn);
@@ -210,9 +206,12 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	k->replay_window = c->in.replay_window;
 	if (copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 &&
 	    sad_add(&g->d->sad, k) == 0) {
-		ch->used = true;
 		ch->ike_id = c->ike_id;
 		ch->installed_ms = ike_glue_now_ms();
+		ch->next = g->children;
+		if (g->children)
+			g->children->prev = ch;
+		g->children = ch;
 		tun_for_child(g, c, ch);
 		keylog_out_child(g->d->keylog, c);
 		ret = 0;
@@ -222,6 +221,8 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	sodium_memzero(&k->out, sizeof(k->out));
 	k->in.spi = c->in.spi;
 	k->out.spi = c->out.spi;
+	if (ret < 0)
+		free(ch);
 	return ret;
 }
 
@@ -229,40 +230,68 @@ io_child_install(void *arg, const struct ike_child_install *c)
 static bool
 vip_in_use(const struct ike_glue *g, const struct tun_prefix *vip)
 {
-	unsigned i;
+	const struct glue_child *ch;
 
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used && g->children[i].has_vip &&
-		    g->children[i].vip.family == vip->family &&
-		    !memcmp(g->children[i].vip.addr, vip->addr, 16))
+	for (ch = g->children; ch; ch = ch->next)
+		if (ch->has_vip && ch->vip.family == vip->family &&
+		    !memcmp(ch->vip.addr, vip->addr, 16))
 			return true;
 	return false;
 }
 
+/* ch is out of the SA database: off the list, its virtual IP off the TUN
+ * unless another CHILD_SA still has it, freed. */
 static void
 child_gone(struct ike_glue *g, struct glue_child *ch)
 {
 	char text[64];
 
-	ch->used = false;
-	if (!ch->has_vip || vip_in_use(g, &ch->vip) ||
-	    tun_del_addr(g->d->tun, &ch->vip) < 0)
-		return;
-	log_info("%s: virtual IP %s off %s", ch->conn, tun_prefix_str(&ch->vip,
-	    text, sizeof(text)), tun_name(g->d->tun));
+	if (ch->prev)
+		ch->prev->next = ch->next;
+	else
+		g->children = ch->next;
+	if (ch->next)
+		ch->next->prev = ch->prev;
+	if (ch->has_vip && !vip_in_use(g, &ch->vip) &&
+	    tun_del_addr(g->d->tun, &ch->vip) == 0)
+		log_info("%s: virtual IP %s off %s", ch->conn,
+		    tun_prefix_str(&ch->vip, text, sizeof(text)),
+		    tun_name(g->d->tun));
+	free(ch);
 }
 
+/* The engine removes only CHILD_SAs it installed through io_child_install,
+ * so the entry's cfg_conn is the k of one of our glue_child records. */
 static void
 io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 {
 	struct ike_glue *g = arg;
 	const struct cfg_conn *k = sad_remove(&g->d->sad, spi_in);
-	unsigned i;
 
 	(void)spi_out;
-	for (i = 0; k && i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used && &g->children[i].k == k)
-			child_gone(g, &g->children[i]);
+	if (k)
+		child_gone(g, (struct glue_child *)((const char *)k -
+		    offsetof(struct glue_child, k)));
+}
+
+/* ike_io.child_counters: what the pair carried, for rekey_bytes/packets. */
+static int
+io_child_counters(void *arg, uint32_t spi_in, uint32_t spi_out,
+    struct ike_child_counters *out)
+{
+	struct ike_glue *g = arg;
+	const struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
+	const struct esp_sa_stats *in, *o;
+
+	(void)spi_out;
+	if (!c)
+		return -1;
+	in = esp_sa_stats(c->in);
+	o = esp_sa_stats(c->out);
+	*out = (struct ike_child_counters){ .bytes_in = in->bytes,
+	    .bytes_out = o->bytes, .packets_in = in->packets,
+	    .packets_out = o->packets };
+	return 0;
 }
 
 /* Whether any child of c asks to be restarted after this going-down:
@@ -344,6 +373,7 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
 		.ike_keys = io_ike_keys,
+		.child_counters = io_child_counters,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
 
@@ -391,14 +421,13 @@ ike_glue_shutdown(struct ike_glue *g)
 void
 ike_glue_free(struct ike_glue *g)
 {
-	unsigned i;
-
 	if (!g)
 		return;
 	ike_engine_free(g->e);
-	for (i = 0; i < SAD_DYNAMIC_MAX; i++)
-		if (g->children[i].used)
-			sad_remove(&g->d->sad, g->children[i].k.in.spi);
+	while (g->children) {
+		sad_remove(&g->d->sad, g->children->k.in.spi);
+		child_gone(g, g->children);
+	}
 	if (g->d->dp.ike_arg == g) {
 		g->d->dp.ike_input = NULL;
 		g->d->dp.ike_arg = NULL;

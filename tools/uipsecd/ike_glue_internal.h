@@ -10,9 +10,10 @@
 #include "ike_glue.h"
 #include "sad.h"
 
-/* One installed CHILD_SA as the data plane sees it. */
+/* One installed CHILD_SA as the data plane sees it; allocated per
+ * CHILD_SA, listed in ike_glue.children. */
 struct glue_child {
-	bool		 used;
+	struct glue_child *prev, *next;
 	struct cfg_conn	 k;		/* sad_add borrows it until removal */
 	char		 conn[IKE_NAME_MAX];
 	uint64_t	 ike_id;
@@ -36,7 +37,7 @@ struct ike_glue {
 	struct ike_engine	*e;
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;
-	struct glue_child	 children[SAD_DYNAMIC_MAX];
+	struct glue_child	*children;	/* newest first */
 	uint8_t			 buf[65536];
 };
 

@@ -1,5 +1,6 @@
-/* tools/uipsecd/sad.c — see sad.h. A scan for outbound, a small hash for
- * inbound SPIs: enough for manual keying (a prefix trie comes with IKE). */
+/* tools/uipsecd/sad.c — see sad.h. Entries are allocated one by one (their
+ * address is what the trie and the SPI table hold); conns[] lists them for
+ * status and teardown. */
 #include "sad.h"
 
 #include <stdlib.h>
@@ -9,25 +10,20 @@
 
 static bool
 ts_contains(const struct tun_prefix *ts, unsigned n, int family,
-    const uint8_t *addr, unsigned *len)
+    const uint8_t *addr)
 {
 	unsigned i;
-	bool found = false;
 
-	for (i = 0; i < n; i++) {
-		if (tun_prefix_contains(&ts[i], family, addr) &&
-		    (!found || ts[i].len > *len)) {
-			*len = ts[i].len;
-			found = true;
-		}
-	}
-	return found;
+	for (i = 0; i < n; i++)
+		if (tun_prefix_contains(&ts[i], family, addr))
+			return true;
+	return false;
 }
 
 static uint32_t
-spi_slot(const struct sad *sad, uint32_t spi)
+spi_slot(uint32_t mask, uint32_t spi)
 {
-	return (spi * 2654435761u) & sad->mask;	/* Fibonacci hashing */
+	return (spi * 2654435761u) & mask;	/* Fibonacci hashing */
 }
 
 static int
@@ -55,93 +51,166 @@ sa_new(struct esp_sa **sa, const struct cfg_conn *c, const struct cfg_sa *k,
 	return 0;
 }
 
-/* Puts every entry into the SPI table again (after a removal: open
- * addressing has no cheap delete). Inbound SPIs are unique: the config
- * checks manual ones, sad_add() those IKE brings. */
 static void
-index_spis(struct sad *sad)
+spi_put(struct sad_conn **tab, uint32_t mask, struct sad_conn *c)
 {
 	uint32_t slot;
+
+	for (slot = spi_slot(mask, c->cfg->in.spi); tab[slot];
+	    slot = (slot + 1) & mask)
+		;
+	tab[slot] = c;
+}
+
+/* Linear probing's deletion (Knuth 6.4, algorithm R): later entries of
+ * the probe run move back into the hole, so no tombstones pile up. */
+static void
+spi_del(struct sad *sad, uint32_t slot)
+{
+	uint32_t next, home;
+
+	sad->by_spi[slot] = NULL;
+	for (next = (slot + 1) & sad->mask; sad->by_spi[next];
+	    next = (next + 1) & sad->mask) {
+		home = spi_slot(sad->mask, sad->by_spi[next]->cfg->in.spi);
+		/* stays if its home lies cyclically in (slot, next] */
+		if (slot <= next ? (slot < home && home <= next) :
+		    (slot < home || home <= next))
+			continue;
+		sad->by_spi[slot] = sad->by_spi[next];
+		sad->by_spi[next] = NULL;
+		slot = next;
+	}
+}
+
+/* Room for one more entry: conns[] grows by doubling, the SPI table is
+ * kept at most half full. */
+static int
+reserve(struct sad *sad)
+{
+	struct sad_conn **v, **tab;
+	uint32_t size = sad->mask + 1, i;
+
+	if (sad->nconns == sad->cap) {
+		v = realloc(sad->conns, 2 * sad->cap * sizeof(*v));
+		if (!v)
+			return -1;
+		sad->conns = v;
+		sad->cap *= 2;
+	}
+	if (2 * (sad->nconns + 1) <= size)
+		return 0;
+	if (!(tab = calloc(2 * size, sizeof(*tab))))
+		return -1;
+	for (i = 0; i < sad->nconns; i++)
+		spi_put(tab, 2 * size - 1, sad->conns[i]);
+	free(sad->by_spi);
+	sad->by_spi = tab;
+	sad->mask = 2 * size - 1;
+	return 0;
+}
+
+static void
+conn_free(struct sad *sad, struct sad_conn *c)
+{
 	unsigned i;
 
-	memset(sad->by_spi, 0, (sad->mask + 1) * sizeof(*sad->by_spi));
-	for (i = 0; i < sad->nconns; i++) {
-		for (slot = spi_slot(sad, sad->conns[i].cfg->in.spi);
-		    sad->by_spi[slot]; slot = (slot + 1) & sad->mask)
-			;
-		sad->by_spi[slot] = &sad->conns[i];
+	for (i = 0; i < CFG_MAX_TS; i++)
+		trie_remove(&sad->routes, &c->routes[i]);
+	esp_sa_free(c->out);
+	esp_sa_free(c->in);
+	free(c);
+}
+
+/* A new entry for k, its SAs, its routes, and its place in conns[] and
+ * the SPI table (reserve() made room). */
+static int
+conn_add(struct sad *sad, const struct cfg_conn *k)
+{
+	struct sad_conn *c = calloc(1, sizeof(*c));
+	unsigned i;
+
+	if (!c) {
+		log_err("%s: SA database: out of memory", k->name);
+		return -1;
 	}
+	c->cfg = k;
+	if (sa_new(&c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
+	    sa_new(&c->in, k, &k->in, ESP_DIR_IN) < 0)
+		goto fail;
+	for (i = 0; i < k->nremote_ts; i++) {
+		c->routes[i].owner = c;
+		if (trie_insert(&sad->routes, &k->remote_ts[i],
+		    &c->routes[i]) < 0) {
+			log_err("%s: SA database: out of memory", k->name);
+			goto fail;
+		}
+	}
+	c->idx = sad->nconns;
+	sad->conns[sad->nconns++] = c;
+	spi_put(sad->by_spi, sad->mask, c);
+	return 0;
+fail:
+	conn_free(sad, c);
+	return -1;
 }
 
 int
 sad_build(struct sad *sad, const struct cfg *cfg)
 {
-	struct sad_conn *c;
-	uint32_t size = 4;
 	unsigned i;
 
-	sad->cap = cfg->nconns + SAD_DYNAMIC_MAX;
-	while (size < 2 * sad->cap)
-		size *= 2;
-	sad->nconns = cfg->nconns;
-	sad->mask = size - 1;
+	memset(sad, 0, sizeof(*sad));
+	sad->cap = 16;
+	sad->mask = 31;
 	sad->conns = calloc(sad->cap, sizeof(*sad->conns));
-	sad->by_spi = calloc(size, sizeof(*sad->by_spi));
+	sad->by_spi = calloc(sad->mask + 1, sizeof(*sad->by_spi));
 	if (!sad->conns || !sad->by_spi) {
 		log_err("SA database: out of memory");
 		sad_free(sad);
 		return -1;
 	}
-	for (i = 0; i < cfg->nconns; i++) {
-		c = &sad->conns[i];
-		c->cfg = &cfg->conns[i];
-		if (sa_new(&c->out, c->cfg, &c->cfg->out, ESP_DIR_OUT) < 0 ||
-		    sa_new(&c->in, c->cfg, &c->cfg->in, ESP_DIR_IN) < 0) {
+	/* Inbound SPIs of manual SAs are unique: the config checks them. */
+	for (i = 0; i < cfg->nconns; i++)
+		if (reserve(sad) < 0 || conn_add(sad, &cfg->conns[i]) < 0) {
 			sad_free(sad);
 			return -1;
 		}
-	}
-	index_spis(sad);
 	return 0;
 }
 
 int
 sad_add(struct sad *sad, const struct cfg_conn *k)
 {
-	struct sad_conn *c;
-
-	if (sad->nconns == sad->cap || sad_lookup_in(sad, k->in.spi)) {
-		log_err("%s: SA database: %s", k->name, sad->nconns ==
-		    sad->cap ? "full" : "inbound SPI already in use");
+	if (sad_lookup_in(sad, k->in.spi)) {
+		log_err("%s: SA database: inbound SPI 0x%08x already in use",
+		    k->name, k->in.spi);
 		return -1;
 	}
-	c = &sad->conns[sad->nconns];
-	c->cfg = k;
-	if (sa_new(&c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
-	    sa_new(&c->in, k, &k->in, ESP_DIR_IN) < 0) {
-		esp_sa_free(c->out);
-		memset(c, 0, sizeof(*c));
+	if (reserve(sad) < 0) {
+		log_err("%s: SA database: out of memory", k->name);
 		return -1;
 	}
-	sad->nconns++;
-	index_spis(sad);
-	return 0;
+	return conn_add(sad, k);
 }
 
 const struct cfg_conn *
 sad_remove(struct sad *sad, uint32_t spi_in)
 {
-	struct sad_conn *c = sad_lookup_in(sad, spi_in);
+	struct sad_conn *c;
 	const struct cfg_conn *k;
+	uint32_t slot;
 
+	for (slot = spi_slot(sad->mask, spi_in); (c = sad->by_spi[slot]) &&
+	    c->cfg->in.spi != spi_in; slot = (slot + 1) & sad->mask)
+		;
 	if (!c)
 		return NULL;
 	k = c->cfg;
-	esp_sa_free(c->out);
-	esp_sa_free(c->in);
-	*c = sad->conns[--sad->nconns];	/* the last one fills the hole */
-	memset(&sad->conns[sad->nconns], 0, sizeof(*c));
-	index_spis(sad);
+	spi_del(sad, slot);
+	sad->conns[c->idx] = sad->conns[--sad->nconns];	/* fills the hole */
+	sad->conns[c->idx]->idx = c->idx;
+	conn_free(sad, c);
 	return k;
 }
 
@@ -150,37 +219,37 @@ sad_free(struct sad *sad)
 {
 	unsigned i;
 
-	for (i = 0; sad->conns && i < sad->nconns; i++) {
-		esp_sa_free(sad->conns[i].out);
-		esp_sa_free(sad->conns[i].in);
-	}
+	for (i = 0; sad->conns && i < sad->nconns; i++)
+		conn_free(sad, sad->conns[i]);
+	trie_free(&sad->routes);
 	free(sad->conns);
 	free(sad->by_spi);
-	sad->conns = NULL;
-	sad->by_spi = NULL;
-	sad->nconns = 0;
+	memset(sad, 0, sizeof(*sad));
+}
+
+struct src_check {
+	int		 family;
+	const uint8_t	*src;
+};
+
+static bool
+local_holds_src(const struct trie_link *l, void *arg)
+{
+	const struct src_check *s = arg;
+	const struct cfg_conn *k = ((const struct sad_conn *)l->owner)->cfg;
+
+	return ts_contains(k->local_ts, k->nlocal_ts, s->family, s->src);
 }
 
 struct sad_conn *
 sad_lookup_out(const struct sad *sad, int family, const uint8_t *src,
     const uint8_t *dst)
 {
-	struct sad_conn *best = NULL;
-	unsigned i, len = 0, best_len = 0, src_len;
+	struct src_check s = { family, src };
+	struct trie_link *l = trie_lookup(&sad->routes, family, dst,
+	    local_holds_src, &s);
 
-	for (i = 0; i < sad->nconns; i++) {
-		const struct cfg_conn *c = sad->conns[i].cfg;
-
-		if (ts_contains(c->remote_ts, c->nremote_ts, family, dst, &len) &&
-		    (!best || len > best_len)) {
-			best = &sad->conns[i];
-			best_len = len;
-		}
-	}
-	if (best && !ts_contains(best->cfg->local_ts, best->cfg->nlocal_ts,
-	    family, src, &src_len))
-		return NULL;
-	return best;
+	return l ? l->owner : NULL;
 }
 
 struct sad_conn *
@@ -188,7 +257,7 @@ sad_lookup_in(const struct sad *sad, uint32_t spi)
 {
 	uint32_t slot;
 
-	for (slot = spi_slot(sad, spi); sad->by_spi[slot];
+	for (slot = spi_slot(sad->mask, spi); sad->by_spi[slot];
 	    slot = (slot + 1) & sad->mask)
 		if (sad->by_spi[slot]->cfg->in.spi == spi)
 			return sad->by_spi[slot];
@@ -199,9 +268,7 @@ bool
 sad_policy_in(const struct sad_conn *c, int family, const uint8_t *src,
     const uint8_t *dst)
 {
-	unsigned len;
-
-	return ts_contains(c->cfg->remote_ts, c->cfg->nremote_ts, family, src,
-	    &len) && ts_contains(c->cfg->local_ts, c->cfg->nlocal_ts, family,
-	    dst, &len);
+	return ts_contains(c->cfg->remote_ts, c->cfg->nremote_ts, family,
+	    src) && ts_contains(c->cfg->local_ts, c->cfg->nlocal_ts, family,
+	    dst);
 }

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# interop/scale.sh BUILD_DIR — a benchmark, not a test: the same load from
+# `uipsec load` against a strongSwan responder (charon with kernel-libipsec)
+# and against a uipsec responder (uipsecd), one after the other in the same
+# namespace pair, for each identity key type and tunnel count:
+#   set-ups per second, p50/p99 set-up latency (as the load generator sees
+#   it), responder resident memory per established tunnel (VmRSS with every
+#   tunnel up minus VmRSS before the first), responder CPU seconds per
+#   set-up (utime+stime over the set-ups and the pings), and the
+#   uipsec/strongSwan ratio of each.
+# Each run: all CCUs with at most WINDOW set-ups under way, an ICMP echo
+# through each CHILD_SA, a short hold, a Delete for each IKE SA.
+#
+# Environment: COUNTS ("1000 10000"), KEYS ("ecdsa256 rsa2048"), WINDOW
+# (50), TIMEOUT (seconds for the set-ups of one run, 900: a responder that
+# does not get there in time is reported with what it reached),
+# RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
+# stdout). RSA: the CCUs share one key (RSA key generation takes ~80 ms a
+# key here); every certificate is still its own.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/interop/lib/netns.sh"
+. "$top/interop/lib/strongswan.sh"
+
+uipsec_bins "${1:-}" charon || exit 1
+COUNTS=${COUNTS:-"1000 10000"}
+KEYS=${KEYS:-"ecdsa256 rsa2048"}
+WINDOW=${WINDOW:-50}
+TIMEOUT=${TIMEOUT:-900}
+RESPONDERS=${RESPONDERS:-"strongswan uipsec"}
+max=0
+for n in $COUNTS; do [ "$n" -gt "$max" ] && max=$n; done
+
+L=uipsec-scale-l-$$ C=uipsec-scale-c-$$
+work=$(mktemp -d /tmp/uipsec-scale.XXXXXX)
+ss=$work/ss
+cleanup() {
+	ss_cleanup "$ss"
+	netns_cleanup "$L" "$C"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+die() { echo "scale.sh: $*" >&2; exit 1; }
+
+netns_pair "$L" "$C" 10.0.0.1 10.0.0.2 24 || die "cannot create namespaces"
+ip -n "$L" route add local 10.99.0.0/16 dev lo || die "local route"
+ip -n "$C" route add 10.99.0.0/16 via 10.0.0.1 || die "route to the CCUs"
+
+# pki_make KEY: a CA, the concentrator and $max CCUs, all of KEY type.
+pki_make() {
+	local key=$1 shared=()
+	pki=$work/pki-$key
+	[ "${key#rsa}" != "$key" ] && shared=(--shared-key)
+	"$cli" pki init-ca --dir "$pki" --key "$key" \
+	    --dn "C=DE, O=uipsec scale, CN=Scale Root" >/dev/null &&
+	"$cli" pki issue --dir "$pki" --profile concentrator --name conc \
+	    --key "$key" >/dev/null &&
+	"$cli" load pki --dir "$pki" --count "$max" --key "$key" \
+	    "${shared[@]}" >/dev/null || die "pki ($key)"
+}
+
+# The same connection for both responders: any certificate of the CA, a
+# virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
+uipsec_start() {
+	cat >"$work/conc-swanctl.conf" <<-EOF
+	connections {
+	  conc {
+	    local_addrs = 10.0.0.2
+	    proposals = aes256-sha256-ecp256
+	    pools = ccus
+	    local {
+	      certs = conc.pem
+	    }
+	    children {
+	      svc {
+	        local_ts = 10.10.2.0/24
+	        esp_proposals = aes256-sha1
+	      }
+	    }
+	  }
+	}
+	pools {
+	  ccus {
+	    addrs = 10.200.0.0/16
+	  }
+	}
+	EOF
+	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n}\n' \
+	    "$pki" >"$work/conc.conf"
+	chmod 600 "$work/conc.conf"
+	# info lines for every SA would cost the daemon more than the work
+	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
+		die "uipsecd"
+	rpid=$UIPSECD_PID
+}
+
+strongswan_start() {
+	rm -rf "$ss"
+	# No cookies or per-address limits: every CCU is a legitimate peer.
+	ss_instance "$ss" keylog=no loglevel=0 dos_protection=no \
+	    cookie_threshold=1000000 block_threshold=1000000 \
+	    init_limit_half_open=0 ikesa_table_size=16384 || die "strongSwan"
+	ss_certs_install "$pki" conc "$ss" || die "strongSwan certificates"
+	ss_conn_write "$ss" conc local_addrs=10.0.0.2 \
+	    proposals=aes256-sha256-ecp256 pools=ccus local_cert=conc.pem \
+	    child=svc local_ts=10.10.2.0/24 esp_proposals=aes256-sha1 ||
+		die "strongSwan connection"
+	ss_pool_write "$ss" ccus 10.200.0.0/16
+	ip -n "$C" addr add 10.10.2.1/32 dev lo
+	ss_start "$C" "$ss" || die "charon"
+	rpid=$SS_PID
+}
+
+responder_stop() {
+	if [ "$1" = uipsec ]; then
+		uipsecd_stop "$rpid"
+	else
+		ss_stop "$ss"
+		ip -n "$C" addr del 10.10.2.1/32 dev lo
+	fi
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# one_run RESPONDER KEY N: prints a row "RESPONDER KEY N up rate p50 p99
+# bytes_per_tunnel cpu_ms_per_setup".
+one_run() {
+	local resp=$1 key=$2 n=$3 out=$work/load-$1-$2-$3.out
+	local rss0 cpu0 rss1 cpu1 lpid up rate p50 p99 hz
+	"${resp}_start"
+	sleep 1
+	rss0=$(rss_kb "$rpid") cpu0=$(cpu_ticks "$rpid")
+	ip netns exec "$L" "$cli" load run --pki "$pki" --count "$n" \
+	    --remote 10.0.0.2 --first 10.99.0.1 --remote-ts 10.10.2.0/24 \
+	    --ping 10.10.2.1 --window "$WINDOW" --timeout "$TIMEOUT" \
+	    --hold 3 >"$out" 2>"$out.err" &
+	lpid=$!
+	poll_for $((TIMEOUT + 120)) grep -q '^holding' "$out"
+	rss1=$(rss_kb "$rpid") cpu1=$(cpu_ticks "$rpid")
+	wait "$lpid"
+	responder_stop "$resp"
+	hz=$(getconf CLK_TCK)
+	set -- $(sed -n 's/^result: //p' "$out" | tr ' ' '\n' |
+	    awk -F= '{ v[$1] = $2 } END { print v["up"], v["rate"], v["p50_ms"], v["p99_ms"], v["failed"], v["ping_ok"] }')
+	up=${1:-0} rate=${2:-0} p50=${3:-0} p99=${4:-0}
+	echo "$resp $key $n $up $rate $p50 $p99 $(( up ? (rss1 - rss0) * 1024 / up : 0 )) $(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }') ${5:-?} ${6:-?}"
+}
+
+rows=$work/rows
+: >"$rows"
+for key in $KEYS; do
+	pki_make "$key"
+	for n in $COUNTS; do
+		for resp in $RESPONDERS; do
+			echo "== $resp responder, $key, $n tunnels" >&2
+			one_run "$resp" "$key" "$n" | tee -a "$rows" >&2
+			cat "$work/load-$resp-$key-$n.out" >&2
+		done
+	done
+done
+
+# The table, with uipsec/strongSwan ratios (rate: higher is better; the
+# others: lower is better).
+table=$(awk '
+{ k = $2 " " $3; r[$1, k] = $0; if (!(k in keys)) order[nk++] = k; keys[k] = 1; up[$1, k] = $4; rate[$1, k] = $5
+  p50[$1, k] = $6; p99[$1, k] = $7; mem[$1, k] = $8; cpu[$1, k] = $9
+  fail[$1, k] = $10; ping[$1, k] = $11 }
+function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+END {
+  printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %9s %6s\n", "key", "N", "responder",
+    "up", "failed", "setups/s", "p50_ms", "p99_ms", "B/tunnel", "cpu_ms/su", "pings"
+  for (j = 0; j < nk; j++) {
+    k = order[j]
+    split(k, a, " ")
+    for (i = 1; i <= 2; i++) {
+      s = i == 1 ? "strongswan" : "uipsec"
+      if (!((s, k) in r)) continue
+      printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %9s %6s\n", a[1], a[2], s, up[s, k],
+        fail[s, k], rate[s, k], p50[s, k], p99[s, k], mem[s, k], cpu[s, k], ping[s, k]
+    }
+    if (("strongswan", k) in r && ("uipsec", k) in r)
+      printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %9s\n", a[1], a[2], "ratio u/s", "", "",
+        ratio(rate["uipsec", k], rate["strongswan", k]),
+        ratio(p50["uipsec", k], p50["strongswan", k]),
+        ratio(p99["uipsec", k], p99["strongswan", k]),
+        ratio(mem["uipsec", k], mem["strongswan", k]),
+        ratio(cpu["uipsec", k], cpu["strongswan", k])
+  }
+}' "$rows")
+echo "$table"
+[ -n "${OUT:-}" ] && echo "$table" >"$OUT"
+exit 0
