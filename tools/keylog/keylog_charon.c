@@ -254,10 +254,11 @@ kl_ch_dump_row(struct kl_ctx *c, struct kl_ch_thread *t, const char *s,
 {
 	struct kl_ch_dump *d = &t->dump;
 	unsigned off, i;
-	int used;
+	int used = -1;		/* stays so unless the ':' matched */
 	char hx[3] = { 0, 0, 0 };
 
-	*row = sscanf(s, " %u:%n", &off, &used) == 1 && s[used] == ' ';
+	*row = sscanf(s, " %u:%n", &off, &used) == 1 && used > 0 &&
+	    s[used] == ' ';
 	if (!*row)
 		return 0;
 	if (off != *d->len)
