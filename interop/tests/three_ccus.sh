@@ -63,39 +63,14 @@ for n in conc ccua ccub ccuc; do
 		fail "pki issue $n"
 done
 
-# uipsecd_conf FILE SWANCTL_FILE [TUN_ADDRS]
+# uipsecd_conf FILE SWANCTL_FILE: a CCU's daemon (its address from vips).
 uipsecd_conf() {
-	printf 'tun {\n  name = uipsec0\n%s}\nike {\n  swanctl_conf = %s\n  swanctl_dir = %s\n}\n' \
-	    "${3:+  addrs = $3
-}" "$2" "$pki" >"$1"
+	printf 'tun {\n  name = uipsec0\n}\nike {\n  swanctl_conf = %s\n  swanctl_dir = %s\n}\n' \
+	    "$2" "$pki" >"$1"
 	chmod 600 "$1"
 }
 
-# The concentrator: no remote id, any certificate of the CA.
-cat >"$work/conc-swanctl.conf" <<EOF
-connections {
-  conc {
-    local_addrs = 10.0.0.2
-    proposals = aes256-sha256-ecp256
-    pools = ccus
-    local {
-      certs = conc.pem
-    }
-    children {
-      svc {
-        local_ts = 10.10.2.0/24
-        esp_proposals = aes256-sha1
-      }
-    }
-  }
-}
-pools {
-  ccus {
-    addrs = 10.10.1.0/24
-  }
-}
-EOF
-uipsecd_conf "$work/conc.conf" conc-swanctl.conf 10.10.2.1/32
+uipsecd_conc_conf "$work" "$pki" 10.10.1.0/24
 uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" || fail "conc"
 SOCK_C=$UIPSECD_SOCK
 

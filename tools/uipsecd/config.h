@@ -15,6 +15,7 @@
 #include "common/conf.h"
 #include "esp/esp.h"
 #include "ike/config.h"
+#include "ike/ike.h"
 #include "tun/tun.h"
 
 #define CFG_MAX_ADDRS	8	/* tun.addrs */
@@ -64,7 +65,17 @@ struct cfg_ike {
 	char			swanctl_conf[256];
 	char			swanctl_dir[256];	/* "": the conf's dir */
 	struct ike_config	ike;
+	/* strongswan.conf's charon.* names (doc/ike-config.md): the
+	 * engine's settings, NAT keepalives (keep_alive, RFC 3948 §2.3)
+	 * and the backoff of set-ups we retry ourselves. */
+	struct ike_settings	set;
+	uint32_t		keep_alive_ms;		/* 0: none */
+	uint32_t		reconnect_min_ms, reconnect_max_ms;
 };
+/* Defaults of the daemon's own settings. */
+#define CFG_KEEP_ALIVE_MS	40000
+#define CFG_RECONNECT_MIN_MS	5000
+#define CFG_RECONNECT_MAX_MS	300000
 
 /* The `keylog` section (keylog_cfg.c): opt-in key logs, off without it. */
 struct cfg_keylog {

@@ -111,7 +111,7 @@ daemon_setup(struct daemon *d, struct cfg *cfg)
 	    tun_configure(d) < 0 ||
 	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0 ||
 	    (cfg->keylog && !(d->keylog = keylog_out_open(cfg->keylog))) ||
-	    (cfg->ike && !(d->ike = ike_glue_new(d, &cfg->ike->ike, &ss)))) {
+	    (cfg->ike && !(d->ike = ike_glue_new(d, cfg->ike, &ss)))) {
 		daemon_teardown(d);
 		return -1;
 	}
