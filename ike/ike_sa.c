@@ -158,9 +158,10 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
 	ike_frag_rx_free(&sa->frag_rx);
+	ike_rekey_free(sa->rekey);
+	sa->rekey = NULL;	/* ike_child_sa_free looks at it */
 	while (sa->children != NULL)
 		ike_child_sa_free(sa, sa->children);
-	ike_rekey_free(sa->rekey);	/* after: children clear its names */
 	sodium_memzero(sa, sizeof(*sa));
 	free(sa);
 }

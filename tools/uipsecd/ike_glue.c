@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "control_status.h"
 #include "daemon.h"
+#include "keylog_out.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -226,6 +227,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 			g->children->prev = ch;
 		g->children = ch;
 		tun_for_child(g, c, ch);
+		keylog_out_child(g->d->keylog, c);
 		ret = 0;
 	}
 	/* The SAs hold their own copies now. */
@@ -433,6 +435,14 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	gc->retry_ms = ike_glue_now_ms() + delay;
 }
 
+static void
+io_ike_keys(void *arg, const struct ike_keys_report *k)
+{
+	struct ike_glue *g = arg;
+
+	keylog_out_ike(g->d->keylog, k);
+}
+
 struct ike_glue *
 ike_glue_new(struct daemon *d, const struct cfg_ike *set,
     const struct sockaddr_storage *local)
@@ -441,6 +451,7 @@ ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 	struct ike_io io = {
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
+		.ike_keys = io_ike_keys,
 		.child_counters = io_child_counters, .child_route = io_child_route,
 		.peer_moved = io_peer_moved,
 	};
