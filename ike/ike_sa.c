@@ -159,6 +159,7 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->last_resp);
 	ike_frag_rx_free(&sa->frag_rx);
 	ike_rekey_free(sa->rekey);
+	sa->rekey = NULL;	/* ike_child_sa_free looks at it */
 	while (sa->children != NULL)
 		ike_child_sa_free(sa, sa->children);
 	sodium_memzero(sa, sizeof(*sa));
