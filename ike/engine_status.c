@@ -48,6 +48,7 @@ status_one(void *arg, struct ike_sa *sa)
 	st.remote = sa->remote;
 	snprintf(st.local_id, sizeof(st.local_id), "%s", sa->local_id_text);
 	snprintf(st.remote_id, sizeof(st.remote_id), "%s", sa->peer_id_text);
+	st.peer_id = sa->peer_id.len > 0 ? &sa->peer_id : NULL;
 	algs_text(&sa->chosen, st.algs, sizeof(st.algs));
 	st.established_ms = sa->established_ms;
 	st.ike_bytes_in = sa->bytes_in;
@@ -62,4 +63,16 @@ ike_engine_foreach(const struct ike_engine *e,
 	struct foreach_ctx f = { fn, arg };
 
 	ike_sa_table_each((struct ike_sa_table *)&e->sas, status_one, &f);
+}
+
+bool
+ike_engine_foreach_part(const struct ike_engine *e, uint64_t *cursor,
+    size_t budget, void (*fn)(void *arg, const struct ike_sa_status *st),
+    void *arg)
+{
+	struct foreach_ctx f = { fn, arg };
+
+	*cursor = ike_sa_table_each_from((struct ike_sa_table *)&e->sas,
+	    (size_t)*cursor, budget, status_one, &f);
+	return *cursor >= IKE_SA_BUCKETS;
 }

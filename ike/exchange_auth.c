@@ -261,6 +261,9 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	    sizeof(sa->local_id_text));
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	/* The IKE_SA_INIT messages were for the AUTH payloads only (§2.15). */
+	ike_msg_buf_free(&sa->init_i);
+	ike_msg_buf_free(&sa->init_r);
 	if (!ike_peer_index_add(&e->peers, sa))
 		log_err("%s[%llu]: no memory to index peer %s: unique and "
 		    "INITIAL_CONTACT will not see this SA", ike_sa_name(sa),

@@ -126,12 +126,13 @@ ike_frag_rx_free(struct ike_frag_rx *f)
 {
 	unsigned i;
 
-	for (i = 0; i < IKE_FRAG_MAX; i++) {
-		if (f->plain[i] != NULL) {
-			sodium_memzero(f->plain[i], f->len[i]);
-			free(f->plain[i]);
+	for (i = 0; f->parts != NULL && i < IKE_FRAG_MAX; i++) {
+		if (f->parts->plain[i] != NULL) {
+			sodium_memzero(f->parts->plain[i], f->parts->len[i]);
+			free(f->parts->plain[i]);
 		}
 	}
+	free(f->parts);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -293,4 +294,19 @@ ike_sa_table_each(struct ike_sa_table *t,
 			next = sa->next_ours;
 			fn(arg, sa);
 		}
+}
+
+size_t
+ike_sa_table_each_from(struct ike_sa_table *t, size_t from, size_t budget,
+    void (*fn)(void *arg, struct ike_sa *sa), void *arg)
+{
+	struct ike_sa *sa, *next;
+	size_t b, seen = 0;
+
+	for (b = from; b < IKE_SA_BUCKETS && seen < budget; b++)
+		for (sa = t->ours[b]; sa != NULL; sa = next, seen++) {
+			next = sa->next_ours;
+			fn(arg, sa);
+		}
+	return b;
 }

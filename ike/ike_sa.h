@@ -81,8 +81,12 @@ struct ike_frag_rx {
 	uint8_t		 first;		/* Next Payload of fragment 1 */
 	size_t		 bytes;
 	uint64_t	 started_ms;
-	uint8_t		*plain[IKE_FRAG_MAX];	/* owned, by number - 1 */
-	uint16_t	 len[IKE_FRAG_MAX];
+	/* Owned, allocated with the first fragment: an SA that never gets
+	 * one (most) carries no room for 32. */
+	struct ike_frag_parts {
+		uint8_t		*plain[IKE_FRAG_MAX];	/* by number - 1 */
+		uint16_t	 len[IKE_FRAG_MAX];
+	} *parts;
 };
 
 struct ike_request {
@@ -235,5 +239,10 @@ struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
 /* Calls fn for each SA; fn may remove and free the one it is given. */
 void	 ike_sa_table_each(struct ike_sa_table *t,
 	    void (*fn)(void *arg, struct ike_sa *sa), void *arg);
+/* The same in parts: from table slot `from` on, whole slots until at least
+ * budget SAs were visited; returns the slot to go on from, IKE_SA_BUCKETS
+ * when the walk is complete. */
+size_t	 ike_sa_table_each_from(struct ike_sa_table *t, size_t from,
+	    size_t budget, void (*fn)(void *arg, struct ike_sa *sa), void *arg);
 
 #endif

@@ -66,3 +66,17 @@ ike_vip_release(struct ike_engine *e, struct ike_sa *sa)
 	ike_pool_release(e->pools, &sa->vip, e->now_ms);
 	sa->vip_leased = false;
 }
+
+bool
+ike_engine_pool_stats(const struct ike_engine *e, const char *name,
+    uint64_t *size, uint64_t *online, uint64_t *offline)
+{
+	struct ike_pool_stats st;
+
+	if (!ike_pool_stats(e->pools, name, &st))
+		return false;
+	*size = st.size;
+	*online = st.online;
+	*offline = st.offline;
+	return true;
+}

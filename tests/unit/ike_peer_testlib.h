@@ -45,6 +45,9 @@ struct peer {
 	char			 why[512];	/* last sa_event reason */
 	size_t			 sent;		/* datagrams sent */
 	size_t			 frag_size;	/* RFC 7383; 0 (default): off */
+	/* Many SAs: installs are counted in n_installed, not kept. */
+	bool			 children_counted_only;
+	size_t			 n_installed;
 };
 
 struct net {
