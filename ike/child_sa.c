@@ -29,6 +29,14 @@ ike_child_sa_free(struct ike_sa *sa, struct ike_child_sa *ch)
 
 	if (ch == NULL)
 		return;
+	if (sa->rekey != NULL) {	/* a rekey running may name it */
+		if (sa->rekey->old == ch)
+			sa->rekey->old = NULL;
+		if (sa->rekey->child == ch)
+			sa->rekey->child = NULL;
+		if (sa->rekey->peer_child == ch)
+			sa->rekey->peer_child = NULL;
+	}
 	for (p = &sa->children; *p != NULL; p = &(*p)->next)
 		if (*p == ch) {
 			*p = ch->next;

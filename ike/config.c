@@ -38,6 +38,9 @@ static const struct conf_rule conn_rules[] = {
 	{ "pools", CONF_KEY, false },
 	{ "dpd_delay", CONF_KEY, false },
 	{ "rekey_time", CONF_KEY, false },
+	{ "reauth_time", CONF_KEY, false },
+	{ "over_time", CONF_KEY, false },
+	{ "rand_time", CONF_KEY, false },
 	{ "unique", CONF_KEY, false },
 	{ "encap", CONF_KEY, false },
 	{ "keyingtries", CONF_KEY, false },
@@ -64,6 +67,14 @@ static const struct conf_rule child_rules[] = {
 	{ "esp_proposals", CONF_KEY, false },
 	{ "start_action", CONF_KEY, false },
 	{ "rekey_time", CONF_KEY, false },
+	{ "life_time", CONF_KEY, false },
+	{ "rand_time", CONF_KEY, false },
+	{ "rekey_bytes", CONF_KEY, false },
+	{ "life_bytes", CONF_KEY, false },
+	{ "rand_bytes", CONF_KEY, false },
+	{ "rekey_packets", CONF_KEY, false },
+	{ "life_packets", CONF_KEY, false },
+	{ "rand_packets", CONF_KEY, false },
 	{ "mode", CONF_KEY, false },
 	{ "dpd_action", CONF_KEY, false },
 	{ "close_action", CONF_KEY, false },
@@ -354,8 +365,7 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 	    "is not supported (clear or restart)", err) == 1;
 	c->close_start = get_enum(sec, "close_action", close_actions, 0,
 	    "is not supported (none or start)", err) == 1;
-	c->rekey_time = IKE_DEFAULT_CHILD_REKEY;
-	get_duration(sec, "rekey_time", &c->rekey_time, err);
+	ikecfg_child_lifetimes(sec, c, err);
 }
 
 /* start_action = start initiates: that needs one peer address to send
@@ -457,8 +467,7 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	get_vips(sec, c, err);
 	get_conn_pools(sec, c, section(root, "pools"), err);
 	get_duration(sec, "dpd_delay", &c->dpd_delay, err);
-	c->rekey_time = IKE_DEFAULT_IKE_REKEY;
-	get_duration(sec, "rekey_time", &c->rekey_time, err);
+	ikecfg_ike_lifetimes(sec, c, err);
 	get_count(sec, "keyingtries", &c->keyingtries, err);
 	c->unique = (enum ike_unique)get_enum(sec, "unique", uniques,
 	    IKE_UNIQUE_NO, "is not one of no, never, replace, keep", err);

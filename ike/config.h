@@ -6,10 +6,13 @@
  * error naming file, line and key.
  *
  *   connections { NAME { local_addrs remote_addrs local_port remote_port
- *       version proposals vips pools dpd_delay rekey_time unique encap
+ *       version proposals vips pools dpd_delay rekey_time reauth_time
+ *       over_time rand_time unique encap keyingtries
  *       local { auth certs id } remote { auth id cacerts }
  *       children { NAME { local_ts remote_ts esp_proposals start_action
- *           rekey_time dpd_action close_action } } } } keyingtries
+ *           rekey_time life_time rand_time rekey_bytes life_bytes
+ *           rand_bytes rekey_packets life_packets rand_packets
+ *           dpd_action close_action } } } }
  *   pools { NAME { addrs } }
  *   authorities { NAME { cacert } }
  *
@@ -98,7 +101,13 @@ struct ike_child_cfg {
 	 * (dpd_action = restart) or closed by the peer (close_action =
 	 * start): initiate again. Default: leave it down. */
 	bool			 dpd_restart, close_start;
-	uint32_t		 rekey_time;	/* seconds; 0 = never */
+	/* Lifetimes (swanctl.conf(5), ike/lifetime.c): rekey at rekey_x
+	 * less a random part of rand_x, delete at life_x; 0 = never. */
+	uint32_t		 rekey_time;	/* seconds; default 1h */
+	uint32_t		 life_time;	/* default rekey_time + 10% */
+	uint32_t		 rand_time;	/* default life_time - rekey_time */
+	uint64_t		 rekey_bytes, life_bytes, rand_bytes;
+	uint64_t		 rekey_packets, life_packets, rand_packets;
 	const char		*file;		/* where it was defined */
 	unsigned		 line;
 };
@@ -127,7 +136,13 @@ struct ike_conn_cfg {
 	char			 pools[IKE_POOLS_MAX][IKE_NAME_MAX];
 	uint32_t		 dpd_delay;	/* seconds; 0 = off */
 	uint32_t		 keyingtries;	/* set-up attempts; 0 = forever */
-	uint32_t		 rekey_time;	/* IKE SA, seconds */
+	/* IKE SA lifetimes (ike/lifetime.c), seconds, 0 = never: rekey or
+	 * reauthenticate at rekey_time / reauth_time less a random part of
+	 * rand_time (default over_time); delete over_time later if that did
+	 * not happen (default 10% of the longer of the two). */
+	uint32_t		 rekey_time;	/* default 4h */
+	uint32_t		 reauth_time;	/* default 0 */
+	uint32_t		 over_time, rand_time;
 	enum ike_unique		 unique;
 	/* encap (swanctl.conf): force ESP in UDP by faking NAT detection
 	 * (RFC 7296 §2.23) when no NAT is found. uipsec's data plane carries

@@ -26,4 +26,15 @@ const char *ikecfg_ts(const char *text, struct ike_ts_cfg *out);
 const char *ikecfg_pool_range(const char *text, struct ike_prefix *first,
 	    struct ike_prefix *last);
 
+/* A byte or packet count: decimal, optionally with k, m or g (powers of
+ * 1024), as strongSwan's rekey_bytes / rekey_packets. */
+const char *ikecfg_volume(const char *text, uint64_t *out);
+
+/* config_lifetime.c: the lifetime keys of a connection / child section
+ * with strongSwan's defaults (swanctl.conf(5)); errors into err. */
+void	 ikecfg_ike_lifetimes(const struct conf_node *sec,
+	    struct ike_conn_cfg *c, struct conf_errors *err);
+void	 ikecfg_child_lifetimes(const struct conf_node *sec,
+	    struct ike_child_cfg *c, struct conf_errors *err);
+
 #endif

@@ -50,6 +50,24 @@ ikecfg_duration(const char *text, uint32_t *secs)
 	return NULL;
 }
 
+const char *
+ikecfg_volume(const char *text, uint64_t *out)
+{
+	size_t len = strlen(text);
+	unsigned long long v, unit = 1;
+	const char *end = text + len;
+	char u = len ? (char)(text[len - 1] | 0x20) : 0;
+
+	if (u == 'k' || u == 'm' || u == 'g') {
+		unit = u == 'k' ? 1ULL << 10 : u == 'm' ? 1ULL << 20 : 1ULL << 30;
+		end--;
+	}
+	if (!decimal(text, end, UINT64_MAX >> 30, &v))
+		return "is not a count (a number, or with k, m or g)";
+	*out = v * unit;
+	return NULL;
+}
+
 static int
 addr_parse(const char *text, struct ike_prefix *p)
 {

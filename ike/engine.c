@@ -230,8 +230,12 @@ dispatch_request(struct ike_engine *e, struct ike_sa *sa,
 		    sa->state == IKE_STATE_SA_INIT_DONE)
 			ike_info_respond(e, sa, m);
 		break;
-	default:	/* CREATE_CHILD_SA: not yet (rekeying) */
-		answer_error(e, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		if (sa->state == IKE_STATE_ESTABLISHED ||
+		    sa->state == IKE_STATE_DELETING)
+			ike_create_child_respond(e, sa, m);
+		break;
+	default:
 		break;
 	}
 }
@@ -249,6 +253,9 @@ dispatch_response(struct ike_engine *e, struct ike_sa *sa,
 		break;
 	case IKEV2_EXCH_INFORMATIONAL:
 		ike_info_process_response(e, sa, m);
+		break;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		ike_create_child_process_response(e, sa, m);
 		break;
 	default:
 		break;
@@ -379,6 +386,8 @@ tick_one(void *arg, struct ike_sa *sa)
 		    IKE_HALF_OPEN_TIMEOUT_MS / 1000);
 		return;
 	}
+	if (ike_lifetime_tick(e, sa))
+		return;
 	if (e->now_ms >= dpd_deadline(sa)) {
 		/* INFORMATIONAL { } --> */
 		ike_info_liveness(e, sa);
@@ -413,15 +422,23 @@ ike_engine_tick(struct ike_engine *e, uint64_t now_ms)
 	reap(e);
 }
 
+struct next_ctx {
+	const struct ike_engine	*e;
+	uint64_t		 next;
+};
+
 static void
 next_one(void *arg, struct ike_sa *sa)
 {
-	uint64_t *next = arg;
+	struct next_ctx *c = arg;
+	uint64_t *next = &c->next;
 
 	if (sa->req.active && sa->req.deadline_ms < *next)
 		*next = sa->req.deadline_ms;
 	if (dpd_deadline(sa) < *next)
 		*next = dpd_deadline(sa);
+	if (ike_lifetime_next(c->e, sa) < *next)
+		*next = ike_lifetime_next(c->e, sa);
 	if (sa->frag_rx.active &&
 	    sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS < *next)
 		*next = sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS;
@@ -433,10 +450,10 @@ next_one(void *arg, struct ike_sa *sa)
 uint64_t
 ike_engine_next(const struct ike_engine *e)
 {
-	uint64_t next = UINT64_MAX;
+	struct next_ctx c = { e, UINT64_MAX };
 
-	ike_sa_table_each((struct ike_sa_table *)&e->sas, next_one, &next);
-	return next;
+	ike_sa_table_each((struct ike_sa_table *)&e->sas, next_one, &c);
+	return c.next;
 }
 
 static const struct ike_conn_cfg *

@@ -150,15 +150,18 @@ void	 ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
 /* exchange_child.c: SA and TS payloads of a CHILD_SA. Initiator: ch gets
- * a fresh inbound SPI; SA (with DH transforms only when pfs), TSi, TSr
- * are the configured ones, or those of `old` when rekeying it (§2.8). */
+ * a fresh inbound SPI; SA (with DH transforms only when pfs), the extra
+ * payloads (Ni, KEi), TSi, TSr: the configured selectors, or those of
+ * `old` when rekeying it (§2.8). */
 int	 ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
-	    const struct ike_child_sa *old, bool pfs, struct ike_out *o);
+	    const struct ike_child_sa *old, bool pfs,
+	    const struct ike_payload *extra, size_t n_extra, struct ike_out *o);
 /* Responder: chooses a proposal (with the KE's group when not 0), narrows
- * the selectors (§2.9), adds SAr, TSi, TSr. 0, or the error notify type to
- * send instead (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE...). */
+ * the selectors (§2.9), adds SAr, the extra payloads, TSi, TSr. 0, or the
+ * error notify type to send instead (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE). */
 uint16_t ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
-	    const struct ike_msg *m, uint16_t ke_group, struct ike_out *o);
+	    const struct ike_msg *m, uint16_t ke_group,
+	    const struct ike_payload *extra, size_t n_extra, struct ike_out *o);
 /* Initiator: checks the answer against what ike_child_propose offered. */
 int	 ike_child_check_answer(struct ike_sa *sa, struct ike_child_sa *ch,
 	    const struct ike_msg *m, bool pfs);
@@ -181,7 +184,60 @@ int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 void	 ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch);
 void	 ike_children_remove(struct ike_engine *e, struct ike_sa *sa);
 
+/* exchange_create_child.c: CREATE_CHILD_SA (§1.3) — CHILD_SA rekey
+ * (REKEY_SA, with PFS when the ESP proposals carry a DH group) in both
+ * roles, collisions by the nonce rule (§2.8.1); IKE SA rekeys go to
+ * exchange_rekey_ike.c. Start: -1 if the SA is busy (try again later). */
+int	 ike_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
+	    struct ike_child_sa *old);
+void	 ike_create_child_respond(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+void	 ike_create_child_process_response(struct ike_engine *e,
+	    struct ike_sa *sa, const struct ike_msg *m);
+/* Shared with exchange_rekey_ike.c: a fresh nonce; Nonce and KE payloads;
+ * §2.8.1's order of nonces (octet by octet, a prefix is lower); the lower
+ * nonce of an exchange; the error notify of a response (type < 16384),
+ * or NULL; g^ir from the peer's KE. */
+int	 ike_nonce_new(uint8_t *n, size_t len);
+void	 ike_nonce_payload(struct ike_payload *p, const uint8_t *n, size_t len);
+void	 ike_ke_payload(struct ike_payload *p, const struct ike_dh *dh);
+int	 ike_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+	    size_t blen);
+void	 ike_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b,
+	    size_t blen, uint8_t *out, size_t *out_len);
+const struct ike_payload *ike_error_notify(const struct ike_msg *m);
+int	 ike_ke_shared(struct ike_sa *sa, const struct ike_dh *dh,
+	    const struct ike_payload *ke, struct ike_dh_secret *gir);
+/* A refused rekey is tried again in IKE_REKEY_RETRY_MS (plus jitter). */
+#define IKE_REKEY_RETRY_MS	10000
+
+/* exchange_rekey_ike.c: IKE SA rekey (§1.3.2, §2.18): the CHILD_SAs move
+ * to the new SA, the old one is deleted; collisions (§2.8.2). */
+int	 ike_rekey_ike_start(struct ike_engine *e, struct ike_sa *sa);
+void	 ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_msg *m);
+void	 ike_rekey_ike_process_response(struct ike_engine *e,
+	    struct ike_sa *sa, const struct ike_msg *m);
+/* The peer deletes sa while a collision is undecided: its new SA gets the
+ * CHILD_SAs (and sa is marked replaced). */
+void	 ike_rekey_ike_peer_deletes(struct ike_engine *e, struct ike_sa *sa);
+
+/* lifetime.c: soft (rekey, reauth) and hard (expiry) lifetimes by time,
+ * bytes and packets, with jitter (swanctl.conf(5) semantics). */
+void	 ike_lifetime_child_start(struct ike_engine *e, struct ike_child_sa *ch);
+void	 ike_lifetime_ike_start(struct ike_engine *e, struct ike_sa *sa);
+/* Acts on what is due for sa (rekey, reauth, delete, expiry); true if it
+ * sent a request or closed sa. */
+bool	 ike_lifetime_tick(struct ike_engine *e, struct ike_sa *sa);
+uint64_t ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa);
+/* sa (sa->reauth_of set) is up: the IKE SA it reauthenticates goes. */
+void	 ike_reauth_done(struct ike_engine *e, struct ike_sa *sa);
+
 /* exchange_info.c */
+/* INFORMATIONAL { D(ESP, ch's inbound SPI) } -->; ch becomes DELETING and
+ * leaves the data plane when the answer comes. -1: the SA is busy. */
+int	 ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
+	    struct ike_child_sa *ch);
 void	 ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 void	 ike_info_process_response(struct ike_engine *e, struct ike_sa *sa,

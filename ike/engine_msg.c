@@ -255,7 +255,9 @@ ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
 	ike_vip_release(e, sa);
 	ike_peer_index_remove(&e->peers, sa);
 	ike_sa_set_state(sa, IKE_STATE_CLOSED);
-	if (e->io.sa_event != NULL)
+	/* A rekeyed or reauthenticated SA goes silently: its successor
+	 * carries the tunnel. */
+	if (e->io.sa_event != NULL && !sa->replaced)
 		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id, ev, why);
 }
 

@@ -10,7 +10,40 @@
 struct foreach_ctx {
 	void	(*fn)(void *arg, const struct ike_sa_status *st);
 	void	*arg;
+	uint64_t now_ms;
 };
+
+static const char *const child_states[] = {
+	[IKE_CHILD_CREATING] = "CREATING", [IKE_CHILD_INSTALLED] = "INSTALLED",
+	[IKE_CHILD_REKEYING] = "REKEYING", [IKE_CHILD_REKEYED] = "REKEYED",
+	[IKE_CHILD_DELETING] = "DELETING",
+};
+
+/* Lifetimes and CHILD_SAs (lifetime.c) for the countdowns. */
+static void
+lifetimes(const struct ike_sa *sa, struct ike_sa_status *st)
+{
+	const struct ike_child_sa *ch;
+	struct ike_child_status *c;
+
+	st->rekey_ms = sa->rekey_ms;
+	st->reauth_ms = sa->reauth_ms;
+	st->expire_ms = sa->expire_ms;
+	for (ch = sa->children; ch != NULL &&
+	    st->n_children < IKE_STATUS_CHILDREN_MAX; ch = ch->next) {
+		c = &st->children[st->n_children++];
+		c->name = ch->cfg->name;
+		c->state = child_states[ch->state];
+		c->spi_in = ch->spi_in;
+		c->spi_out = ch->spi_out;
+		c->installed_ms = ch->installed_ms;
+		c->rekey_ms = ch->state == IKE_CHILD_INSTALLED ? ch->rekey_ms :
+		    UINT64_MAX;
+		c->expire_ms = ch->expire_ms;
+		c->bytes = ch->bytes;
+		c->packets = ch->packets;
+	}
+}
 
 static void
 algs_text(const struct ike_chosen *c, char *out, size_t cap)
@@ -53,6 +86,8 @@ status_one(void *arg, struct ike_sa *sa)
 	st.established_ms = sa->established_ms;
 	st.ike_bytes_in = sa->bytes_in;
 	st.ike_bytes_out = sa->bytes_out;
+	st.now_ms = f->now_ms;
+	lifetimes(sa, &st);
 	f->fn(f->arg, &st);
 }
 
@@ -60,7 +95,7 @@ void
 ike_engine_foreach(const struct ike_engine *e,
     void (*fn)(void *arg, const struct ike_sa_status *st), void *arg)
 {
-	struct foreach_ctx f = { fn, arg };
+	struct foreach_ctx f = { fn, arg, e->now_ms };
 
 	ike_sa_table_each((struct ike_sa_table *)&e->sas, status_one, &f);
 }

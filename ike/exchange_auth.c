@@ -274,6 +274,11 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	if (ch != NULL && ike_child_install(e, sa, ch, &in, sa->initiator) != 0)
 		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
 		    (unsigned long long)sa->id, ch->cfg->name);
+	else if (ch != NULL)
+		ike_lifetime_child_start(e, ch);
+	ike_lifetime_ike_start(e, sa);
+	if (sa->reauth_of != 0)
+		ike_reauth_done(e, sa);	/* make-before-break */
 	if (e->io.sa_event != NULL)
 		e->io.sa_event(e->io.arg, ike_sa_name(sa), sa->id,
 		    IKE_SA_EVENT_UP, "");

@@ -95,9 +95,25 @@ esp_set(const struct ike_child_cfg *cfg, bool pfs, struct ike_proposal_set *out)
 		without_dh(&cfg->esp_proposals, out);
 }
 
+/* SA, then the extra payloads (Nonce, KE of CREATE_CHILD_SA), in order. */
+static bool
+add_sa_extra(struct ike_out *o, const struct ike_payload *sap,
+    const struct ike_payload *extra, size_t n_extra)
+{
+	size_t i;
+
+	if (!ike_out_add(o, sap))
+		return false;
+	for (i = 0; i < n_extra; i++)
+		if (!ike_out_add(o, &extra[i]))
+			return false;
+	return true;
+}
+
 int
 ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
-    const struct ike_child_sa *old, bool pfs, struct ike_out *o)
+    const struct ike_child_sa *old, bool pfs,
+    const struct ike_payload *extra, size_t n_extra, struct ike_out *o)
 {
 	const struct ike_conn_cfg *c = sa->conn;
 	struct ike_proposal_set set;
@@ -131,7 +147,8 @@ ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
 	sap.u.sa.prop = view;
 	sap.u.sa.n_prop = ike_proposals_view(&set, IKEV2_SPI_SIZE_CHILD,
 	    ch->spi_in, view);
-	if (!ike_out_add(o, &sap) || !add_ts(o, IKEV2_PL_TSI, tsi, n_i) ||
+	if (!add_sa_extra(o, &sap, extra, n_extra) ||
+	    !add_ts(o, IKEV2_PL_TSI, tsi, n_i) ||
 	    !add_ts(o, IKEV2_PL_TSR, tsr, n_r))
 		return -1;
 	return 0;
@@ -151,7 +168,7 @@ ike_child_add_request(struct ike_engine *e, struct ike_sa *sa,
 		return -1;
 	if (c->n_vips > 0 && !add_cp_request(o, c))
 		return -1;
-	return ike_child_propose(sa, ch, NULL, false, o);
+	return ike_child_propose(sa, ch, NULL, false, NULL, 0, o);
 }
 
 static bool
@@ -192,7 +209,8 @@ keep_ts(struct ike_child_install *inst, const struct ike_ts *loc, size_t nl,
 
 uint16_t
 ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
-    const struct ike_msg *m, uint16_t ke_group, struct ike_out *o)
+    const struct ike_msg *m, uint16_t ke_group,
+    const struct ike_payload *extra, size_t n_extra, struct ike_out *o)
 {
 	const struct ike_payload *sap = ike_msg_next(m, IKEV2_PL_SA, NULL);
 	const struct ike_payload *tsi = ike_msg_next(m, IKEV2_PL_TSI, NULL);
@@ -244,8 +262,8 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
 	keep_ts(&ch->inst, nr, n_r, ni, n_i);
-	if (!ike_out_add(o, &sar) || !add_ts(o, IKEV2_PL_TSI, ni, n_i) ||
-	    !add_ts(o, IKEV2_PL_TSR, nr, n_r))
+	if (!add_sa_extra(o, &sar, extra, n_extra) ||
+	    !add_ts(o, IKEV2_PL_TSI, ni, n_i) || !add_ts(o, IKEV2_PL_TSR, nr, n_r))
 		return IKEV2_N_TEMPORARY_FAILURE;
 	return 0;
 }
@@ -271,7 +289,7 @@ ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 		return IKEV2_N_TEMPORARY_FAILURE;
 	ch->inst.has_vip = sa->vip_leased;
 	ch->inst.vip = sa->vip;
-	if ((err = ike_child_accept(sa, ch, m, 0, o)) == 0 &&
+	if ((err = ike_child_accept(sa, ch, m, 0, NULL, 0, o)) == 0 &&
 	    ch->inst.has_vip && !add_cp_reply(o, &ch->inst.vip))
 		err = IKEV2_N_TEMPORARY_FAILURE;
 	if (err != 0)

@@ -42,6 +42,43 @@ ike_info_delete(struct ike_engine *e, struct ike_sa *sa)
 	return ike_sa_set_state(sa, IKE_STATE_DELETING) ? 0 : -1;
 }
 
+/* INFORMATIONAL { D(ESP, SPI) } --> */
+int
+ike_info_delete_child(struct ike_engine *e, struct ike_sa *sa,
+    struct ike_child_sa *ch)
+{
+	struct ike_payload d = { .type = IKEV2_PL_DELETE };
+	uint8_t spi[4];
+
+	buf_store_u32(spi, ch->spi_in);
+	d.u.del = (struct ike_pl_delete){ .protocol = IKEV2_PROTO_ESP,
+	    .spi_size = 4, .n_spi = 1, .spis = { spi, 4 } };
+	if (sa->req.active || sa->state != IKE_STATE_ESTABLISHED ||
+	    send_request(e, sa, &d) != 0)
+		return -1;	/* delete_due: lifetime.c sends it later */
+	ch->delete_due = false;
+	ch->state = IKE_CHILD_DELETING;
+	return 0;
+}
+
+/* Our Delete of CHILD_SAs was answered: their inbound SAs go now. */
+static void
+deleted_children(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_child_sa *ch, *next;
+
+	for (ch = sa->children; ch != NULL; ch = next) {
+		next = ch->next;
+		if (ch->state != IKE_CHILD_DELETING)
+			continue;
+		log_info("%s[%llu]: CHILD_SA %s %08x_i %08x_o deleted",
+		    ike_sa_name(sa), (unsigned long long)sa->id, ch->cfg->name,
+		    ch->spi_in, ch->spi_out);
+		ike_child_remove(e, ch);
+		ike_child_sa_free(sa, ch);
+	}
+}
+
 /* INFORMATIONAL { } --> */
 int
 ike_info_liveness(struct ike_engine *e, struct ike_sa *sa)
@@ -124,6 +161,7 @@ ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 		ike_sa_fail(e, sa, "%s: the peer refused our authentication",
 		    name);
 	} else if (delete_ike) {
+		ike_rekey_ike_peer_deletes(e, sa);
 		log_info("%s[%llu]: IKE SA deleted by peer", ike_sa_name(sa),
 		    (unsigned long long)sa->id);
 		ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, "deleted by peer");
@@ -136,6 +174,7 @@ ike_info_process_response(struct ike_engine *e, struct ike_sa *sa,
 {
 	(void)m;
 	ike_sa_request_done(sa);
+	deleted_children(e, sa);
 	if (sa->state == IKE_STATE_DELETING) {
 		log_info("%s[%llu]: IKE SA deleted", ike_sa_name(sa),
 		    (unsigned long long)sa->id);

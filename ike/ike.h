@@ -76,6 +76,12 @@ struct ike_keys_report {
 	size_t		 integ_len;		/* 0 with an AEAD */
 };
 
+/* What a CHILD_SA carried so far, for rekey_bytes / rekey_packets. */
+struct ike_child_counters {
+	uint64_t	 bytes_in, bytes_out;		/* ESP payload bytes */
+	uint64_t	 packets_in, packets_out;
+};
+
 struct ike_io {
 	void	*arg;
 	/* Sends one IKE message (from the IKE header on) from local to remote;
@@ -88,6 +94,15 @@ struct ike_io {
 	int	(*child_install)(void *arg, const struct ike_child_install *c);
 	/* Removes a CHILD_SA by our inbound SPI and the peer's outbound SPI. */
 	void	(*child_remove)(void *arg, uint32_t spi_in, uint32_t spi_out);
+	/* Rekeying (RFC 7296 §2.8) is make-before-break: the engine installs
+	 * the new CHILD_SA while the old one is still installed, with the
+	 * same selectors. From then on outbound traffic must take the newest
+	 * pair; the old inbound SA keeps decrypting until child_remove. */
+	/* Optional (NULL: byte and packet lifetimes are not enforced): the
+	 * counters of the pair with these SPIs; 0, or -1 if unknown. Called
+	 * from the engine's timer, about once a second while limits apply. */
+	int	(*child_counters)(void *arg, uint32_t spi_in, uint32_t spi_out,
+		    struct ike_child_counters *out);
 	/* Optional (NULL: none): an IKE SA came up, failed or went away; why
 	 * is a one-line reason (borrowed for the call; "" when up). */
 	void	(*sa_event)(void *arg, const char *conn, uint64_t ike_id,
@@ -132,6 +147,7 @@ int	 ike_engine_terminate(struct ike_engine *e, const char *conn,
 	    uint64_t now_ms);
 
 /* For `uipsec status`: calls fn once per IKE SA with a snapshot. */
+#define IKE_STATUS_CHILDREN_MAX	4
 struct ike_sa_status {
 	uint64_t		 id;
 	const char		*conn;
@@ -144,6 +160,18 @@ struct ike_sa_status {
 	char			 algs[128];	/* "AES_CBC_256/HMAC_SHA1_96/..." */
 	uint64_t		 established_ms;	/* 0 = not yet */
 	uint64_t		 ike_bytes_in, ike_bytes_out;
+	/* Lifetimes (engine clock, ms; UINT64_MAX: none): rekey, reauth,
+	 * hard expiry of the IKE SA, and of its CHILD_SAs. */
+	uint64_t		 now_ms;
+	uint64_t		 rekey_ms, reauth_ms, expire_ms;
+	size_t			 n_children;
+	struct ike_child_status {
+		const char	*name;
+		const char	*state;
+		uint32_t	 spi_in, spi_out;
+		uint64_t	 installed_ms, rekey_ms, expire_ms;
+		uint64_t	 bytes, packets;	/* as last read */
+	} children[IKE_STATUS_CHILDREN_MAX];
 };
 void	 ike_engine_foreach(const struct ike_engine *e,
 	    void (*fn)(void *arg, const struct ike_sa_status *st), void *arg);

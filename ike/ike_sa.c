@@ -27,7 +27,7 @@ static const char *const state_names[IKE_STATE_COUNT] = {
 #define TO(s)	(1u << (s))
 static const unsigned state_moves[IKE_STATE_COUNT] = {
 	[IKE_STATE_IDLE]	 = TO(IKE_STATE_SA_INIT_SENT) |
-	    TO(IKE_STATE_SA_INIT_DONE),
+	    TO(IKE_STATE_SA_INIT_DONE) | TO(IKE_STATE_ESTABLISHED),
 	[IKE_STATE_SA_INIT_SENT] = TO(IKE_STATE_AUTH_SENT),
 	[IKE_STATE_SA_INIT_DONE] = TO(IKE_STATE_ESTABLISHED),
 	[IKE_STATE_AUTH_SENT]	 = TO(IKE_STATE_ESTABLISHED),
@@ -137,6 +137,17 @@ ike_frag_rx_free(struct ike_frag_rx *f)
 }
 
 void
+ike_rekey_free(struct ike_rekey *rk)
+{
+	if (rk == NULL)
+		return;
+	ike_dh_free(rk->dh);
+	ike_sa_free(rk->sa);
+	sodium_memzero(rk, sizeof(*rk));
+	free(rk);
+}
+
+void
 ike_sa_free(struct ike_sa *sa)
 {
 	if (sa == NULL)
@@ -148,6 +159,7 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
 	ike_frag_rx_free(&sa->frag_rx);
+	ike_rekey_free(sa->rekey);
 	while (sa->children != NULL)
 		ike_child_sa_free(sa, sa->children);
 	sodium_memzero(sa, sizeof(*sa));

@@ -9,6 +9,7 @@
  *
  *   IDLE --I: IKE_SA_INIT request sent--> SA_INIT_SENT --I: IKE_AUTH sent--> AUTH_SENT
  *   IDLE --R: IKE_SA_INIT answered-----> SA_INIT_DONE
+ *   IDLE --made by an IKE SA rekey (CREATE_CHILD_SA, §1.3.2)--> ESTABLISHED
  *   AUTH_SENT, SA_INIT_DONE --AUTH ok--> ESTABLISHED --Delete sent--> DELETING
  *   any --failure, timeout, Delete done--> CLOSED (then freed)
  */
@@ -119,10 +120,34 @@ struct ike_child_sa {
 	const struct ike_child_cfg *cfg;
 	enum ike_child_state	 state;
 	bool			 installed;	/* in the data plane */
+	bool			 delete_due;	/* ours to Delete when free */
 	uint32_t		 spi_in, spi_out;
 	struct ike_chosen	 chosen;
 	struct ike_child_install inst;		/* without keys */
 	uint64_t		 installed_ms;
+	/* Lifetimes (lifetime.c), jitter applied; 0 / UINT64_MAX: none. */
+	uint64_t		 rekey_ms, expire_ms;
+	uint64_t		 rekey_bytes, life_bytes;
+	uint64_t		 rekey_packets, life_packets;
+	uint64_t		 bytes, packets;	/* last read, larger dir */
+};
+
+/*
+ * A CREATE_CHILD_SA exchange we started (§1.3.2, §1.3.3), on the heap while
+ * it runs: what it replaces, what it makes, our nonce and KE; and a
+ * collision (§2.8.1, §2.8.2): the peer rekeyed the same SA meanwhile.
+ */
+struct ike_rekey {
+	struct ike_child_sa	*old, *child;	/* CHILD_SA rekey */
+	struct ike_sa		*sa;		/* IKE SA rekey: the new SA */
+	struct ike_dh		*dh;		/* KEi; NULL without PFS */
+	uint16_t		 group;
+	uint8_t			 ni[IKE_NONCE_LEN];
+	bool			 collision;
+	uint8_t			 peer_min[IKEV2_NONCE_MAX];	/* lower nonce of */
+	size_t			 peer_min_len;			/* its exchange */
+	struct ike_child_sa	*peer_child;	/* what the peer's made */
+	uint64_t		 peer_sa_spi;	/* our SPI of the IKE SA it made */
 };
 
 struct ike_sa {
@@ -160,6 +185,14 @@ struct ike_sa {
 	struct ike_request	 req;
 	struct ike_msg_buf	 last_resp;	/* for peer_req_id - 1 */
 	bool			 have_last_resp;
+
+	/* Rekeying (exchange_rekey_*.c, lifetime.c). */
+	struct ike_rekey	*rekey;		/* owned; our exchange running */
+	bool			 replaced;	/* rekeyed: goes without a word */
+	bool			 delete_due;	/* ours to Delete when free */
+	uint64_t		 reauth_of;	/* id of the SA this one replaces */
+	uint64_t		 rekey_ms, reauth_ms, expire_ms;	/* IKE SA */
+	uint64_t		 retry_ms;	/* rekey refused: try again */
 
 	uint64_t		 created_ms, established_ms;
 	uint64_t		 last_rx_ms;	/* last authenticated message */
@@ -216,6 +249,10 @@ int	 ike_sa_request_arm(struct ike_sa *sa, uint8_t exchange,
  * caller resends sa->req.msg), false once the tries are used up. */
 bool	 ike_sa_request_retransmit(struct ike_sa *sa, uint64_t now_ms);
 void	 ike_sa_request_done(struct ike_sa *sa);
+
+/* Frees a rekey exchange's state (a new IKE SA not yet in the table with
+ * it). Accepts NULL. */
+void	 ike_rekey_free(struct ike_rekey *rk);
 
 /*
  * The engine's SA table: hashed by our SPI, and for responders also by

@@ -62,33 +62,7 @@ pki_make() {
 # The same connection for both responders: any certificate of the CA, a
 # virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
 uipsec_start() {
-	cat >"$work/conc-swanctl.conf" <<-EOF
-	connections {
-	  conc {
-	    local_addrs = 10.0.0.2
-	    proposals = aes256-sha256-ecp256
-	    pools = ccus
-	    local {
-	      certs = conc.pem
-	    }
-	    children {
-	      svc {
-	        local_ts = 10.10.2.0/24
-	        esp_proposals = aes256-sha1
-	      }
-	    }
-	  }
-	}
-	pools {
-	  ccus {
-	    addrs = 10.200.0.0/16
-	  }
-	}
-	EOF
-	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n}\n' \
-	    "$pki" >"$work/conc.conf"
-	chmod 600 "$work/conc.conf"
-	# info lines for every SA would cost the daemon more than the work
+	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16
 	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		die "uipsecd"
 	rpid=$UIPSECD_PID

@@ -14,6 +14,7 @@
 #   uipsecd_start NS UIPSECD CONF LOG         start uipsecd, wait until up
 #                                             (control socket: LOG's .sock)
 #   uipsecd_stop PID                          SIGTERM, wait, its exit status
+#   uipsecd_conc_conf DIR PKI POOL            a concentrator for any CCU of a CA
 #   wait_for CMD...                           retry a command for up to 5 s
 #   poll_for SECONDS CMD...                   the same, for up to SECONDS
 #   ping_from NS SRC DST                      two pings from inner address SRC
@@ -146,6 +147,39 @@ uipsecd_manual_conf() {
 		echo "}"
 	} >"$f"
 	chmod 600 "$f"
+}
+
+# uipsecd_conc_conf DIR PKI POOL: DIR/conc.conf and DIR/conc-swanctl.conf, a
+# uipsecd concentrator on 10.0.0.2 that accepts any certificate of the CA in
+# PKI (no remote id), gives each CCU a virtual IP from POOL and protects
+# 10.10.2.0/24 (10.10.2.1 on its TUN); its own certificate is PKI's conc.pem.
+uipsecd_conc_conf() {
+	cat >"$1/conc-swanctl.conf" <<-EOF
+	connections {
+	  conc {
+	    local_addrs = 10.0.0.2
+	    proposals = aes256-sha256-ecp256
+	    pools = ccus
+	    local {
+	      certs = conc.pem
+	    }
+	    children {
+	      svc {
+	        local_ts = 10.10.2.0/24
+	        esp_proposals = aes256-sha1
+	      }
+	    }
+	  }
+	}
+	pools {
+	  ccus {
+	    addrs = $3
+	  }
+	}
+	EOF
+	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n}\n' \
+	    "$2" >"$1/conc.conf"
+	chmod 600 "$1/conc.conf"
 }
 
 wait_for() {

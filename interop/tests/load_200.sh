@@ -48,41 +48,7 @@ pki=$work/pki
 "$cli" load pki --dir "$pki" --count "$N" >/dev/null || fail "load pki"
 [ "$(ls "$pki/load/x509" | wc -l)" = "$N" ] || fail "load pki: not $N certs"
 
-# No remote id: any certificate of the CA is a CCU.
-cat >"$work/conc-swanctl.conf" <<EOF
-connections {
-  conc {
-    local_addrs = 10.0.0.2
-    proposals = aes256-sha256-ecp256
-    pools = ccus
-    local {
-      certs = conc.pem
-    }
-    children {
-      svc {
-        local_ts = 10.10.2.0/24
-        esp_proposals = aes256-sha1
-      }
-    }
-  }
-}
-pools {
-  ccus {
-    addrs = 10.200.0.0/16
-  }
-}
-EOF
-cat >"$work/conc.conf" <<EOF
-tun {
-  name = uipsec0
-  addrs = 10.10.2.1/32
-}
-ike {
-  swanctl_conf = conc-swanctl.conf
-  swanctl_dir = $pki
-}
-EOF
-chmod 600 "$work/conc.conf"
+uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16
 
 # ike_sas SOCK: how many IKE SAs the concentrator lists.
 ike_sas() {

@@ -85,7 +85,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		p->n_installed++;
 		return 0;
 	}
-	cr_assert_lt(p->n_children, 4);
+	cr_assert_lt(p->n_children, PEER_CHILDREN_MAX);
 	pc = &p->child[p->n_children++];
 	pc->c = *c;
 	copy_key(pc->in_enc, c->in.enc_key, c->in.enc_key_len);
@@ -105,6 +105,16 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 		if (p->child[i].c.in.spi == spi_in &&
 		    p->child[i].c.out.spi == spi_out)
 			p->child[i].removed = true;
+}
+
+static int
+io_child_counters(void *arg, uint32_t spi_in, uint32_t spi_out,
+    struct ike_child_counters *out)
+{
+	(void)spi_in;
+	(void)spi_out;
+	*out = ((struct peer *)arg)->counters;
+	return 0;
 }
 
 static void
@@ -224,7 +234,8 @@ engine_start(int i)
 {
 	struct ike_io io = { .arg = &net.p[i], .send = io_send,
 	    .child_install = io_child_install,
-	    .child_remove = io_child_remove, .sa_event = io_sa_event };
+	    .child_remove = io_child_remove, .sa_event = io_sa_event,
+	    .child_counters = io_child_counters };
 
 	net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
 	cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
@@ -364,4 +375,36 @@ assert_children_match(void)
 	/* The two directions never share keys. */
 	cr_assert_neq(memcmp(a->out_enc, a->in_enc, a->c.out.enc_key_len), 0);
 	cr_assert_neq(a->c.in.spi, a->c.out.spi);
+}
+
+size_t
+peer_live_children(int who)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < net.p[who].n_children; i++)
+		n += !net.p[who].child[i].removed;
+	return n;
+}
+
+static const struct peer_child *
+live_child(int who)
+{
+	size_t i;
+
+	for (i = 0; i < net.p[who].n_children; i++)
+		if (!net.p[who].child[i].removed)
+			return &net.p[who].child[i];
+	return NULL;
+}
+
+void
+assert_live_children_match(void)
+{
+	cr_assert_eq(peer_live_children(PEER_A), 1, "A holds %zu CHILD_SAs",
+	    peer_live_children(PEER_A));
+	cr_assert_eq(peer_live_children(PEER_B), 1, "B holds %zu CHILD_SAs",
+	    peer_live_children(PEER_B));
+	assert_half(live_child(PEER_A), live_child(PEER_B));
+	assert_half(live_child(PEER_B), live_child(PEER_A));
 }

@@ -18,6 +18,7 @@
 #define PEER_B	1	/* the concentrator: responder */
 #define NET_QUEUE_MAX	48
 #define PEER_KEY_MAX	64
+#define PEER_CHILDREN_MAX	16
 
 struct net_dgram {
 	int			 to;
@@ -40,7 +41,8 @@ struct peer {
 	struct ike_pool_cfg	 pool;
 	struct ike_engine	*e;
 	size_t			 n_children;
-	struct peer_child	 child[4];
+	struct peer_child	 child[PEER_CHILDREN_MAX];
+	struct ike_child_counters counters;	/* what every CHILD_SA carried */
 	int			 n_up, n_failed, n_down;
 	char			 why[512];	/* last sa_event reason */
 	size_t			 sent;		/* datagrams sent */
@@ -91,5 +93,9 @@ uint8_t	 net_head_exchange(bool *response);
 /* Fails the test unless both sides hold one CHILD_SA whose outbound half
  * is the other's inbound half (SPI, suite, keys, ESN). */
 void	 assert_children_match(void);
+/* The same for the CHILD_SAs not removed yet: one on each side. */
+void	 assert_live_children_match(void);
+/* CHILD_SAs installed, and not removed, on one side. */
+size_t	 peer_live_children(int who);
 
 #endif

@@ -92,6 +92,15 @@ status_text_str(const char *text, char *out, size_t cap)
 	return out;
 }
 
+const char *
+countdown(const char *what, long long secs, char *out, size_t cap)
+{
+	if (secs < 0)
+		return "";
+	snprintf(out, cap, "%s%llds", what, secs);
+	return out;
+}
+
 static void
 child_text(struct control_reply *r, const struct sad_conn *c,
     const char *indent, const struct status_times *t)
@@ -99,16 +108,19 @@ child_text(struct control_reply *r, const struct sad_conn *c,
 	const struct esp_sa_stats *in = esp_sa_stats(c->in);
 	const struct esp_sa_stats *out = esp_sa_stats(c->out);
 	const struct cfg_conn *k = c->cfg;
-	char l[64], rm[64], suite[64], ts[600];
+	char l[64], rm[64], suite[64], ts[600], cd1[48], cd2[48];
 
-	control_line(r, "%s%s: %s, INSTALLED, TUNNEL-in-UDP, %s...%s, ESP:%s",
+	control_line(r, "%s%s: %s, %s, TUNNEL-in-UDP, %s...%s, ESP:%s",
 	    indent, k->name, t ? "IKE" : "manual",
+	    t && t->state ? t->state : "INSTALLED",
 	    sockaddr_str(&k->local, l, sizeof(l)),
 	    sockaddr_str(&k->remote, rm, sizeof(rm)),
 	    status_suite(k->suite, k->aes_key_len, k->esn, suite,
 	    sizeof(suite)));
 	if (t)
-		control_line(r, "%s  installed %llds ago", indent, t->age_s);
+		control_line(r, "%s  installed %llds ago%s%s", indent, t->age_s,
+		    countdown(", rekeying in ", t->rekey_s, cd1, sizeof(cd1)),
+		    countdown(", expires in ", t->expire_s, cd2, sizeof(cd2)));
 	control_line(r, "%s  in  %08x, %10llu bytes, %8llu packets; dropped: "
 	    "auth %llu, replay %llu, malformed %llu, padding %llu", indent,
 	    k->in.spi, U(in->bytes), U(in->packets), U(in->drop_auth),
@@ -131,13 +143,15 @@ child_json(struct control_reply *r, const struct sad_conn *c, bool last,
 	char l[64], rm[64], suite[64], ts[600], name[6 * CFG_NAME_MAX];
 
 	if (t)
-		control_line(r, "  {\"installed_s\": %lld,", t->age_s);
+		control_line(r, "  {\"installed_s\": %lld, \"rekey_s\": %lld, "
+		    "\"expire_s\": %lld,", t->age_s, t->rekey_s, t->expire_s);
 	else
 		control_line(r, "  {\"manual\": true,");
 	control_line(r, "   \"name\": \"%s\", \"state\": "
-	    "\"INSTALLED\", \"encap\": \"udp\", \"local\": \"%s\", \"remote\": "
+	    "\"%s\", \"encap\": \"udp\", \"local\": \"%s\", \"remote\": "
 	    "\"%s\", \"proposal\": \"ESP:%s\",",
 	    status_json_str(k->name, name, sizeof(name)),
+	    t && t->state ? t->state : "INSTALLED",
 	    sockaddr_str(&k->local, l, sizeof(l)),
 	    sockaddr_str(&k->remote, rm, sizeof(rm)),
 	    status_suite(k->suite, k->aes_key_len, k->esn, suite,

@@ -19,9 +19,16 @@ const char *status_suite(enum esp_suite suite, int aes_bits, bool esn,
 	    char *out, size_t cap);
 /* Of an SA installed by IKE: its age in seconds (rekey times join when
  * the engine rekeys). */
+/* Seconds since a CHILD_SA was installed, and until its rekey and its
+ * hard expiry (-1: none). */
 struct status_times {
 	long long	age_s;
+	long long	rekey_s, expire_s;
+	const char	*state;		/* NULL: INSTALLED */
 };
+/* "<what><secs>s" into out, or "" when secs < 0 (none). */
+const char *countdown(const char *what, long long secs, char *out,
+	    size_t cap);
 /* One SA pair: its SPIs, suite, counters and selectors. t: NULL for a
  * manual SA. last: no comma after it (JSON). */
 void	 status_child(struct control_reply *r, const struct sad_conn *c,

@@ -272,6 +272,26 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 		    offsetof(struct glue_child, k)));
 }
 
+/* ike_io.child_counters: what the pair carried, for rekey_bytes/packets. */
+static int
+io_child_counters(void *arg, uint32_t spi_in, uint32_t spi_out,
+    struct ike_child_counters *out)
+{
+	struct ike_glue *g = arg;
+	const struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
+	const struct esp_sa_stats *in, *o;
+
+	(void)spi_out;
+	if (!c)
+		return -1;
+	in = esp_sa_stats(c->in);
+	o = esp_sa_stats(c->out);
+	*out = (struct ike_child_counters){ .bytes_in = in->bytes,
+	    .bytes_out = o->bytes, .packets_in = in->packets,
+	    .packets_out = o->packets };
+	return 0;
+}
+
 /* Whether any child of c asks to be restarted after this going-down:
  * the engine's "peer dead" (DPD, RFC 7296 §2.4) is dpd_action's case,
  * every other close by the peer close_action's. */
@@ -342,6 +362,7 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 	struct ike_io io = {
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
+		.child_counters = io_child_counters,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
 

@@ -23,8 +23,33 @@ struct walk {
 	uint64_t		 now;
 };
 
+/* Seconds from now to an engine deadline (same clock), -1 for none. */
+static long long
+secs_to(const struct walk *w, uint64_t at)
+{
+	if (at == UINT64_MAX)
+		return -1;
+	return at > w->now ? (long long)((at - w->now) / 1000) : 0;
+}
+
 static void
-children_of(const struct walk *w, uint64_t ike_id)
+child_times(const struct walk *w, const struct ike_sa_status *st,
+    uint32_t spi_in, struct status_times *t)
+{
+	size_t i;
+
+	t->rekey_s = t->expire_s = -1;
+	t->state = NULL;
+	for (i = 0; i < st->n_children; i++)
+		if (st->children[i].spi_in == spi_in) {
+			t->rekey_s = secs_to(w, st->children[i].rekey_ms);
+			t->expire_s = secs_to(w, st->children[i].expire_ms);
+			t->state = st->children[i].state;
+		}
+}
+
+static void
+children_of(const struct walk *w, const struct ike_sa_status *st)
 {
 	const struct glue_child *ch;
 	struct status_times t;
@@ -32,13 +57,13 @@ children_of(const struct walk *w, uint64_t ike_id)
 	size_t n = 0, k = 0;
 
 	for (ch = w->g->children; ch; ch = ch->next)
-		n += ch->ike_id == ike_id;
+		n += ch->ike_id == st->id;
 	for (ch = w->g->children; ch; ch = ch->next) {
-		if (ch->ike_id != ike_id ||
+		if (ch->ike_id != st->id ||
 		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
 			continue;
-		/* No rekey times: the engine does not rekey yet. */
 		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
+		child_times(w, st, ch->k.in.spi, &t);
 		status_child(w->r, c, w->json, ++k == n, &t);
 	}
 }
@@ -46,7 +71,7 @@ children_of(const struct walk *w, uint64_t ike_id)
 static void
 sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
 {
-	char l[64], r[64], lid[256], rid[256];
+	char l[64], r[64], lid[256], rid[256], c1[48], c2[48], c3[48];
 
 	control_line(w->r, "%s: #%llu, %s, IKEv2, %016llx_i%s %016llx_r%s",
 	    st->conn, (unsigned long long)st->id, st->state,
@@ -62,7 +87,11 @@ sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
 	if (st->algs[0])
 		control_line(w->r, "  %s", st->algs);
 	if (age >= 0)
-		control_line(w->r, "  established %llds ago", age);
+		control_line(w->r, "  established %llds ago%s%s%s", age,
+		    countdown(", rekeying in ", secs_to(w, st->rekey_ms), c1,
+		    sizeof(c1)), countdown(", reauth in ", secs_to(w,
+		    st->reauth_ms), c2, sizeof(c2)), countdown(", expires in ",
+		    secs_to(w, st->expire_ms), c3, sizeof(c3)));
 }
 
 static void
@@ -86,6 +115,9 @@ sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
 	    "\"bytes_in\": %llu, \"bytes_out\": %llu,",
 	    st->algs, age, (unsigned long long)st->ike_bytes_in,
 	    (unsigned long long)st->ike_bytes_out);
+	control_line(w->r, "  \"rekey_s\": %lld, \"reauth_s\": %lld, "
+	    "\"expire_s\": %lld,", secs_to(w, st->rekey_ms),
+	    secs_to(w, st->reauth_ms), secs_to(w, st->expire_ms));
 	control_line(w->r, "  \"child_sas\": [");
 }
 
@@ -124,7 +156,7 @@ one_sa(void *arg, const struct ike_sa_status *st)
 		sa_json(w, st, age);
 	else
 		sa_text(w, st, age);
-	children_of(w, st->id);
+	children_of(w, st);
 	if (w->json)
 		control_line(w->r, "  ]}");
 }

@@ -1,0 +1,289 @@
+/*
+ * Rekeying between two in-process engines (ike_peer_testlib) on a clock of
+ * our own: CHILD_SA rekey (RFC 7296 §1.3.3) started by either end, with and
+ * without PFS; IKE SA rekey (§1.3.2, §2.18) by either end; both ends at
+ * once (§2.8.1, §2.8.2); reauthentication; soft and hard lifetimes by
+ * time, bytes and packets. After each, both ends must hold exactly one
+ * CHILD_SA whose halves match, and no tunnel may have gone down.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ike/ikev2_wire.h"
+#include "ike_peer_testlib.h"
+
+#define IKE_PROPS	"aes256-sha256-ecp256"
+#define ESP_PROPS	"aes256-sha1"
+
+static void
+teardown(void)
+{
+	net_free();
+}
+
+TestSuite(ike_rekey, .fini = teardown, .timeout = 60);
+
+static struct ike_child_cfg *
+child_cfg(int who)
+{
+	return &net.p[who].conn.children[0];
+}
+
+static void
+up(void)
+{
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_run(16);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	assert_live_children_match();
+}
+
+static void
+head_is(uint8_t exchange, bool response)
+{
+	bool r;
+
+	cr_assert_eq(net_head_exchange(&r), exchange);
+	cr_assert_eq(r, response);
+}
+
+/* Nothing went down, one IKE SA and one matching CHILD_SA each. */
+static void
+settled(size_t installs)
+{
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	cr_assert_eq(net.p[PEER_A].n_down + net.p[PEER_B].n_down, 0, "%s",
+	    net.p[PEER_A].why);
+	assert_live_children_match();
+	cr_assert_eq(net.p[PEER_A].n_children, installs);
+	cr_assert_eq(net.p[PEER_B].n_children, installs);
+}
+
+static void
+child_rekey_by(int who, const char *esp)
+{
+	net_init(IKE_PROPS, esp);
+	child_cfg(who)->rekey_time = 60;
+	up();
+	net_advance(59000);
+	cr_assert_eq(net.n, 0);
+	net_advance(1000);
+	/* CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, [KEi], TSi, TSr } --> */
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_step();
+	/* <-- { SA, Nr, [KEr], TSi, TSr }: the responder has both pairs */
+	cr_assert_eq(peer_live_children(1 - who), 2);
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, true);
+	net_step();
+	/* make-before-break: the initiator too, until the Delete is done */
+	cr_assert_eq(peer_live_children(who), 2);
+	/* INFORMATIONAL { D(ESP, old) } --> and its answer */
+	head_is(IKEV2_EXCH_INFORMATIONAL, false);
+	net_run(4);
+	settled(2);
+}
+
+Test(ike_rekey, child_by_initiator)
+{
+	child_rekey_by(PEER_A, ESP_PROPS);
+}
+
+Test(ike_rekey, child_by_responder)
+{
+	child_rekey_by(PEER_B, ESP_PROPS);
+}
+
+Test(ike_rekey, child_with_pfs)
+{
+	child_rekey_by(PEER_A, "aes256-sha1-ecp256");
+}
+
+Test(ike_rekey, child_with_pfs_by_responder)
+{
+	child_rekey_by(PEER_B, "aes256gcm16-modp2048");
+}
+
+Test(ike_rekey, child_pfs_mismatch_refused)
+{
+	net_init(IKE_PROPS, "aes256-sha1-ecp256");
+	peer_set_proposals(PEER_B, IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_time = 60;
+	child_cfg(PEER_A)->life_time = 600;
+	up();
+	net_advance(60000);
+	net_run(4);	/* NO_PROPOSAL_CHOSEN: the old one stays */
+	cr_assert_eq(peer_live_children(PEER_A), 1);
+	cr_assert_eq(net.p[PEER_A].n_down, 0);
+	net_advance(30000);	/* tried again later */
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_run(4);
+	assert_live_children_match();
+}
+
+Test(ike_rekey, child_collision)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_time = child_cfg(PEER_B)->rekey_time = 60;
+	up();
+	net_advance(60000);
+	cr_assert_eq(net.n, 2, "both rekey at once");
+	net_run(16);
+	/* Two new pairs were made; the redundant one and the old are gone. */
+	settled(3);
+}
+
+Test(ike_rekey, child_collision_many)
+{
+	int i;
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_time = child_cfg(PEER_B)->rekey_time = 60;
+	up();
+	for (i = 0; i < 5; i++) {
+		net_advance(60000);
+		net_run(16);
+		assert_live_children_match();
+	}
+	cr_assert_eq(net.p[PEER_A].n_down + net.p[PEER_B].n_down, 0);
+}
+
+static void
+ike_rekey_by(int who)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[who].conn.rekey_time = 100;
+	net.p[who].conn.over_time = 10;
+	child_cfg(who)->rekey_time = 150;
+	up();
+	net_advance(100000);
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_run(8);	/* rekey, then Delete of the old IKE SA */
+	settled(1);	/* the CHILD_SA moved, not reinstalled */
+	/* The new IKE SA's keys work on both ends: a CHILD_SA rekey over it
+	 * (KEYMAT from the new SK_d). */
+	net_advance(50000);
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_run(8);
+	settled(2);
+}
+
+Test(ike_rekey, ike_by_initiator)
+{
+	ike_rekey_by(PEER_A);
+}
+
+Test(ike_rekey, ike_by_responder)
+{
+	ike_rekey_by(PEER_B);
+}
+
+Test(ike_rekey, ike_collision)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.rekey_time = net.p[PEER_B].conn.rekey_time = 100;
+	net.p[PEER_A].conn.over_time = net.p[PEER_B].conn.over_time = 10;
+	child_cfg(PEER_A)->rekey_time = 150;
+	up();
+	net_advance(100000);
+	cr_assert_eq(net.n, 2, "both rekey at once");
+	net_run(16);
+	settled(1);
+	net_advance(50000);
+	net_run(8);
+	settled(2);
+}
+
+Test(ike_rekey, reauth)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.reauth_time = 100;
+	net.p[PEER_A].conn.over_time = 10;
+	up();
+	net_advance(100000);
+	head_is(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_run(16);
+	/* A new IKE SA with its own CHILD_SA, then the old one deleted: the
+	 * CCU's tunnel never went down; the concentrator saw a Delete. */
+	cr_assert_eq(net.p[PEER_A].n_up, 2);
+	cr_assert_eq(net.p[PEER_A].n_down, 0);
+	cr_assert_eq(net.p[PEER_B].n_down, 1);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	assert_live_children_match();
+}
+
+Test(ike_rekey, child_by_bytes)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_bytes = 1000;
+	child_cfg(PEER_A)->life_bytes = 100000;
+	up();
+	net.p[PEER_A].counters.bytes_out = 500;
+	net_advance(1000);
+	cr_assert_eq(net.n, 0);
+	net.p[PEER_A].counters.bytes_in = 1000;
+	net_advance(1000);
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net.p[PEER_A].counters = (struct ike_child_counters){ 0 };
+	net_run(8);
+	settled(2);
+}
+
+Test(ike_rekey, child_by_packets)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_B)->rekey_packets = 10;
+	up();
+	net.p[PEER_B].counters.packets_out = 10;
+	net_advance(1000);
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net.p[PEER_B].counters = (struct ike_child_counters){ 0 };
+	net_run(8);
+	settled(2);
+}
+
+Test(ike_rekey, child_hard_expiry)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->life_time = 30;
+	up();
+	net_advance(29999);
+	cr_assert_eq(peer_live_children(PEER_A), 1);
+	net_advance(1);
+	/* gone from the data plane at once, then Deleted with the peer */
+	cr_assert_eq(peer_live_children(PEER_A), 0);
+	head_is(IKEV2_EXCH_INFORMATIONAL, false);
+	net_run(4);
+	cr_assert_eq(peer_live_children(PEER_B), 0);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+}
+
+Test(ike_rekey, child_hard_expiry_by_packets)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->life_packets = 100;
+	up();
+	net.p[PEER_A].counters.packets_in = 100;
+	net_advance(1000);
+	cr_assert_eq(peer_live_children(PEER_A), 0);
+	net_run(4);
+	cr_assert_eq(peer_live_children(PEER_B), 0);
+}
+
+Test(ike_rekey, ike_hard_expiry)
+{
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.rekey_time = 100;
+	net.p[PEER_A].conn.over_time = 10;
+	up();
+	net_advance(100000);
+	net_drop();	/* the rekey request is lost, and its retransmits */
+	net_advance(4000);
+	net_drop();
+	net_advance(6000);	/* over_time: the IKE SA goes */
+	cr_assert_eq(net.p[PEER_A].n_down, 1);
+	cr_assert_eq(peer_live_children(PEER_A), 0);
+}
