@@ -380,6 +380,7 @@ tick_one(void *arg, struct ike_sa *sa)
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
 	ike_frag_tick(e, sa);
+	ike_idle_tick(e, sa);
 	if (sa->state == IKE_STATE_SA_INIT_DONE &&
 	    e->now_ms >= sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS) {
 		ike_sa_fail(e, sa, "half-open IKE SA: no IKE_AUTH within %u s",
@@ -437,6 +438,8 @@ next_one(void *arg, struct ike_sa *sa)
 		*next = sa->req.deadline_ms;
 	if (dpd_deadline(sa) < *next)
 		*next = dpd_deadline(sa);
+	if (ike_idle_next(sa) < *next)
+		*next = ike_idle_next(sa);
 	if (ike_lifetime_next(c->e, sa) < *next)
 		*next = ike_lifetime_next(c->e, sa);
 	if (sa->frag_rx.active &&

@@ -90,6 +90,26 @@ ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms)
 	return sa;
 }
 
+const char *
+ike_sa_peer_text(const struct ike_sa *sa)
+{
+	return sa->peer_id_text != NULL ? sa->peer_id_text : "";
+}
+
+int
+ike_sa_set_peer_text(struct ike_sa *sa)
+{
+	size_t len = certs_id_format(&sa->peer_id, NULL, 0) + 1;
+	char *text = malloc(len);
+
+	free(sa->peer_id_text);
+	sa->peer_id_text = text;
+	if (text == NULL)
+		return -1;
+	certs_id_format(&sa->peer_id, text, len);
+	return 0;
+}
+
 uint64_t
 ike_sa_spi_ours(const struct ike_sa *sa)
 {
@@ -159,6 +179,7 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
 	ike_frag_rx_free(&sa->frag_rx);
+	free(sa->peer_id_text);
 	ike_rekey_free(sa->rekey);
 	while (sa->children != NULL)
 		ike_child_sa_free(sa, sa->children);

@@ -49,6 +49,10 @@ enum ike_state {
 /* A responder SA waiting for IKE_AUTH (strongSwan: half_open_timeout). */
 #define IKE_HALF_OPEN_TIMEOUT_MS	30000
 
+/* How long a cached response is kept after the peer's last message
+ * (idle.c): longer than strongSwan's whole retransmission schedule. */
+#define IKE_RESPONSE_KEEP_MS	(5 * 60 * 1000)
+
 #define IKE_NONCE_LEN		32	/* §2.10: at least half the PRF key */
 #define IKE_MSG_MAX		8192	/* largest message we build */
 
@@ -176,7 +180,10 @@ struct ike_sa {
 
 	/* IKE_AUTH */
 	struct certs_id		 peer_id;
-	char			 local_id_text[256], peer_id_text[256];
+	/* The peer's ID as text, for logs: owned, NULL until read (use
+	 * ike_sa_peer_text()). Ours is formatted from the connection's
+	 * credentials when shown: an SA keeps no copy. */
+	char			*peer_id_text;
 	struct ike_child_sa	*children;	/* owned list, oldest first */
 
 	/* Message IDs (§2.2) and retransmission (§2.1). */
@@ -228,6 +235,10 @@ struct ike_child_sa *ike_child_sa_by_in(const struct ike_sa *sa,
 	    uint32_t spi_in);
 struct ike_child_sa *ike_child_sa_by_out(const struct ike_sa *sa,
 	    uint32_t spi_out);
+/* The peer's identity as text ("" until IDi/IDr was read). */
+const char *ike_sa_peer_text(const struct ike_sa *sa);
+/* Sets the text from sa->peer_id; -1: no memory (text stays ""). */
+int	 ike_sa_set_peer_text(struct ike_sa *sa);
 /* Our SPI and the peer's, by role. */
 uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
 

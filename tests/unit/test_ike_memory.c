@@ -15,7 +15,7 @@
 
 #define ECDSA_IKE	"aes256-sha256-ecp256"
 #define ESP_DEFAULT	"aes256-sha1"
-#define N_SAS		500
+#define N_SAS		200
 /* What the engine needs today, with some slack; lower it as it shrinks. */
 #define BYTES_PER_SA_MAX	4096
 

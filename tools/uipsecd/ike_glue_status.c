@@ -48,23 +48,29 @@ child_times(const struct walk *w, const struct ike_sa_status *st,
 		}
 }
 
+/* The CHILD_SAs of the snapshot as the data plane holds them: found by
+ * SPI, so listing one IKE SA costs the same whatever the number of
+ * tunnels. */
 static void
 children_of(const struct walk *w, const struct ike_sa_status *st)
 {
-	const struct glue_child *ch;
+	struct sad_conn *c[IKE_STATUS_CHILDREN_MAX];
 	struct status_times t;
-	struct sad_conn *c;
-	size_t n = 0, k = 0;
+	size_t i, n = 0, k;
 
-	for (ch = w->g->children; ch; ch = ch->next)
-		n += ch->ike_id == st->id;
-	for (ch = w->g->children; ch; ch = ch->next) {
-		if (ch->ike_id != st->id ||
-		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
-			continue;
-		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
-		child_times(w, st, ch->k.in.spi, &t);
-		status_child(w->r, c, w->json, ++k == n, &t);
+	for (i = 0; i < st->n_children && i < IKE_STATUS_CHILDREN_MAX; i++)
+		if ((c[n] = sad_lookup_in(&w->g->d->sad,
+		    st->children[i].spi_in)) != NULL)
+			n++;
+	for (k = 0; k < n; k++) {
+		const struct cfg_conn *cfg = c[k]->cfg;
+
+		for (i = 0; st->children[i].spi_in != cfg->in.spi; i++)
+			;
+		t.age_s = (long long)((w->now - st->children[i].installed_ms) /
+		    1000);
+		child_times(w, st, cfg->in.spi, &t);
+		status_child(w->r, c[k], w->json, k + 1 == n, &t);
 	}
 }
 
