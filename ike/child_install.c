@@ -78,6 +78,7 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	inst->local = sa->local;
 	inst->remote = sa->remote;
 	inst->udp_encap = sa->natt;
+	inst->nat_local = sa->nat_local;
 	/* Inbound is what the peer sends: i->r keys when we responded to
 	 * the exchange that made it (§2.17). */
 	dir_config(&inst->in, ch->spi_in, suite, use_esn, &k, !initiator);

@@ -343,7 +343,9 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 {
 	static const char *const starts[] = { "none", "start", "trap", NULL };
 	static const char *const modes[] = { "tunnel", NULL };
-	static const char *const dpd_actions[] = { "clear", "restart", NULL };
+	static const char *const dpd_actions[] = { "clear", "restart", "trap",
+		NULL };
+	int dpd;
 	static const char *const close_actions[] = { "none", "start", NULL };
 
 	conf_check(sec, child_rules, err);
@@ -355,14 +357,14 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 	get_proposals(sec, "esp_proposals", IKEV2_PROTO_ESP,
 	    IKE_DEFAULT_ESP_PROPOSALS, &c->esp_proposals, err);
 	c->start_action = (enum ike_start_action)get_enum(sec, "start_action",
-	    starts, IKE_START_NONE, "is not supported (none or start)", err);
-	if (c->start_action == IKE_START_TRAP)
-		bad(err, key(sec, "start_action"), "is not supported yet: "
-		    "uipsec has no acquires (use start)");
+	    starts, IKE_START_NONE, "is not supported (none, start or trap)",
+	    err);
 	get_enum(sec, "mode", modes, 0, "is not supported: uipsec runs "
 	    "tunnel mode only", err);
-	c->dpd_restart = get_enum(sec, "dpd_action", dpd_actions, 0,
-	    "is not supported (clear or restart)", err) == 1;
+	dpd = get_enum(sec, "dpd_action", dpd_actions, 0,
+	    "is not supported (clear, restart or trap)", err);
+	c->dpd_restart = dpd == 1;
+	c->dpd_trap = dpd == 2;
 	c->close_start = get_enum(sec, "close_action", close_actions, 0,
 	    "is not supported (none or start)", err) == 1;
 	ikecfg_child_lifetimes(sec, c, err);
@@ -376,8 +378,8 @@ check_start(const struct ike_conn_cfg *c, const struct conf_node *child,
 {
 	const struct conf_node *n = key(child, "start_action");
 
-	if (n && c->children[c->n_children - 1].start_action ==
-	    IKE_START_START && !ike_conn_can_initiate(c))
+	if (n && c->children[c->n_children - 1].start_action !=
+	    IKE_START_NONE && !ike_conn_can_initiate(c))
 		bad(err, n, "needs a peer to initiate to: remote_addrs holds "
 		    "no single address");
 }

@@ -99,8 +99,10 @@ struct ike_child_cfg {
 	enum ike_start_action	 start_action;
 	/* What the daemon does when the IKE SA goes: the peer found dead
 	 * (dpd_action = restart) or closed by the peer (close_action =
-	 * start): initiate again. Default: leave it down. */
-	bool			 dpd_restart, close_start;
+	 * start): initiate again; the peer found dead with dpd_action =
+	 * trap: initiate on the next packet for the traffic selectors (as
+	 * start_action = trap does from the start). Default: leave it down. */
+	bool			 dpd_restart, close_start, dpd_trap;
 	/* Lifetimes (swanctl.conf(5), ike/lifetime.c): rekey at rekey_x
 	 * less a random part of rand_x, delete at life_x; 0 = never. */
 	uint32_t		 rekey_time;	/* seconds; default 1h */

@@ -3,7 +3,15 @@
  * IKE SA, enforces message IDs (§2.2), answers retransmitted requests from
  * the cached response (§2.1), authenticates and decrypts SK{} before
  * parsing it, checks the payload rules, and hands each message to its
- * exchange. Timers: retransmission of the outstanding request.
+ * exchange. Timers: retransmission of the outstanding request
+ * (retransmit.c), liveness (dpd.c), half-open SAs and reassembly.
+ *
+ * Message IDs (§2.3, a window of 1 both ways): a request with the ID
+ * after the last one answered is new; one with the ID just answered is a
+ * retransmission and gets the cached response again, without being
+ * processed again; any other request ID, and a response that is not to
+ * the outstanding request (stale, duplicated, or never asked for), is
+ * dropped before it is decrypted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +35,12 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	e->cfg = cfg;
 	e->io = *io;
 	e->now_ms = now_ms;
-	e->frag_size = IKE_FRAG_SIZE_DEFAULT;
+	ike_settings_default(&e->set);
+	e->frag_size = e->set.fragment_size;
 	ike_peer_index_init(&e->peers);
 	e->pools = ike_pools_new(cfg);
-	if (e->pools == NULL || ike_creds_load(e) != 0) {
+	if (e->pools == NULL || ike_cookies_init(&e->cookies, now_ms) != 0 ||
+	    ike_creds_load(e) != 0) {
 		ike_engine_free(e);
 		return NULL;
 	}
@@ -40,13 +50,17 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 void
 ike_engine_set_fragment_size(struct ike_engine *e, size_t size)
 {
-	e->frag_size = size;
+	e->frag_size = e->set.fragment_size = size;
 }
 
 static void
 free_one(void *arg, struct ike_sa *sa)
 {
-	ike_sa_table_remove(arg, sa);
+	struct ike_engine *e = arg;
+
+	sa->state = IKE_STATE_CLOSED;	/* no longer half-open */
+	ike_half_open_sync(e, sa);
+	ike_sa_table_remove(&e->sas, sa);
 	ike_sa_free(sa);
 }
 
@@ -55,8 +69,9 @@ ike_engine_free(struct ike_engine *e)
 {
 	if (e == NULL)
 		return;
-	ike_sa_table_each(&e->sas, free_one, &e->sas);
+	ike_sa_table_each(&e->sas, free_one, e);
 	ike_creds_free(e);
+	ike_cookies_wipe(&e->cookies);
 	ike_pools_free(e->pools);
 	ike_peer_index_free(&e->peers);
 	free(e);
@@ -67,13 +82,15 @@ reap_one(void *arg, struct ike_sa *sa)
 {
 	if (sa->state == IKE_STATE_CLOSED)
 		free_one(arg, sa);
+	else
+		ike_half_open_sync(arg, sa);
 }
 
 /* SAs that closed during an event are freed once it is handled. */
 static void
 reap(struct ike_engine *e)
 {
-	ike_sa_table_each(&e->sas, reap_one, &e->sas);
+	ike_sa_table_each(&e->sas, reap_one, e);
 }
 
 static void
@@ -99,9 +116,9 @@ input_init_request(struct ike_engine *e, const struct ike_header *h,
 	uint8_t type;
 
 	if (sa != NULL) {
+		sa->bytes_in += len;
 		if (sa->have_last_resp && sa->last_resp.msg_id == 0)
-			e->io.send(e->io.arg, &sa->local, &sa->remote,
-			    sa->last_resp.p, sa->last_resp.len);
+			ike_msg_buf_send(e, sa, &sa->last_resp);
 		return;
 	}
 	if ((st = ike_msg_parse(m, msg, len)) != IKE_PARSE_OK) {
@@ -121,7 +138,11 @@ input_init_request(struct ike_engine *e, const struct ike_header *h,
 		    "payload", v.why);
 		return;
 	}
+	if (!ike_cookie_admit(e, m, local, remote))
+		return;
 	ike_sa_init_respond(e, m, local, remote);
+	if ((sa = ike_sa_table_find_init(&e->sas, h->spi_i, remote)) != NULL)
+		sa->bytes_in += len;
 }
 
 /* An error notify alone in an encrypted response to a request (§2.21.2). */
@@ -284,6 +305,7 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 	bool request = !(h->flags & IKEV2_FLAG_RESPONSE);
 	struct ike_rule_violation v;
 
+	sa->bytes_in += len;
 	if (request && sa->have_last_resp && h->msg_id == sa->last_resp.msg_id &&
 	    h->msg_id + 1 == sa->peer_req_id) {
 		/* §2.1: a retransmitted request gets the same response; one
@@ -298,15 +320,23 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 		ike_msg_buf_send(e, sa, &sa->last_resp);
 		return;
 	}
-	if ((request && h->msg_id != sa->peer_req_id) ||
-	    (!request && (!sa->req.active || h->msg_id != sa->req.msg.msg_id)))
-		return;		/* §2.2: not the message we expect */
+	if (request && h->msg_id != sa->peer_req_id) {
+		log_debug("%s[%llu]: request %u outside the window (expected "
+		    "%u): dropped", ike_sa_name(sa), (unsigned long long)sa->id,
+		    h->msg_id, sa->peer_req_id);
+		return;
+	}
+	if (!request && (!sa->req.active || h->msg_id != sa->req.msg.msg_id)) {
+		log_debug("%s[%llu]: response %u is to no outstanding request: "
+		    "dropped", ike_sa_name(sa), (unsigned long long)sa->id,
+		    h->msg_id);
+		return;
+	}
 	if (ike_msg_parse(m, msg, len) != IKE_PARSE_OK) {
 		log_info("%s[%llu]: message dropped: %s", ike_sa_name(sa),
 		    (unsigned long long)sa->id, m->error ? m->error : "");
 		return;
 	}
-	sa->bytes_in += len;
 	if (h->exchange == IKEV2_EXCH_IKE_SA_INIT) {
 		log_rx(sa, m);
 		if (sa->state != IKE_STATE_SA_INIT_SENT)
@@ -325,13 +355,15 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 	if (!sa->have_keys || !open_sk(e, sa, m, request))
 		return;
 	sa->last_rx_ms = e->now_ms;
-	if (request) {
-		sa->local = *local;	/* authenticated: follow a NAT (§2.23) */
-		sa->remote = *remote;
+	sa->local = *local;
+	if (sa->state == IKE_STATE_ESTABLISHED)
+		ike_peer_follow(e, sa, remote);	/* authenticated (§2.23) */
+	else if (request)
+		sa->remote = *remote;	/* IKE_AUTH floated to port 4500 */
+	if (request)
 		dispatch_request(e, sa, m);
-	} else {
+	else
 		dispatch_response(e, sa, m);
-	}
 }
 
 void
@@ -361,17 +393,6 @@ ike_engine_input(struct ike_engine *e, const struct sockaddr_storage *local,
 	reap(e);
 }
 
-/* When the peer is due a liveness check (dpd_delay, §2.4): only when
- * nothing authenticated arrived for that long. */
-static uint64_t
-dpd_deadline(const struct ike_sa *sa)
-{
-	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
-	    sa->conn == NULL || sa->conn->dpd_delay == 0)
-		return UINT64_MAX;
-	return sa->last_rx_ms + (uint64_t)sa->conn->dpd_delay * 1000;
-}
-
 static void
 tick_one(void *arg, struct ike_sa *sa)
 {
@@ -382,37 +403,15 @@ tick_one(void *arg, struct ike_sa *sa)
 	ike_frag_tick(e, sa);
 	ike_idle_tick(e, sa);
 	if (sa->state == IKE_STATE_SA_INIT_DONE &&
-	    e->now_ms >= sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS) {
+	    e->now_ms >= sa->created_ms + e->set.half_open_timeout_ms) {
 		ike_sa_fail(e, sa, "half-open IKE SA: no IKE_AUTH within %u s",
-		    IKE_HALF_OPEN_TIMEOUT_MS / 1000);
+		    e->set.half_open_timeout_ms / 1000);
 		return;
 	}
 	if (ike_lifetime_tick(e, sa))
 		return;
-	if (e->now_ms >= dpd_deadline(sa)) {
-		/* INFORMATIONAL { } --> */
-		ike_info_liveness(e, sa);
-		return;
-	}
-	if (!sa->req.active || e->now_ms < sa->req.deadline_ms)
-		return;
-	if (!ike_sa_request_retransmit(sa, e->now_ms)) {
-		if (sa->state == IKE_STATE_ESTABLISHED ||
-		    sa->state == IKE_STATE_DELETING) {
-			snprintf(sa->why, sizeof(sa->why), "peer dead: no "
-			    "response after %u retransmits", IKE_RETRANSMIT_TRIES);
-			log_info("%s[%llu]: %s", ike_sa_name(sa),
-			    (unsigned long long)sa->id, sa->why);
-			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, sa->why);
-			return;
-		}
-		ike_sa_fail(e, sa, "no response after %u retransmits, giving up",
-		    IKE_RETRANSMIT_TRIES);
-		return;
-	}
-	log_info("%s[%llu]: retransmit %u of request %u", ike_sa_name(sa),
-	    (unsigned long long)sa->id, sa->req.tries, sa->req.msg.msg_id);
-	ike_msg_buf_send(e, sa, &sa->req.msg);
+	ike_dpd_tick(e, sa);
+	ike_request_tick(e, sa);
 }
 
 void
@@ -431,32 +430,31 @@ struct next_ctx {
 static void
 next_one(void *arg, struct ike_sa *sa)
 {
-	struct next_ctx *c = arg;
-	uint64_t *next = &c->next;
+	struct next_ctx *n = arg;
+	uint64_t half_open = sa->created_ms + n->e->set.half_open_timeout_ms;
 
-	if (sa->req.active && sa->req.deadline_ms < *next)
-		*next = sa->req.deadline_ms;
-	if (dpd_deadline(sa) < *next)
-		*next = dpd_deadline(sa);
-	if (ike_idle_next(sa) < *next)
-		*next = ike_idle_next(sa);
-	if (ike_lifetime_next(c->e, sa) < *next)
-		*next = ike_lifetime_next(c->e, sa);
+	if (sa->req.active && sa->req.deadline_ms < n->next)
+		n->next = sa->req.deadline_ms;
+	if (ike_dpd_deadline(sa) < n->next)
+		n->next = ike_dpd_deadline(sa);
+	if (ike_idle_next(sa) < n->next)
+		n->next = ike_idle_next(sa);
+	if (ike_lifetime_next(n->e, sa) < n->next)
+		n->next = ike_lifetime_next(n->e, sa);
 	if (sa->frag_rx.active &&
-	    sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS < *next)
-		*next = sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS;
-	if (sa->state == IKE_STATE_SA_INIT_DONE &&
-	    sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS < *next)
-		*next = sa->created_ms + IKE_HALF_OPEN_TIMEOUT_MS;
+	    sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS < n->next)
+		n->next = sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS;
+	if (sa->state == IKE_STATE_SA_INIT_DONE && half_open < n->next)
+		n->next = half_open;
 }
 
 uint64_t
 ike_engine_next(const struct ike_engine *e)
 {
-	struct next_ctx c = { e, UINT64_MAX };
+	struct next_ctx n = { e, UINT64_MAX };
 
-	ike_sa_table_each((struct ike_sa_table *)&e->sas, next_one, &c);
-	return c.next;
+	ike_sa_table_each((struct ike_sa_table *)&e->sas, next_one, &n);
+	return n.next;
 }
 
 static const struct ike_conn_cfg *

@@ -34,6 +34,22 @@ struct ike_out {
 	uint8_t			 buf[IKE_MSG_MAX];
 };
 
+/* RFC 7296 §2.6, cookie.c: the responder's secret (the previous one is
+ * still accepted until the next change) and its half-open SAs, in all and
+ * per source address (hashed with a random key into counters). */
+#define IKE_COOKIE_SECRET_LEN	32
+#define IKE_COOKIE_ROTATE_MS	(5 * 60 * 1000)
+#define IKE_HALF_OPEN_BUCKETS	4096
+struct ike_cookies {
+	uint8_t		 secret[2][IKE_COOKIE_SECRET_LEN];
+	uint8_t		 version;		/* of secret[version & 1] */
+	bool		 have_prev;
+	uint64_t	 rotated_ms;
+	uint8_t		 src_key[16];		/* crypto_shorthash */
+	unsigned	 half_open;
+	uint16_t	 per_src[IKE_HALF_OPEN_BUCKETS];
+};
+
 struct ike_engine {
 	const struct ike_config	*cfg;
 	struct ike_io		 io;
@@ -49,6 +65,8 @@ struct ike_engine {
 	/* RFC 7383 §2.5.1: largest IP datagram of an encrypted message
 	 * before it is sent as SKF{} fragments; 0: no fragmentation. */
 	size_t			 frag_size;
+	struct ike_settings	 set;
+	struct ike_cookies	 cookies;	/* §2.6, cookie.c */
 	/* Scratch for one received message and one being built
 	 * (single-threaded; an exchange finishes one before the next). */
 	struct ike_msg		 rx;
@@ -82,7 +100,7 @@ enum ike_frag_result ike_frag_input(struct ike_engine *e, struct ike_sa *sa,
 void	 ike_frag_tick(struct ike_engine *e, struct ike_sa *sa);
 
 /* Sends a kept message: its one datagram, or all its fragments. */
-void	 ike_msg_buf_send(struct ike_engine *e, const struct ike_sa *sa,
+void	 ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg_buf *b);
 /* An unencrypted error response to an IKE_SA_INIT request, no SA kept. */
 void	 ike_send_init_error(struct ike_engine *e, const struct ike_msg *req,
@@ -99,6 +117,34 @@ void	 ike_sa_close(struct ike_engine *e, struct ike_sa *sa,
 const char *ike_sa_name(const struct ike_sa *sa);
 /* Hands the keys of sa (just derived) to io.ike_keys, if set. */
 void	 ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa);
+
+/* retransmit.c (RFC 7296 §2.1): the outstanding request, kept and timed
+ * by e->set; tick: resend it when due, or end the SA after the last try. */
+int	 ike_request_arm(struct ike_engine *e, struct ike_sa *sa,
+	    uint8_t exchange, const uint8_t *msg, size_t len, uint32_t msg_id);
+void	 ike_request_tick(struct ike_engine *e, struct ike_sa *sa);
+
+/* cookie.c (RFC 7296 §2.6). Before answering an IKE_SA_INIT request:
+ * true to go on; false when it was answered with N(COOKIE) or dropped
+ * (a per-source or global limit). */
+int	 ike_cookies_init(struct ike_cookies *c, uint64_t now_ms);
+void	 ike_cookies_wipe(struct ike_cookies *c);
+bool	 ike_cookie_admit(struct ike_engine *e, const struct ike_msg *m,
+	    const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote);
+/* Half-open accounting of a responder SA: counts it while it is in
+ * IKE_SA_INIT_DONE, forgets it once it is not (or is freed). */
+void	 ike_half_open_sync(struct ike_engine *e, struct ike_sa *sa);
+
+/* dpd.c (RFC 7296 §2.4): when sa is due a liveness check (UINT64_MAX:
+ * never), and the check itself: a probe only if nothing arrived, IKE or
+ * ESP, in dpd_delay. */
+uint64_t ike_dpd_deadline(const struct ike_sa *sa);
+void	 ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa);
+/* An authenticated message or valid ESP from `remote`: a peer behind a
+ * NAT that moved is followed (§2.23); tells the daemon. */
+void	 ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
+	    const struct sockaddr_storage *remote);
 
 /* exchange_sa_init.c */
 int	 ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,

@@ -60,12 +60,13 @@ ike_out_notify(struct ike_out *o, uint16_t type, const void *data, size_t len)
 }
 
 void
-ike_msg_buf_send(struct ike_engine *e, const struct ike_sa *sa,
+ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg_buf *b)
 {
 	size_t off = 0;
 	unsigned i;
 
+	sa->bytes_out += b->len;	/* every datagram, for status */
 	if (b->n_frags == 0) {
 		e->io.send(e->io.arg, &sa->local, &sa->remote, b->p, b->len);
 		return;
@@ -181,14 +182,13 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 		sa->have_last_resp = true;
 		sa->peer_req_id = o->msg_id + 1;
 	} else {
-		if (ike_sa_request_arm(sa, o->exchange, msg, (size_t)len,
-		    o->msg_id, e->now_ms) != 0)
+		if (ike_request_arm(e, sa, o->exchange, msg, (size_t)len,
+		    o->msg_id) != 0)
 			return -1;
 		sa->next_req_id++;
 	}
 	kept->n_frags = frags.n_frags;
 	memcpy(kept->frag_len, frags.frag_len, sizeof(kept->frag_len));
-	sa->bytes_out += (uint64_t)len;
 	if (frags.n_frags != 0)
 		log_info("%s[%llu]: sending %s %s %u as %u fragments (%ld "
 		    "bytes)", ike_sa_name(sa), (unsigned long long)sa->id,

@@ -90,6 +90,10 @@ status_one(void *arg, struct ike_sa *sa)
 	st.established_ms = sa->established_ms;
 	st.ike_bytes_in = sa->bytes_in;
 	st.ike_bytes_out = sa->bytes_out;
+	st.retransmits = sa->retransmits;
+	st.last_rx_ms = sa->last_rx_ms;
+	st.nat_local = sa->nat_local;
+	st.nat_remote = sa->nat_remote;
 	st.now_ms = f->now_ms;
 	lifetimes(sa, &st);
 	f->fn(f->arg, &st);

@@ -232,6 +232,34 @@ verify_peer_chain(struct ike_engine *e, struct ike_sa *sa,
 	return st;
 }
 
+struct contact_ctx {
+	const struct ike_sa	*sa;
+	bool			 other;
+};
+
+static void
+contact_one(void *arg, struct ike_sa *sa)
+{
+	struct contact_ctx *c = arg;
+
+	if (sa != c->sa && sa->conn == c->sa->conn &&
+	    sa->state == IKE_STATE_ESTABLISHED)
+		c->other = true;
+}
+
+/* §3.10.1: INITIAL_CONTACT says "this is the only IKE SA between us":
+ * the peer may drop whatever it still holds from an earlier one (a CCU
+ * that rebooted or lost its peer to DPD). Not while another of ours is up
+ * (a reauthentication's make-before-break). */
+static bool
+initial_contact(struct ike_engine *e, const struct ike_sa *sa)
+{
+	struct contact_ctx c = { sa, false };
+
+	ike_sa_table_each(&e->sas, contact_one, &c);
+	return !c.other;
+}
+
 int
 ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 {
@@ -244,7 +272,9 @@ ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 		    (unsigned long long)sa->id, err.reason);
 		return -1;
 	}
-	if (ike_child_add_request(e, sa, o) != 0 || ike_out_send(e, sa, o) < 0)
+	if ((initial_contact(e, sa) &&
+	    !ike_out_notify(o, IKEV2_N_INITIAL_CONTACT, NULL, 0)) ||
+	    ike_child_add_request(e, sa, o) != 0 || ike_out_send(e, sa, o) < 0)
 		return -1;
 	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT) ? 0 : -1;
 }

@@ -172,7 +172,9 @@ send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	sap.u.sa.prop = view;
 	sap.u.sa.n_prop = ike_proposals_view(&sa->conn->proposals, 0, 0, view);
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);
-	if (!ike_out_add(o, &sap) ||
+	/* §2.6: a cookie the responder asked for goes first. */
+	if ((sa->cookie_len > 0 && !ike_out_notify(o, IKEV2_N_COOKIE,
+	    sa->cookie, sa->cookie_len)) || !ike_out_add(o, &sap) ||
 	    !add_common(o, sa, 0, sa->ni, sa->ni_len) ||
 	    !add_frag(o, e->frag_size != 0) ||
 	    (len = ike_out_send(e, sa, o)) < 0)
@@ -327,6 +329,29 @@ retry_group(struct ike_engine *e, struct ike_sa *sa, const struct ike_payload *n
 		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
 }
 
+/* <-- N(COOKIE): the same request again with the cookie first (§2.6). A
+ * responder that keeps asking is given up on after a few rounds. */
+#define COOKIE_ROUNDS_MAX	3
+static void
+retry_cookie(struct ike_engine *e, struct ike_sa *sa, const struct ike_payload *n)
+{
+	size_t len = n->u.notify.data.len;
+
+	if (len == 0 || len > sizeof(sa->cookie) ||
+	    ++sa->cookie_rounds > COOKIE_ROUNDS_MAX) {
+		ike_sa_fail(e, sa, "COOKIE of %zu bytes, round %u: giving up",
+		    len, sa->cookie_rounds);
+		return;
+	}
+	memcpy(sa->cookie, n->u.notify.data.p, len);
+	sa->cookie_len = len;
+	log_info("%s[%llu]: peer asks for a cookie (%zu bytes), retrying",
+	    sa->conn->name, (unsigned long long)sa->id, len);
+	ike_sa_request_done(sa);
+	if (send_request(e, sa, sa->dh_group) != 0)
+		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
+}
+
 static const struct ike_payload *
 error_notify(const struct ike_msg *m)
 {
@@ -346,6 +371,10 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	const char *why = NULL;
 	const char *name;
 
+	if (n == NULL && (n = ike_msg_notify(m, IKEV2_N_COOKIE)) != NULL) {
+		retry_cookie(e, sa, n);
+		return;
+	}
 	if (n != NULL && n->u.notify.type == IKEV2_N_INVALID_KE_PAYLOAD) {
 		retry_group(e, sa, n);
 		return;

@@ -61,6 +61,9 @@ struct ike_child_install {
 	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
 	bool			 has_vip;	/* our virtual IP from CFG_REPLY */
 	struct ike_prefix	 vip;
+	/* We are behind a NAT (§2.23): NAT keepalives are ours to send
+	 * (RFC 3948 §2.3). */
+	bool			 nat_local;
 };
 
 /* The keys of a new IKE SA (made by IKE_SA_INIT or an IKE SA rekey), for a
@@ -98,9 +101,11 @@ struct ike_io {
 	 * the new CHILD_SA while the old one is still installed, with the
 	 * same selectors. From then on outbound traffic must take the newest
 	 * pair; the old inbound SA keeps decrypting until child_remove. */
-	/* Optional (NULL: byte and packet lifetimes are not enforced): the
-	 * counters of the pair with these SPIs; 0, or -1 if unknown. Called
-	 * from the engine's timer, about once a second while limits apply. */
+	/* Optional (NULL: byte and packet lifetimes are not enforced, and
+	 * DPD counts IKE messages only): the counters of the pair with these
+	 * SPIs; 0, or -1 if unknown. Called from the engine's timer, about
+	 * once a second while limits apply, and by DPD (packets_in: the peer
+	 * is alive, no probe; RFC 7296 §2.4). */
 	int	(*child_counters)(void *arg, uint32_t spi_in, uint32_t spi_out,
 		    struct ike_child_counters *out);
 	/* Optional (NULL: none): an IKE SA came up, failed or went away; why
@@ -110,6 +115,10 @@ struct ike_io {
 	/* Optional (NULL: none): keys of a new IKE SA, once derived. CHILD_SA
 	 * keys reach the daemon through child_install. */
 	void	(*ike_keys)(void *arg, const struct ike_keys_report *k);
+	/* Optional: the peer behind a NAT now sends from `remote` (RFC 7296
+	 * §2.23): the CHILD_SAs of IKE SA ike_id send there from now on. */
+	void	(*peer_moved)(void *arg, uint64_t ike_id,
+		    const struct sockaddr_storage *remote);
 };
 
 /* cfg is borrowed for the engine's life; io is copied. Credentials come
@@ -129,6 +138,48 @@ void	 ike_engine_free(struct ike_engine *e);	/* wipes; accepts NULL */
  * fragmentation off (no IKEV2_FRAGMENTATION_SUPPORTED is sent). */
 void	 ike_engine_set_fragment_size(struct ike_engine *e, size_t size);
 
+/*
+ * The engine's global settings, named and meant as in strongswan.conf(5)
+ * (charon.*); the defaults are uipsec's own, chosen for a CCU on a metered
+ * link (doc/ike-config.md explains the arithmetic).
+ *
+ * Retransmission (RFC 7296 §2.1): retransmit n (1, 2, ...) goes out
+ * timeout * base^(n-1) after the previous send, less a random 0..jitter %
+ * of that, at most limit; after `tries` retransmits and timeout * base^tries
+ * more the exchange has failed (set-up: failed; established: peer dead).
+ *
+ * DoS resistance (RFC 7296 §2.6): with cookie_threshold responder SAs
+ * half-open (IKE_SA_INIT answered, no IKE_AUTH yet) new IKE_SA_INIT
+ * requests must return a COOKIE; one source address may hold at most
+ * block_threshold half-open SAs and the engine at most half_open_max;
+ * requests beyond are dropped. 0 disables each limit.
+ */
+struct ike_settings {
+	uint32_t	retransmit_timeout_ms;
+	double		retransmit_base;
+	unsigned	retransmit_tries;
+	unsigned	retransmit_jitter;	/* percent, 0..100 */
+	uint32_t	retransmit_limit_ms;	/* 0: no limit */
+	uint32_t	half_open_timeout_ms;
+	size_t		fragment_size;		/* as set_fragment_size */
+	unsigned	cookie_threshold;
+	unsigned	block_threshold;
+	unsigned	half_open_max;
+};
+#define IKE_SET_RETRANSMIT_TIMEOUT_MS	2000
+#define IKE_SET_RETRANSMIT_BASE		1.8
+#define IKE_SET_RETRANSMIT_TRIES	3
+#define IKE_SET_HALF_OPEN_TIMEOUT_MS	30000
+#define IKE_SET_COOKIE_THRESHOLD	10
+#define IKE_SET_BLOCK_THRESHOLD		5
+#define IKE_SET_HALF_OPEN_MAX		4096
+void	 ike_settings_default(struct ike_settings *s);
+/* Copies s into the engine; it applies to requests sent from now on. */
+void	 ike_engine_set_settings(struct ike_engine *e,
+	    const struct ike_settings *s);
+/* How long after the first send an exchange is given up (all tries). */
+uint64_t ike_settings_give_up_ms(const struct ike_settings *s);
+
 /* One datagram received on an IKE port (the non-ESP marker already
  * removed). Never fails loudly: bad input is logged and dropped. */
 void	 ike_engine_input(struct ike_engine *e,
@@ -139,6 +190,16 @@ void	 ike_engine_input(struct ike_engine *e,
  * returns; returns the next deadline in ms, or UINT64_MAX for none. */
 void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);
 uint64_t ike_engine_next(const struct ike_engine *e);
+
+/* Family, address and port equal (nothing else of the storage). */
+bool	 ike_addr_equal(const struct sockaddr_storage *a,
+	    const struct sockaddr_storage *b);
+
+/* The data plane saw a valid ESP packet of IKE SA ike_id from a new
+ * address or port: if the peer is behind a NAT (§2.23) the IKE SA follows
+ * it, and io.peer_moved is called. */
+void	 ike_engine_peer_moved(struct ike_engine *e, uint64_t ike_id,
+	    const struct sockaddr_storage *remote, uint64_t now_ms);
 
 /* Control (uipsec up/down): 0, or -1 if no such connection. */
 int	 ike_engine_initiate(struct ike_engine *e, const char *conn,
@@ -159,7 +220,13 @@ struct ike_sa_status {
 	const struct certs_id	*peer_id;	/* NULL before IKE_AUTH */
 	char			 algs[128];	/* "AES_CBC_256/HMAC_SHA1_96/..." */
 	uint64_t		 established_ms;	/* 0 = not yet */
+	/* IKE messages (UDP payload without the non-ESP marker) of this
+	 * SA, every datagram: retransmissions and fragments included. */
 	uint64_t		 ike_bytes_in, ike_bytes_out;
+	unsigned		 retransmits;	/* requests sent again */
+	uint64_t		 last_rx_ms;	/* last authenticated message or
+						 * ESP packet seen; 0: none */
+	bool			 nat_local, nat_remote;	/* §2.23 */
 	/* Lifetimes (engine clock, ms; UINT64_MAX: none): rekey, reauth,
 	 * hard expiry of the IKE SA, and of its CHILD_SAs. */
 	uint64_t		 now_ms;

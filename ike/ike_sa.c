@@ -1,6 +1,6 @@
 /*
- * ike/ike_sa.c — the IKE SA object, its one state setter, retransmission
- * timing and the SA table; see ike_sa.h.
+ * ike/ike_sa.c — the IKE SA object, its one state setter and the SA table;
+ * see ike_sa.h (retransmission timing: retransmit.c).
  */
 #include "ike/ike_sa.h"
 
@@ -181,44 +181,11 @@ ike_sa_free(struct ike_sa *sa)
 	ike_frag_rx_free(&sa->frag_rx);
 	free(sa->peer_id_text);
 	ike_rekey_free(sa->rekey);
+	sa->rekey = NULL;	/* ike_child_sa_free looks at it */
 	while (sa->children != NULL)
 		ike_child_sa_free(sa, sa->children);
 	sodium_memzero(sa, sizeof(*sa));
 	free(sa);
-}
-
-/* Timeout before retransmit n (0 = the first send): timeout * base^n. */
-static uint64_t
-retransmit_delay(unsigned n)
-{
-	double d = IKE_RETRANSMIT_TIMEOUT_MS;
-
-	while (n-- > 0)
-		d *= IKE_RETRANSMIT_BASE;
-	return (uint64_t)d;
-}
-
-int
-ike_sa_request_arm(struct ike_sa *sa, uint8_t exchange, const uint8_t *msg,
-    size_t len, uint32_t msg_id, uint64_t now_ms)
-{
-	if (ike_msg_buf_set(&sa->req.msg, msg, len, msg_id) != 0)
-		return -1;
-	sa->req.exchange = exchange;
-	sa->req.active = true;
-	sa->req.tries = 0;
-	sa->req.deadline_ms = now_ms + retransmit_delay(0);
-	return 0;
-}
-
-bool
-ike_sa_request_retransmit(struct ike_sa *sa, uint64_t now_ms)
-{
-	if (!sa->req.active || sa->req.tries >= IKE_RETRANSMIT_TRIES)
-		return false;
-	sa->req.tries++;
-	sa->req.deadline_ms = now_ms + retransmit_delay(sa->req.tries);
-	return true;
 }
 
 void
@@ -288,8 +255,9 @@ ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours)
 
 /* Family, address and port only: what follows in a sockaddr_storage is
  * whatever the daemon's receive buffer held. */
-static bool
-same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+bool
+ike_addr_equal(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
 {
 	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
 	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
@@ -310,7 +278,7 @@ ike_sa_table_find_init(const struct ike_sa_table *t, uint64_t spi_i,
 	struct ike_sa *sa;
 
 	for (sa = t->init[bucket(spi_i)]; sa != NULL; sa = sa->next_init)
-		if (sa->spi_i == spi_i && same_addr(&sa->remote, remote))
+		if (sa->spi_i == spi_i && ike_addr_equal(&sa->remote, remote))
 			return sa;
 	return NULL;
 }

@@ -24,6 +24,7 @@
 #include "ike/config.h"
 #include "ike/ike.h"
 #include "ike/dh.h"
+#include "ike/ikev2_wire.h"
 #include "ike/keys.h"
 #include "ike/proposal.h"
 #include "ike/sk.h"
@@ -38,16 +39,6 @@ enum ike_state {
 	IKE_STATE_CLOSED,
 	IKE_STATE_COUNT
 };
-
-/* Retransmission (strongSwan's defaults, strongswan.conf(5)): timeout
- * 4 s, base 1.8, 5 retransmits: 4, 7.2, 13, 23.3, 42 s, then 75.6 s more
- * before giving up. */
-#define IKE_RETRANSMIT_TIMEOUT_MS	4000
-#define IKE_RETRANSMIT_BASE		1.8
-#define IKE_RETRANSMIT_TRIES		5
-
-/* A responder SA waiting for IKE_AUTH (strongSwan: half_open_timeout). */
-#define IKE_HALF_OPEN_TIMEOUT_MS	30000
 
 /* How long a cached response is kept after the peer's last message
  * (idle.c): longer than strongSwan's whole retransmission schedule. */
@@ -192,6 +183,16 @@ struct ike_sa {
 	struct ike_request	 req;
 	struct ike_msg_buf	 last_resp;	/* for peer_req_id - 1 */
 	bool			 have_last_resp;
+	unsigned		 retransmits;	/* all requests, for status */
+
+	/* Liveness and DoS resistance (dpd.c, cookie.c) */
+	uint8_t			 cookie[IKEV2_COOKIE_MAX];	/* §2.6 */
+	size_t			 cookie_len;
+	bool			 half_open;	/* counted (R) */
+	uint16_t		 half_open_bucket;	/* its source's */
+	uint8_t			 cookie_rounds;	/* N(COOKIE) answers (I) */
+	uint64_t		 esp_rx_seen;	/* ESP packets in, DPD */
+	uint64_t		 dpd_poll_ms;	/* last look at them */
 
 	/* Rekeying (exchange_rekey_*.c, lifetime.c). */
 	struct ike_rekey	*rekey;		/* owned; our exchange running */
@@ -253,12 +254,8 @@ void	 ike_msg_buf_free(struct ike_msg_buf *b);
 /* Drops a message being reassembled (wiping its plaintext). */
 void	 ike_frag_rx_free(struct ike_frag_rx *f);
 
-/* Arms the outstanding request (a copy of msg) for retransmission. */
-int	 ike_sa_request_arm(struct ike_sa *sa, uint8_t exchange,
-	    const uint8_t *msg, size_t len, uint32_t msg_id, uint64_t now_ms);
-/* Called when the deadline passed: true if another retransmit is due (the
- * caller resends sa->req.msg), false once the tries are used up. */
-bool	 ike_sa_request_retransmit(struct ike_sa *sa, uint64_t now_ms);
+/* The outstanding request is answered (or abandoned): not resent. The
+ * timing of retransmissions is the engine's (retransmit.c). */
 void	 ike_sa_request_done(struct ike_sa *sa);
 
 /* Frees a rekey exchange's state (a new IKE SA not yet in the table with

@@ -25,14 +25,15 @@ peer_of(void *arg)
 	return (int)((struct peer *)arg - net.p);
 }
 
-/* What the NAT in front of A does: A's 10.0.0.1:p <-> 192.0.2.99:p+1000. */
+/* What the NAT in front of A does: A's 10.0.0.1:p <-> 192.0.2.99:p+shift
+ * (1000 unless a test changes the mapping). */
 static void
 nat_out(struct sockaddr_storage *s)
 {
 	struct sockaddr_in *a = (struct sockaddr_in *)s;
 
 	inet_pton(AF_INET, "192.0.2.99", &a->sin_addr);
-	a->sin_port = htons((uint16_t)(ntohs(a->sin_port) + 1000));
+	a->sin_port = htons((uint16_t)(ntohs(a->sin_port) + net.nat_shift));
 }
 
 static void
@@ -41,7 +42,7 @@ nat_in(struct sockaddr_storage *s)
 	struct sockaddr_in *a = (struct sockaddr_in *)s;
 
 	inet_pton(AF_INET, "10.0.0.1", &a->sin_addr);
-	a->sin_port = htons((uint16_t)(ntohs(a->sin_port) - 1000));
+	a->sin_port = htons((uint16_t)(ntohs(a->sin_port) - net.nat_shift));
 }
 
 static int
@@ -134,6 +135,16 @@ io_sa_event(void *arg, const char *conn, uint64_t id, enum ike_sa_event ev,
 	snprintf(p->why, sizeof(p->why), "%s", why);
 }
 
+static void
+io_peer_moved(void *arg, uint64_t id, const struct sockaddr_storage *remote)
+{
+	struct peer *p = arg;
+
+	(void)id;
+	p->n_moved++;
+	p->moved_to = *remote;
+}
+
 /* A swanctl tree: the root as anchor, the Fleet CA as intermediate, both
  * CRLs, our certificate and a private/ with two keys (ours and one more,
  * so the engine must match them). */
@@ -223,6 +234,7 @@ net_init(const char *ike, const char *esp)
 	net_free();
 	memset(&net, 0, sizeof(net));
 	net.now = 1000000;
+	net.nat_shift = 1000;
 	conn_init(PEER_A, ike, esp);
 	conn_init(PEER_B, ike, esp);
 	make_tree(PEER_A, "int/x509/ccu-ec.pem", "int/private/ccu-ec.pem");
@@ -235,10 +247,13 @@ engine_start(int i)
 	struct ike_io io = { .arg = &net.p[i], .send = io_send,
 	    .child_install = io_child_install,
 	    .child_remove = io_child_remove, .sa_event = io_sa_event,
-	    .child_counters = io_child_counters };
+	    .child_counters = io_child_counters,
+	    .peer_moved = io_peer_moved };
 
 	net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
 	cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
+	if (net.p[i].have_set)
+		ike_engine_set_settings(net.p[i].e, &net.p[i].set);
 	ike_engine_set_fragment_size(net.p[i].e, net.p[i].frag_size);
 }
 

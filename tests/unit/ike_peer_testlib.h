@@ -47,6 +47,10 @@ struct peer {
 	char			 why[512];	/* last sa_event reason */
 	size_t			 sent;		/* datagrams sent */
 	size_t			 frag_size;	/* RFC 7383; 0 (default): off */
+	bool			 have_set;	/* else the engine's defaults */
+	struct ike_settings	 set;		/* (frag_size wins) */
+	int			 n_moved;	/* peer_moved calls */
+	struct sockaddr_storage	 moved_to;
 	/* Many SAs: installs are counted in n_installed, not kept. */
 	bool			 children_counted_only;
 	size_t			 n_installed;
@@ -55,6 +59,7 @@ struct peer {
 struct net {
 	struct peer		 p[2];
 	bool			 nat;		/* A sits behind a NAT */
+	uint16_t		 nat_shift;	/* its port mapping: +1000 */
 	uint64_t		 now;
 	size_t			 n;
 	struct net_dgram	 q[NET_QUEUE_MAX];

@@ -131,3 +131,66 @@ Test(conf_ike_section, bad_ike_sections)
 	    "defines no connections", dir, dir);
 	cr_assert_str_eq(err.msg[0], want);
 }
+
+/* strongswan.conf's retransmission and DoS settings, keep_alive and the
+ * reconnect backoff: uipsec's defaults, then every key set. */
+Test(conf_ike_section, settings)
+{
+	struct conf_errors err;
+	struct cfg *cfg;
+	const struct cfg_ike *k;
+
+	cfg = load("  swanctl_conf = swanctl.conf\n  swanctl_dir = creds\n",
+	    &err);
+	cr_assert_not_null(cfg, "%s", err.msg[0]);
+	k = cfg->ike;
+	cr_assert_eq(k->set.retransmit_timeout_ms, 2000);
+	cr_assert_float_eq(k->set.retransmit_base, 1.8, 1e-9);
+	cr_assert_eq(k->set.retransmit_tries, 3);
+	cr_assert_eq(k->set.fragment_size, 1280);
+	cr_assert_eq(k->set.cookie_threshold, 10);
+	cr_assert_eq(k->set.block_threshold, 5);
+	cr_assert_eq(k->keep_alive_ms, 40000);
+	cfg_free(cfg);
+	cfg = load("  swanctl_conf = swanctl.conf\n  swanctl_dir = creds\n"
+	    "  retransmit_timeout = 4.0\n  retransmit_base = 2\n"
+	    "  retransmit_tries = 5\n  retransmit_jitter = 20\n"
+	    "  retransmit_limit = 60s\n  half_open_timeout = 1m\n"
+	    "  fragment_size = 576\n  cookie_threshold = 3\n"
+	    "  block_threshold = 2\n  init_limit_half_open = 100\n"
+	    "  keep_alive = 20s\n  reconnect_min = 2\n  reconnect_max = 10m\n",
+	    &err);
+	cr_assert_not_null(cfg, "%s", err.msg[0]);
+	k = cfg->ike;
+	cr_assert_eq(k->set.retransmit_timeout_ms, 4000);
+	cr_assert_float_eq(k->set.retransmit_base, 2.0, 1e-9);
+	cr_assert_eq(k->set.retransmit_tries, 5);
+	cr_assert_eq(k->set.retransmit_jitter, 20);
+	cr_assert_eq(k->set.retransmit_limit_ms, 60000);
+	cr_assert_eq(k->set.half_open_timeout_ms, 60000);
+	cr_assert_eq(k->set.fragment_size, 576);
+	cr_assert_eq(k->set.cookie_threshold, 3);
+	cr_assert_eq(k->set.block_threshold, 2);
+	cr_assert_eq(k->set.half_open_max, 100);
+	cr_assert_eq(k->keep_alive_ms, 20000);
+	cr_assert_eq(k->reconnect_min_ms, 2000);
+	cr_assert_eq(k->reconnect_max_ms, 600000);
+	cfg_free(cfg);
+}
+
+Test(conf_ike_section, bad_settings)
+{
+	struct conf_errors err;
+	char want[200];
+
+	cr_assert_null(load("  swanctl_conf = swanctl.conf\n  swanctl_dir = "
+	    "creds\n  retransmit_tries = many\n", &err));
+	snprintf(want, sizeof(want), "%s/uipsecd.conf:7: ike: "
+	    "retransmit_tries = 'many': not a number in [0, 30]", dir);
+	cr_assert_str_eq(err.msg[0], want);
+	cr_assert_null(load("  swanctl_conf = swanctl.conf\n  swanctl_dir = "
+	    "creds\n  fragment_size = 300\n", &err));
+	snprintf(want, sizeof(want), "%s/uipsecd.conf:7: ike: fragment_size "
+	    "below 576 (RFC 7383 §2.5.1; 0 turns it off)", dir);
+	cr_assert_str_eq(err.msg[0], want);
+}

@@ -416,9 +416,6 @@ ParameterizedTestParameters(ike_config, one_bad_line)
 		  "modp2048-x",
 		  "t.conf:28: connections.ccu.children.svc.esp_proposals: "
 		  "'aes256-sha1-modp2048-x': " },
-		{ "start_action = start", "start_action = trap",
-		  "t.conf:29: connections.ccu.children.svc.start_action: 'trap'"
-		  " is not supported yet: uipsec has no acquires (use start)" },
 		{ "remote_addrs = 198.51.100.7, 2001:db8::/32",
 		  "remote_addrs = 198.51.100.0/24, 2001:db8::/32",
 		  "t.conf:29: connections.ccu.children.svc.start_action: "
@@ -426,13 +423,13 @@ ParameterizedTestParameters(ike_config, one_bad_line)
 		  "single address" },
 		{ "start_action = start", "start_action = route",
 		  "t.conf:29: connections.ccu.children.svc.start_action: "
-		  "'route' is not supported (none or start)" },
+		  "'route' is not supported (none, start or trap)" },
 		{ "rekey_time = 20m", "rekey_time = -1",
 		  "t.conf:30: connections.ccu.children.svc.rekey_time: '-1' is "
 		  "not a time (seconds, or a number with s, m, h or d)" },
-		{ "mode = tunnel", "dpd_action = trap",
-		  "t.conf:31: connections.ccu.children.svc.dpd_action: 'trap' "
-		  "is not supported (clear or restart)" },
+		{ "mode = tunnel", "dpd_action = hold",
+		  "t.conf:31: connections.ccu.children.svc.dpd_action: 'hold' "
+		  "is not supported (clear, restart or trap)" },
 		{ "mode = tunnel", "close_action = restart",
 		  "t.conf:31: connections.ccu.children.svc.close_action: "
 		  "'restart' is not supported (none or start)" },

@@ -1,7 +1,7 @@
 /*
  * The IKE SA object (ike/ike_sa.c): the one state setter refuses moves
- * outside the diagram of ike_sa.h; retransmission follows strongSwan's
- * timeout * base^n; the table finds SAs by our SPI and, for responders, by
+ * outside the diagram of ike_sa.h (retransmission timing:
+ * test_ike_retransmit.c); the table finds SAs by our SPI and, for responders, by
  * the initiator's SPI and address.
  */
 #include <arpa/inet.h>
@@ -43,28 +43,6 @@ Test(ike_sa, responder_path_and_failure)
 	cr_assert(ike_sa_set_state(sa, IKE_STATE_SA_INIT_DONE));
 	cr_assert_not(ike_sa_set_state(sa, IKE_STATE_AUTH_SENT));
 	cr_assert(ike_sa_set_state(sa, IKE_STATE_CLOSED));
-	ike_sa_free(sa);
-}
-
-Test(ike_sa, retransmit_schedule)
-{
-	static const uint64_t delay[] = { 4000, 7200, 12960, 23328, 41990,
-	    75582 };
-	struct ike_sa *sa = ike_sa_new(true, 3, 0);
-	uint8_t msg[40] = { 1 };
-	uint64_t now = 100;
-	size_t i;
-
-	cr_assert_eq(ike_sa_request_arm(sa, 34, msg, sizeof(msg), 0, now), 0);
-	for (i = 0; i < 5; i++) {
-		cr_assert_eq(sa->req.deadline_ms, now + delay[i], "try %zu", i);
-		now = sa->req.deadline_ms;
-		cr_assert(ike_sa_request_retransmit(sa, now));
-	}
-	cr_assert_eq(sa->req.deadline_ms, now + delay[5]);
-	cr_assert_not(ike_sa_request_retransmit(sa, sa->req.deadline_ms));
-	ike_sa_request_done(sa);
-	cr_assert_not(sa->req.active);
 	ike_sa_free(sa);
 }
 

@@ -252,10 +252,22 @@ Test(ike_exchange, refused_by_initiator)
 	cr_assert(net.p[PEER_B].child[0].removed);
 }
 
+/* strongSwan's retransmission defaults (timeout 4 s, base 1.8, 5 tries)
+ * instead of uipsec's: the same semantics, other numbers. */
+static void
+strongswan_timing(int who)
+{
+	ike_settings_default(&net.p[who].set);
+	net.p[who].set.retransmit_timeout_ms = 4000;
+	net.p[who].set.retransmit_tries = 5;
+	net.p[who].have_set = true;
+}
+
 /* A lost IKE_AUTH request is sent again after 4 s (strongSwan's timeout). */
 Test(ike_exchange, lost_request_retransmitted)
 {
 	net_init(ECDSA_IKE, ESP_DEFAULT);
+	strongswan_timing(PEER_A);
 	peer_start();
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
 	net_step();
@@ -324,6 +336,7 @@ Test(ike_exchange, retransmits_give_up)
 	size_t i;
 
 	net_init(ECDSA_IKE, ESP_DEFAULT);
+	strongswan_timing(PEER_A);
 	peer_start();
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
 	net_drop();
@@ -396,15 +409,15 @@ Test(ike_exchange, liveness_and_dead_peer)
 	net.p[PEER_A].conn.dpd_delay = 30;
 	peer_start();
 	handshake();
-	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 30000);
-	net_advance(30000);
+	net_advance(29999);
+	cr_assert_eq(net.n, 0);
+	net_advance(1);
 	/* INFORMATIONAL { } --> ; <-- INFORMATIONAL { } */
 	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_step();
 	expect_head(IKEV2_EXCH_INFORMATIONAL, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
-	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 30000);
 	/* B vanishes: every check and retransmit is lost. */
 	ike_engine_free(net.p[PEER_B].e);
 	net.p[PEER_B].e = NULL;

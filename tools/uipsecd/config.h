@@ -15,6 +15,7 @@
 #include "common/conf.h"
 #include "esp/esp.h"
 #include "ike/config.h"
+#include "ike/ike.h"
 #include "tun/tun.h"
 
 #define CFG_MAX_ADDRS	8	/* tun.addrs */
@@ -64,6 +65,22 @@ struct cfg_ike {
 	char			swanctl_conf[256];
 	char			swanctl_dir[256];	/* "": the conf's dir */
 	struct ike_config	ike;
+	/* strongswan.conf's charon.* names (doc/ike-config.md): the
+	 * engine's settings, NAT keepalives (keep_alive, RFC 3948 §2.3)
+	 * and the backoff of set-ups we retry ourselves. */
+	struct ike_settings	set;
+	uint32_t		keep_alive_ms;		/* 0: none */
+	uint32_t		reconnect_min_ms, reconnect_max_ms;
+};
+/* Defaults of the daemon's own settings. */
+#define CFG_KEEP_ALIVE_MS	40000
+#define CFG_RECONNECT_MIN_MS	5000
+#define CFG_RECONNECT_MAX_MS	300000
+
+/* The `keylog` section (keylog_cfg.c): opt-in key logs, off without it. */
+struct cfg_keylog {
+	char		file[256];		/* uipsec's key log; "": none */
+	char		wireshark_dir[256];	/* UAT files; "": none */
 };
 
 struct cfg {
@@ -72,6 +89,7 @@ struct cfg {
 	struct cfg_conn	*conns;		/* manual; may be none with ike */
 	unsigned	 nconns;
 	struct cfg_ike	*ike;		/* NULL: manual keys only */
+	struct cfg_keylog *keylog;	/* NULL: no key log (the default) */
 };
 
 /* Reads and validates path. Returns the config (caller frees with
@@ -87,5 +105,12 @@ void	 cfg_free(struct cfg *cfg);
 void	 cfg_ike_get(const struct conf_node *root, struct cfg *cfg,
 	    struct conf_errors *err);
 void	 cfg_ike_free(struct cfg *cfg);
+/* The `keylog` section of root into cfg->keylog (keylog_cfg.c). */
+void	 cfg_keylog_get(const struct conf_node *root, struct cfg *cfg,
+	    struct conf_errors *err);
+/* name relative to the directory of file, unless absolute, into out
+ * (cap bytes); -1 if it does not fit. */
+int	 cfg_path_relative(const char *file, const char *name, char *out,
+	    size_t cap);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "common/buf.h"
+#include "ike/ike.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -267,6 +268,9 @@ dp_tun_to_udp(struct dp *dp)
 			o->cnt.drop_no_policy++;
 			log_ratelimited(&o->log.no_policy, LOG_DEBUG, "out: no "
 			    "connection's traffic selectors cover this packet");
+			if (dp->acquire)
+				dp->acquire(dp->ike_arg, in.family, in.src,
+				    in.dst);
 			continue;
 		}
 		if ((st = esp_encap(conn[n]->out, pkt, in.nh)) != ESP_OK) {
@@ -340,6 +344,8 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt,
 	}
 	d->cnt.packets++;
 	d->cnt.bytes += pkt->len;
+	if (dp->esp_moved && !ike_addr_equal(sender, &conn->cfg->remote))
+		dp->esp_moved(dp->ike_arg, spi, sender);
 }
 
 /* One UDP datagram as RFC 3948 §2 tells them apart. */

@@ -103,6 +103,17 @@ struct dp {
 	 * goes here; NULL: counted and dropped (manual keys only). */
 	void		(*ike_input)(void *arg, const uint8_t *msg, size_t len,
 			    const struct sockaddr_storage *from);
+	/* Optional (IKE), with ike_arg: a valid ESP packet (authenticated,
+	 * inside the replay window and the selectors) of the SA with this
+	 * inbound SPI came from another address than the SA sends to (a NAT
+	 * mapping that changed, RFC 7296 §2.23); the hook may change the
+	 * SA's cfg->remote. */
+	void		(*esp_moved)(void *arg, uint32_t spi_in,
+			    const struct sockaddr_storage *from);
+	/* Optional: an outbound packet that no SA covers (addresses 4 or
+	 * 16 bytes as family says), for trap policies (an acquire). */
+	void		(*acquire)(void *arg, int family, const uint8_t *src,
+			    const uint8_t *dst);
 	void		*ike_arg;
 };
 

@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "control_status.h"
 #include "daemon.h"
+#include "keylog_out.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -77,6 +78,7 @@ io_send(void *arg, const struct sockaddr_storage *local,
 		    sizeof(to)), strerror(errno));
 		return -1;
 	}
+	glue_keepalive_sent(g, remote, ike_glue_now_ms());
 	return 0;
 }
 
@@ -104,8 +106,8 @@ copy_sa(struct cfg_sa *to, const struct esp_sa_config *from)
 	return 0;
 }
 
-static unsigned
-copy_ts(struct tun_prefix *to, const struct ike_ts_cfg *from, size_t n)
+unsigned
+glue_copy_ts(struct tun_prefix *to, const struct ike_ts_cfg *from, size_t n)
 {
 	size_t i;
 
@@ -174,6 +176,17 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 	}
 }
 
+/* The cfg_conn of every CHILD_SA we install names this "file": the data
+ * plane's entries for IKE CHILD_SAs are told from manual ones by it. */
+static const char glue_child_file[] = "IKE";
+
+static struct glue_child *
+glue_child_of(const struct cfg_conn *k)
+{
+	return (struct glue_child *)((const char *)k -
+	    offsetof(struct glue_child, k));
+}
+
 static int
 io_child_install(void *arg, const struct ike_child_install *c)
 {
@@ -194,11 +207,12 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	k = &ch->k;
 	snprintf(k->name, sizeof(k->name), "%s", c->child);
 	snprintf(ch->conn, sizeof(ch->conn), "%s", c->conn);
-	k->file = "IKE";
+	k->file = glue_child_file;
 	k->local = c->local;
 	k->remote = c->remote;
-	k->nlocal_ts = copy_ts(k->local_ts, c->local_ts, c->n_local_ts);
-	k->nremote_ts = copy_ts(k->remote_ts, c->remote_ts, c->n_remote_ts);
+	k->nlocal_ts = glue_copy_ts(k->local_ts, c->local_ts, c->n_local_ts);
+	k->nremote_ts = glue_copy_ts(k->remote_ts, c->remote_ts,
+	    c->n_remote_ts);
 	k->suite = c->in.suite;
 	k->aes_key_len = aes_bits(c->in.suite, c->in.enc_key_len);
 	k->esn = c->in.esn;
@@ -206,12 +220,14 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	if (copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 &&
 	    sad_add(&g->d->sad, k) == 0) {
 		ch->ike_id = c->ike_id;
-		ch->installed_ms = ike_glue_now_ms();
+		ch->installed_ms = ch->ka_sent_ms = ike_glue_now_ms();
+		ch->nat_local = c->nat_local;
 		ch->next = g->children;
 		if (g->children)
 			g->children->prev = ch;
 		g->children = ch;
 		tun_for_child(g, c, ch);
+		keylog_out_child(g->d->keylog, c);
 		ret = 0;
 	}
 	/* The SAs hold their own copies now. */
@@ -268,8 +284,47 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 
 	(void)spi_out;
 	if (k)
-		child_gone(g, (struct glue_child *)((const char *)k -
-		    offsetof(struct glue_child, k)));
+		child_gone(g, glue_child_of(k));
+}
+
+/* ike_io.peer_moved: the IKE SA follows a peer behind a NAT to a new
+ * address or port (RFC 7296 §2.23); its CHILD_SAs send there too. */
+static void
+io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
+{
+	struct ike_glue *g = arg;
+	struct glue_child *ch;
+	char from[64], now[64];
+
+	for (ch = g->children; ch; ch = ch->next) {
+		if (ch->ike_id != ike_id)
+			continue;
+		log_info("%s: peer moved from %s to %s (NAT mapping changed)",
+		    ch->conn, sockaddr_str(&ch->k.remote, from, sizeof(from)),
+		    sockaddr_str(to, now, sizeof(now)));
+		ch->k.remote = *to;	/* the data plane reads it per batch */
+		memset(&ch->refused, 0, sizeof(ch->refused));
+	}
+}
+
+/* The data plane's hook: a valid ESP packet (authenticated, not a replay)
+ * from another address than its SA sends to. The engine decides whether
+ * to follow; an address it refused is not asked about again. */
+static void
+dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
+{
+	struct ike_glue *g = arg;
+	struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
+	struct glue_child *ch;
+
+	if (!c || c->cfg->file != glue_child_file)
+		return;		/* a manual SA: its peer is configured */
+	ch = glue_child_of(c->cfg);
+	if (ike_addr_equal(&ch->refused, from))
+		return;
+	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
+	if (!ike_addr_equal(&ch->k.remote, from))
+		ch->refused = *from;
 }
 
 /* ike_io.child_counters: what the pair carried, for rekey_bytes/packets. */
@@ -317,7 +372,8 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	struct ike_glue *g = arg;
 	const struct ike_conn_cfg *c = ike_config_find(g->cfg, conn);
 	struct glue_conn *gc;
-	unsigned delay;
+	uint64_t delay;
+	unsigned i;
 
 	if (!c)
 		return;
@@ -335,6 +391,8 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 			log_info("%s[%llu]: down (%s): initiating again", conn,
 			    (unsigned long long)ike_id, why);
 			gc->retry_ms = ike_glue_now_ms();
+		} else if (glue_trap_wanted(c, !strncmp(why, "peer dead", 9))) {
+			glue_trap_set(g, c);
 		}
 		return;
 	}
@@ -347,22 +405,45 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 		    gc->tries == 1 ? "" : "s");
 		gc->tries = 0;
 		gc->initiating = false;
+		if (glue_trap_wanted(c, true))
+			glue_trap_set(g, c);
 		return;
 	}
-	delay = gc->tries < 12 ? 5 * gc->tries : 60;
-	log_warn("%s[%llu]: failed: %s; attempt %u, next in %u s", conn,
-	    (unsigned long long)ike_id, why, gc->tries + 1, delay);
-	gc->retry_ms = ike_glue_now_ms() + delay * 1000ULL;
+	/* Exponential backoff: reconnect_min, doubling, at most
+	 * reconnect_max, less a random tenth so that a fleet of CCUs
+	 * that lost the same concentrator does not return in step. */
+	delay = g->set->reconnect_min_ms;
+	for (i = 1; i < gc->tries && delay < g->set->reconnect_max_ms; i++)
+		delay *= 2;
+	if (delay > g->set->reconnect_max_ms)
+		delay = g->set->reconnect_max_ms;
+	delay -= randombytes_uniform((uint32_t)(delay / 10) + 1);
+	log_warn("%s[%llu]: failed: %s; attempt %u, next in %llu.%llu s", conn,
+	    (unsigned long long)ike_id, why, gc->tries + 1,
+	    (unsigned long long)delay / 1000,
+	    (unsigned long long)delay % 1000 / 100);
+	gc->retry_ms = ike_glue_now_ms() + delay;
+}
+
+static void
+io_ike_keys(void *arg, const struct ike_keys_report *k)
+{
+	struct ike_glue *g = arg;
+
+	keylog_out_ike(g->d->keylog, k);
 }
 
 struct ike_glue *
-ike_glue_new(struct daemon *d, const struct ike_config *cfg,
+ike_glue_new(struct daemon *d, const struct cfg_ike *set,
     const struct sockaddr_storage *local)
 {
+	const struct ike_config *cfg = &set->ike;
 	struct ike_io io = {
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
+		.ike_keys = io_ike_keys,
 		.child_counters = io_child_counters,
+		.peer_moved = io_peer_moved,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
 
@@ -372,6 +453,7 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 	}
 	g->d = d;
 	g->cfg = cfg;
+	g->set = set;
 	g->local500 = *local;
 	set_port(&g->local500, IKE_DEFAULT_PORT);
 	g->local4500 = *local;
@@ -384,7 +466,10 @@ ike_glue_new(struct daemon *d, const struct ike_config *cfg,
 		ike_glue_free(g);
 		return NULL;
 	}
+	ike_engine_set_settings(g->e, &set->set);
 	d->dp.ike_input = ike_glue_input4500;
+	d->dp.esp_moved = dp_esp_moved;
+	d->dp.acquire = glue_trap_acquire;
 	d->dp.ike_arg = g;
 	return g;
 }
@@ -419,6 +504,8 @@ ike_glue_free(struct ike_glue *g)
 	}
 	if (g->d->dp.ike_arg == g) {
 		g->d->dp.ike_input = NULL;
+		g->d->dp.esp_moved = NULL;
+		g->d->dp.acquire = NULL;
 		g->d->dp.ike_arg = NULL;
 	}
 	if (g->fd500 > 0)
@@ -429,8 +516,8 @@ ike_glue_free(struct ike_glue *g)
 }
 
 /* Every set-up we start goes through here: it is ours to retry. */
-static int
-initiate(struct ike_glue *g, const struct ike_conn_cfg *c, uint64_t now)
+int
+glue_initiate(struct ike_glue *g, const struct ike_conn_cfg *c, uint64_t now)
 {
 	g->conns[c - g->cfg->conns].initiating = true;
 	return ike_engine_initiate(g->e, c->name, now);
@@ -448,7 +535,9 @@ ike_glue_start(struct ike_glue *g)
 			if (c->children[j].start_action == IKE_START_START)
 				break;
 		if (j < c->n_children)
-			initiate(g, c, ike_glue_now_ms());
+			glue_initiate(g, c, ike_glue_now_ms());
+		else if (glue_trap_wanted(c, false))
+			glue_trap_set(g, c);
 	}
 }
 
@@ -491,9 +580,11 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
 static uint64_t
 next_deadline(const struct ike_glue *g)
 {
-	uint64_t next = ike_engine_next(g->e);
+	uint64_t next = ike_engine_next(g->e), ka = glue_keepalive_next(g);
 	size_t i;
 
+	if (ka < next)
+		next = ka;
 	for (i = 0; i < g->cfg->n_conns; i++)
 		if (g->conns[i].retry_ms && g->conns[i].retry_ms < next)
 			next = g->conns[i].retry_ms;
@@ -524,11 +615,12 @@ ike_glue_tick(struct ike_glue *g)
 	now = ike_glue_now_ms();
 	if (ike_engine_next(g->e) <= now)
 		ike_engine_tick(g->e, now);
+	glue_keepalive_tick(g, now);
 	for (i = 0; i < g->cfg->n_conns; i++) {
 		if (!g->conns[i].retry_ms || g->conns[i].retry_ms > now)
 			continue;
 		g->conns[i].retry_ms = 0;
-		initiate(g, &g->cfg->conns[i], now);
+		glue_initiate(g, &g->cfg->conns[i], now);
 	}
 }
 
@@ -544,8 +636,10 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 		return CONTROL_NOT_FOUND;
 	}
 	/* down holds a connection down (no retries, no restarts) until up. */
+	if (g->conns[c - g->cfg->conns].trapped)
+		g->n_trapped--;
 	g->conns[c - g->cfg->conns] = (struct glue_conn){ .held_down = !up };
-	if ((up ? initiate(g, c, now) :
+	if ((up ? glue_initiate(g, c, now) :
 	    ike_engine_terminate(g->e, name, now)) < 0) {
 		snprintf(msg, cap, "%s '%s' refused (see the log)", up ?
 		    "initiating" : "closing", name);

@@ -18,13 +18,15 @@
 #include "ike/ike.h"
 
 struct daemon;
+struct cfg_ike;
 struct control_reply;
 struct ike_glue;
 
-/* Starts the engine for cfg (borrowed for the glue's life) on d, whose
+/* Starts the engine for set->ike with set's settings (borrowed for the
+ * glue's life) on d, whose
  * data plane must be set up: opens UDP 500 on local (port replaced), and
  * hooks IKE on d->udp_fd. Returns NULL after a log line. */
-struct ike_glue *ike_glue_new(struct daemon *d, const struct ike_config *cfg,
+struct ike_glue *ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 	    const struct sockaddr_storage *local);
 /* Closes the engine (its CHILD_SAs leave the SA database). Accepts NULL. */
 void	 ike_glue_free(struct ike_glue *g);

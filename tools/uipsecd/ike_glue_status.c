@@ -98,6 +98,15 @@ sa_text(struct walk *w, const struct ike_sa_status *st, long long age)
 		    sizeof(c1)), countdown(", reauth in ", secs_to(w,
 		    st->reauth_ms), c2, sizeof(c2)), countdown(", expires in ",
 		    secs_to(w, st->expire_ms), c3, sizeof(c3)));
+	control_line(w->r, "  IKE %llu bytes in, %llu bytes out, %u "
+	    "retransmit%s%s%s", (unsigned long long)st->ike_bytes_in,
+	    (unsigned long long)st->ike_bytes_out, st->retransmits,
+	    st->retransmits == 1 ? "" : "s",
+	    st->nat_local ? ", we are behind a NAT" : "",
+	    st->nat_remote ? ", peer behind a NAT" : "");
+	if (st->last_rx_ms)
+		control_line(w->r, "  last packet from the peer %llds ago",
+		    (long long)((w->now - st->last_rx_ms) / 1000));
 }
 
 static void
@@ -121,6 +130,11 @@ sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
 	    "\"bytes_in\": %llu, \"bytes_out\": %llu,",
 	    st->algs, age, (unsigned long long)st->ike_bytes_in,
 	    (unsigned long long)st->ike_bytes_out);
+	control_line(w->r, "  \"retransmits\": %u, \"last_rx_s\": %lld, "
+	    "\"nat_local\": %s, \"nat_remote\": %s,", st->retransmits,
+	    st->last_rx_ms ? (long long)((w->now - st->last_rx_ms) / 1000) :
+	    -1LL, st->nat_local ? "true" : "false",
+	    st->nat_remote ? "true" : "false");
 	control_line(w->r, "  \"rekey_s\": %lld, \"reauth_s\": %lld, "
 	    "\"expire_s\": %lld,", secs_to(w, st->rekey_ms),
 	    secs_to(w, st->reauth_ms), secs_to(w, st->expire_ms));

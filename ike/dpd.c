@@ -1,0 +1,138 @@
+/*
+ * ike/dpd.c — liveness (RFC 7296 §2.4) and following a peer behind a NAT
+ * (§2.23).
+ *
+ * Dead peer detection as strongSwan's dpd_delay: an empty INFORMATIONAL
+ * request goes out only when nothing arrived from the peer for dpd_delay,
+ * neither an authenticated IKE message nor an ESP packet of its CHILD_SA;
+ * no response after the retransmissions (retransmit.c) means the peer is
+ * dead. The ESP counter is read every dpd_delay / DPD_POLLS (at least
+ * 1 s), so traffic that stops is noticed within dpd_delay + that step.
+ */
+#include "common/log.h"
+#include "ike/engine_internal.h"
+
+#define DPD_POLLS	8
+
+static bool
+has_child(const struct ike_sa *sa)
+{
+	const struct ike_child_sa *ch;
+
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		if (ch->installed)
+			return true;
+	return false;
+}
+
+/* ESP packets received on all its CHILD_SAs: a change means life. */
+static uint64_t
+esp_rx(struct ike_engine *e, const struct ike_sa *sa)
+{
+	const struct ike_child_sa *ch;
+	struct ike_child_counters c;
+	uint64_t n = 0;
+
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		if (ch->installed && e->io.child_counters(e->io.arg,
+		    ch->spi_in, ch->spi_out, &c) == 0)
+			n += c.packets_in;
+	return n;
+}
+
+static uint64_t
+poll_step(const struct ike_sa *sa)
+{
+	uint64_t step = (uint64_t)sa->conn->dpd_delay * 1000 / DPD_POLLS;
+
+	return step < 1000 ? 1000 : step;
+}
+
+uint64_t
+ike_dpd_deadline(const struct ike_sa *sa)
+{
+	uint64_t due, polled;
+
+	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
+	    sa->conn == NULL || sa->conn->dpd_delay == 0)
+		return UINT64_MAX;
+	due = sa->last_rx_ms + (uint64_t)sa->conn->dpd_delay * 1000;
+	/* The ESP counter needs no look before the last IKE message. */
+	polled = sa->dpd_poll_ms > sa->last_rx_ms ? sa->dpd_poll_ms :
+	    sa->last_rx_ms;
+	if (has_child(sa) && polled + poll_step(sa) < due)
+		due = polled + poll_step(sa);
+	return due;
+}
+
+void
+ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa)
+{
+	uint64_t n;
+
+	if (e->now_ms < ike_dpd_deadline(sa))
+		return;
+	if (e->io.child_counters != NULL && has_child(sa)) {
+		sa->dpd_poll_ms = e->now_ms;
+		n = esp_rx(e, sa);
+		if (n != sa->esp_rx_seen) {
+			sa->esp_rx_seen = n;	/* it talks: no probe */
+			sa->last_rx_ms = e->now_ms;
+			return;
+		}
+	}
+	if (e->now_ms < sa->last_rx_ms + (uint64_t)sa->conn->dpd_delay * 1000)
+		return;
+	/* INFORMATIONAL { } --> */
+	log_info("%s[%llu]: nothing from the peer for %u s: liveness check",
+	    ike_sa_name(sa), (unsigned long long)sa->id, sa->conn->dpd_delay);
+	ike_info_liveness(e, sa);
+}
+
+/* §2.23: "if the packet is ... authenticated ... from a peer behind a NAT,
+ * use the address and port of the most recent such message". Only toward
+ * a peer behind a NAT (ours is a fixed address), and only once the SA is
+ * up (before, the address is what IKE_SA_INIT used). */
+void
+ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
+    const struct sockaddr_storage *remote)
+{
+	struct ike_child_sa *ch;
+
+	if (!sa->nat_remote || ike_addr_equal(&sa->remote, remote) ||
+	    remote->ss_family != sa->remote.ss_family)
+		return;
+	log_info("%s[%llu]: the peer's NAT mapping changed: following it",
+	    ike_sa_name(sa), (unsigned long long)sa->id);
+	sa->remote = *remote;
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		ch->inst.remote = *remote;
+	if (e->io.peer_moved != NULL && sa->state == IKE_STATE_ESTABLISHED)
+		e->io.peer_moved(e->io.arg, sa->id, remote);
+}
+
+struct moved_ctx {
+	struct ike_engine		*e;
+	uint64_t			 id;
+	const struct sockaddr_storage	*remote;
+};
+
+static void
+moved_one(void *arg, struct ike_sa *sa)
+{
+	struct moved_ctx *m = arg;
+
+	if (sa->id != m->id || sa->state != IKE_STATE_ESTABLISHED)
+		return;
+	ike_peer_follow(m->e, sa, m->remote);
+}
+
+void
+ike_engine_peer_moved(struct ike_engine *e, uint64_t ike_id,
+    const struct sockaddr_storage *remote, uint64_t now_ms)
+{
+	struct moved_ctx m = { e, ike_id, remote };
+
+	e->now_ms = now_ms;
+	ike_sa_table_each(&e->sas, moved_one, &m);
+}
