@@ -15,6 +15,8 @@ static const struct uipsec_command commands[] = {
 	    "pki, run" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
+	{ "rekey", cmd_rekey, "rekey the CHILD_SAs (--ike: the IKE SA) of a "
+	    "connection" },
 	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "
 	    "uipsecd [--json]" },
 	{ "up", cmd_up, "initiate a connection of the running uipsecd" },
