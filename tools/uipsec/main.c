@@ -9,12 +9,20 @@ static const struct uipsec_command commands[] = {
 	{ "bench", cmd_bench,
 	    "ESP encap/decap throughput beside the raw cipher+MAC" },
 	{ "down", cmd_down, "close a connection of the running uipsecd" },
+	{ "keylog", cmd_keylog, "read key logs (uipsec, Wireshark, charon "
+	    "debug log); print or write Wireshark tables" },
 	{ "load", cmd_load, "act as many CCUs against a concentrator: "
 	    "pki, run" },
+	{ "pcap", cmd_pcap, "decrypt and verify the IKE and ESP of a capture "
+	    "(file or -i IFACE) with key logs" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
+	{ "rekey", cmd_rekey, "rekey the CHILD_SAs (--ike: the IKE SA) of a "
+	    "connection" },
 	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "
 	    "uipsecd [--json]" },
+	{ "trace", cmd_trace, "the pcap view, live, for one peer of the "
+	    "running uipsecd" },
 	{ "up", cmd_up, "initiate a connection of the running uipsecd" },
 	{ NULL, NULL, NULL },
 };
