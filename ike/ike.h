@@ -229,6 +229,7 @@ struct ike_sa_status {
 	uint64_t		 spi_i, spi_r;
 	struct sockaddr_storage	 local, remote;
 	char			 local_id[256], remote_id[256];
+	const struct certs_id	*peer_id;	/* NULL before IKE_AUTH */
 	char			 algs[128];	/* "AES_CBC_256/HMAC_SHA1_96/..." */
 	uint64_t		 established_ms;	/* 0 = not yet */
 	/* IKE messages (UDP payload without the non-ESP marker) of this
@@ -253,6 +254,19 @@ struct ike_sa_status {
 };
 void	 ike_engine_foreach(const struct ike_engine *e,
 	    void (*fn)(void *arg, const struct ike_sa_status *st), void *arg);
+/* The same in parts, for a status that streams: starts at *cursor (0 the
+ * first time), reports about `budget` SAs, updates *cursor and returns
+ * true once the walk is complete. SAs that come or go between parts may
+ * be missed; none is reported twice. */
+bool	 ike_engine_foreach_part(const struct ike_engine *e, uint64_t *cursor,
+	    size_t budget, void (*fn)(void *arg, const struct ike_sa_status *st),
+	    void *arg);
+
+/* For status: addresses of the pool `name` (pools { }): in the pool,
+ * leased to an IKE SA, and kept for an identity that went away (its grace
+ * time). False if there is no such pool. */
+bool	 ike_engine_pool_stats(const struct ike_engine *e, const char *name,
+	    uint64_t *size, uint64_t *online, uint64_t *offline);
 
 /* Loads connections from a swanctl.conf-syntax file. Returns 0, or -1 after
  * logging every error as "file:line: what is wrong". cfg is owned by the
