@@ -20,9 +20,10 @@
 #      key log (its reader);
 #   3. uipsecd's and charon's logs hold the same keys (uipsec keylog output,
 #      records sorted) — two implementations agreeing on every key;
-#   4. if `uipsec pcap` exists: with uipsecd's key log it verifies (--check)
-#      as many IKE messages and ESP packets as tshark sees, and the inner
-#      packets it writes (--write-decrypted) are the ICMP tshark decrypted.
+#   4. `uipsec pcap` (if built): with uipsecd's key log it verifies (--check)
+#      as many IKE messages and ESP packets as tshark sees, the inner packets
+#      it writes (--write-decrypted) are the ICMP tshark decrypted; with
+#      charon's debug log it verifies every packet too.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -230,7 +231,10 @@ check_case() {
 	tshark_icmp "$work/cap.pcap" >"$work/inner.tshark"
 	cmp -s "$work/inner.uipsec" "$work/inner.tshark" ||
 		fail "$label: inner packets of uipsec pcap and tshark differ"
-	echo "ok: $label: uipsec pcap: $want verified, inner ICMP as tshark's"
+	"$cli" pcap "$work/cap.pcap" --keys "$ss/keys.log" --check --quiet \
+	    >"$work/pcap.out" 2>&1 ||
+		fail "$label: uipsec pcap --check with charon's log: $(tail -3 "$work/pcap.out")"
+	echo "ok: $label: uipsec pcap: $want verified (with uipsecd's and with charon's key log), inner ICMP as tshark's"
 }
 
 REKEY=0
