@@ -229,6 +229,11 @@ int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 /* Out of the data plane (ch stays listed); all of sa's children. */
 void	 ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch);
 void	 ike_children_remove(struct ike_engine *e, struct ike_sa *sa);
+/* Pairs installed with outbound_later (a rekey we answered) take outbound
+ * traffic: the peer deleted the old pair, so it has the new one. */
+void	 ike_children_route(struct ike_engine *e, struct ike_sa *sa);
+/* ... or at the latest this long after their installation. */
+#define IKE_ROUTE_DEFER_MS	10000
 
 /* exchange_create_child.c: CREATE_CHILD_SA (§1.3) — CHILD_SA rekey
  * (REKEY_SA, with PFS when the ESP proposals carry a DH group) in both

@@ -61,6 +61,10 @@ struct ike_child_install {
 	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
 	bool			 has_vip;	/* our virtual IP from CFG_REPLY */
 	struct ike_prefix	 vip;
+	/* The responder of a rekey: decrypt with the new pair at once, but
+	 * keep sending on the old one until child_route (the initiator may
+	 * not have the new inbound SA yet). Only when child_route is set. */
+	bool			 outbound_later;
 	/* We are behind a NAT (§2.23): NAT keepalives are ours to send
 	 * (RFC 3948 §2.3). */
 	bool			 nat_local;
@@ -108,6 +112,9 @@ struct ike_io {
 	 * is alive, no probe; RFC 7296 §2.4). */
 	int	(*child_counters)(void *arg, uint32_t spi_in, uint32_t spi_out,
 		    struct ike_child_counters *out);
+	/* Optional (NULL: every pair takes outbound traffic when installed):
+	 * a pair installed with outbound_later takes it now. */
+	void	(*child_route)(void *arg, uint32_t spi_in, uint32_t spi_out);
 	/* Optional (NULL: none): an IKE SA came up, failed or went away; why
 	 * is a one-line reason (borrowed for the call; "" when up). */
 	void	(*sa_event)(void *arg, const char *conn, uint64_t ike_id,
@@ -205,6 +212,11 @@ void	 ike_engine_peer_moved(struct ike_engine *e, uint64_t ike_id,
 int	 ike_engine_initiate(struct ike_engine *e, const char *conn,
 	    uint64_t now_ms);
 int	 ike_engine_terminate(struct ike_engine *e, const char *conn,
+	    uint64_t now_ms);
+/* Rekey now (swanctl --rekey): the IKE SA (ike) or every CHILD_SA of the
+ * connection's established IKE SAs, as soon as each SA's window is free.
+ * The number of SAs asked, or -1 if no such connection. */
+int	 ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
 	    uint64_t now_ms);
 
 /* For `uipsec status`: calls fn once per IKE SA with a snapshot. */

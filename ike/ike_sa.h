@@ -108,6 +108,7 @@ struct ike_child_sa {
 	enum ike_child_state	 state;
 	bool			 installed;	/* in the data plane */
 	bool			 delete_due;	/* ours to Delete when free */
+	bool			 out_deferred;	/* outbound waits (rekey resp.) */
 	uint32_t		 spi_in, spi_out;
 	struct ike_chosen	 chosen;
 	struct ike_child_install inst;		/* without keys */

@@ -33,6 +33,7 @@ struct peer_child {
 	uint8_t	in_enc[PEER_KEY_MAX], in_auth[PEER_KEY_MAX];
 	uint8_t	out_enc[PEER_KEY_MAX], out_auth[PEER_KEY_MAX];
 	bool	removed;
+	bool	routed;		/* takes outbound traffic */
 };
 
 struct peer {

@@ -254,6 +254,23 @@ up_down(struct control *c, struct client *cl, int argc, char **argv)
 }
 
 static void
+rekey(struct control *c, struct client *cl, int argc, char **argv)
+{
+	char msg[256] = "";
+	int code;
+
+	if (argc < 2 || (argc == 3 && strcmp(argv[2], "ike"))) {
+		reply_end(&cl->out, CONTROL_BAD_REQUEST, "usage: rekey NAME "
+		    "[ike]");
+		return;
+	}
+	code = c->h.rekey ? c->h.rekey(c->h.arg, argv[1], argc == 3, msg,
+	    sizeof(msg)) : CONTROL_NOT_FOUND;
+	reply_end(&cl->out, code, "%s", msg[0] ? msg : code == CONTROL_OK ?
+	    "ok" : "no such connection");
+}
+
+static void
 command(struct control *c, struct client *cl, char *line)
 {
 	char *argv[3];
@@ -273,12 +290,16 @@ command(struct control *c, struct client *cl, char *line)
 		reply_end(&cl->out, CONTROL_OK, "ok");
 	} else if (!strcmp(argv[0], "up") || !strcmp(argv[0], "down")) {
 		up_down(c, cl, argc, argv);
+	} else if (!strcmp(argv[0], "rekey")) {
+		rekey(c, cl, argc, argv);
 	} else if (!strcmp(argv[0], "help") && argc == 1) {
 		control_line(&cl->out, "status [--json]   IKE and CHILD SAs, "
 		    "manual SAs, data plane counters");
 		control_line(&cl->out, "up NAME           initiate a "
 		    "connection");
 		control_line(&cl->out, "down NAME         close a connection");
+		control_line(&cl->out, "rekey NAME [ike]  rekey its CHILD_SAs "
+		    "(or its IKE SA)");
 		control_line(&cl->out, "quit              close this session");
 		reply_end(&cl->out, CONTROL_OK, "ok");
 	} else if (!strcmp(argv[0], "quit") && argc == 1) {

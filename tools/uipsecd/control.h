@@ -56,6 +56,9 @@ struct control_handlers {
 	void	(*status)(void *arg, bool json, struct control_reply *r);
 	int	(*up)(void *arg, const char *name, char *msg, size_t cap);
 	int	(*down)(void *arg, const char *name, char *msg, size_t cap);
+	/* rekey NAME [ike]: the CHILD_SAs, or the IKE SA (RFC 7296 §1.3). */
+	int	(*rekey)(void *arg, const char *name, bool ike, char *msg,
+		    size_t cap);
 };
 
 struct control;

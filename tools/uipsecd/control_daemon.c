@@ -96,11 +96,24 @@ d_down(void *arg, const char *name, char *msg, size_t cap)
 	return up_down(arg, name, false, msg, cap);
 }
 
+static int
+d_rekey(void *arg, const char *name, bool ike, char *msg, size_t cap)
+{
+	struct daemon *d = arg;
+
+	if (!d->ike || manual_conn(d, name)) {
+		snprintf(msg, cap, "no IKE connection '%s'", name);
+		return CONTROL_NOT_FOUND;
+	}
+	return ike_glue_rekey(d->ike, name, ike, msg, cap);
+}
+
 int
 daemon_control_open(struct daemon *d, const char *path)
 {
 	struct control_handlers h = {
 		.arg = d, .status = d_status, .up = d_up, .down = d_down,
+		.rekey = d_rekey,
 	};
 
 	d->ctl = control_open(path, &h);

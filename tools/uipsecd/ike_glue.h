@@ -50,6 +50,9 @@ void	 ike_glue_tick(struct ike_glue *g);
 void	 ike_glue_status(const struct ike_glue *g, bool json,
 	    struct control_reply *r);
 /* `up`/`down`: a control.h code, the final line's text in msg. */
+/* `rekey NAME [ike]`: a CONTROL_* code, the final line's text in msg. */
+int	 ike_glue_rekey(struct ike_glue *g, const char *name, bool ike,
+	    char *msg, size_t cap);
 int	 ike_glue_up_down(struct ike_glue *g, const char *name, bool up,
 	    char *msg, size_t cap);
 
