@@ -45,20 +45,23 @@ child_times(const struct walk *w, const struct ike_sa_status *st,
 		}
 }
 
+/* The CHILD_SAs of one IKE SA, from the engine's list of them: each found
+ * by its SPI in the SA database, so a status costs O(tunnels), not
+ * O(tunnels^2) as a walk of every child per IKE SA would. */
 static void
 children_of(const struct walk *w, const struct ike_sa_status *st)
 {
 	const struct glue_child *ch;
 	struct status_times t;
 	struct sad_conn *c;
-	size_t n = 0, k = 0;
+	size_t i, n = 0, k = 0;
 
-	for (ch = w->g->children; ch; ch = ch->next)
-		n += ch->ike_id == st->id;
-	for (ch = w->g->children; ch; ch = ch->next) {
-		if (ch->ike_id != st->id ||
-		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
+	for (i = 0; i < st->n_children; i++)
+		n += sad_lookup_in(&w->g->d->sad, st->children[i].spi_in) != NULL;
+	for (i = 0; i < st->n_children; i++) {
+		if (!(c = sad_lookup_in(&w->g->d->sad, st->children[i].spi_in)))
 			continue;
+		ch = glue_child_of(c->cfg);
 		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
 		child_times(w, st, ch->k.in.spi, &t);
 		status_child(w->r, c, w->json, ++k == n, &t);
