@@ -83,6 +83,8 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	 * the exchange that made it (§2.17). */
 	dir_config(&inst->in, ch->spi_in, suite, use_esn, &k, !initiator);
 	dir_config(&inst->out, ch->spi_out, suite, use_esn, &k, initiator);
+	ch->out_deferred = ch->out_deferred && e->io.child_route != NULL;
+	inst->outbound_later = ch->out_deferred;
 	if (e->io.child_install != NULL &&
 	    e->io.child_install(e->io.arg, inst) != 0)
 		goto out;
@@ -109,6 +111,22 @@ ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch)
 	ch->installed = false;
 	if (e->io.child_remove != NULL)
 		e->io.child_remove(e->io.arg, ch->spi_in, ch->spi_out);
+}
+
+void
+ike_children_route(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_child_sa *ch;
+
+	for (ch = sa->children; ch != NULL; ch = ch->next) {
+		if (!ch->out_deferred || !ch->installed)
+			continue;
+		ch->out_deferred = false;
+		log_info("%s[%llu]: CHILD_SA %s %08x_i %08x_o takes outbound "
+		    "traffic", ike_sa_name(sa), (unsigned long long)sa->id,
+		    ch->cfg->name, ch->spi_in, ch->spi_out);
+		e->io.child_route(e->io.arg, ch->spi_in, ch->spi_out);
+	}
 }
 
 void

@@ -155,6 +155,10 @@ void	 ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 void	 ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
+/* idle.c: the cached response of a quiet established SA is dropped. */
+uint64_t ike_idle_next(const struct ike_sa *sa);
+void	 ike_idle_tick(struct ike_engine *e, struct ike_sa *sa);
+
 /* conn_select.c: which connection (and child) a responder uses. */
 const struct ike_conn_cfg *ike_conn_for_init(struct ike_engine *e,
 	    const struct ike_pl_sa *sa, uint16_t group,
@@ -229,6 +233,11 @@ int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 /* Out of the data plane (ch stays listed); all of sa's children. */
 void	 ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch);
 void	 ike_children_remove(struct ike_engine *e, struct ike_sa *sa);
+/* Pairs installed with outbound_later (a rekey we answered) take outbound
+ * traffic: the peer deleted the old pair, so it has the new one. */
+void	 ike_children_route(struct ike_engine *e, struct ike_sa *sa);
+/* ... or at the latest this long after their installation. */
+#define IKE_ROUTE_DEFER_MS	10000
 
 /* exchange_create_child.c: CREATE_CHILD_SA (§1.3) — CHILD_SA rekey
  * (REKEY_SA, with PFS when the ESP proposals carry a DH group) in both

@@ -292,6 +292,7 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 	}
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
 	    .ni = no->u.nonce, .nr = { nr, sizeof(nr) } };
+	ch->out_deferred = true;	/* until the peer deletes the old one */
 	if (ike_child_install(e, sa, ch, &in, false) != 0) {
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;

@@ -148,6 +148,7 @@ ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 		else
 			n_spi = delete_children(e, sa, &d->u.del, spis, n_spi);
 	}
+	ike_children_route(e, sa);
 	if (n_spi > 0 && !delete_ike) {
 		our.u.del = (struct ike_pl_delete){ .protocol = IKEV2_PROTO_ESP,
 		    .spi_size = 4, .n_spi = (uint16_t)n_spi,

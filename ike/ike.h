@@ -61,6 +61,10 @@ struct ike_child_install {
 	struct ike_ts_cfg	 remote_ts[IKE_TS_MAX];
 	bool			 has_vip;	/* our virtual IP from CFG_REPLY */
 	struct ike_prefix	 vip;
+	/* The responder of a rekey: decrypt with the new pair at once, but
+	 * keep sending on the old one until child_route (the initiator may
+	 * not have the new inbound SA yet). Only when child_route is set. */
+	bool			 outbound_later;
 	/* We are behind a NAT (§2.23): NAT keepalives are ours to send
 	 * (RFC 3948 §2.3). */
 	bool			 nat_local;
@@ -108,6 +112,9 @@ struct ike_io {
 	 * is alive, no probe; RFC 7296 §2.4). */
 	int	(*child_counters)(void *arg, uint32_t spi_in, uint32_t spi_out,
 		    struct ike_child_counters *out);
+	/* Optional (NULL: every pair takes outbound traffic when installed):
+	 * a pair installed with outbound_later takes it now. */
+	void	(*child_route)(void *arg, uint32_t spi_in, uint32_t spi_out);
 	/* Optional (NULL: none): an IKE SA came up, failed or went away; why
 	 * is a one-line reason (borrowed for the call; "" when up). */
 	void	(*sa_event)(void *arg, const char *conn, uint64_t ike_id,
@@ -206,6 +213,11 @@ int	 ike_engine_initiate(struct ike_engine *e, const char *conn,
 	    uint64_t now_ms);
 int	 ike_engine_terminate(struct ike_engine *e, const char *conn,
 	    uint64_t now_ms);
+/* Rekey now (swanctl --rekey): the IKE SA (ike) or every CHILD_SA of the
+ * connection's established IKE SAs, as soon as each SA's window is free.
+ * The number of SAs asked, or -1 if no such connection. */
+int	 ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
+	    uint64_t now_ms);
 
 /* For `uipsec status`: calls fn once per IKE SA with a snapshot. */
 #define IKE_STATUS_CHILDREN_MAX	4
@@ -217,6 +229,7 @@ struct ike_sa_status {
 	uint64_t		 spi_i, spi_r;
 	struct sockaddr_storage	 local, remote;
 	char			 local_id[256], remote_id[256];
+	const struct certs_id	*peer_id;	/* NULL before IKE_AUTH */
 	char			 algs[128];	/* "AES_CBC_256/HMAC_SHA1_96/..." */
 	uint64_t		 established_ms;	/* 0 = not yet */
 	/* IKE messages (UDP payload without the non-ESP marker) of this
@@ -241,6 +254,19 @@ struct ike_sa_status {
 };
 void	 ike_engine_foreach(const struct ike_engine *e,
 	    void (*fn)(void *arg, const struct ike_sa_status *st), void *arg);
+/* The same in parts, for a status that streams: starts at *cursor (0 the
+ * first time), reports about `budget` SAs, updates *cursor and returns
+ * true once the walk is complete. SAs that come or go between parts may
+ * be missed; none is reported twice. */
+bool	 ike_engine_foreach_part(const struct ike_engine *e, uint64_t *cursor,
+	    size_t budget, void (*fn)(void *arg, const struct ike_sa_status *st),
+	    void *arg);
+
+/* For status: addresses of the pool `name` (pools { }): in the pool,
+ * leased to an IKE SA, and kept for an identity that went away (its grace
+ * time). False if there is no such pool. */
+bool	 ike_engine_pool_stats(const struct ike_engine *e, const char *name,
+	    uint64_t *size, uint64_t *online, uint64_t *offline);
 
 /* Loads connections from a swanctl.conf-syntax file. Returns 0, or -1 after
  * logging every error as "file:line: what is wrong". cfg is owned by the

@@ -18,6 +18,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/log.h"
 #include "ike/engine_internal.h"
@@ -135,6 +136,9 @@ children_expire(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_child_sa *ch;
 
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
+		if (ch->out_deferred &&
+		    e->now_ms >= ch->installed_ms + IKE_ROUTE_DEFER_MS)
+			ike_children_route(e, sa);
 		read_counters(e, ch);
 		if (!ch->installed || !child_hard_due(ch, e->now_ms))
 			continue;
@@ -278,6 +282,8 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
 		if (ch->installed)
 			earliest(&next, ch->expire_ms);
+		if (ch->installed && ch->out_deferred)
+			earliest(&next, ch->installed_ms + IKE_ROUTE_DEFER_MS);
 		if (ch->installed && has_volume_limits(ch) &&
 		    e->io.child_counters != NULL)
 			earliest(&next, e->now_ms + IKE_COUNTERS_POLL_MS);
@@ -296,4 +302,46 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 	if (!busy && soft != UINT64_MAX)
 		earliest(&next, soft > sa->retry_ms ? soft : sa->retry_ms);
 	return next;
+}
+
+struct rekey_ctx {
+	const char	*conn;
+	bool		 ike;
+	uint64_t	 now;
+	int		 n;
+};
+
+static void
+rekey_one(void *arg, struct ike_sa *sa)
+{
+	struct rekey_ctx *r = arg;
+	struct ike_child_sa *ch;
+
+	if (sa->conn == NULL || strcmp(sa->conn->name, r->conn) != 0 ||
+	    sa->state != IKE_STATE_ESTABLISHED || sa->replaced)
+		return;
+	sa->retry_ms = 0;
+	if (r->ike) {
+		sa->rekey_ms = r->now;
+		r->n++;
+		return;
+	}
+	for (ch = sa->children; ch != NULL; ch = ch->next)
+		if (ch->state == IKE_CHILD_INSTALLED) {
+			ch->rekey_ms = r->now;
+			r->n++;
+		}
+}
+
+int
+ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
+    uint64_t now_ms)
+{
+	struct rekey_ctx r = { conn, ike, now_ms, 0 };
+
+	e->now_ms = now_ms;
+	if (ike_config_find(e->cfg, conn) == NULL)
+		return -1;
+	ike_sa_table_each(&e->sas, rekey_one, &r);
+	return r.n;
 }

@@ -68,10 +68,11 @@ ip -n "$NS_I" addr add $IN_I/32 dev lo && ip -n "$NS_R" addr add $IN_R/32 dev lo
 	die "inner addresses"
 peer_certs ecdsa >/dev/null || die "certificates"
 
-# Short lifetimes. strongSwan: life_time 1.1 x rekey_time by default and
-# rand_time 0 here; uipsec: rekey_time alone (doc/ike-config.md).
-lifetimes=(rekey_time="${ike_s}s" child.rekey_time="${child_s}s")
-[ "$impl" = ss ] && lifetimes+=(rand_time=0s child.rand_time=0s)
+# Short lifetimes, no jitter. The CHILD_SA's life_time is twice its
+# rekey_time: the default, rekey_time + 10 % in whole seconds, equals
+# rekey_time below 10 s, and the SA would expire instead of rekeying.
+lifetimes=(rekey_time="${ike_s}s" rand_time=0s child.rekey_time="${child_s}s"
+    child.life_time="$((2 * child_s))s" child.rand_time=0s)
 resp_keys=()
 [ $both = yes ] && resp_keys=("${lifetimes[@]}")
 peer_${impl}_start resp "$NS_R" "$DR" ecdsa ${resp_keys[@]+"${resp_keys[@]}"} \

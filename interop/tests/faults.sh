@@ -8,12 +8,20 @@
 #
 # Checked:
 # - 20 % loss each way (drops counted by nftables): the tunnel comes up
-#   (uipsecd <-> uipsecd, and uipsecd CCU <-> strongSwan concentrator) and
-#   carries pings at the rate the loss leaves (30-95 of 100 answered);
+#   (uipsecd <-> uipsecd, and uipsecd CCU <-> strongSwan concentrator), the
+#   CCU rekeys its CHILD_SA (rekey_time 6 s) and its IKE SA (10 s), and
+#   pings pass at about the rate the loss leaves (20-95 of 100 answered:
+#   about 64 expected, less when a rekey's response is lost);
 # - the relay duplicating 20 %, delaying 0-30 ms (jitter: datagrams overtake
 #   each other) and holding back 10 % past the next datagram: set-up, ping,
 #   1 MB byte-identical; the concentrator drops the duplicated ESP packets as
-#   replays (its counters) and the relay's counters show the faults happened.
+#   replays (its counters) and the relay's counters show the faults happened;
+# - the concentrator killed (SIGKILL) and started again: the CCU finds it
+#   dead by DPD, restarts (dpd_action = restart, keyingtries = 0) and is
+#   back within 60 s with a new IKE SA, traffic flows;
+# - the NAT loses its mapping (new port; then a new outer address): the
+#   CCU's next ping reaches the concentrator, which then sends to the new
+#   address and port (its status), and pings work both ways.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -82,6 +90,15 @@ traffic() {
 	xfer_check "$NS_I" $IN_I "$NS_R" $IN_R "$1" &&
 	xfer_check "$NS_R" $IN_R "$NS_I" $IN_I "$1"
 }
+# rekeyed SPIS: the CCU's CHILD_SA and IKE SA both have other SPIs than SPIS
+# (peer_IMPL_spis lines), and a CHILD_SA is installed
+rekeyed() {
+	local now
+	now=$(peer_uipsec_spis "$DI")
+	peer_uipsec_child_up "$DI" &&
+	! grep -qxFf <(echo "$now") <(echo "$1") &&
+	grep -q '^ike ' <<<"$now"
+}
 # lossy_pings: 100 pings CCU -> concentrator, 0.05 s apart; prints how many
 # came back (with 20 % loss each way, about 64)
 lossy_pings() {
@@ -92,17 +109,21 @@ lossy_pings() {
 # --- 20 % loss each way ------------------------------------------------------------
 for impl in uipsec ss; do
 	faults_loss "$NS_N" "$NAT_OUT_IF" 20 20 || fail "nft loss rules"
-	start_pair "loss-$impl" $impl
+	start_pair "loss-$impl" $impl rekey_time=10s over_time=60s rand_time=0s \
+	    child.rekey_time=6s child.life_time=60s child.rand_time=0s
 	both_up 90 || fail "20 % loss, $impl concentrator: no CHILD_SA within 90 s"
+	first=$(peer_uipsec_spis "$DI")
+	poll_for 60 rekeyed "$first" ||
+		fail "20 % loss, $impl concentrator: no CHILD_SA and IKE SA rekey within 60 s"
 	got=$(lossy_pings)
-	[ "${got:-0}" -ge 30 ] && [ "$got" -le 95 ] ||
-		fail "20 % loss, $impl concentrator: ${got:-no} of 100 pings answered, not 30-95"
+	[ "${got:-0}" -ge 20 ] && [ "$got" -le 95 ] ||
+		fail "20 % loss, $impl concentrator: ${got:-no} of 100 pings answered, not 20-95"
 	read -r din dout <<<"$(faults_loss_count "$NS_N")"
 	[ "${din:-0}" -gt 0 ] && [ "${dout:-0}" -gt 0 ] ||
 		fail "20 % loss: nftables dropped nothing (in ${din:-?}, out ${dout:-?})"
 	faults_loss_clear "$NS_N"
 	stop_pair
-	echo "ok: 20 % loss each way ($din in, $dout out dropped): up, $got of 100 pings, $impl concentrator"
+	echo "ok: 20 % loss each way ($din in, $dout out dropped): up, CHILD_SA and IKE SA rekeyed, $got of 100 pings, $impl concentrator"
 done
 
 # --- duplication, delay, reordering ------------------------------------------------
@@ -122,4 +143,55 @@ read -r _ _ up _ down _ dup _ reord < <(tail -1 "$work/relay.log")
 [ "$replays" -gt 0 ] || fail "relay: $dup duplicates, but no replay dropped"
 stop_pair
 echo "ok: relay ($up up, $down down, $dup duplicated, $reord held back): up, ping, 1 MB; $replays replays dropped"
+# --- the concentrator killed and restarted -------------------------------------
+# The CCU notices by DPD (5 s idle, then 2 retransmits 1 s and 1.8 s apart:
+# dead after about 11 s), dpd_action = restart initiates again, and
+# keyingtries = 0 keeps trying (reconnect_min 1 s) until the concentrator
+# is back.
+PEER_UIPSECD_IKE=("retransmit_timeout = 1" "retransmit_tries = 2"
+    "reconnect_min = 1" "reconnect_max = 4")
+start_pair restart uipsec dpd_delay=5s child.dpd_action=restart
+PEER_UIPSECD_IKE=()
+both_up 30 || fail "restart: no CHILD_SA"
+pid=$(peer_uipsec_pid "$DR")
+kill -KILL "$pid" && wait "$pid" 2>/dev/null
+sleep 3
+peer_uipsec_start resp "$NS_R" "$DR" ecdsa >/dev/null ||
+	fail "restart: the concentrator did not start again"
+poll_for 60 peer_uipsec_child_up "$DR" ||
+	fail "restart: the CCU did not come back within 60 s"
+"$UIPSEC" status -s "$DI/uipsecd.sock" | grep -q '^bench: #[2-9]' ||
+	fail "restart: the CCU still shows its first IKE SA"
+traffic "$work/data" || fail "restart: ping or 1 MB failed"
+stop_pair
+echo "ok: concentrator killed (SIGKILL) and restarted: the CCU is back by itself"
+
+# --- the NAT forgets its mapping ------------------------------------------------
+# New port (the same outer address, masquerade picks a random port), then a
+# new outer address: the CCU's next datagrams reach the concentrator from
+# elsewhere, the concentrator follows, traffic both ways resumes.
+remote_of_ccu() {
+	"$UIPSEC" status --json -s "$DR/uipsecd.sock" | /usr/bin/python3 -c '
+import json, sys
+print(json.load(sys.stdin)["ike_sas"][0]["child_sas"][0]["remote"])'
+}
+start_pair natmap uipsec
+both_up 30 || fail "NAT mapping: no CHILD_SA"
+poll_for 10 ping_from "$NS_I" $IN_I $IN_R || fail "NAT mapping: no ping"
+before=$(remote_of_ccu)
+for new in "" 10.0.0.3; do
+	netns_nat_remap "$NS_N" $new || fail "NAT mapping: remap"
+	poll_for 20 ping_from "$NS_I" $IN_I $IN_R ||
+		fail "NAT mapping${new:+ to $new}: no ping from the CCU"
+	after=$(remote_of_ccu)
+	[ "$after" != "$before" ] ||
+		fail "NAT mapping${new:+ to $new}: the concentrator still sends to $before"
+	case $after in "${new:-$NAT_OUTSIDE_ADDR}":*) ;; *)
+		fail "NAT mapping${new:+ to $new}: concentrator sends to $after" ;; esac
+	poll_for 10 ping_from "$NS_R" $IN_R $IN_I ||
+		fail "NAT mapping${new:+ to $new}: no ping from the concentrator"
+	echo "ok: NAT mapping changed ($before -> $after): traffic resumes both ways"
+	before=$after
+done
+stop_pair
 echo "PASS: faults"

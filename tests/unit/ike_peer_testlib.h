@@ -33,6 +33,7 @@ struct peer_child {
 	uint8_t	in_enc[PEER_KEY_MAX], in_auth[PEER_KEY_MAX];
 	uint8_t	out_enc[PEER_KEY_MAX], out_auth[PEER_KEY_MAX];
 	bool	removed;
+	bool	routed;		/* takes outbound traffic */
 };
 
 struct peer {
@@ -51,6 +52,9 @@ struct peer {
 	struct ike_settings	 set;		/* (frag_size wins) */
 	int			 n_moved;	/* peer_moved calls */
 	struct sockaddr_storage	 moved_to;
+	/* Many SAs: installs are counted in n_installed, not kept. */
+	bool			 children_counted_only;
+	size_t			 n_installed;
 };
 
 struct net {

@@ -204,8 +204,8 @@ Test(control_status, sad_run_time_entries)
 	memcpy(k.in.auth_key, akey, 20);
 	memcpy(k.out.auth_key, akey, 20);
 	k.in.auth_key_len = k.out.auth_key_len = 20;
-	cr_assert_eq(sad_add(&d.sad, &k), 0);
-	cr_assert_eq(sad_add(&d.sad, &k), -1, "the same inbound SPI twice");
+	cr_assert_eq(sad_add(&d.sad, &k, true), 0);
+	cr_assert_eq(sad_add(&d.sad, &k, true), -1, "the same inbound SPI twice");
 	cr_assert_eq(d.sad.nconns, 2);
 	cr_assert_not_null(c = sad_lookup_in(&d.sad, 0xc0ffee01));
 	cr_assert_eq(c->cfg, &k);

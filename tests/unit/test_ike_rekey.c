@@ -74,8 +74,10 @@ child_rekey_by(int who, const char *esp)
 	/* CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, [KEi], TSi, TSr } --> */
 	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_step();
-	/* <-- { SA, Nr, [KEr], TSi, TSr }: the responder has both pairs */
+	/* <-- { SA, Nr, [KEr], TSi, TSr }: the responder has both pairs and
+	 * sends on the old one until the peer deletes it */
 	cr_assert_eq(peer_live_children(1 - who), 2);
+	cr_assert_not(net.p[1 - who].child[1].routed);
 	head_is(IKEV2_EXCH_CREATE_CHILD_SA, true);
 	net_step();
 	/* make-before-break: the initiator too, until the Delete is done */

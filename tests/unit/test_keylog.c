@@ -405,3 +405,133 @@ Test(keylog, long_lines_and_missing_files)
 	cr_expect(strstr(err, "/nonexistent/keys: ") == err, "%s", err);
 	keylog_free(&kl);
 }
+
+/* charon's debug log (tests/keylog/README.md): initiator and responder
+ * logs give the same keys for each SPI; the IKE SA rekey's SPIs come from
+ * the new SA's checkin; the CHILD_SA initiated by the responder gets its
+ * directions right (the logs agree only if both sides do). */
+static void
+read_fixture(struct keylog *kl, const char *dir, const char *name)
+{
+	char path[512], err[512];
+
+	snprintf(path, sizeof(path), "%s/tests/keylog/%s/%s",
+	    UIPSEC_SOURCE_DIR, dir, name);
+	cr_assert_eq(keylog_read(kl, path, err, sizeof(err)), 0, "%s", err);
+}
+
+static void
+charon_fixture(const char *dir, uint16_t ike_encr, uint16_t esp_integ)
+{
+	struct keylog ini = { 0 }, res = { 0 };
+	const struct keylog_esp *e;
+	size_t i;
+
+	read_fixture(&ini, dir, "initiator.log");
+	read_fixture(&res, dir, "responder.log");
+	cr_assert_eq(ini.n_ike, 2);
+	cr_assert_eq(res.n_ike, 2);
+	cr_assert_eq(ini.n_esp, 6);
+	cr_assert_eq(res.n_esp, 6);
+	for (i = 0; i < 2; i++) {
+		cr_expect_eq(ini.ike[i].encr, ike_encr);
+		cr_expect_eq(ini.ike[i].encr_bits, 256);
+		same_ike(&ini.ike[i], keylog_find_ike(&res, ini.ike[i].spi_i,
+		    ini.ike[i].spi_r));
+	}
+	cr_expect(ini.ike[0].spi_i != ini.ike[1].spi_i);
+	for (i = 0; i < 6; i++) {
+		cr_expect_eq(ini.esp[i].integ, esp_integ);
+		cr_expect_eq(ini.esp[i].family, AF_INET);
+		e = keylog_find_esp(&res, ini.esp[i].spi, AF_INET,
+		    ini.esp[i].src, ini.esp[i].dst);
+		cr_assert(e != NULL);
+		same_esp(&ini.esp[i], e, true);
+	}
+	keylog_free(&ini);
+	keylog_free(&res);
+}
+
+Test(keylog, charon_log_cbc)
+{
+	struct keylog kl = { 0 };
+	uint8_t a1[4] = { 172, 29, 7, 1 }, a2[4] = { 172, 29, 7, 2 };
+	const struct keylog_esp *e;
+
+	charon_fixture("cbc", IKEV2_ENCR_AES_CBC, IKEV2_AUTH_HMAC_SHA1_96);
+	read_fixture(&kl, "cbc", "initiator.log");
+	cr_expect_eq(kl.ike[0].spi_i, 0xa3d44dc75e08e0cbULL);
+	cr_expect_eq(kl.ike[0].integ, IKEV2_AUTH_HMAC_SHA2_256_128);
+	cr_expect_eq(kl.ike[0].integ_len, 32);
+	/* the first CHILD_SA: inbound 0xecf5d3d8 from .2 to .1 */
+	e = keylog_find_esp(&kl, 0xecf5d3d8, AF_INET, a2, a1);
+	cr_assert(e != NULL);
+	cr_expect(memcmp(e->src, a2, 4) == 0 && memcmp(e->dst, a1, 4) == 0);
+	cr_expect_eq(e->encr_len, 32);
+	cr_expect_eq(e->integ_len, 20);
+	keylog_free(&kl);
+}
+
+Test(keylog, charon_log_gcm)
+{
+	struct keylog kl = { 0 };
+
+	charon_fixture("gcm", IKEV2_ENCR_AES_GCM_16, 0);
+	read_fixture(&kl, "gcm", "responder.log");
+	cr_expect_eq(kl.ike[1].spi_i, 0x557ae274acf371c8ULL);	/* rekeyed */
+	cr_expect_eq(kl.ike[1].integ_len, 0);
+	cr_expect_eq(kl.ike[1].encr_len, 36);
+	cr_expect_eq(kl.esp[0].encr_len, 36);
+	keylog_free(&kl);
+}
+
+static const struct bad_case bad_charon[] = {
+	{ "00:00:01.000 05[IKE] <c|1> Sk_d secret => 1 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1>    0: 00\n"
+	  "00:00:01.000 05[IKE] <c|1> Sk_ei secret => 32 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1>    0: 0B 7E CB B5 08 D7 68 0A 6C 91 7D "
+	  "E1 5F 3F B5 E3  ..........\n",
+	  "Sk_ei secret: the log ends inside its dump", 3 },
+	{ "00:00:01.000 05[IKE] <c|1> Sk_d secret => 1 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1>    0: 00\n"
+	  "00:00:01.000 05[IKE] <c|1> Sk_er secret => 32 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1>   16: 0B 7E CB B5 08 D7 68 0A 6C 91 7D "
+	  "E1 5F 3F B5 E3  ..........\n",
+	  "Sk_er secret: row at offset 16, want 0", 4 },
+	{ "00:00:01.000 05[IKE] <c|1> Sk_d secret => 1 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1>    0: 00\n"
+	  "00:00:01.000 05[IKE] <c|1> Sk_ai secret => 20 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1> natd_chunk => 22 bytes @ 0x1\n",
+	  "Sk_ai secret: 0 of 20 bytes, then another line", 4 },
+	{ "00:00:01.000 05[IKE] <c|1> Sk_d secret => 1 bytes @ 0x1\n"
+	  "00:00:01.000 05[IKE] <c|1>    0: 00\n"
+	  "00:00:01.000 05[IKE] <c|1> Sk_ai secret => 99 bytes @ 0x1\n",
+	  "Sk_ai secret: 99 bytes, more than 64", 3 },
+	{ "00:00:01.000 05[CHD] <c|1> CHILD_SA c{1} state change: CREATED => "
+	  "INSTALLING\n"
+	  "00:00:01.000 05[CHD] <c|1> adding inbound ESP SA\n"
+	  "00:00:01.000 05[CHD] <c|1>   SPI 0x12345678, src 1.2.3.4 dst ::1\n",
+	  "src and dst of different families", 3 },
+	{ "00:00:01.000 99999[IKE] hello\n", "thread number 99999", 1 },
+};
+
+Test(keylog, charon_log_malformed)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_charon) / sizeof(bad_charon[0]); i++) {
+		const struct bad_case *b = &bad_charon[i];
+		struct keylog kl = { 0 };
+		char err[256], want[256];
+		const char *path = tmp_write(b->text);
+
+		cr_expect_eq(keylog_read(&kl, path, err, sizeof(err)), -1,
+		    "case %zu accepted", i);
+		snprintf(want, sizeof(want), "%s:%u: ", path, b->line);
+		cr_expect(strncmp(err, want, strlen(want)) == 0 &&
+		    strstr(err, b->why) != NULL, "case %zu: got '%s', want "
+		    "'%s%s'", i, err, want, b->why);
+		unlink(path);
+		keylog_free(&kl);
+	}
+}

@@ -205,14 +205,14 @@ Test(sad, ten_thousand_with_rekey_overlap)
 	cr_assert_eq(sad_build(&sad, &cfg), 0);
 	for (i = 0; i < N_SAS; i++) {
 		ike_child(&ks[i], 0x1000 + i, i);
-		cr_assert_eq(sad_add(&sad, &ks[i]), 0);
+		cr_assert_eq(sad_add(&sad, &ks[i], true), 0);
 	}
 	cr_assert_eq(sad.nconns, N_SAS);
-	cr_assert_eq(sad_add(&sad, &ks[7]), -1, "a used SPI is refused");
+	cr_assert_eq(sad_add(&sad, &ks[7], true), -1, "a used SPI is refused");
 	/* make-before-break: the new pair takes the traffic at once */
 	for (i = 0; i < N_SAS; i += 2) {
 		ike_child(&rekeyed[i], 0x100000 + i, i);
-		cr_assert_eq(sad_add(&sad, &rekeyed[i]), 0);
+		cr_assert_eq(sad_add(&sad, &rekeyed[i], true), 0);
 	}
 	for (i = 0; i < N_SAS; i++) {
 		memcpy(dst, ks[i].remote_ts[0].addr, 4);
@@ -237,5 +237,33 @@ Test(sad, ten_thousand_with_rekey_overlap)
 	cr_assert_eq(sad.routes.nodes, 0);
 	memcpy(dst, ks[1].remote_ts[0].addr, 4);
 	cr_assert_null(sad_lookup_out(&sad, AF_INET, src, dst));
+	sad_free(&sad);
+}
+
+/* A rekey's responder: the new pair decrypts at once but takes outbound
+ * traffic only when routed (after the peer's Delete of the old one). */
+Test(sad, unrouted_until_sad_route)
+{
+	static struct cfg_conn old, fresh;
+	struct cfg cfg = { 0 };
+	struct sad sad;
+	uint8_t src[4] = { 192, 168, 0, 1 }, dst[4];
+
+	cr_assert_eq(sad_build(&sad, &cfg), 0);
+	ike_child(&old, 0x2000, 5);
+	ike_child(&fresh, 0x3000, 5);
+	memcpy(dst, old.remote_ts[0].addr, 4);
+	cr_assert_eq(sad_add(&sad, &old, true), 0);
+	cr_assert_eq(sad_add(&sad, &fresh, false), 0);
+	cr_assert_eq(sad_lookup_in(&sad, 0x3000)->cfg, &fresh);
+	cr_assert_eq(sad_lookup_out(&sad, AF_INET, src, dst)->cfg, &old);
+	cr_assert_eq(sad_route(&sad, 0x3000), 0);
+	cr_assert_eq(sad_route(&sad, 0x3000), 0, "twice is harmless");
+	cr_assert_eq(sad_lookup_out(&sad, AF_INET, src, dst)->cfg, &fresh);
+	cr_assert_eq(sad_remove(&sad, 0x2000), &old);
+	cr_assert_eq(sad_lookup_out(&sad, AF_INET, src, dst)->cfg, &fresh);
+	cr_assert_eq(sad_route(&sad, 0x2000), -1);
+	sad_remove(&sad, 0x3000);
+	cr_assert_eq(sad.routes.nodes, 0);
 	sad_free(&sad);
 }

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -108,35 +109,44 @@ ctl_open(const char *path)
 }
 
 int
-ctl_up_down(int argc, char **argv, const char *verb)
+ctl_named(int argc, char **argv, const char *verb, const char *flag)
 {
-	static const struct option opts[] = {
+	const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ flag ? flag : "help", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = CTL_SOCKET_DEFAULT;
-	char cmd[600], msg[600];
+	char cmd[600], msg[600], usage[80];
 	struct ctl *c;
+	bool with_flag = false;
 	int o, code;
 
+	snprintf(usage, sizeof(usage), "usage: uipsec %s %s%s%sNAME "
+	    "[-s SOCKET]\n", verb, flag ? "[--" : "", flag ? flag : "",
+	    flag ? "] " : "");
 	while ((o = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
 		if (o == 's') {
 			sock = optarg;
 			continue;
 		}
-		fprintf(o == 'h' ? stdout : stderr, "usage: uipsec %s NAME "
-		    "[-s SOCKET]\n", verb);
+		if (o == 'f' && flag) {
+			with_flag = true;
+			continue;
+		}
+		fputs(usage, o == 'h' ? stdout : stderr);
 		return o == 'h' ? 0 : 2;
 	}
 	if (optind != argc - 1 || strlen(argv[optind]) > 256 ||
 	    strpbrk(argv[optind], " \t\n")) {
-		fprintf(stderr, "usage: uipsec %s NAME [-s SOCKET]\n", verb);
+		fputs(usage, stderr);
 		return 2;
 	}
 	if (!(c = ctl_open(sock)))
 		return 1;
-	snprintf(cmd, sizeof(cmd), "%s %s", verb, argv[optind]);
+	snprintf(cmd, sizeof(cmd), "%s %s%s%s", verb, argv[optind],
+	    with_flag ? " " : "", with_flag ? flag : "");
 	code = ctl_command(c, cmd, stdout, msg, sizeof(msg));
 	ctl_close(c);
 	if (code != 200) {
@@ -145,4 +155,10 @@ ctl_up_down(int argc, char **argv, const char *verb)
 	}
 	printf("%s\n", msg);
 	return 0;
+}
+
+int
+ctl_up_down(int argc, char **argv, const char *verb)
+{
+	return ctl_named(argc, argv, verb, NULL);
 }

@@ -24,7 +24,9 @@ void	 ctl_close(struct ctl *c);	/* accepts NULL */
 int	 ctl_command(struct ctl *c, const char *cmd, FILE *out, char *msg,
 	    size_t cap);
 
-/* `uipsec up|down NAME [-s SOCKET]` share their whole body. */
+/* `uipsec up|down NAME [-s SOCKET]` share their whole body; with a flag
+ * (`uipsec rekey [--ike] NAME`), --FLAG appends " FLAG" to the command. */
 int	 ctl_up_down(int argc, char **argv, const char *verb);
+int	 ctl_named(int argc, char **argv, const char *verb, const char *flag);
 
 #endif

@@ -9,10 +9,14 @@ static const struct uipsec_command commands[] = {
 	{ "bench", cmd_bench,
 	    "ESP encap/decap throughput beside the raw cipher+MAC" },
 	{ "down", cmd_down, "close a connection of the running uipsecd" },
+	{ "keylog", cmd_keylog, "read key logs (uipsec, Wireshark, charon "
+	    "debug log); print or write Wireshark tables" },
 	{ "load", cmd_load, "act as many CCUs against a concentrator: "
 	    "pki, run" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
+	{ "rekey", cmd_rekey, "rekey the CHILD_SAs (--ike: the IKE SA) of a "
+	    "connection" },
 	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "
 	    "uipsecd [--json]" },
 	{ "up", cmd_up, "initiate a connection of the running uipsecd" },

@@ -13,6 +13,8 @@
  *       out { spi enc_key auth_key } in { spi enc_key auth_key }
  *     }
  *   }
+ *   ike { ... }        IKE connections (ike_cfg.c)
+ *   keylog { ... }     opt-in key logs (keylog_cfg.c, doc/keylog.md)
  *
  * Every problem is reported (not only the first) with file and line.
  */
@@ -36,6 +38,7 @@ static const struct conf_rule top_rules[] = {
 	{ "tun", CONF_SECTION, true },
 	{ "manual", CONF_SECTION, false },	/* one of these two */
 	{ "ike", CONF_SECTION, false },
+	{ "keylog", CONF_SECTION, false },
 	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule tun_rules[] = {
@@ -379,6 +382,7 @@ cfg_from_tree(const struct conf_node *root, const char *file,
 	if ((n = conf_find(root, "tun")) && conf_is_section(n))
 		get_tun(n, &cfg->tun, err);
 	cfg_ike_get(root, cfg, err);
+	cfg_keylog_get(root, cfg, err);
 	manual = conf_find(root, "manual");
 	if (!manual && !conf_find(root, "ike"))
 		conf_err(err, NULL, "%s: no section 'manual' or 'ike'", file);
@@ -449,6 +453,7 @@ cfg_free(struct cfg *cfg)
 		free(cfg->conns);
 	}
 	cfg_ike_free(cfg);
+	free(cfg->keylog);
 	free(cfg->file);
 	free(cfg);
 }

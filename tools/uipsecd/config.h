@@ -77,12 +77,19 @@ struct cfg_ike {
 #define CFG_RECONNECT_MIN_MS	5000
 #define CFG_RECONNECT_MAX_MS	300000
 
+/* The `keylog` section (keylog_cfg.c): opt-in key logs, off without it. */
+struct cfg_keylog {
+	char		file[256];		/* uipsec's key log; "": none */
+	char		wireshark_dir[256];	/* UAT files; "": none */
+};
+
 struct cfg {
 	char		*file;
 	struct cfg_tun	 tun;
 	struct cfg_conn	*conns;		/* manual; may be none with ike */
 	unsigned	 nconns;
 	struct cfg_ike	*ike;		/* NULL: manual keys only */
+	struct cfg_keylog *keylog;	/* NULL: no key log (the default) */
 };
 
 /* Reads and validates path. Returns the config (caller frees with
@@ -98,5 +105,12 @@ void	 cfg_free(struct cfg *cfg);
 void	 cfg_ike_get(const struct conf_node *root, struct cfg *cfg,
 	    struct conf_errors *err);
 void	 cfg_ike_free(struct cfg *cfg);
+/* The `keylog` section of root into cfg->keylog (keylog_cfg.c). */
+void	 cfg_keylog_get(const struct conf_node *root, struct cfg *cfg,
+	    struct conf_errors *err);
+/* name relative to the directory of file, unless absolute, into out
+ * (cap bytes); -1 if it does not fit. */
+int	 cfg_path_relative(const char *file, const char *name, char *out,
+	    size_t cap);
 
 #endif

@@ -9,6 +9,7 @@
 #include "control.h"
 #include "ike/ikev2_wire.h"
 #include "ike_glue.h"
+#include "keylog_out.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -109,6 +110,7 @@ daemon_setup(struct daemon *d, struct cfg *cfg)
 	    !(d->mtu = pick_mtu(cfg)) ||
 	    tun_configure(d) < 0 ||
 	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0 ||
+	    (cfg->keylog && !(d->keylog = keylog_out_open(cfg->keylog))) ||
 	    (cfg->ike && !(d->ike = ike_glue_new(d, cfg->ike, &ss)))) {
 		daemon_teardown(d);
 		return -1;
@@ -128,6 +130,8 @@ daemon_teardown(struct daemon *d)
 	d->ctl = NULL;
 	ike_glue_free(d->ike);	/* its SAs leave the sad first */
 	d->ike = NULL;
+	keylog_out_close(d->keylog);
+	d->keylog = NULL;
 	dp_free(&d->dp);
 	tun_close(d->tun);
 	d->tun = NULL;

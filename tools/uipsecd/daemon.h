@@ -12,6 +12,7 @@
 
 struct control;
 struct ike_glue;
+struct keylog_out;
 
 /* The TUN MTU with IKE connections only, unless tun.mtu says otherwise:
  * strongSwan's kernel-libipsec uses the same for its ipsec0. */
@@ -26,6 +27,7 @@ struct daemon {
 	struct dp	 dp;
 	struct control	*ctl;		/* control socket (control.h) or NULL */
 	struct ike_glue	*ike;		/* IKE (ike_glue.h), or NULL */
+	struct keylog_out *keylog;	/* keylog_out.h; NULL: none */
 };
 
 /* All or nothing: on failure everything set up so far is undone and -1

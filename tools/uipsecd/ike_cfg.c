@@ -53,9 +53,8 @@ static const struct conf_rule ike_rules[] = {
 	{ NULL, CONF_KEY, false },
 };
 
-/* name relative to the directory of file, unless absolute. */
-static int
-relative_to(const char *file, const char *name, char *out, size_t cap)
+int
+cfg_path_relative(const char *file, const char *name, char *out, size_t cap)
 {
 	const char *slash = strrchr(file, '/');
 	int n;
@@ -172,8 +171,8 @@ cfg_ike_get(const struct conf_node *root, struct cfg *cfg,
 	settings_get(sec, ike, err);
 	conf = value(sec, "swanctl_conf");
 	dir = value(sec, "swanctl_dir");
-	if (relative_to(sec->file, conf, ike->swanctl_conf,
-	    sizeof(ike->swanctl_conf)) < 0 || (dir && relative_to(sec->file,
+	if (cfg_path_relative(sec->file, conf, ike->swanctl_conf,
+	    sizeof(ike->swanctl_conf)) < 0 || (dir && cfg_path_relative(sec->file,
 	    dir, ike->swanctl_dir, sizeof(ike->swanctl_dir)) < 0)) {
 		conf_err(err, sec, "ike: path too long");
 		free(ike);

@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "control_status.h"
 #include "daemon.h"
+#include "keylog_out.h"
 #include "tun/tun.h"
 #include "udp.h"
 
@@ -210,7 +211,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	k->esn = c->in.esn;
 	k->replay_window = c->in.replay_window;
 	if (copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 &&
-	    sad_add(&g->d->sad, k) == 0) {
+	    sad_add(&g->d->sad, k, !c->outbound_later) == 0) {
 		ch->ike_id = c->ike_id;
 		ch->installed_ms = ch->ka_sent_ms = ike_glue_now_ms();
 		ch->nat_local = c->nat_local;
@@ -219,6 +220,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 			g->children->prev = ch;
 		g->children = ch;
 		tun_for_child(g, c, ch);
+		keylog_out_child(g->d->keylog, c);
 		ret = 0;
 	}
 	/* The SAs hold their own copies now. */
@@ -316,6 +318,16 @@ dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
 	if (!ike_addr_equal(&ch->k.remote, from))
 		ch->refused = *from;
+}
+
+/* ike_io.child_route: a rekey's responder switches outbound now. */
+static void
+io_child_route(void *arg, uint32_t spi_in, uint32_t spi_out)
+{
+	struct ike_glue *g = arg;
+
+	(void)spi_out;
+	sad_route(&g->d->sad, spi_in);
 }
 
 /* ike_io.child_counters: what the pair carried, for rekey_bytes/packets. */
@@ -416,6 +428,14 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	gc->retry_ms = ike_glue_now_ms() + delay;
 }
 
+static void
+io_ike_keys(void *arg, const struct ike_keys_report *k)
+{
+	struct ike_glue *g = arg;
+
+	keylog_out_ike(g->d->keylog, k);
+}
+
 struct ike_glue *
 ike_glue_new(struct daemon *d, const struct cfg_ike *set,
     const struct sockaddr_storage *local)
@@ -424,7 +444,8 @@ ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 	struct ike_io io = {
 		.send = io_send, .child_install = io_child_install,
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
-		.child_counters = io_child_counters,
+		.ike_keys = io_ike_keys,
+		.child_counters = io_child_counters, .child_route = io_child_route,
 		.peer_moved = io_peer_moved,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
@@ -628,5 +649,25 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 		return CONTROL_CONFLICT;
 	}
 	snprintf(msg, cap, "%s '%s'", up ? "initiating" : "closing", name);
+	return CONTROL_OK;
+}
+
+int
+ike_glue_rekey(struct ike_glue *g, const char *name, bool ike, char *msg,
+    size_t cap)
+{
+	int n = ike_engine_rekey(g->e, name, ike, ike_glue_now_ms());
+
+	if (n < 0) {
+		snprintf(msg, cap, "no connection '%s'", name);
+		return CONTROL_NOT_FOUND;
+	}
+	if (n == 0) {
+		snprintf(msg, cap, "'%s' has no established %s", name,
+		    ike ? "IKE SA" : "CHILD_SA");
+		return CONTROL_CONFLICT;
+	}
+	snprintf(msg, cap, "rekeying %d %s of '%s'", n, ike ? "IKE SA(s)" :
+	    "CHILD_SA(s)", name);
 	return CONTROL_OK;
 }

@@ -125,7 +125,7 @@ conn_free(struct sad *sad, struct sad_conn *c)
 /* A new entry for k, its SAs, its routes, and its place in conns[] and
  * the SPI table (reserve() made room). */
 static int
-conn_add(struct sad *sad, const struct cfg_conn *k)
+conn_add(struct sad *sad, const struct cfg_conn *k, bool routed)
 {
 	struct sad_conn *c = calloc(1, sizeof(*c));
 	unsigned i;
@@ -138,7 +138,7 @@ conn_add(struct sad *sad, const struct cfg_conn *k)
 	if (sa_new(&c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
 	    sa_new(&c->in, k, &k->in, ESP_DIR_IN) < 0)
 		goto fail;
-	for (i = 0; i < k->nremote_ts; i++) {
+	for (i = 0; routed && i < k->nremote_ts; i++) {
 		c->routes[i].owner = c;
 		if (trie_insert(&sad->routes, &k->remote_ts[i],
 		    &c->routes[i]) < 0) {
@@ -172,7 +172,7 @@ sad_build(struct sad *sad, const struct cfg *cfg)
 	}
 	/* Inbound SPIs of manual SAs are unique: the config checks them. */
 	for (i = 0; i < cfg->nconns; i++)
-		if (reserve(sad) < 0 || conn_add(sad, &cfg->conns[i]) < 0) {
+		if (reserve(sad) < 0 || conn_add(sad, &cfg->conns[i], true) < 0) {
 			sad_free(sad);
 			return -1;
 		}
@@ -180,7 +180,7 @@ sad_build(struct sad *sad, const struct cfg *cfg)
 }
 
 int
-sad_add(struct sad *sad, const struct cfg_conn *k)
+sad_add(struct sad *sad, const struct cfg_conn *k, bool routed)
 {
 	if (sad_lookup_in(sad, k->in.spi)) {
 		log_err("%s: SA database: inbound SPI 0x%08x already in use",
@@ -191,7 +191,28 @@ sad_add(struct sad *sad, const struct cfg_conn *k)
 		log_err("%s: SA database: out of memory", k->name);
 		return -1;
 	}
-	return conn_add(sad, k);
+	return conn_add(sad, k, routed);
+}
+
+int
+sad_route(struct sad *sad, uint32_t spi_in)
+{
+	struct sad_conn *c = sad_lookup_in(sad, spi_in);
+	unsigned i;
+
+	if (!c)
+		return -1;
+	for (i = 0; i < c->cfg->nremote_ts; i++) {
+		if (c->routes[i].node)
+			continue;	/* routed already */
+		c->routes[i].owner = c;
+		if (trie_insert(&sad->routes, &c->cfg->remote_ts[i],
+		    &c->routes[i]) < 0) {
+			log_err("%s: SA database: out of memory", c->cfg->name);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 const struct cfg_conn *

@@ -39,8 +39,13 @@ int	 sad_build(struct sad *sad, const struct cfg *cfg);
 /* Adds the SA pair k describes (keys copied; k borrowed until removed).
  * Between data-plane batches only. Outbound, it takes over from an older
  * pair with the same remote_ts (make-before-break rekeying, RFC 7296
- * §2.8). 0, or -1 with a log line. */
-int	 sad_add(struct sad *sad, const struct cfg_conn *k);
+ * §2.8) — at once when routed, else when sad_route() is called (a rekey's
+ * responder: the peer may not have the new inbound SA yet). 0, or -1 with
+ * a log line. */
+int	 sad_add(struct sad *sad, const struct cfg_conn *k, bool routed);
+/* Outbound traffic to the remote_ts of the pair with this inbound SPI
+ * takes this pair from now on. 0, or -1 (none, or no memory). */
+int	 sad_route(struct sad *sad, uint32_t spi_in);
 /* Removes the pair with this inbound SPI, wiping its keys; returns its
  * cfg_conn (for the caller to free), or NULL if there is none. The other
  * entries stay where they are; their order in conns[] changes. */
