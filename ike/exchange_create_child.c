@@ -112,20 +112,6 @@ ike_ke_shared(struct ike_sa *sa, const struct ike_dh *dh,
 	return 0;
 }
 
-/* The first DH group of the ESP proposals: PFS (0: none). */
-static uint16_t
-pfs_group(const struct ike_child_cfg *cfg)
-{
-	const struct ike_proposal_set *set = &cfg->esp_proposals;
-	size_t i, j;
-
-	for (i = 0; i < set->n; i++)
-		for (j = 0; j < set->p[i].n_xf; j++)
-			if (set->p[i].xf[j].type == IKEV2_XF_DH)
-				return set->p[i].xf[j].id;
-	return 0;
-}
-
 static void
 spi_bytes(uint32_t spi, uint8_t out[4])
 {
@@ -184,7 +170,9 @@ ike_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
 	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
 	    sa->rekey != NULL || old->state != IKE_CHILD_INSTALLED)
 		return -1;
-	return child_rekey_send(e, sa, old, pfs_group(old->cfg));
+	/* PFS: the first DH group of the ESP proposals (0: none). */
+	return child_rekey_send(e, sa, old,
+	    ike_proposals_first_group(&old->cfg->esp_proposals));
 }
 
 /* An error notify alone in the response to request m (§1.3, §2.21.2),

@@ -176,7 +176,6 @@ ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
 	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
 	struct ike_payload sar = { .type = IKEV2_PL_SA }, nr, ker;
 	struct ike_proposal prop;
-	struct ike_chosen mine;
 	const struct ike_transform *dhx;
 	struct ike_rekey *rk = sa->rekey;
 	struct ike_dh *dh = NULL;
@@ -210,9 +209,8 @@ ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
 	if (ike_nonce_new(n->nr, n->nr_len) != 0 ||
 	    ike_dh_new(&dh, dhx->id) != IKE_DH_OK || derive(n, sa, dh, ke) != 0)
 		goto refuse;
-	mine = n->chosen;
-	mine.spi = n->spi_r;
-	ike_chosen_view(&mine, xf, &prop);
+	ike_chosen_view(&n->chosen, xf, &prop);
+	prop.spi = n->spi_r;		/* ours in the answer (§3.3.1) */
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
 	ike_nonce_payload(&nr, n->nr, n->nr_len);
