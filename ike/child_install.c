@@ -10,29 +10,34 @@
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
 
+int
+ike_esp_suite(uint16_t encr, uint16_t integ, enum esp_suite *out)
+{
+	if (encr == IKEV2_ENCR_AES_CBC && integ == IKEV2_AUTH_HMAC_SHA1_96)
+		*out = ESP_SUITE_AES_CBC_HMAC_SHA1_96;
+	else if (encr == IKEV2_ENCR_AES_CBC &&
+	    integ == IKEV2_AUTH_HMAC_SHA2_256_128)
+		*out = ESP_SUITE_AES_CBC_HMAC_SHA256_128;
+	else if (encr == IKEV2_ENCR_AES_GCM_16 && integ == IKEV2_AUTH_NONE)
+		*out = ESP_SUITE_AES_GCM_16;
+	else if (encr == IKEV2_ENCR_CHACHA20_POLY1305 &&
+	    integ == IKEV2_AUTH_NONE)
+		*out = ESP_SUITE_CHACHA20_POLY1305;
+	else
+		return -1;
+	return 0;
+}
+
 /* The data plane's suite for the chosen ESP transforms, or -1. */
 static int
 esp_suite_of(const struct ike_chosen *c, enum esp_suite *out)
 {
 	const struct ike_transform *e = ike_chosen_get(c, IKEV2_XF_ENCR);
 	const struct ike_transform *i = ike_chosen_get(c, IKEV2_XF_INTEG);
-	uint16_t integ = i != NULL ? i->id : IKEV2_AUTH_NONE;
 
 	if (e == NULL)
 		return -1;
-	if (e->id == IKEV2_ENCR_AES_CBC && integ == IKEV2_AUTH_HMAC_SHA1_96)
-		*out = ESP_SUITE_AES_CBC_HMAC_SHA1_96;
-	else if (e->id == IKEV2_ENCR_AES_CBC &&
-	    integ == IKEV2_AUTH_HMAC_SHA2_256_128)
-		*out = ESP_SUITE_AES_CBC_HMAC_SHA256_128;
-	else if (e->id == IKEV2_ENCR_AES_GCM_16 && integ == IKEV2_AUTH_NONE)
-		*out = ESP_SUITE_AES_GCM_16;
-	else if (e->id == IKEV2_ENCR_CHACHA20_POLY1305 &&
-	    integ == IKEV2_AUTH_NONE)
-		*out = ESP_SUITE_CHACHA20_POLY1305;
-	else
-		return -1;
-	return 0;
+	return ike_esp_suite(e->id, i != NULL ? i->id : IKEV2_AUTH_NONE, out);
 }
 
 static void

@@ -401,6 +401,7 @@ tick_one(void *arg, struct ike_sa *sa)
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
 	ike_frag_tick(e, sa);
+	ike_idle_tick(e, sa);
 	if (sa->state == IKE_STATE_SA_INIT_DONE &&
 	    e->now_ms >= sa->created_ms + e->set.half_open_timeout_ms) {
 		ike_sa_fail(e, sa, "half-open IKE SA: no IKE_AUTH within %u s",
@@ -436,6 +437,8 @@ next_one(void *arg, struct ike_sa *sa)
 		n->next = sa->req.deadline_ms;
 	if (ike_dpd_deadline(sa) < n->next)
 		n->next = ike_dpd_deadline(sa);
+	if (ike_idle_next(sa) < n->next)
+		n->next = ike_idle_next(sa);
 	if (ike_lifetime_next(n->e, sa) < n->next)
 		n->next = ike_lifetime_next(n->e, sa);
 	if (sa->frag_rx.active &&

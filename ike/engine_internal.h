@@ -155,6 +155,10 @@ void	 ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 void	 ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
+/* idle.c: the cached response of a quiet established SA is dropped. */
+uint64_t ike_idle_next(const struct ike_sa *sa);
+void	 ike_idle_tick(struct ike_engine *e, struct ike_sa *sa);
+
 /* conn_select.c: which connection (and child) a responder uses. */
 const struct ike_conn_cfg *ike_conn_for_init(struct ike_engine *e,
 	    const struct ike_pl_sa *sa, uint16_t group,

@@ -8,6 +8,7 @@
 #include "ike/transforms.h"
 
 struct foreach_ctx {
+	const struct ike_engine *e;
 	void	(*fn)(void *arg, const struct ike_sa_status *st);
 	void	*arg;
 	uint64_t now_ms;
@@ -79,8 +80,12 @@ status_one(void *arg, struct ike_sa *sa)
 	st.spi_r = sa->spi_r;
 	st.local = sa->local;
 	st.remote = sa->remote;
-	snprintf(st.local_id, sizeof(st.local_id), "%s", sa->local_id_text);
-	snprintf(st.remote_id, sizeof(st.remote_id), "%s", sa->peer_id_text);
+	if (sa->established_ms != 0)	/* IDs are known after IKE_AUTH */
+		certs_id_format(&f->e->creds[sa->conn - f->e->cfg->conns].id,
+		    st.local_id, sizeof(st.local_id));
+	snprintf(st.remote_id, sizeof(st.remote_id), "%s",
+	    ike_sa_peer_text(sa));
+	st.peer_id = sa->peer_id.len > 0 ? &sa->peer_id : NULL;
 	algs_text(&sa->chosen, st.algs, sizeof(st.algs));
 	st.established_ms = sa->established_ms;
 	st.ike_bytes_in = sa->bytes_in;
@@ -98,7 +103,19 @@ void
 ike_engine_foreach(const struct ike_engine *e,
     void (*fn)(void *arg, const struct ike_sa_status *st), void *arg)
 {
-	struct foreach_ctx f = { fn, arg, e->now_ms };
+	struct foreach_ctx f = { e, fn, arg, e->now_ms };
 
 	ike_sa_table_each((struct ike_sa_table *)&e->sas, status_one, &f);
+}
+
+bool
+ike_engine_foreach_part(const struct ike_engine *e, uint64_t *cursor,
+    size_t budget, void (*fn)(void *arg, const struct ike_sa_status *st),
+    void *arg)
+{
+	struct foreach_ctx f = { e, fn, arg, e->now_ms };
+
+	*cursor = ike_sa_table_each_from((struct ike_sa_table *)&e->sas,
+	    (size_t)*cursor, budget, status_one, &f);
+	return *cursor >= IKE_SA_BUCKETS;
 }

@@ -157,7 +157,7 @@ select_conn(struct ike_engine *e, struct ike_sa *sa,
 	if (k == NULL || k == sa->conn)
 		return;
 	log_info("%s[%llu]: peer %s matches connection %s", sa->conn->name,
-	    (unsigned long long)sa->id, sa->peer_id_text, k->name);
+	    (unsigned long long)sa->id, ike_sa_peer_text(sa), k->name);
 	sa->conn = k;
 }
 
@@ -184,8 +184,7 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	if ((st = certs_id_from_wire(id->u.id.type, id->u.id.data.p,
 	    id->u.id.data.len, &sa->peer_id, err)) != CERTS_OK)
 		return st;
-	certs_id_format(&sa->peer_id, sa->peer_id_text,
-	    sizeof(sa->peer_id_text));
+	ike_sa_set_peer_text(sa);
 	while ((c = ike_msg_next(m, IKEV2_PL_CERT, c)) != NULL)
 		if (c->u.cert.type == IKEV2_CERT_X509_SIGNATURE &&
 		    (st = certs_chain_add_der(chain, c->u.cert.data.p,
@@ -193,7 +192,7 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 			return st;
 	if (certs_chain_len(chain) == 0)
 		return refuse(err, CERTS_ERR_UNTRUSTED,
-		    "peer %s sent no certificate", sa->peer_id_text);
+		    "peer %s sent no certificate", ike_sa_peer_text(sa));
 	if ((st = certs_verify(e->store, chain, NULL, &info, err)) != CERTS_OK ||
 	    (st = certs_cert_has_id(certs_chain_get(chain, 0), &sa->peer_id,
 	    err)) != CERTS_OK)
@@ -209,7 +208,7 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		certs_id_format(&sa->conn->remote.id, want, sizeof(want));
 		return refuse(err, CERTS_ERR_IDENTITY,
 		    "peer identity %.200s does not match remote.id %s",
-		    sa->peer_id_text, want);
+		    ike_sa_peer_text(sa), want);
 	}
 	if (auth_octets(sa, of_i, id->body, &octets, &octets_len) != 0)
 		return refuse(err, CERTS_ERR_INTERNAL, "no memory");
@@ -286,18 +285,21 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_kdf_input in = { .ni = { sa->ni, sa->ni_len },
 	    .nr = { sa->nr, sa->nr_len } };
 	struct ike_child_sa *ch = sa->children;
+	char ours[CERTS_NAME_MAX];
 
-	certs_id_format(&sa_cred(e, sa)->id, sa->local_id_text,
-	    sizeof(sa->local_id_text));
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	/* The IKE_SA_INIT messages were for the AUTH payloads only (§2.15). */
+	ike_msg_buf_free(&sa->init_i);
+	ike_msg_buf_free(&sa->init_r);
 	if (!ike_peer_index_add(&e->peers, sa))
 		log_err("%s[%llu]: no memory to index peer %s: unique and "
 		    "INITIAL_CONTACT will not see this SA", ike_sa_name(sa),
-		    (unsigned long long)sa->id, sa->peer_id_text);
+		    (unsigned long long)sa->id, ike_sa_peer_text(sa));
+	certs_id_format(&sa_cred(e, sa)->id, ours, sizeof(ours));
 	log_info("%s[%llu]: IKE SA established between %s and %s%s",
-	    ike_sa_name(sa), (unsigned long long)sa->id, sa->local_id_text,
-	    sa->peer_id_text, sa->natt ? " (NAT-T)" : "");
+	    ike_sa_name(sa), (unsigned long long)sa->id, ours,
+	    ike_sa_peer_text(sa), sa->natt ? " (NAT-T)" : "");
 	if (ch != NULL && ike_child_install(e, sa, ch, &in, sa->initiator) != 0)
 		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
 		    (unsigned long long)sa->id, ch->cfg->name);
@@ -337,7 +339,7 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 	    (sa->conn != NULL && sa->conn->encap);
 	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
 		snprintf(why, sizeof(why), "peer %s refused (%s): %s",
-		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
+		    sa->peer_id_text != NULL ? sa->peer_id_text : "?",
 		    certs_status_str(err.status), err.reason);
 		refuse_peer(e, sa, m, why);
 		return;
@@ -347,7 +349,7 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 	if (!ike_unique_check(e, sa, ike_msg_notify(m,
 	    IKEV2_N_INITIAL_CONTACT) != NULL)) {
 		snprintf(why, sizeof(why), "peer %s has an IKE SA already "
-		    "(unique = keep)", sa->peer_id_text);
+		    "(unique = keep)", ike_sa_peer_text(sa));
 		refuse_peer(e, sa, m, why);
 		return;
 	}
@@ -381,7 +383,7 @@ ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 		/* INFORMATIONAL { N(AUTHENTICATION_FAILED) } --> */
 		ike_info_notify(e, sa, IKEV2_N_AUTHENTICATION_FAILED);
 		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
-		    sa->peer_id_text[0] ? sa->peer_id_text : "?",
+		    sa->peer_id_text != NULL ? sa->peer_id_text : "?",
 		    certs_status_str(err.status), err.reason);
 		return;
 	}

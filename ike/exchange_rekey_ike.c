@@ -32,8 +32,7 @@ inherit(struct ike_sa *n, const struct ike_sa *old, uint64_t now_ms)
 	n->nat_remote = old->nat_remote;
 	n->natt = old->natt;
 	n->peer_id = old->peer_id;
-	memcpy(n->local_id_text, old->local_id_text, sizeof(n->local_id_text));
-	memcpy(n->peer_id_text, old->peer_id_text, sizeof(n->peer_id_text));
+	ike_sa_set_peer_text(n);
 	n->peer_hashes = old->peer_hashes;
 	n->peer_frag = old->peer_frag;
 	n->established_ms = n->last_rx_ms = now_ms;
@@ -49,6 +48,12 @@ move_children(struct ike_sa *from, struct ike_sa *to)
 	*p = from->children;
 	from->children = NULL;
 	from->replaced = true;
+	/* The peer's virtual IP goes with its CHILD_SAs (pool_lease.c). */
+	if (from->vip_leased) {
+		to->vip = from->vip;
+		to->vip_leased = true;
+		from->vip_leased = false;
+	}
 }
 
 /* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), then SK_* (§2.18). */
@@ -89,6 +94,7 @@ established(struct ike_engine *e, struct ike_sa *n, const struct ike_sa *old)
 	n->dh_group = ike_chosen_get(&n->chosen, IKEV2_XF_DH)->id;
 	ike_sa_table_add(&e->sas, n);
 	ike_sa_set_state(n, IKE_STATE_ESTABLISHED);
+	ike_peer_index_add(&e->peers, n);	/* unique, INITIAL_CONTACT */
 	ike_report_ike_keys(e, n);
 	ike_lifetime_ike_start(e, n);
 	log_info("%s[%llu]: IKE SA rekeyed: %016llx_i %016llx_r -> %016llx_i "

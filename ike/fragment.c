@@ -53,26 +53,28 @@ ike_frag_input(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
 	if (f->active && total < f->total)
 		return frag_drop(sa, m, "fewer fragments than before", num,
 		    total);
-	if (f->active && f->plain[num - 1] != NULL)
+	if (f->active && f->parts->plain[num - 1] != NULL)
 		return frag_drop(sa, m, "duplicate", num, total);
 	if (f->bytes + len > IKE_FRAG_BYTES_MAX) {
 		ike_frag_rx_free(f);
 		return frag_drop(sa, m, "message too large", num, total);
 	}
 	if (!f->active) {
+		if ((f->parts = calloc(1, sizeof(*f->parts))) == NULL)
+			return frag_drop(sa, m, "out of memory", num, total);
 		f->active = true;
 		f->response = response;
 		f->msg_id = m->hdr.msg_id;
 		f->total = (uint16_t)total;
 		f->started_ms = e->now_ms;
 	}
-	if ((f->plain[num - 1] = malloc(len ? len : 1)) == NULL) {
+	if ((f->parts->plain[num - 1] = malloc(len ? len : 1)) == NULL) {
 		ike_frag_rx_free(f);
 		return frag_drop(sa, m, "out of memory", num, total);
 	}
-	memcpy(f->plain[num - 1], e->rx_plain, len);
+	memcpy(f->parts->plain[num - 1], e->rx_plain, len);
 	sodium_memzero(e->rx_plain, len);
-	f->len[num - 1] = (uint16_t)len;
+	f->parts->len[num - 1] = (uint16_t)len;
 	f->bytes += len;
 	f->have++;
 	if (num == 1)
@@ -83,8 +85,8 @@ ike_frag_input(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
 	if (f->have < f->total)
 		return IKE_FRAG_PENDING;
 	for (i = 0, off = 0; i < f->total; i++) {
-		memcpy(e->rx_plain + off, f->plain[i], f->len[i]);
-		off += f->len[i];
+		memcpy(e->rx_plain + off, f->parts->plain[i], f->parts->len[i]);
+		off += f->parts->len[i];
 	}
 	*pst = ike_msg_parse_inner(m, f->first, e->rx_plain, off);
 	ike_frag_rx_free(f);

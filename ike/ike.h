@@ -232,6 +232,7 @@ struct ike_sa_status {
 	uint64_t		 spi_i, spi_r;
 	struct sockaddr_storage	 local, remote;
 	char			 local_id[256], remote_id[256];
+	const struct certs_id	*peer_id;	/* NULL before IKE_AUTH */
 	char			 algs[128];	/* "AES_CBC_256/HMAC_SHA1_96/..." */
 	uint64_t		 established_ms;	/* 0 = not yet */
 	/* IKE messages (UDP payload without the non-ESP marker) of this
@@ -256,11 +257,92 @@ struct ike_sa_status {
 };
 void	 ike_engine_foreach(const struct ike_engine *e,
 	    void (*fn)(void *arg, const struct ike_sa_status *st), void *arg);
+/* The same in parts, for a status that streams: starts at *cursor (0 the
+ * first time), reports about `budget` SAs, updates *cursor and returns
+ * true once the walk is complete. SAs that come or go between parts may
+ * be missed; none is reported twice. */
+bool	 ike_engine_foreach_part(const struct ike_engine *e, uint64_t *cursor,
+	    size_t budget, void (*fn)(void *arg, const struct ike_sa_status *st),
+	    void *arg);
+
+/* For status: addresses of the pool `name` (pools { }): in the pool,
+ * leased to an IKE SA, and kept for an identity that went away (its grace
+ * time). False if there is no such pool. */
+bool	 ike_engine_pool_stats(const struct ike_engine *e, const char *name,
+	    uint64_t *size, uint64_t *online, uint64_t *offline);
 
 /* Loads connections from a swanctl.conf-syntax file. Returns 0, or -1 after
  * logging every error as "file:line: what is wrong". cfg is owned by the
  * caller and freed with ike_config_free (accepts NULL members). */
 int	 ike_config_load(struct ike_config *cfg, const char *path);
 void	 ike_config_free(struct ike_config *cfg);
+
+/*
+ * Decoding captured IKE messages (uipsec pcap/trace, ike/decode.c): a
+ * message seen on the wire, with the keys of its IKE SA from a key log,
+ * authenticated and decrypted as the engine would, and summarised in one
+ * line. Stateless; nothing here touches an engine.
+ */
+#define IKE_DECODE_SUMMARY_MAX	512
+
+/* One IKE SA's SK{} keys (RFC 7296 §2.14), borrowed for the call. IANA
+ * transform IDs; integ is 0 and sk_ai/sk_ar NULL with an AEAD. */
+struct ike_decode_keys {
+	uint16_t	 encr, encr_bits, integ;
+	const uint8_t	*sk_ei, *sk_er, *sk_ai, *sk_ar;
+	size_t		 encr_len, integ_len;	/* encr with an AEAD's salt */
+};
+
+enum ike_decode_status {
+	IKE_DECODE_OK = 0,	/* parsed; SK{}/SKF{} authenticated, decrypted */
+	IKE_DECODE_NO_KEYS,	/* encrypted, no keys given: outer part only */
+	IKE_DECODE_MALFORMED,	/* header or payloads do not parse */
+	IKE_DECODE_BAD_ICV,	/* SK{}/SKF{} ICV mismatch: nothing inside read */
+	IKE_DECODE_BAD_SK,	/* authenticated, but padding/inner payloads bad */
+	IKE_DECODE_UNSUPPORTED,	/* keys of a suite uipsec cannot run */
+};
+
+struct ike_decoded {
+	uint64_t	 spi_i, spi_r;
+	uint8_t		 exchange;	/* IKEV2_EXCH_* number */
+	uint32_t	 msg_id, length;
+	bool		 initiator;	/* I flag: sent by the original initiator */
+	bool		 response;	/* R flag */
+	bool		 encrypted;	/* carries SK{} or SKF{} */
+	uint16_t	 frag_num, frag_total;	/* SKF{} n of m; 0 otherwise */
+	uint8_t		 frag_first;	/* SKF{} 1: the first inner payload */
+	/* "IKE_AUTH request 1 [ SK { IDi CERT AUTH SA TSi TSr } ]" */
+	char		 summary[IKE_DECODE_SUMMARY_MAX];
+	const char	*why;		/* static reason when not OK */
+};
+
+const char *ike_decode_status_str(enum ike_decode_status st);
+/* "IKE_AUTH", ... (RFC 7296 §3.1); NULL for a number without a name. */
+const char *ike_decode_exchange_name(uint8_t exchange);
+
+/* The header of a datagram (non-ESP marker removed) into out (summary
+ * empty). 0, or -1 with out->why if it is no IKEv2 header. */
+int	 ike_decode_header(const uint8_t *msg, size_t len,
+	    struct ike_decoded *out);
+/*
+ * Decodes a whole message; keys may be NULL. With keys, SK{} is
+ * authenticated, then decrypted and its inner payloads parsed; an SKF{}
+ * fragment (RFC 7383) is authenticated and decrypted, and its part of the
+ * inner payload chain is left in plain[0, *plain_len) for the caller to
+ * reassemble (ike_decode_chain). plain (cap bytes, caller-owned; the
+ * message length is enough) gets plaintext: wipe it afterwards.
+ */
+enum ike_decode_status ike_decode(const uint8_t *msg, size_t len,
+	    const struct ike_decode_keys *keys, uint8_t *plain, size_t cap,
+	    size_t *plain_len, struct ike_decoded *out);
+/* A reassembled inner payload chain (first payload type `first`, from
+ * SKF 1) of the message whose header is in d: d->summary becomes
+ * "EXCHANGE request N [ SKF { ... } ]". OK or MALFORMED. */
+enum ike_decode_status ike_decode_chain(uint8_t first, const uint8_t *p,
+	    size_t len, struct ike_decoded *d);
+
+/* The data plane's suite for negotiated ESP transforms (IANA IDs; integ
+ * IKEV2_AUTH_NONE with an AEAD). 0, or -1 if esp/ has no such suite. */
+int	 ike_esp_suite(uint16_t encr, uint16_t integ, enum esp_suite *out);
 
 #endif

@@ -90,6 +90,26 @@ ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms)
 	return sa;
 }
 
+const char *
+ike_sa_peer_text(const struct ike_sa *sa)
+{
+	return sa->peer_id_text != NULL ? sa->peer_id_text : "";
+}
+
+int
+ike_sa_set_peer_text(struct ike_sa *sa)
+{
+	size_t len = certs_id_format(&sa->peer_id, NULL, 0) + 1;
+	char *text = malloc(len);
+
+	free(sa->peer_id_text);
+	sa->peer_id_text = text;
+	if (text == NULL)
+		return -1;
+	certs_id_format(&sa->peer_id, text, len);
+	return 0;
+}
+
 uint64_t
 ike_sa_spi_ours(const struct ike_sa *sa)
 {
@@ -126,12 +146,13 @@ ike_frag_rx_free(struct ike_frag_rx *f)
 {
 	unsigned i;
 
-	for (i = 0; i < IKE_FRAG_MAX; i++) {
-		if (f->plain[i] != NULL) {
-			sodium_memzero(f->plain[i], f->len[i]);
-			free(f->plain[i]);
+	for (i = 0; f->parts != NULL && i < IKE_FRAG_MAX; i++) {
+		if (f->parts->plain[i] != NULL) {
+			sodium_memzero(f->parts->plain[i], f->parts->len[i]);
+			free(f->parts->plain[i]);
 		}
 	}
+	free(f->parts);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -158,6 +179,7 @@ ike_sa_free(struct ike_sa *sa)
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
 	ike_frag_rx_free(&sa->frag_rx);
+	free(sa->peer_id_text);
 	ike_rekey_free(sa->rekey);
 	sa->rekey = NULL;	/* ike_child_sa_free looks at it */
 	while (sa->children != NULL)
@@ -273,4 +295,19 @@ ike_sa_table_each(struct ike_sa_table *t,
 			next = sa->next_ours;
 			fn(arg, sa);
 		}
+}
+
+size_t
+ike_sa_table_each_from(struct ike_sa_table *t, size_t from, size_t budget,
+    void (*fn)(void *arg, struct ike_sa *sa), void *arg)
+{
+	struct ike_sa *sa, *next;
+	size_t b, seen = 0;
+
+	for (b = from; b < IKE_SA_BUCKETS && seen < budget; b++)
+		for (sa = t->ours[b]; sa != NULL; sa = next, seen++) {
+			next = sa->next_ours;
+			fn(arg, sa);
+		}
+	return b;
 }

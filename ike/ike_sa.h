@@ -40,6 +40,10 @@ enum ike_state {
 	IKE_STATE_COUNT
 };
 
+/* How long a cached response is kept after the peer's last message
+ * (idle.c): longer than strongSwan's whole retransmission schedule. */
+#define IKE_RESPONSE_KEEP_MS	(5 * 60 * 1000)
+
 #define IKE_NONCE_LEN		32	/* §2.10: at least half the PRF key */
 #define IKE_MSG_MAX		8192	/* largest message we build */
 
@@ -73,8 +77,12 @@ struct ike_frag_rx {
 	uint8_t		 first;		/* Next Payload of fragment 1 */
 	size_t		 bytes;
 	uint64_t	 started_ms;
-	uint8_t		*plain[IKE_FRAG_MAX];	/* owned, by number - 1 */
-	uint16_t	 len[IKE_FRAG_MAX];
+	/* Owned, allocated with the first fragment: an SA that never gets
+	 * one (most) carries no room for 32. */
+	struct ike_frag_parts {
+		uint8_t		*plain[IKE_FRAG_MAX];	/* by number - 1 */
+		uint16_t	 len[IKE_FRAG_MAX];
+	} *parts;
 };
 
 struct ike_request {
@@ -165,7 +173,10 @@ struct ike_sa {
 
 	/* IKE_AUTH */
 	struct certs_id		 peer_id;
-	char			 local_id_text[256], peer_id_text[256];
+	/* The peer's ID as text, for logs: owned, NULL until read (use
+	 * ike_sa_peer_text()). Ours is formatted from the connection's
+	 * credentials when shown: an SA keeps no copy. */
+	char			*peer_id_text;
 	struct ike_child_sa	*children;	/* owned list, oldest first */
 
 	/* Message IDs (§2.2) and retransmission (§2.1). */
@@ -227,6 +238,10 @@ struct ike_child_sa *ike_child_sa_by_in(const struct ike_sa *sa,
 	    uint32_t spi_in);
 struct ike_child_sa *ike_child_sa_by_out(const struct ike_sa *sa,
 	    uint32_t spi_out);
+/* The peer's identity as text ("" until IDi/IDr was read). */
+const char *ike_sa_peer_text(const struct ike_sa *sa);
+/* Sets the text from sa->peer_id; -1: no memory (text stays ""). */
+int	 ike_sa_set_peer_text(struct ike_sa *sa);
 /* Our SPI and the peer's, by role. */
 uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
 
@@ -271,5 +286,10 @@ struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
 /* Calls fn for each SA; fn may remove and free the one it is given. */
 void	 ike_sa_table_each(struct ike_sa_table *t,
 	    void (*fn)(void *arg, struct ike_sa *sa), void *arg);
+/* The same in parts: from table slot `from` on, whole slots until at least
+ * budget SAs were visited; returns the slot to go on from, IKE_SA_BUCKETS
+ * when the walk is complete. */
+size_t	 ike_sa_table_each_from(struct ike_sa_table *t, size_t from,
+	    size_t budget, void (*fn)(void *arg, struct ike_sa *sa), void *arg);
 
 #endif

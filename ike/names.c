@@ -103,10 +103,17 @@ ike_msg_summary(const struct ike_msg *m, char *out, size_t cap)
 	    m->hdr.msg_id);
 	for (i = 0; i < m->n_payloads; i++) {
 		p = &m->pl[i];
+		/* The decrypted inner payloads of SK{} in braces. */
+		if (p->in_sk && (i == 0 || !m->pl[i - 1].in_sk))
+			ike_text_append(out, cap, &off, " {");
 		if ((name = ike_payload_name(p->type)) != NULL)
 			ike_text_append(out, cap, &off, " %s", name);
 		else
 			ike_text_append(out, cap, &off, " %u", p->type);
+		if (p->type == IKEV2_PL_SKF && !p->in_sk &&
+		    p->u.sk.frag_num != 0)
+			ike_text_append(out, cap, &off, "(%u/%u)",
+			    p->u.sk.frag_num, p->u.sk.frag_total);
 		if (p->type != IKEV2_PL_NOTIFY)
 			continue;
 		if ((name = ike_notify_name(p->u.notify.type)) != NULL)
@@ -115,6 +122,8 @@ ike_msg_summary(const struct ike_msg *m, char *out, size_t cap)
 			ike_text_append(out, cap, &off, "(%u)",
 			    p->u.notify.type);
 	}
+	if (m->n_payloads > 0 && m->pl[m->n_payloads - 1].in_sk)
+		ike_text_append(out, cap, &off, " }");
 	ike_text_append(out, cap, &off, " ]");
 	return out;
 }

@@ -19,8 +19,9 @@ const char *ike_payload_name(uint8_t type);
 const char *ike_notify_name(uint16_t type);
 
 /* "IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(16430) ]":
- * exchange, direction, message ID and payloads in order (inner ones after
- * SK once parsed), unknown numbers in digits, cut with "..." to fit cap.
+ * exchange, direction, message ID and payloads in order (inner ones in
+ * braces after SK once parsed: "[ SK { IDi AUTH } ]"; SKF(n/m) for a
+ * fragment), unknown numbers in digits, cut with "..." to fit cap.
  * Returns out. */
 const char *ike_msg_summary(const struct ike_msg *m, char *out, size_t cap);
 

@@ -52,7 +52,7 @@ ike_vip_lease(struct ike_engine *e, struct ike_sa *sa,
 		return 0;	/* no address asked for: none given */
 	log_err("%s[%llu]: INTERNAL_ADDRESS_FAILURE for peer %s: %s (pools "
 	    "%s%s%s)", ike_sa_name(sa), (unsigned long long)sa->id,
-	    sa->peer_id_text, ike_pool_result_str(r), sa->conn->pools[0],
+	    ike_sa_peer_text(sa), ike_pool_result_str(r), sa->conn->pools[0],
 	    sa->conn->n_pools > 1 ? ", " : "",
 	    sa->conn->n_pools > 1 ? sa->conn->pools[1] : "");
 	return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
@@ -65,4 +65,18 @@ ike_vip_release(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	ike_pool_release(e->pools, &sa->vip, e->now_ms);
 	sa->vip_leased = false;
+}
+
+bool
+ike_engine_pool_stats(const struct ike_engine *e, const char *name,
+    uint64_t *size, uint64_t *online, uint64_t *offline)
+{
+	struct ike_pool_stats st;
+
+	if (!ike_pool_stats(e->pools, name, &st))
+		return false;
+	*size = st.size;
+	*online = st.online;
+	*offline = st.offline;
+	return true;
 }

@@ -55,14 +55,14 @@ ike_unique_check(struct ike_engine *e, struct ike_sa *sa,
 			log_info("%s[%llu]: peer %s refused: IKE SA %llu of "
 			    "the same identities exists (unique = keep)",
 			    ike_sa_name(sa), (unsigned long long)sa->id,
-			    sa->peer_id_text, (unsigned long long)old->id);
+			    ike_sa_peer_text(sa), (unsigned long long)old->id);
 			return false;
 		}
 		snprintf(why, sizeof(why), "replaced by IKE SA %llu (%s)",
 		    (unsigned long long)sa->id, u == IKE_UNIQUE_REPLACE ?
 		    "unique = replace" : "INITIAL_CONTACT");
 		log_info("%s[%llu]: peer %s: %s", ike_sa_name(old),
-		    (unsigned long long)old->id, old->peer_id_text, why);
+		    (unsigned long long)old->id, ike_sa_peer_text(old), why);
 		if (u == IKE_UNIQUE_REPLACE && old->state == IKE_STATE_ESTABLISHED)
 			ike_info_delete(e, old);	/* INFORMATIONAL { D } */
 		ike_sa_close(e, old, IKE_SA_EVENT_DOWN, why);

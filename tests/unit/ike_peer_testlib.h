@@ -52,6 +52,9 @@ struct peer {
 	struct ike_settings	 set;		/* (frag_size wins) */
 	int			 n_moved;	/* peer_moved calls */
 	struct sockaddr_storage	 moved_to;
+	/* Many SAs: installs are counted in n_installed, not kept. */
+	bool			 children_counted_only;
+	size_t			 n_installed;
 };
 
 struct net {

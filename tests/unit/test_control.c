@@ -21,19 +21,35 @@
 #include "tools/uipsecd/control.h"
 
 static int status_lines;	/* how many data lines status writes */
+static int status_part;		/* of them per part of the stream */
+static struct control_status_req last_req;	/* as the handler saw it */
+static char last_peer[64], last_id[128], last_state[32];
 
-static void
-fake_status(void *arg, bool json, struct control_reply *r)
+static int
+fake_status(void *arg, struct control_status_req *q, struct control_reply *r)
 {
 	int i;
 
 	(void)arg;
-	if (json) {
-		control_line(r, "{\"conns\": []}");
-		return;
+	last_req = *q;
+	snprintf(last_peer, sizeof(last_peer), "%s", q->peer ? q->peer : "");
+	snprintf(last_id, sizeof(last_id), "%s", q->id ? q->id : "");
+	snprintf(last_state, sizeof(last_state), "%s", q->state ? q->state :
+	    "");
+	if (q->state && !strcmp(q->state, "BAD")) {
+		snprintf(q->error, sizeof(q->error), "no such state");
+		return CONTROL_BAD_REQUEST;
 	}
-	for (i = 0; i < status_lines; i++)
-		control_line(r, "line %d of the status", i);
+	if (q->json) {
+		control_line(r, "{\"conns\": []}");
+		q->done = true;
+		return CONTROL_OK;
+	}
+	for (i = 0; i < status_part && q->cursor < (uint64_t)status_lines;
+	    i++, q->cursor++)
+		control_line(r, "line %d of the status", (int)q->cursor);
+	q->done = q->cursor == (uint64_t)status_lines;
+	return CONTROL_OK;
 }
 
 static int
@@ -56,6 +72,7 @@ static void
 setup(void)
 {
 	status_lines = 2;
+	status_part = 1000;
 	cr_assert_not_null(srv = control_new(&handlers));
 }
 
@@ -164,9 +181,15 @@ Test(control, bad_commands_are_answered_and_the_session_goes_on)
 	cr_assert_str_eq(say(fd, "reboot\n"),
 	    "400 unknown command (help lists them)\n");
 	cr_assert_str_eq(say(fd, "up\n"), "400 usage: up NAME\n");
-	cr_assert_str_eq(say(fd, "up a b c d\n"), "400 too many words\n");
-	cr_assert_str_eq(say(fd, "status --yaml\n"),
-	    "400 usage: status [--json]\n");
+	cr_assert_str_eq(say(fd, "up a b c d e f g h i j k l m\n"),
+	    "400 too many words\n");
+	cr_assert_str_eq(say(fd, "up \"ccu\n"), "400 too many words\n");
+	cr_assert_str_eq(say(fd, "status --yaml\n"), "400 usage: status "
+	    "[--json] [--count] [--peer ADDR] [--id PATTERN] [--state STATE]\n");
+	cr_assert_str_eq(say(fd, "status --peer\n"), "400 usage: status "
+	    "[--json] [--count] [--peer ADDR] [--id PATTERN] [--state STATE]\n");
+	cr_assert_str_eq(say(fd, "status --state BAD\n"),
+	    "400 no such state\n");
 	cr_assert_str_eq(say(fd, "\n"), "400 empty line\n");
 	cr_assert_str_eq(say(fd, "up \033[2Jccu\n"),
 	    "400 control character in line\n");
@@ -237,6 +260,7 @@ Test(control, a_huge_reply_is_cut_and_says_so)
 	int fd = client();
 
 	status_lines = CONTROL_REPLY_MAX / 20;	/* ~2 MB of lines */
+	status_part = status_lines;		/* all in one part */
 	say(fd, "uipsec-control 1\n");
 	send(fd, "status\n", 7, 0);
 	{
@@ -370,4 +394,51 @@ Test(control, socket_file_is_private_and_stale_ones_are_replaced)
 	srv = NULL;
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	cr_assert_eq(system(path), 0);
+}
+
+Test(control, status_options_reach_the_handler)
+{
+	int fd = client();
+
+	say(fd, "uipsec-control 1\n");
+	cr_assert_str_eq(say(fd, "status --count --peer 10.0.0.7 --id "
+	    "\"C=DE, O=Fleet, CN=*\" --state ESTABLISHED --json\n"),
+	    "200-{\"conns\": []}\n200 ok\n");
+	cr_assert(last_req.json);
+	cr_assert(last_req.count);
+	cr_assert_str_eq(last_peer, "10.0.0.7");
+	cr_assert_str_eq(last_id, "C=DE, O=Fleet, CN=*");
+	cr_assert_str_eq(last_state, "ESTABLISHED");
+	close(fd);
+}
+
+/* A status much larger than one reply streams in parts, each made once
+ * the client has read the one before; every line arrives, then 200. */
+Test(control, a_huge_status_streams_in_parts)
+{
+	static char all[4 * 1024 * 1024];
+	size_t len = 0, lines = 0, i;
+	int fd = client();
+	ssize_t n;
+	int k;
+
+	status_lines = 100000;		/* ~2.6 MB */
+	status_part = 500;
+	say(fd, "uipsec-control 1\n");
+	send(fd, "status\n", 7, 0);
+	for (k = 0; k < 1000000 && len < sizeof(all) - 1; k++) {
+		control_run(srv);
+		n = recv(fd, all + len, sizeof(all) - 1 - len, MSG_DONTWAIT);
+		if (n > 0)
+			len += (size_t)n;
+		all[len] = '\0';
+		if (len > 8 && !strcmp(all + len - 7, "200 ok\n"))
+			break;
+	}
+	cr_assert_gt(len, (size_t)CONTROL_REPLY_MAX);
+	for (i = 0; i < len; i++)
+		lines += all[i] == '\n';
+	cr_assert_eq(lines, 100001);
+	cr_assert_not_null(strstr(all, "200-line 99999 of the status\n200 ok\n"));
+	close(fd);
 }

@@ -13,9 +13,11 @@ int	cmd_bench(int argc, char **argv);
 int	cmd_down(int argc, char **argv);
 int	cmd_keylog(int argc, char **argv);
 int	cmd_load(int argc, char **argv);
+int	cmd_pcap(int argc, char **argv);
 int	cmd_pki(int argc, char **argv);
 int	cmd_rekey(int argc, char **argv);
 int	cmd_status(int argc, char **argv);
+int	cmd_trace(int argc, char **argv);
 int	cmd_up(int argc, char **argv);
 
 #endif

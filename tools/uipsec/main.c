@@ -13,12 +13,16 @@ static const struct uipsec_command commands[] = {
 	    "debug log); print or write Wireshark tables" },
 	{ "load", cmd_load, "act as many CCUs against a concentrator: "
 	    "pki, run" },
+	{ "pcap", cmd_pcap, "decrypt and verify the IKE and ESP of a capture "
+	    "(file or -i IFACE) with key logs" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
 	{ "rekey", cmd_rekey, "rekey the CHILD_SAs (--ike: the IKE SA) of a "
 	    "connection" },
 	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "
 	    "uipsecd [--json]" },
+	{ "trace", cmd_trace, "the pcap view, live, for one peer of the "
+	    "running uipsecd" },
 	{ "up", cmd_up, "initiate a connection of the running uipsecd" },
 	{ NULL, NULL, NULL },
 };

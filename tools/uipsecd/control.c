@@ -38,6 +38,11 @@ struct client {
 	size_t			 in_len;
 	struct control_reply	 out;
 	size_t			 out_off;
+	/* A status reply being streamed: its request and the filter words
+	 * it borrows. */
+	bool			 streaming;
+	struct control_status_req st;
+	char			 st_words[CONTROL_LINE_MAX];
 	bool			 hello;		/* version agreed */
 	bool			 closing;	/* close once out is sent */
 	time_t			 last;		/* last line, monotonic */
@@ -109,6 +114,12 @@ control_line(struct control_reply *r, const char *fmt, ...)
 		n = (int)sizeof(line) - 6;	/* cut an overlong line */
 	line[4 + n] = '\n';
 	reply_add(r, line, (size_t)n + 5, CONTROL_REPLY_MAX - FINAL_MAX);
+}
+
+size_t
+control_reply_len(const struct control_reply *r)
+{
+	return r->len;
 }
 
 static void	reply_end(struct control_reply *r, int code, const char *fmt,
@@ -192,9 +203,13 @@ client_flush(struct control *c, struct client *cl)
 	return true;
 }
 
-/* Words of a command line: at most 3, split on blanks. */
+#define WORDS_MAX	12
+
+/* Words of a command line, split on blanks; a word in double quotes may
+ * hold blanks ("C=DE, O=Fleet, CN=*"). -1: too many words, or an
+ * unterminated quote. */
 static int
-split(char *line, char *argv[3])
+split(char *line, char *argv[WORDS_MAX])
 {
 	int argc = 0;
 	char *p = line;
@@ -204,8 +219,15 @@ split(char *line, char *argv[3])
 			*p++ = '\0';
 		if (!*p)
 			break;
-		if (argc == 3)
+		if (argc == WORDS_MAX)
 			return -1;
+		if (*p == '"') {
+			argv[argc++] = ++p;
+			if (!(p = strchr(p, '"')))
+				return -1;
+			*p++ = '\0';
+			continue;
+		}
 		argv[argc++] = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
@@ -253,6 +275,63 @@ up_down(struct control *c, struct client *cl, int argc, char **argv)
 	    "ok" : "no such connection");
 }
 
+#define STATUS_USAGE	"usage: status [--json] [--count] [--peer ADDR] " \
+			"[--id PATTERN] [--state STATE]"
+
+/* The next part of a streamed status reply; its final line after the
+ * last part. */
+static void
+status_more(struct control *c, struct client *cl)
+{
+	int code = CONTROL_OK;
+
+	/* A part may come out empty (everything in it filtered away). */
+	while (c->h.status && code == CONTROL_OK && !cl->st.done &&
+	    cl->out.len == 0)
+		code = c->h.status(c->h.arg, &cl->st, &cl->out);
+	cl->last = now_secs();
+	if (code != CONTROL_OK) {
+		cl->streaming = false;
+		reply_end(&cl->out, code, "%s", cl->st.error[0] ?
+		    cl->st.error : "refused");
+	} else if (cl->st.done || !c->h.status) {
+		cl->streaming = false;
+		reply_end(&cl->out, CONTROL_OK, "ok");
+	}
+}
+
+/* Options as words; values are copied with the client (the line they
+ * came from is gone by the next part). */
+static void
+status_start(struct control *c, struct client *cl, int argc, char **argv)
+{
+	const char **val;
+	size_t used = 0, len;
+	int i;
+
+	memset(&cl->st, 0, sizeof(cl->st));
+	for (i = 1; i < argc; i++) {
+		val = !strcmp(argv[i], "--peer") ? &cl->st.peer :
+		    !strcmp(argv[i], "--id") ? &cl->st.id :
+		    !strcmp(argv[i], "--state") ? &cl->st.state : NULL;
+		if (!strcmp(argv[i], "--json")) {
+			cl->st.json = true;
+		} else if (!strcmp(argv[i], "--count")) {
+			cl->st.count = true;
+		} else if (val && i + 1 < argc) {
+			len = strlen(argv[++i]) + 1;
+			memcpy(cl->st_words + used, argv[i], len);
+			*val = cl->st_words + used;
+			used += len;	/* all words fit: they came in one line */
+		} else {
+			reply_end(&cl->out, CONTROL_BAD_REQUEST, STATUS_USAGE);
+			return;
+		}
+	}
+	cl->streaming = true;
+	status_more(c, cl);
+}
+
 static void
 rekey(struct control *c, struct client *cl, int argc, char **argv)
 {
@@ -273,27 +352,22 @@ rekey(struct control *c, struct client *cl, int argc, char **argv)
 static void
 command(struct control *c, struct client *cl, char *line)
 {
-	char *argv[3];
+	char *argv[WORDS_MAX];
 	int argc = split(line, argv);
 
 	if (argc <= 0) {
 		reply_end(&cl->out, CONTROL_BAD_REQUEST, "%s", argc ?
 		    "too many words" : "empty line");
 	} else if (!strcmp(argv[0], "status")) {
-		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json"))) {
-			reply_end(&cl->out, CONTROL_BAD_REQUEST,
-			    "usage: status [--json]");
-			return;
-		}
-		if (c->h.status)
-			c->h.status(c->h.arg, argc == 2, &cl->out);
-		reply_end(&cl->out, CONTROL_OK, "ok");
+		status_start(c, cl, argc, argv);
 	} else if (!strcmp(argv[0], "up") || !strcmp(argv[0], "down")) {
 		up_down(c, cl, argc, argv);
 	} else if (!strcmp(argv[0], "rekey")) {
 		rekey(c, cl, argc, argv);
 	} else if (!strcmp(argv[0], "help") && argc == 1) {
-		control_line(&cl->out, "status [--json]   IKE and CHILD SAs, "
+		control_line(&cl->out, "status [--json] [--count] [--peer ADDR] "
+		    "[--id PATTERN] [--state STATE]");
+		control_line(&cl->out, "                  IKE and CHILD SAs, "
 		    "manual SAs, data plane counters");
 		control_line(&cl->out, "up NAME           initiate a "
 		    "connection");
@@ -342,7 +416,7 @@ client_process(struct control *c, struct client *cl)
 	char *nl;
 	size_t len;
 
-	while (!cl->out.len && !cl->closing &&
+	while (!cl->out.len && !cl->closing && !cl->streaming &&
 	    (nl = memchr(cl->in, '\n', cl->in_len))) {
 		len = (size_t)(nl - cl->in);
 		memcpy(line, cl->in, len);
@@ -354,7 +428,7 @@ client_process(struct control *c, struct client *cl)
 		else
 			client_line(c, cl, line);
 	}
-	if (!cl->out.len && cl->in_len == sizeof(cl->in)) {
+	if (!cl->out.len && !cl->streaming && cl->in_len == sizeof(cl->in)) {
 		reply_end(&cl->out, CONTROL_TOO_LONG, "line longer than %d "
 		    "bytes", CONTROL_LINE_MAX - 1);
 		cl->closing = true;
@@ -367,7 +441,10 @@ static void
 client_pump(struct control *c, struct client *cl)
 {
 	for (;;) {
-		client_process(c, cl);
+		if (cl->out.len == 0 && cl->streaming)
+			status_more(c, cl);
+		else if (cl->out.len == 0)
+			client_process(c, cl);
 		if (!cl->out.len)
 			return;
 		if (!client_flush(c, cl) || cl->out.len)

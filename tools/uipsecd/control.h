@@ -5,14 +5,17 @@
  *
  *   C: uipsec-control 1            the client's version, first
  *   S: 200 uipsec-control 1 uipsecd
- *   C: status [--json] | up NAME | down NAME | help | quit
+ *   C: status [--json] [--count] [--peer ADDR] [--id PATTERN] [--state S]
+ *      | up NAME | down NAME | help | quit
  *   S: 200-data line               zero or more
  *   S: CODE text                   final line: 200 ok, 4xx/5xx refused
  *
  * Served from the daemon's epoll loop through one pollable fd (an inner
  * epoll set with the listener, the clients and an idle timer), never
  * blocking: bounded lines in, one bounded reply out at a time per client
- * (a client that does not read stops being read), a few clients at most,
+ * (a client that does not read stops being read; a status reply is
+ * streamed in parts of CONTROL_CHUNK bytes, each made when the client has
+ * read the one before, so no reply is held whole), a few clients at most,
  * idle ones dropped. A bad client costs its own connection only.
  */
 #ifndef UIPSECD_CONTROL_H
@@ -20,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CONTROL_SOCKET		"/run/uipsec/uipsecd.sock"
 #define CONTROL_VERSION		1
@@ -48,12 +52,36 @@ struct control_reply;
  * are dropped and the reply ends in 507. */
 void	 control_line(struct control_reply *r, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Bytes in the reply so far (a streaming handler stops near
+ * CONTROL_CHUNK). */
+size_t	 control_reply_len(const struct control_reply *r);
+
+/* A part of a streamed reply: the handler stops adding lines once the
+ * reply holds this much, and is called again when the client has read
+ * it. */
+#define CONTROL_CHUNK		(64 * 1024)
+
+/* `status [--json] [--count] [--peer ADDR] [--id PATTERN] [--state STATE]`
+ * (doc/control.md): the filters are applied by the handler, in the daemon.
+ * Strings are borrowed from the server for the whole stream. */
+struct control_status_req {
+	bool		 json;
+	bool		 count;		/* the summary only */
+	const char	*peer, *id, *state;	/* NULL: no filter */
+	uint64_t	 cursor;	/* the handler's place: 0 at the start */
+	bool		 done;		/* set by the handler after the last part */
+	char		 error[160];	/* a refusal's text (code not 200) */
+};
 
 /* What the daemon answers. up/down return a code and put the final line's
- * text in msg. All borrowed for the server's life. */
+ * text in msg. status writes the next part of its reply (about
+ * CONTROL_CHUNK bytes), sets q->done after the last, and returns 200, or a
+ * refusal (400 with q->error) before writing anything. All borrowed for
+ * the server's life. */
 struct control_handlers {
 	void	*arg;
-	void	(*status)(void *arg, bool json, struct control_reply *r);
+	int	(*status)(void *arg, struct control_status_req *q,
+		    struct control_reply *r);
 	int	(*up)(void *arg, const char *name, char *msg, size_t cap);
 	int	(*down)(void *arg, const char *name, char *msg, size_t cap);
 	/* rekey NAME [ike]: the CHILD_SAs, or the IKE SA (RFC 7296 §1.3). */

@@ -40,21 +40,61 @@ manual_children(const struct daemon *d, bool json, struct control_reply *r)
 		control_line(r, " ],");
 }
 
+/* A streamed status (control.h): the cursor holds the phase, whether an
+ * SA object went out already (JSON commas) and the engine's place. */
+enum { PHASE_HEAD, PHASE_SAS, PHASE_TAIL };
+#define PHASE_SHIFT	60
+#define WRITTEN_BIT	(1ULL << 59)
+
 static void
-d_status(void *arg, bool json, struct control_reply *r)
+status_tail(struct daemon *d, const struct control_status_req *q,
+    const struct ike_status_filter *f, struct control_reply *r)
 {
-	struct daemon *d = arg;
 	const char *tun = d->tun ? tun_name(d->tun) : "-";
 
-	if (json)
-		control_line(r, "{\"version\": %d,", CONTROL_VERSION);
-	ike_glue_status(d->ike, json, r);
-	manual_children(d, json, r);
-	if (json)
+	if (q->json && !q->count)
+		control_line(r, " ],");
+	/* A filter is about IKE SAs: what is not one is left out. */
+	if (!q->count && !f->any) {
+		ike_glue_status_conns(d->ike, q->json, r);
+		manual_children(d, q->json, r);
+	}
+	ike_glue_status_summary(d->ike, f, q->json, r);
+	if (q->json)
 		control_line(r, " \"dataplane\": {");
-	status_dataplane(r, &d->dp, tun, d->mtu, json);
-	if (json)
+	if (q->json || (!q->count && !f->any))
+		status_dataplane(r, &d->dp, tun, d->mtu, q->json);
+	if (q->json)
 		control_line(r, " }}");
+}
+
+static int
+d_status(void *arg, struct control_status_req *q, struct control_reply *r)
+{
+	struct daemon *d = arg;
+	struct ike_status_filter f;
+	unsigned phase = (unsigned)(q->cursor >> PHASE_SHIFT);
+	uint64_t pos = q->cursor & (WRITTEN_BIT - 1);
+	bool written = q->cursor & WRITTEN_BIT;
+
+	if (!ike_glue_status_filter(q, &f))
+		return CONTROL_BAD_REQUEST;
+	if (phase == PHASE_HEAD) {
+		if (q->json)
+			control_line(r, "{\"version\": %d,", CONTROL_VERSION);
+		if (q->json && !q->count)
+			control_line(r, " \"ike_sas\": [");
+		phase = q->count ? PHASE_TAIL : PHASE_SAS;
+	} else if (phase == PHASE_SAS) {
+		if (ike_glue_status_sas(d->ike, &f, q->json, &pos, &written, r))
+			phase = PHASE_TAIL;
+	} else {
+		status_tail(d, q, &f, r);
+		q->done = true;
+	}
+	q->cursor = (uint64_t)phase << PHASE_SHIFT |
+	    (written ? WRITTEN_BIT : 0) | pos;
+	return CONTROL_OK;
 }
 
 static const struct cfg_conn *

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "control.h"
 #include "ike/ike.h"
 
 struct daemon;
@@ -45,9 +46,31 @@ void	 ike_glue_input4500(void *g, const uint8_t *msg, size_t len,
 int	 ike_glue_timeout(const struct ike_glue *g);
 void	 ike_glue_tick(struct ike_glue *g);
 
-/* `status`: IKE SAs with their CHILD_SAs (g may be NULL: nothing, or an
- * empty list in JSON). */
-void	 ike_glue_status(const struct ike_glue *g, bool json,
+/* `status` (doc/control.md), streamed in parts; g may be NULL (no IKE:
+ * no SAs). The filters of a request, parsed: false with q->error set. */
+struct ike_status_filter {
+	int		 peer_family;	/* 0: any remote address */
+	uint8_t		 peer_addr[16];
+	bool		 has_id;	/* remote identity matches id (pattern) */
+	struct certs_id	 id;
+	const char	*state;		/* NULL: any state */
+	bool		 any;		/* one of the above is set */
+};
+bool	 ike_glue_status_filter(struct control_status_req *q,
+	    struct ike_status_filter *f);
+/* The IKE SAs that pass f, with their CHILD_SAs, from *pos on (0 at
+ * first), about a part's worth; *written says whether JSON has an SA
+ * object before (for its comma). True when the walk is complete. */
+bool	 ike_glue_status_sas(const struct ike_glue *g,
+	    const struct ike_status_filter *f, bool json, uint64_t *pos,
+	    bool *written, struct control_reply *r);
+/* Each connection: its IKE SAs, retries, held down (JSON: "connections"). */
+void	 ike_glue_status_conns(const struct ike_glue *g, bool json,
+	    struct control_reply *r);
+/* Counts of the SAs that pass f, by state, their CHILD_SAs, and the
+ * virtual IP pools (JSON: "summary" and "pools" members, comma after). */
+void	 ike_glue_status_summary(const struct ike_glue *g,
+	    const struct ike_status_filter *f, bool json,
 	    struct control_reply *r);
 /* `up`/`down`: a control.h code, the final line's text in msg. */
 /* `rekey NAME [ike]`: a CONTROL_* code, the final line's text in msg. */

@@ -5,8 +5,10 @@
  */
 #include "ike_glue_internal.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "control_status.h"
 #include "daemon.h"
@@ -16,7 +18,8 @@ struct walk {
 	const struct ike_glue	*g;
 	struct control_reply	*r;
 	bool			 json;
-	size_t			 n, i;
+	const struct ike_status_filter *f;
+	bool			 written;	/* an SA before (JSON comma) */
 	uint64_t		 now;
 };
 
@@ -45,31 +48,30 @@ child_times(const struct walk *w, const struct ike_sa_status *st,
 		}
 }
 
+/* The CHILD_SAs of the snapshot as the data plane holds them: found by
+ * SPI, so listing one IKE SA costs the same whatever the number of
+ * tunnels. */
 static void
 children_of(const struct walk *w, const struct ike_sa_status *st)
 {
-	const struct glue_child *ch;
+	struct sad_conn *c[IKE_STATUS_CHILDREN_MAX];
 	struct status_times t;
-	struct sad_conn *c;
-	size_t n = 0, k = 0;
+	size_t i, n = 0, k;
 
-	for (ch = w->g->children; ch; ch = ch->next)
-		n += ch->ike_id == st->id;
-	for (ch = w->g->children; ch; ch = ch->next) {
-		if (ch->ike_id != st->id ||
-		    !(c = sad_lookup_in(&w->g->d->sad, ch->k.in.spi)))
-			continue;
-		t.age_s = (long long)((w->now - ch->installed_ms) / 1000);
-		child_times(w, st, ch->k.in.spi, &t);
-		status_child(w->r, c, w->json, ++k == n, &t);
+	for (i = 0; i < st->n_children && i < IKE_STATUS_CHILDREN_MAX; i++)
+		if ((c[n] = sad_lookup_in(&w->g->d->sad,
+		    st->children[i].spi_in)) != NULL)
+			n++;
+	for (k = 0; k < n; k++) {
+		const struct cfg_conn *cfg = c[k]->cfg;
+
+		for (i = 0; st->children[i].spi_in != cfg->in.spi; i++)
+			;
+		t.age_s = (long long)((w->now - st->children[i].installed_ms) /
+		    1000);
+		child_times(w, st, cfg->in.spi, &t);
+		status_child(w->r, c[k], w->json, k + 1 == n, &t);
 	}
-}
-
-static void
-count_sa(void *arg, const struct ike_sa_status *st)
-{
-	(void)st;
-	((struct walk *)arg)->n++;
 }
 
 static void
@@ -139,21 +141,90 @@ sa_json(struct walk *w, const struct ike_sa_status *st, long long age)
 	control_line(w->r, "  \"child_sas\": [");
 }
 
+/* `--peer`, `--id`, `--state` (doc/control.md). */
+static bool
+passes(const struct ike_status_filter *f, const struct ike_sa_status *st)
+{
+	const uint8_t *ip = st->remote.ss_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)(const void *)&st->remote)->
+	    sin6_addr.s6_addr : (const uint8_t *)&((const struct sockaddr_in *)
+	    (const void *)&st->remote)->sin_addr;
+
+	if (f->peer_family && (st->remote.ss_family != f->peer_family ||
+	    memcmp(ip, f->peer_addr, f->peer_family == AF_INET6 ? 16 : 4)))
+		return false;
+	if (f->has_id && (!st->peer_id ||
+	    certs_id_match(&f->id, st->peer_id) == CERTS_ID_MATCH_NONE))
+		return false;
+	return !f->state || !strcasecmp(f->state, st->state);
+}
+
 static void
 one_sa(void *arg, const struct ike_sa_status *st)
 {
 	struct walk *w = arg;
 	long long age = -1;
 
+	if (!passes(w->f, st))
+		return;
 	if (st->established_ms)
 		age = (long long)((w->now - st->established_ms) / 1000);
+	if (w->json && w->written)
+		control_line(w->r, " ,");
+	w->written = true;
 	if (w->json)
 		sa_json(w, st, age);
 	else
 		sa_text(w, st, age);
 	children_of(w, st);
 	if (w->json)
-		control_line(w->r, "  ]}%s", ++w->i == w->n ? "" : ",");
+		control_line(w->r, "  ]}");
+}
+
+bool
+ike_glue_status_filter(struct control_status_req *q,
+    struct ike_status_filter *f)
+{
+	struct certs_err err = { 0 };
+
+	memset(f, 0, sizeof(*f));
+	if (q->peer) {
+		f->peer_family = strchr(q->peer, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(f->peer_family, q->peer, f->peer_addr) != 1) {
+			snprintf(q->error, sizeof(q->error), "--peer: '%.64s' "
+			    "is not an IPv4 or IPv6 address", q->peer);
+			return false;
+		}
+	}
+	if (q->id && certs_id_parse(q->id, &f->id, &err) != CERTS_OK) {
+		snprintf(q->error, sizeof(q->error), "--id: %.120s",
+		    err.reason);
+		return false;
+	}
+	f->has_id = q->id != NULL;
+	f->state = q->state;
+	f->any = q->peer || q->id || q->state;
+	return true;
+}
+
+/* IKE SAs per part of a streamed status: about 64 of them make ~64 KB
+ * of text (CONTROL_CHUNK). */
+#define SAS_PER_PART	64
+
+bool
+ike_glue_status_sas(const struct ike_glue *g,
+    const struct ike_status_filter *f, bool json, uint64_t *pos,
+    bool *written, struct control_reply *r)
+{
+	struct walk w = { .g = g, .r = r, .json = json, .f = f,
+	    .written = *written, .now = ike_glue_now_ms() };
+	bool done;
+
+	if (!g)
+		return true;
+	done = ike_engine_foreach_part(g->e, pos, SAS_PER_PART, one_sa, &w);
+	*written = w.written;
+	return done;
 }
 
 struct conn_count {
@@ -171,60 +242,137 @@ count_conn(void *arg, const struct ike_sa_status *st)
 
 /* Each configured connection: how many IKE SAs it has, and what the
  * daemon will do about one that has none (retries, `down`). */
-static void
-conns(const struct walk *w)
+void
+ike_glue_status_conns(const struct ike_glue *g, bool json,
+    struct control_reply *r)
 {
 	const struct ike_conn_cfg *c;
 	const struct glue_conn *gc;
 	struct conn_count cc;
+	uint64_t now = ike_glue_now_ms();
 	long long next;
 	char name[6 * IKE_NAME_MAX];
 	size_t i;
 
-	for (i = 0; i < w->g->cfg->n_conns; i++) {
-		c = &w->g->cfg->conns[i];
-		gc = &w->g->conns[i];
+	if (json)
+		control_line(r, " \"connections\": [");
+	for (i = 0; g && i < g->cfg->n_conns; i++) {
+		c = &g->cfg->conns[i];
+		gc = &g->conns[i];
 		cc = (struct conn_count){ .name = c->name };
-		ike_engine_foreach(w->g->e, count_conn, &cc);
-		next = !gc->retry_ms ? -1 : gc->retry_ms <= w->now ? 0 :
-		    (long long)((gc->retry_ms - w->now + 999) / 1000);
-		if (w->json)
-			control_line(w->r, "  {\"name\": \"%s\", \"ike_sas\": "
+		ike_engine_foreach(g->e, count_conn, &cc);
+		next = !gc->retry_ms ? -1 : gc->retry_ms <= now ? 0 :
+		    (long long)((gc->retry_ms - now + 999) / 1000);
+		if (json)
+			control_line(r, "  {\"name\": \"%s\", \"ike_sas\": "
 			    "%zu, \"held_down\": %s, \"failed_attempts\": %u, "
 			    "\"next_attempt_s\": %lld}%s", status_json_str(
 			    c->name, name, sizeof(name)), cc.n, gc->held_down ?
 			    "true" : "false", gc->tries, next,
-			    i + 1 == w->g->cfg->n_conns ? "" : ",");
+			    i + 1 == g->cfg->n_conns ? "" : ",");
 		else if (!cc.n && gc->held_down)
-			control_line(w->r, "%s: no IKE SA: held down (uipsec "
+			control_line(r, "%s: no IKE SA: held down (uipsec "
 			    "down; uipsec up starts it)", c->name);
 		else if (!cc.n && next >= 0)
-			control_line(w->r, "%s: no IKE SA: %u failed set-up%s, "
+			control_line(r, "%s: no IKE SA: %u failed set-up%s, "
 			    "next attempt in %llds", c->name, gc->tries,
 			    gc->tries == 1 ? "" : "s", next);
 		else if (!cc.n)
-			control_line(w->r, "%s: no IKE SA", c->name);
+			control_line(r, "%s: no IKE SA", c->name);
 	}
+	if (json)
+		control_line(r, " ],");
+}
+
+/* SAs that pass the filter, by state name (few distinct names). */
+#define STATES_MAX	8
+struct tally {
+	const struct ike_status_filter *f;
+	size_t		 total, shown, children;
+	size_t		 n_states;
+	const char	*state[STATES_MAX];
+	size_t		 count[STATES_MAX];
+};
+
+static void
+tally_one(void *arg, const struct ike_sa_status *st)
+{
+	struct tally *t = arg;
+	size_t i;
+
+	t->total++;
+	if (!passes(t->f, st))
+		return;
+	t->shown++;
+	for (i = 0; i < t->n_states && strcmp(t->state[i], st->state); i++)
+		;
+	if (i == t->n_states && i < STATES_MAX)
+		t->state[t->n_states++] = st->state;
+	if (i < STATES_MAX)
+		t->count[i]++;
+}
+
+static void
+pools_summary(const struct ike_glue *g, bool json, struct control_reply *r)
+{
+	uint64_t size, online, offline;
+	char name[6 * IKE_NAME_MAX];
+	size_t i;
+
+	if (json)
+		control_line(r, " \"pools\": [");
+	for (i = 0; g && i < g->cfg->n_pools; i++) {
+		if (!ike_engine_pool_stats(g->e, g->cfg->pools[i].name, &size,
+		    &online, &offline))
+			continue;
+		if (json)
+			control_line(r, "  {\"name\": \"%s\", \"size\": %llu, "
+			    "\"online\": %llu, \"offline\": %llu}%s",
+			    status_json_str(g->cfg->pools[i].name, name,
+			    sizeof(name)), (unsigned long long)size,
+			    (unsigned long long)online,
+			    (unsigned long long)offline,
+			    i + 1 == g->cfg->n_pools ? "" : ",");
+		else
+			control_line(r, "pool %s: %llu of %llu addresses "
+			    "leased, %llu kept for reconnecting peers",
+			    g->cfg->pools[i].name, (unsigned long long)online,
+			    (unsigned long long)size,
+			    (unsigned long long)offline);
+	}
+	if (json)
+		control_line(r, " ],");
 }
 
 void
-ike_glue_status(const struct ike_glue *g, bool json, struct control_reply *r)
+ike_glue_status_summary(const struct ike_glue *g,
+    const struct ike_status_filter *f, bool json, struct control_reply *r)
 {
-	struct walk w = { .g = g, .r = r, .json = json,
-	    .now = ike_glue_now_ms() };
+	struct tally t = { .f = f };
+	const struct glue_child *ch;
+	char states[STATES_MAX * 40] = "";
+	size_t i, len = 0;
 
-	if (json)
-		control_line(r, " \"ike_sas\": [");
-	if (g) {
-		ike_engine_foreach(g->e, count_sa, &w);
-		ike_engine_foreach(g->e, one_sa, &w);
-	}
-	if (json)
-		control_line(r, " ],");
-	if (json)
-		control_line(r, " \"connections\": [");
+	if (!g && !json)
+		return;		/* no IKE: nothing to count */
 	if (g)
-		conns(&w);
+		ike_engine_foreach(g->e, tally_one, &t);
+	for (ch = g ? g->children : NULL; ch; ch = ch->next)
+		t.children++;
+	for (i = 0; i < t.n_states; i++)
+		len += (size_t)snprintf(states + len, sizeof(states) - len,
+		    json ? "%s\"%s\": %zu" : "%s%s %zu", i ? ", " : "",
+		    t.state[i], t.count[i]);
 	if (json)
-		control_line(r, " ],");
+		control_line(r, " \"summary\": {\"ike_sas\": %zu, \"shown\": "
+		    "%zu, \"states\": {%s}, \"child_sas\": %zu},", t.total,
+		    t.shown, states, t.children);
+	else if (f->any)
+		control_line(r, "summary: %zu of %zu IKE SAs match (%s); "
+		    "%zu CHILD_SAs in all", t.shown, t.total,
+		    states[0] ? states : "none", t.children);
+	else
+		control_line(r, "summary: %zu IKE SAs (%s), %zu CHILD_SAs",
+		    t.total, states[0] ? states : "none", t.children);
+	pools_summary(g, json, r);
 }

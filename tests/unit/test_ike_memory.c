@@ -1,0 +1,78 @@
+/*
+ * Memory per established idle IKE SA on the responder (the concentrator
+ * goal: <= 4 KB per tunnel, doc/ike-config.md): N CCUs set up an IKE SA
+ * with a virtual IP and a CHILD_SA each, the initiator's engine is freed,
+ * and the responder's heap growth (mallinfo2, bytes in use) per SA must
+ * stay under a bound that catches regressions. The figure is printed.
+ */
+#include <criterion/criterion.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike_peer_testlib.h"
+
+#define ECDSA_IKE	"aes256-sha256-ecp256"
+#define ESP_DEFAULT	"aes256-sha1"
+#define N_SAS		200
+/* What the engine needs today, with some slack; lower it as it shrinks. */
+#define BYTES_PER_SA_MAX	4096
+
+static void
+teardown(void)
+{
+	net_free();
+}
+
+TestSuite(ike_memory, .fini = teardown, .timeout = 300);
+
+static size_t
+heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+Test(ike_memory, bytes_per_established_idle_sa)
+{
+	struct ike_conn_cfg *a, *b;
+	size_t before, after, i, per_sa;
+
+	log_set_level(LOG_ERR);		/* 4 set-up log lines per SA */
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	a = &net.p[PEER_A].conn;
+	b = &net.p[PEER_B].conn;
+	a->n_vips = 1;
+	a->vips[0].family = AF_INET;
+	b->n_pools = 1;
+	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
+	net.p[PEER_B].pool.last.addr[2] = 0x10;		/* 10.3.16.200 */
+	b->children[0].remote_ts[0].dynamic = true;
+	b->unique = IKE_UNIQUE_NEVER;	/* one initiator plays N CCUs */
+	net.p[PEER_A].children_counted_only = true;
+	net.p[PEER_B].children_counted_only = true;
+	peer_start();
+	/* one first, so that one-time allocations are not counted */
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_run(20);
+	before = heap_in_use();
+	for (i = 1; i <= N_SAS; i++) {
+		cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet",
+		    net.now), 0);
+		net_run(20);
+		cr_assert_eq(net.p[PEER_B].n_installed, i + 1);
+	}
+	ike_engine_free(net.p[PEER_A].e);
+	net.p[PEER_A].e = NULL;
+	net.now += 10 * 60 * 1000;	/* idle: past every set-up timer */
+	ike_engine_tick(net.p[PEER_B].e, net.now);
+	after = heap_in_use();
+	cr_assert_eq(net.p[PEER_B].n_up, N_SAS + 1);
+	per_sa = after > before ? (after - before) / N_SAS : 0;
+	fprintf(stderr, "ike_memory: %zu bytes of heap per established idle "
+	    "IKE SA (responder, with virtual IP and one CHILD_SA; %d SAs)\n",
+	    per_sa, N_SAS);
+	cr_assert_leq(per_sa, BYTES_PER_SA_MAX, "%zu bytes per SA", per_sa);
+}

@@ -1,0 +1,204 @@
+/*
+ * tools/uipsec/pcap_view.c — one captured frame at a time: classify it,
+ * hand IKE to pcap_ike.c and ESP to pcap_esp.c, print the line
+ * "TIME SRC > DST WHAT VERDICT", count it for the summary.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tools/uipsec/pcap.h"
+
+struct pcap_counts {
+	uint64_t	frames, ike, ike_ok, esp, esp_ok, keepalive;
+	uint64_t	fragments, truncated, malformed, other, not_ip;
+};
+
+struct pcap_view {
+	const struct keylog	*kl;		/* borrowed */
+	FILE			*out;
+	unsigned		 flags;
+	struct pcap_esp		*esp;
+	struct pcap_ike		*ike;
+	pcap_inner_fn		*inner_fn;
+	void			*inner_arg;
+	bool			 missing_keys;
+	struct pcap_counts	 n;
+};
+
+struct pcap_view *
+pcap_view_new(const struct keylog *kl, FILE *out, unsigned flags)
+{
+	struct pcap_view *v = calloc(1, sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	v->kl = kl;
+	v->out = out;
+	v->flags = flags;
+	v->esp = pcap_esp_new();
+	v->ike = pcap_ike_new();
+	if (v->esp == NULL || v->ike == NULL) {
+		pcap_view_free(v);
+		return NULL;
+	}
+	pcap_esp_keys_changed(v->esp, kl);
+	return v;
+}
+
+void
+pcap_view_free(struct pcap_view *v)
+{
+	if (v == NULL)
+		return;
+	pcap_esp_free(v->esp);
+	pcap_ike_free(v->ike);
+	free(v);
+}
+
+void
+pcap_view_on_inner(struct pcap_view *v, pcap_inner_fn *fn, void *arg)
+{
+	v->inner_fn = fn;
+	v->inner_arg = arg;
+}
+
+void
+pcap_view_keys_changed(struct pcap_view *v, const struct keylog *kl)
+{
+	v->kl = kl;
+	v->missing_keys = false;
+	pcap_esp_keys_changed(v->esp, kl);
+}
+
+bool
+pcap_view_missing_keys(struct pcap_view *v)
+{
+	return v->missing_keys;
+}
+
+/* "12:00:01.000250 192.0.2.1:4500 > 192.0.2.2:4500 " (UTC). */
+static void
+line_start(FILE *out, const struct timeval *ts, const struct pcap_pkt *pkt)
+{
+	char src[64], dst[64];
+	struct tm tm;
+	time_t t = ts->tv_sec;
+
+	gmtime_r(&t, &tm);
+	fprintf(out, "%02d:%02d:%02d.%06ld ", tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (long)ts->tv_usec);
+	if (pkt->kind == PCAP_NOT_IP) {
+		fprintf(out, "- ");
+		return;
+	}
+	pcap_addr_str(pkt->ip.family, pkt->ip.src, pkt->udp ? pkt->sport : -1,
+	    src, sizeof(src));
+	pcap_addr_str(pkt->ip.family, pkt->ip.dst, pkt->udp ? pkt->dport : -1,
+	    dst, sizeof(dst));
+	fprintf(out, "%s > %s ", src, dst);
+}
+
+static void
+frame_esp(struct pcap_view *v, const struct timeval *ts,
+    const struct pcap_pkt *pkt, FILE *out)
+{
+	const uint8_t *inner = NULL;
+	size_t inner_len = 0;
+	bool unknown;
+
+	v->n.esp++;
+	if (pcap_esp_packet(v->esp, v->kl, pkt, out, &inner, &inner_len,
+	    &unknown)) {
+		v->n.esp_ok++;
+		if (inner != NULL && v->inner_fn != NULL)
+			v->inner_fn(v->inner_arg, ts, inner, inner_len);
+	}
+	v->missing_keys |= unknown;
+}
+
+void
+pcap_view_frame(struct pcap_view *v, int linktype, const struct timeval *ts,
+    const uint8_t *frame, size_t caplen, size_t wirelen)
+{
+	struct pcap_pkt pkt;
+	FILE *out = (v->flags & PCAP_VIEW_QUIET) ? NULL : v->out;
+	bool unknown;
+
+	v->n.frames++;
+	pcap_classify(linktype, frame, caplen, &pkt);
+	if (pkt.kind == PCAP_TRUNCATED && caplen < wirelen)
+		pkt.why = "captured shorter than the frame (snap length)";
+	if (out && ((pkt.kind != PCAP_OTHER && pkt.kind != PCAP_NOT_IP) ||
+	    (v->flags & PCAP_VIEW_ALL)))
+		line_start(out, ts, &pkt);
+	switch (pkt.kind) {
+	case PCAP_IKE:
+		v->n.ike++;
+		v->n.ike_ok += pcap_ike_packet(v->ike, v->kl, &pkt, out,
+		    &unknown);
+		v->missing_keys |= unknown;
+		return;
+	case PCAP_ESP:
+		frame_esp(v, ts, &pkt, out);
+		return;
+	case PCAP_KEEPALIVE:
+		v->n.keepalive++;
+		if (out)
+			fprintf(out, "NAT keepalive\n");
+		return;
+	case PCAP_IP_FRAGMENT:
+		v->n.fragments++;
+		if (out)
+			fprintf(out, "IP fragment id %u offset %u%s proto %u "
+			    "(not reassembled)\n", pkt.ip.frag_id,
+			    pkt.ip.frag_off, pkt.ip.frag_more ? "+" : "",
+			    pkt.ip.proto);
+		return;
+	case PCAP_TRUNCATED:
+		v->n.truncated++;
+		if (out)
+			fprintf(out, "truncated: %s\n", pkt.why);
+		return;
+	case PCAP_MALFORMED:
+		v->n.malformed++;
+		if (out)
+			fprintf(out, "malformed: %s\n", pkt.why);
+		return;
+	case PCAP_OTHER:
+		v->n.other++;
+		if (out && (v->flags & PCAP_VIEW_ALL))
+			fprintf(out, "IP proto %u, not IPsec\n", pkt.ip.proto);
+		return;
+	case PCAP_NOT_IP:
+		v->n.not_ip++;
+		if (out && (v->flags & PCAP_VIEW_ALL))
+			fprintf(out, "%s\n", pkt.why);
+		return;
+	}
+}
+
+void
+pcap_view_summary(const struct pcap_view *v, FILE *out)
+{
+	const struct pcap_counts *n = &v->n;
+
+	fprintf(out, "summary: %llu frames: %llu IKE (%llu ok), %llu ESP "
+	    "(%llu ok), %llu keepalives, %llu IP fragments, %llu truncated, "
+	    "%llu malformed, %llu other IP, %llu not IP\n",
+	    (unsigned long long)n->frames, (unsigned long long)n->ike,
+	    (unsigned long long)n->ike_ok, (unsigned long long)n->esp,
+	    (unsigned long long)n->esp_ok, (unsigned long long)n->keepalive,
+	    (unsigned long long)n->fragments, (unsigned long long)n->truncated,
+	    (unsigned long long)n->malformed, (unsigned long long)n->other,
+	    (unsigned long long)n->not_ip);
+	pcap_ike_summary(v->ike, out);
+	pcap_esp_summary(v->esp, v->kl, out);
+}
+
+bool
+pcap_view_all_ok(const struct pcap_view *v)
+{
+	return v->n.ike == v->n.ike_ok && v->n.esp == v->n.esp_ok &&
+	    v->n.truncated == 0 && v->n.malformed == 0;
+}
