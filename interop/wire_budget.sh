@@ -26,6 +26,9 @@
 #                 shorter window; DPD and keepalive intervals that do not
 #                 divide the window make it approximate); afterwards a ping
 #                 from the concentrator checks the NAT still maps the CCU
+#   dead peer     then the concentrator is killed (SIGKILL) right after the
+#                 CCU received that ping, the worst case for DPD: seconds
+#                 until the CCU holds no IKE SA (at most -d, default 150)
 # Profiles (settings below, doc/profiles.md): "default" and "mobile". A
 # WB_PROFILE_<impl>_<profile>_<init|resp>="KEY=VALUE ..." environment
 # variable replaces the connection keys of one side (ss_conn_write keys);
@@ -35,27 +38,30 @@
 # 376 B per idle minute.
 #
 #   interop/wire_budget.sh [-r ROWS] [-p PROFILES] [-m MINUTES] [-n N]
-#                          [-b BUILD] [-k]
+#                          [-d SECONDS] [-b BUILD] [-k]
 #     -r  rows (default uipsec-uipsec,ss-ss)   -p  profiles (default,mobile)
 #     -m  idle minutes measured (default 3)    -n  set-ups per suite (3)
-#     -b  build directory (default build/)     -k  keep the work directory
+#     -d  dead-peer wait at most (150 s)       -b  build directory (build/)
+#     -k  keep the work directory
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/netns.sh"
 . "$top/interop/lib/strongswan.sh"
 . "$top/interop/lib/peers.sh"
 
-rows=uipsec-uipsec,ss-ss profiles=default,mobile minutes=3 n=3 keep=no
+rows=uipsec-uipsec,ss-ss profiles=default,mobile minutes=3 n=3 deadmax=150
+keep=no
 build=$top/build
-while getopts "r:p:m:n:b:kh" o; do
+while getopts "r:p:m:n:d:b:kh" o; do
 	case $o in
 	r) rows=$OPTARG ;;
 	p) profiles=$OPTARG ;;
 	m) minutes=$OPTARG ;;
 	n) n=$OPTARG ;;
+	d) deadmax=$OPTARG ;;
 	b) build=$OPTARG ;;
 	k) keep=yes ;;
-	*) sed -n '2,44p' "$0"; exit 2 ;;
+	*) sed -n '2,45p' "$0"; exit 2 ;;
 	esac
 done
 say() { echo "wire_budget: $*" >&2; }
@@ -101,7 +107,10 @@ profile_ss_opts() {
 profile_uipsecd_ike() {
 	local v="WB_UIPSECD_IKE_$1"
 	if [ -n "${!v+set}" ]; then echo "${!v}"; return; fi
-	echo ""
+	case $1 in
+	mobile) echo "keep_alive = 110s" ;;
+	*) echo "" ;;
+	esac
 }
 
 # --- one row ----------------------------------------------------------------------
@@ -195,21 +204,50 @@ m_rekey() {
 # m_idle: idle_bytes= idle_dgrams= idle_ike= idle_ka= idle_esp= (per
 # minute) reach= (yes/no: the concentrator still reaches the CCU)
 m_idle() {
-	local cap=$ROW/idle.pcap
+	local cap=$ROW/idle.pcap t_end i
 	start_pair "$IMPL" "$PROF" ecdsa || return 1
 	peer_${IMPL}_up "$DI" || return 1
 	ping_from "$NS_I" "$IN_I" "$IN_R" || { say "no ping before idle"; return 1; }
 	sleep 2
 	capture_start "$cap" || return 1
 	sleep $((minutes * 60))
-	kill -TERM "$CPID"; wait "$CPID"
+	t_end=$(date +%s.%N)
+	# The last datagrams of the window stay in libpcap's partly filled
+	# block (TPACKET_V3) until later ones arrive: push them out with two
+	# datagrams to the NAT's port 500, sent after the window (not counted).
+	for i in 1 2; do
+		ip netns exec "$NS_I" bash -c "echo flush >/dev/udp/$NAT_INSIDE_ADDR/500"
+		sleep 0.5
+	done
+	capture_stop
 	tshark -r "$cap" -T fields -E separator=' ' -e ip.len -e udp.length \
-	    -e isakmp.exchangetype 2>/dev/null |
+	    -e isakmp.exchangetype -Y "frame.time_epoch < $t_end" 2>/dev/null |
 	awk -v m="$minutes" '{ b += $1; d++
 		if ($3 != "") ike += $1; else if ($2 == 9) ka += $1; else esp += $1 }
 		END { printf "idle_bytes=%.0f\nidle_dgrams=%.1f\nidle_ike=%.0f\nidle_ka=%.0f\nidle_esp=%.0f\n",
 		    b / m, d / m, ike / m, ka / m, esp / m }'
 	if ping_from "$NS_R" "$IN_R" "$IN_I"; then echo reach=yes; else echo reach=no; fi
+	m_dead
+}
+
+# m_dead: the concentrator dies right after the CCU heard from it (the ESP
+# of a ping restarts the DPD clock: the worst case). dead_s= seconds until
+# the CCU holds no IKE SA any more, or ">MAX" after -d seconds.
+m_dead() {
+	local pid t0 i
+	ping_from "$NS_R" "$IN_R" "$IN_I"
+	pid=$(peer_${IMPL}_pid "$DR")
+	t0=$(date +%s)
+	kill -KILL "$pid"
+	for ((i = 0; i < deadmax; i++)); do
+		peer_${IMPL}_sa_gone "$DI" && break
+		sleep 1
+	done
+	if peer_${IMPL}_sa_gone "$DI"; then
+		echo "dead_s=$(($(date +%s) - t0))"
+	else
+		echo "dead_s=>$deadmax"
+	fi
 }
 
 # wb_row IMPL PROFILE INDEX: KEY=VALUE lines
@@ -276,19 +314,19 @@ done
 printf '%-22s %-16s %-16s %-16s %-16s\n' "strongSwan (issue 6)" "4009 (6)" "2273 (4)" "688" "752"
 printf '%-22s %-16s %-16s %-16s %-16s\n' "replaced product" "15 KB" "15 KB" "8 KB" "8 KB"
 
-printf '\n%-22s %-8s %-11s %-9s %-9s %-9s %-9s %-10s %s\n' "idle behind a NAT" profile "B/min" "dgram/min" \
-    "IKE B" "keepal. B" "ESP B" "KB/hour" "NAT still maps the CCU"
+printf '\n%-22s %-8s %-7s %-9s %-6s %-9s %-6s %-8s %-9s %s\n' "idle behind a NAT" profile "B/min" "dgram/min" \
+    "IKE B" "keepal. B" "ESP B" "KB/hour" "NAT kept" "dead peer found after"
 for row in ${rows//,/ }; do
 	for prof in ${profiles//,/ }; do
 		b=$(v "$row" "$prof" idle_bytes)
-		printf '%-22s %-8s %-11s %-9s %-9s %-9s %-9s %-10s %s\n' "$row" "$prof" "$b" \
+		printf '%-22s %-8s %-7s %-9s %-6s %-9s %-6s %-8s %-9s %s\n' "$row" "$prof" "$b" \
 		    "$(v "$row" "$prof" idle_dgrams)" "$(v "$row" "$prof" idle_ike)" \
 		    "$(v "$row" "$prof" idle_ka)" "$(v "$row" "$prof" idle_esp)" \
 		    "$(awk -v b="$b" 'BEGIN { if (b + 0 == b) printf "%.1f", b * 60 / 1024; else print "-" }')" \
-		    "$(v "$row" "$prof" reach)"
+		    "$(v "$row" "$prof" reach)" "$(v "$row" "$prof" dead_s) s"
 	done
 done
-printf '%-22s %-8s %-11s\n' "replaced product" "" 376
+printf '%-22s %-8s %-7s\n' "replaced product" "" 376
 echo
 for prof in ${profiles//,/ }; do
 	for impl in uipsec ss; do
