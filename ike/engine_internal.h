@@ -55,6 +55,11 @@ struct ike_engine {
 	struct ike_io		 io;
 	struct ike_sa_table	 sas;
 	struct ike_peer_index	 peers;		/* established, by peer ID */
+	struct ike_sa		*closed;	/* closed in this event */
+	/* ike_engine_next() between events: SAs change only inside the
+	 * engine's entry points, each of which clears next_valid. */
+	uint64_t		 next_cached;
+	bool			 next_valid;
 	uint64_t		 next_id;
 	uint64_t		 now_ms;
 	struct certs_store	*store;

@@ -304,6 +304,7 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	}
 	ike_report_ike_keys(e, sa);
 	ike_sa_set_state(sa, IKE_STATE_SA_INIT_DONE);
+	ike_half_open_sync(e, sa);	/* cookie.c counts it */
 }
 
 /* <-- N(INVALID_KE_PAYLOAD, group): start over with that group (§1.2). */

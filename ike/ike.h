@@ -196,7 +196,7 @@ void	 ike_engine_input(struct ike_engine *e,
 /* Timers (retransmission, DPD, rekey): call at or after ike_engine_next()
  * returns; returns the next deadline in ms, or UINT64_MAX for none. */
 void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);
-uint64_t ike_engine_next(const struct ike_engine *e);
+uint64_t ike_engine_next(struct ike_engine *e);
 
 /* Family, address and port equal (nothing else of the storage). */
 bool	 ike_addr_equal(const struct sockaddr_storage *a,

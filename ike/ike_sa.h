@@ -217,6 +217,8 @@ struct ike_sa {
 	/* The index by peer identity (sa_index.h), once ESTABLISHED. */
 	struct ike_sa		*next_peer;
 	bool			 in_peer_index;
+	/* SAs closed during an event, freed after it (engine.c reap). */
+	struct ike_sa		*next_closed;
 };
 
 const char *ike_state_name(enum ike_state st);
