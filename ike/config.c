@@ -422,7 +422,7 @@ get_conn_pools(const struct conf_node *sec, struct ike_conn_cfg *c,
 
 	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (c->n_pools == IKE_POOLS_MAX) {
-			bad(err, n, "lists too many pools (at most 2)");
+			bad(err, n, "lists too many pools (at most 4)");
 			return;
 		}
 		if (!section(pools, item)) {
