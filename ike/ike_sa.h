@@ -139,6 +139,7 @@ struct ike_rekey {
 	struct ike_dh		*dh;		/* KEi; NULL without PFS */
 	uint16_t		 group;
 	uint8_t			 ni[IKE_NONCE_LEN];
+	size_t			 ni_len;
 	bool			 collision;
 	uint8_t			 peer_min[IKEV2_NONCE_MAX];	/* lower nonce of */
 	size_t			 peer_min_len;			/* its exchange */
