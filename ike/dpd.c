@@ -97,16 +97,12 @@ void
 ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
     const struct sockaddr_storage *remote)
 {
-	struct ike_child_sa *ch;
-
 	if (!sa->nat_remote || ike_addr_equal(&sa->remote, remote) ||
 	    remote->ss_family != sa->remote.ss_family)
 		return;
 	log_info("%s[%llu]: the peer's NAT mapping changed: following it",
 	    ike_sa_name(sa), (unsigned long long)sa->id);
 	sa->remote = *remote;
-	for (ch = sa->children; ch != NULL; ch = ch->next)
-		ch->inst.remote = *remote;
 	if (e->io.peer_moved != NULL && sa->state == IKE_STATE_ESTABLISHED)
 		e->io.peer_moved(e->io.arg, sa->id, remote);
 }
@@ -134,5 +130,6 @@ ike_engine_peer_moved(struct ike_engine *e, uint64_t ike_id,
 	struct moved_ctx m = { e, ike_id, remote };
 
 	e->now_ms = now_ms;
+	e->next_valid = false;
 	ike_sa_table_each(&e->sas, moved_one, &m);
 }

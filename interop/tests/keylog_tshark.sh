@@ -5,10 +5,12 @@
 #
 # uipsecd 10.0.0.1 (keylog { file, wireshark_dir }) initiates to charon
 # 10.0.0.2 (its debug log at ike=4 chd=4 mgr=2 cfg=1, interop/lib/
-# strongswan.sh's keys.log), virtual IP from charon's pool, for ESP
+# strongswan.sh's keys.log), inner 10.10.1.1 <-> 10.10.2.1, for ESP
 # aes256-sha1 (IKE aes256-sha256-ecp256) and aes256gcm16 (IKE
 # aes256gcm16-prfsha256-ecp256). Captured on uipsecd's veth: IKE_SA_INIT,
-# IKE_AUTH, pings with a known payload both ways, a Delete from `uipsec down`.
+# IKE_AUTH, pings with a known payload both ways, a Delete from `uipsec down`;
+# in the aes256gcm16 case strongSwan also rekeys the IKE SA and the CHILD_SA
+# between two rounds of pings.
 # Checked, per case:
 #   1. tshark with the Wireshark tables uipsecd wrote: every encrypted IKE
 #      message's ICV correct, every ESP packet's ICV good, the ICMP inside
@@ -18,8 +20,10 @@
 #      key log (its reader);
 #   3. uipsecd's and charon's logs hold the same keys (uipsec keylog output,
 #      records sorted) — two implementations agreeing on every key;
-#   4. if `uipsec pcap` exists: with uipsecd's key log it verifies the same
-#      numbers of IKE messages and ESP packets as tshark.
+#   4. `uipsec pcap` (if built): with uipsecd's key log it verifies (--check)
+#      as many IKE messages and ESP packets as tshark sees, the inner packets
+#      it writes (--write-decrypted) are the ICMP tshark decrypted; with
+#      charon's debug log it verifies every packet too.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -33,7 +37,7 @@ command -v tshark >/dev/null && command -v dumpcap >/dev/null ||
 U=uipsec-kl-u-$$ S=uipsec-kl-s-$$
 work=$(mktemp -d /tmp/uipsec-kl.XXXXXX)
 ss=$work/ss
-PID_U='' SOCK_U='' PID_CAP=''
+PID_U='' SOCK_U='' PID_CAP='' REKEY=0
 PATTERN=6b65796c6f672d74
 cleanup() {
 	[ -n "$PID_CAP" ] && kill "$PID_CAP" 2>/dev/null
@@ -60,7 +64,6 @@ pki=$work/pki
 	fail "pki issue"
 ss_instance "$ss" >/dev/null && ss_certs_install "$pki" s "$ss" ||
 	fail "strongSwan instance"
-ss_pool_write "$ss" ccus 10.10.1.0/24
 ss_start "$S" "$ss" || fail "charon"
 ip -n "$S" addr add 10.10.2.1/32 dev lo
 
@@ -83,9 +86,10 @@ expect() {
 	# 3 requests and 3 replies each way carry the pattern (-p) as sent
 	bad=$(tshark_icmp "$work/cap.pcap" | awk -v p="$PATTERN" '
 		index($3, p p p) { n[$1]++ }
-		END { if (n[8] != 6 || n[0] != 6) print n[8]+0, n[0]+0 }')
+		END { if (n[8] != w || n[0] != w) print n[8]+0, n[0]+0 }' \
+		w=$((REKEY ? 12 : 6)))
 	[ -z "$bad" ] ||
-		fail "$label: $what: echo requests/replies with the payload: $bad, want 6 6"
+		fail "$label: $what: echo requests/replies with the payload: $bad, want $((REKEY ? 12 : 6)) each"
 	echo "ok: $label: $what: IKE $ike_ok/$ike_enc, ESP $esp_ok/$esp, ICMP payloads as sent"
 }
 
@@ -93,7 +97,7 @@ run_case() {
 	local ike=$1 esp=$2 label="$2 (IKE $1)" vip sas
 	rm -rf "$work/ws" "$work/u.keys" "$work/cap.pcap"
 	ss_conn_write "$ss" kl local_addrs=10.0.0.2 proposals="$ike" \
-	    pools=ccus local_cert=s.pem \
+	    remote_ts=10.10.1.1/32 local_cert=s.pem \
 	    remote_id="\"C=DE, O=uipsec test, CN=u\"" \
 	    local_ts=10.10.2.0/24 esp_proposals="$esp" || fail "$label: conn"
 	ss_load "$ss" || fail "$label: swanctl --load-all"
@@ -107,7 +111,6 @@ run_case() {
 	    local_addrs = 10.0.0.1
 	    remote_addrs = 10.0.0.2
 	    proposals = $ike
-	    vips = 0.0.0.0
 	    local {
 	      certs = u.pem
 	    }
@@ -116,6 +119,7 @@ run_case() {
 	    }
 	    children {
 	      kl {
+	        local_ts = 10.10.1.1/32
 	        remote_ts = 10.10.2.0/24
 	        esp_proposals = $esp
 	        start_action = start
@@ -127,6 +131,7 @@ run_case() {
 	cat >"$work/u.conf" <<-EOF
 	tun {
 	  name = uipsec0
+	  addrs = 10.10.1.1/32
 	}
 	ike {
 	  swanctl_conf = $work/u.swanctl
@@ -144,11 +149,7 @@ run_case() {
 	grep -q "warning: keylog: WRITING IKE AND ESP KEYS" "$work/u.log" ||
 		fail "$label: no warning about the key log in uipsecd's log"
 	ss_wait_child_up "$ss" kl 10 || fail "$label: no CHILD_SA in strongSwan"
-	vip=$("$cli" status --json -s "$SOCK_U" | /usr/bin/python3 -c '
-import json, sys
-ch = json.load(sys.stdin)["ike_sas"][0]["child_sas"][0]
-print([t.split("/")[0] for t in ch["local_ts"] if t.startswith("10.10.1.")][0])
-') || fail "$label: no virtual IP in uipsec status"
+	vip=10.10.1.1
 	# routes come a moment after the CHILD_SA: warm up without the pattern
 	poll_for 5 ip netns exec "$U" ping -c 1 -W 1 -I "$vip" 10.10.2.1 \
 	    >/dev/null || fail "$label: tunnel does not carry pings"
@@ -157,6 +158,22 @@ print([t.split("/")[0] for t in ch["local_ts"] if t.startswith("10.10.1.")][0])
 	ip netns exec "$S" ping -q -c 3 -i 0.2 -W 2 -p "$PATTERN" \
 	    -I 10.10.2.1 "$vip" >/dev/null ||
 		fail "$label: ping strongSwan -> uipsecd"
+	if [ "$REKEY" = 1 ]; then
+		# strongSwan rekeys the IKE SA, then the CHILD_SA: uipsecd logs
+		# the new SAs' keys (ike_io.ike_keys, child_install) too
+		ss_swanctl "$ss" --rekey --ike kl >/dev/null ||
+			fail "$label: IKE SA rekey"
+		sleep 1
+		ss_swanctl "$ss" --rekey --child kl >/dev/null ||
+			fail "$label: CHILD_SA rekey"
+		sleep 1
+		ip netns exec "$U" ping -q -c 3 -i 0.2 -W 2 -p "$PATTERN" \
+		    -I "$vip" 10.10.2.1 >/dev/null ||
+			fail "$label: ping uipsecd -> strongSwan after rekeying"
+		ip netns exec "$S" ping -q -c 3 -i 0.2 -W 2 -p "$PATTERN" \
+		    -I 10.10.2.1 "$vip" >/dev/null ||
+			fail "$label: ping strongSwan -> uipsecd after rekeying"
+	fi
 	"$cli" down kl -s "$SOCK_U" >/dev/null || fail "$label: uipsec down"
 	ss_poll 5 ss_ike_gone "$ss" kl || fail "$label: IKE_SA left in strongSwan"
 	sleep 1		# the Delete's response reaches the capture
@@ -188,24 +205,42 @@ check_case() {
 	# earlier cases as well)
 	"$cli" keylog "$work/u.keys" 2>/dev/null | sort >"$work/u.rec"
 	"$cli" keylog "$ss/keys.log" 2>/dev/null | sort >"$work/s.rec"
-	[ "$(grep -c '^IKE ' "$work/u.rec")" = 1 ] &&
-	[ "$(grep -c '^ESP ' "$work/u.rec")" = 2 ] ||
-		fail "$label: uipsecd's key log: $(wc -l <"$work/u.rec") records, want 1 IKE + 2 ESP"
+	nike=$((REKEY ? 2 : 1)) nesp=$((REKEY ? 4 : 2))
+	[ "$(grep -c '^IKE ' "$work/u.rec")" = $nike ] &&
+	[ "$(grep -c '^ESP ' "$work/u.rec")" = $nesp ] ||
+		fail "$label: uipsecd's key log: $(wc -l <"$work/u.rec") records, want $nike IKE + $nesp ESP"
 	[ -z "$(comm -23 "$work/u.rec" "$work/s.rec")" ] ||
 		fail "$label: uipsecd and charon logged different keys"
-	echo "ok: $label: uipsecd's and charon's key logs agree (1 IKE SA, 2 ESP SAs)"
+	echo "ok: $label: uipsecd's and charon's key logs agree ($nike IKE SAs, $nesp ESP SAs)"
 	[ -n "$has_pcap" ] || return 0
-	# uipsec pcap, when it exists: its verdicts beside tshark's
-	"$cli" pcap -k "$work/u.keys" "$work/cap.pcap" >"$work/pcap.out" 2>&1 ||
-		fail "$label: uipsec pcap failed: $(tail -3 "$work/pcap.out")"
-	read -r ike_enc ike_ok esp esp_ok icmp <<<"$(tshark_counts "$work/cap.pcap")"
-	[ "$(grep -c ' ok' "$work/pcap.out")" -ge $((ike_enc + esp)) ] ||
-		fail "$label: uipsec pcap verified fewer packets than tshark ($((ike_enc + esp)))"
-	echo "ok: $label: uipsec pcap verifies as many IKE and ESP packets as tshark"
+	# uipsec pcap, when it exists: with uipsecd's key log it verifies as
+	# many IKE messages and ESP packets as tshark sees, and the inner
+	# packets it writes out are the ones tshark decrypted.
+	"$cli" pcap "$work/cap.pcap" --keys "$work/u.keys" --check --quiet \
+	    --summary --write-decrypted "$work/inner.pcap" >"$work/pcap.out" \
+	    2>&1 || fail "$label: uipsec pcap --check: $(tail -3 "$work/pcap.out")"
+	want="$(tshark -r "$work/cap.pcap" -Y isakmp 2>/dev/null | wc -l) IKE"
+	want="$want ($(tshark -r "$work/cap.pcap" -Y isakmp 2>/dev/null | wc -l) ok)"
+	esp=$(tshark -r "$work/cap.pcap" -Y esp 2>/dev/null | wc -l)
+	want="$want, $esp ESP ($esp ok)"
+	grep -q "^summary: [0-9]* frames: $want" "$work/pcap.out" ||
+		fail "$label: uipsec pcap: $(grep '^summary:' "$work/pcap.out"), tshark: $want"
+	TSHARK_KEYS=()
+	tshark_icmp "$work/inner.pcap" >"$work/inner.uipsec"
+	tshark_keys "$work/ws"
+	tshark_icmp "$work/cap.pcap" >"$work/inner.tshark"
+	cmp -s "$work/inner.uipsec" "$work/inner.tshark" ||
+		fail "$label: inner packets of uipsec pcap and tshark differ"
+	"$cli" pcap "$work/cap.pcap" --keys "$ss/keys.log" --check --quiet \
+	    >"$work/pcap.out" 2>&1 ||
+		fail "$label: uipsec pcap --check with charon's log: $(tail -3 "$work/pcap.out")"
+	echo "ok: $label: uipsec pcap: $want verified (with uipsecd's and with charon's key log), inner ICMP as tshark's"
 }
 
+REKEY=0
 run_case aes256-sha256-ecp256 aes256-sha1
 check_case aes256-sha1
+REKEY=1
 run_case aes256gcm16-prfsha256-ecp256 aes256gcm16
-check_case aes256gcm16
+check_case "aes256gcm16, rekeyed"
 echo "PASS: keylog_tshark"

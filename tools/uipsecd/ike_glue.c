@@ -180,13 +180,6 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
  * plane's entries for IKE CHILD_SAs are told from manual ones by it. */
 static const char glue_child_file[] = "IKE";
 
-static struct glue_child *
-glue_child_of(const struct cfg_conn *k)
-{
-	return (struct glue_child *)((const char *)k -
-	    offsetof(struct glue_child, k));
-}
-
 static int
 io_child_install(void *arg, const struct ike_child_install *c)
 {

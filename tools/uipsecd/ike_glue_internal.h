@@ -6,6 +6,8 @@
 #ifndef UIPSECD_IKE_GLUE_INTERNAL_H
 #define UIPSECD_IKE_GLUE_INTERNAL_H
 
+#include <stddef.h>
+
 #include "config.h"
 #include "ike_glue.h"
 #include "sad.h"
@@ -30,6 +32,15 @@ struct glue_child {
 	 * (the peer is not behind a NAT): not asked again. */
 	struct sockaddr_storage refused;
 };
+
+/* The record of an IKE CHILD_SA from its SA database entry's cfg (every
+ * cfg_conn the glue gives sad_add is the k of a glue_child). */
+static inline struct glue_child *
+glue_child_of(const struct cfg_conn *k)
+{
+	return (struct glue_child *)((const char *)k -
+	    offsetof(struct glue_child, k));
+}
 
 /* Per connection: set-up attempts and when to initiate again. */
 struct glue_conn {
