@@ -50,6 +50,7 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 void
 ike_engine_set_fragment_size(struct ike_engine *e, size_t size)
 {
+	e->next_valid = false;
 	e->frag_size = e->set.fragment_size = size;
 }
 
@@ -77,20 +78,21 @@ ike_engine_free(struct ike_engine *e)
 	free(e);
 }
 
-static void
-reap_one(void *arg, struct ike_sa *sa)
-{
-	if (sa->state == IKE_STATE_CLOSED)
-		free_one(arg, sa);
-	else
-		ike_half_open_sync(arg, sa);
-}
-
-/* SAs that closed during an event are freed once it is handled. */
+/* SAs that closed during an event are freed once it is handled: those on
+ * the list ike_sa_close() keeps, so the cost does not grow with the number
+ * of SAs. One that is not in the table (a rekey's SA still being made)
+ * belongs to its rekey. */
 static void
 reap(struct ike_engine *e)
 {
-	ike_sa_table_each(&e->sas, reap_one, e);
+	struct ike_sa *sa;
+
+	e->next_valid = false;
+	while ((sa = e->closed) != NULL) {
+		e->closed = sa->next_closed;
+		if (ike_sa_table_find(&e->sas, ike_sa_spi_ours(sa)) == sa)
+			free_one(e, sa);
+	}
 }
 
 static void
@@ -449,12 +451,16 @@ next_one(void *arg, struct ike_sa *sa)
 }
 
 uint64_t
-ike_engine_next(const struct ike_engine *e)
+ike_engine_next(struct ike_engine *e)
 {
 	struct next_ctx n = { e, UINT64_MAX };
 
-	ike_sa_table_each((struct ike_sa_table *)&e->sas, next_one, &n);
-	return n.next;
+	if (!e->next_valid) {
+		ike_sa_table_each(&e->sas, next_one, &n);
+		e->next_cached = n.next;
+		e->next_valid = true;
+	}
+	return e->next_cached;
 }
 
 static const struct ike_conn_cfg *

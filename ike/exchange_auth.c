@@ -289,6 +289,7 @@ established(struct ike_engine *e, struct ike_sa *sa)
 
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	ike_half_open_sync(e, sa);
 	/* The IKE_SA_INIT messages were for the AUTH payloads only (§2.15). */
 	ike_msg_buf_free(&sa->init_i);
 	ike_msg_buf_free(&sa->init_r);

@@ -222,7 +222,6 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 	struct ike_payload sar = { .type = IKEV2_PL_SA };
 	struct ike_proposal_set set;
 	struct ike_proposal prop;
-	struct ike_chosen mine;
 	struct ike_prefix lo, re;
 	size_t n_i, n_r;
 	char text[512];
@@ -256,9 +255,8 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 	ch->spi_out = (uint32_t)ch->chosen.spi;
 	if ((ch->spi_in = new_spi()) == 0)
 		return IKEV2_N_TEMPORARY_FAILURE;
-	mine = ch->chosen;
-	mine.spi = ch->spi_in;
-	ike_chosen_view(&mine, xf, &prop);
+	ike_chosen_view(&ch->chosen, xf, &prop);
+	prop.spi = ch->spi_in;		/* ours in the answer (§3.3.1) */
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
 	keep_ts(&ch->inst, nr, n_r, ni, n_i);

@@ -22,7 +22,10 @@
  *   engine_internal.h  the engine's files: exchange_sa_init.c,
  *                    exchange_auth.c, exchange_child.c, exchange_info.c,
  *                    nat_detect.c, child_install.c, credentials.c,
- *                    fragment.c (RFC 7383 reassembly)
+ *                    fragment.c (RFC 7383 reassembly), child_sa.c (the
+ *                    CHILD_SAs of an IKE SA), exchange_create_child.c
+ *                    (CREATE_CHILD_SA, CHILD_SA rekey), exchange_rekey_ike.c
+ *                    (IKE SA rekey), lifetime.c (rekey/expiry timers)
  */
 #ifndef UIPSEC_IKE_H
 #define UIPSEC_IKE_H
@@ -201,7 +204,7 @@ void	 ike_engine_input(struct ike_engine *e,
 /* Timers (retransmission, DPD, rekey): call at or after ike_engine_next()
  * returns; returns the next deadline in ms, or UINT64_MAX for none. */
 void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);
-uint64_t ike_engine_next(const struct ike_engine *e);
+uint64_t ike_engine_next(struct ike_engine *e);
 
 /* Family, address and port equal (nothing else of the storage). */
 bool	 ike_addr_equal(const struct sockaddr_storage *a,

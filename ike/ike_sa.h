@@ -139,6 +139,7 @@ struct ike_rekey {
 	struct ike_dh		*dh;		/* KEi; NULL without PFS */
 	uint16_t		 group;
 	uint8_t			 ni[IKE_NONCE_LEN];
+	size_t			 ni_len;
 	bool			 collision;
 	uint8_t			 peer_min[IKEV2_NONCE_MAX];	/* lower nonce of */
 	size_t			 peer_min_len;			/* its exchange */
@@ -217,6 +218,8 @@ struct ike_sa {
 	/* The index by peer identity (sa_index.h), once ESTABLISHED. */
 	struct ike_sa		*next_peer;
 	bool			 in_peer_index;
+	/* SAs closed during an event, freed after it (engine.c reap). */
+	struct ike_sa		*next_closed;
 };
 
 const char *ike_state_name(enum ike_state st);

@@ -340,6 +340,7 @@ ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
 	struct rekey_ctx r = { conn, ike, now_ms, 0 };
 
 	e->now_ms = now_ms;
+	e->next_valid = false;
 	if (ike_config_find(e->cfg, conn) == NULL)
 		return -1;
 	ike_sa_table_each(&e->sas, rekey_one, &r);

@@ -35,6 +35,7 @@ void
 ike_engine_set_settings(struct ike_engine *e, const struct ike_settings *s)
 {
 	e->set = *s;
+	e->next_valid = false;
 	if (e->set.retransmit_jitter > 100)
 		e->set.retransmit_jitter = 100;
 	if (e->set.retransmit_base < 1.0)
