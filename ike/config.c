@@ -430,7 +430,7 @@ get_conn_pools(const struct conf_node *sec, struct ike_conn_cfg *c,
 
 	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (c->n_pools == IKE_POOLS_MAX) {
-			ikecfg_bad(err, n, "lists too many pools (at most 2)");
+			ikecfg_bad(err, n, "lists too many pools (at most 4)");
 			return;
 		}
 		if (!section(pools, item)) {
