@@ -136,8 +136,8 @@ child_rekey_send(struct ike_engine *e, struct ike_sa *sa,
 	    ike_nonce_new(rk->ni, rk->ni_len = ike_nonce_len(sa->keys.prf)) ||
 	    (group != 0 && ike_dh_new(&rk->dh, group) != IKE_DH_OK))
 		goto fail;
-	rk->child->inst.has_vip = old->inst.has_vip;
-	rk->child->inst.vip = old->inst.vip;
+	rk->child->has_vip = old->has_vip;
+	rk->child->vip = old->vip;
 	ike_nonce_payload(&extra[0], rk->ni, rk->ni_len);
 	if (rk->dh != NULL)
 		ike_ke_payload(&extra[1], rk->dh);
@@ -269,8 +269,8 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	ch->inst.has_vip = old->inst.has_vip;
-	ch->inst.vip = old->inst.vip;
+	ch->has_vip = old->has_vip;
+	ch->vip = old->vip;
 	ike_nonce_payload(&extra[0], nr, nr_len);
 	if (dh != NULL)
 		ike_ke_payload(&extra[1], dh);

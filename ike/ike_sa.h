@@ -119,7 +119,13 @@ struct ike_child_sa {
 	bool			 out_deferred;	/* outbound waits (rekey resp.) */
 	uint32_t		 spi_in, spi_out;
 	struct ike_chosen	 chosen;
-	struct ike_child_install inst;		/* without keys */
+	/* What was agreed (§2.9, §3.15), kept for the data plane and for
+	 * rekeys: our selectors then the peer's, as many as agreed (owned;
+	 * a CCU has one each), and the virtual IP. */
+	uint8_t			 n_local_ts, n_remote_ts;
+	struct ike_ts_cfg	*ts;
+	bool			 has_vip;
+	struct ike_prefix	 vip;
 	uint64_t		 installed_ms;
 	/* Lifetimes (lifetime.c), jitter applied; 0 / UINT64_MAX: none. */
 	uint64_t		 rekey_ms, expire_ms;
