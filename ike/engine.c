@@ -38,6 +38,10 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	ike_settings_default(&e->set);
 	e->frag_size = e->set.fragment_size;
 	ike_peer_index_init(&e->peers);
+	if (ike_sa_table_init(&e->sas) != 0) {
+		free(e);
+		return NULL;
+	}
 	e->pools = ike_pools_new(cfg);
 	if (e->pools == NULL || ike_cookies_init(&e->cookies, now_ms) != 0 ||
 	    ike_creds_load(e) != 0) {
@@ -75,6 +79,7 @@ ike_engine_free(struct ike_engine *e)
 	ike_cookies_wipe(&e->cookies);
 	ike_pools_free(e->pools);
 	ike_peer_index_free(&e->peers);
+	ike_sa_table_free(&e->sas);
 	free(e);
 }
 
