@@ -59,7 +59,7 @@ int
 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
     struct ike_child_sa *ch, const struct ike_kdf_input *in, bool initiator)
 {
-	struct ike_child_install *inst = &ch->inst;
+	struct ike_child_install c, *inst = &c;
 	const struct ike_transform *esn = ike_chosen_get(&ch->chosen,
 	    IKEV2_XF_ESN);
 	struct ike_child_keys k;
@@ -69,6 +69,7 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	int ret = -1;
 
 	memset(&k, 0, sizeof(k));
+	memset(&c, 0, sizeof(c));
 	if (esp_suite_of(&ch->chosen, &suite) != 0) {
 		log_err("%s[%llu]: ESP transforms without a data-plane suite",
 		    ike_sa_name(sa), (unsigned long long)sa->id);
@@ -84,6 +85,13 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	inst->remote = sa->remote;
 	inst->udp_encap = sa->natt;
 	inst->nat_local = sa->nat_local;
+	inst->n_local_ts = ch->n_local_ts;
+	inst->n_remote_ts = ch->n_remote_ts;
+	memcpy(inst->local_ts, ch->ts, ch->n_local_ts * sizeof(*ch->ts));
+	memcpy(inst->remote_ts, ch->ts + ch->n_local_ts,
+	    ch->n_remote_ts * sizeof(*ch->ts));
+	inst->has_vip = ch->has_vip;
+	inst->vip = ch->vip;
 	/* Inbound is what the peer sends: i->r keys when we responded to
 	 * the exchange that made it (§2.17). */
 	dir_config(&inst->in, ch->spi_in, suite, use_esn, &k, !initiator);
@@ -102,8 +110,6 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	ret = 0;
 out:
 	/* The callee copied the keys; ours go. */
-	inst->in.enc_key = inst->in.auth_key = NULL;
-	inst->out.enc_key = inst->out.auth_key = NULL;
 	ike_child_keys_wipe(&k);
 	return ret;
 }

@@ -42,6 +42,7 @@ ike_child_sa_free(struct ike_sa *sa, struct ike_child_sa *ch)
 			*p = ch->next;
 			break;
 		}
+	free(ch->ts);
 	sodium_memzero(ch, sizeof(*ch));
 	free(ch);
 }

@@ -90,8 +90,8 @@ static const struct conf_rule authority_rules[] = {
 };
 
 /* "file:line: a.b.key: 'value' <what>". */
-static void
-bad(struct conf_errors *err, const struct conf_node *n, const char *what)
+void
+ikecfg_bad(struct conf_errors *err, const struct conf_node *n, const char *what)
 {
 	char path[160];
 
@@ -110,8 +110,8 @@ bad_because(struct conf_errors *err, const struct conf_node *n,
 	    n->value, why);
 }
 
-static const struct conf_node *
-key(const struct conf_node *sec, const char *name)
+const struct conf_node *
+ikecfg_key(const struct conf_node *sec, const char *name)
 {
 	const struct conf_node *n = sec ? conf_find(sec, name) : NULL;
 
@@ -141,11 +141,11 @@ static void
 get_duration(const struct conf_node *sec, const char *name, uint32_t *out,
     struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	const char *why;
 
 	if (n && (why = ikecfg_duration(n->value, out)))
-		bad(err, n, why);
+		ikecfg_bad(err, n, why);
 }
 
 /* A count: decimal, as strongSwan's integers (keyingtries); default 1. */
@@ -153,19 +153,19 @@ static void
 get_count(const struct conf_node *sec, const char *name, uint32_t *out,
     struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 
 	*out = 1;
 	if (n && (strspn(n->value, "0123456789") != strlen(n->value) ||
 	    ikecfg_duration(n->value, out)))
-		bad(err, n, "is not a number (0 = forever)");
+		ikecfg_bad(err, n, "is not a number (0 = forever)");
 }
 
 static void
 get_port(const struct conf_node *sec, const char *name, uint16_t *out,
     struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	uint32_t v;
 
 	*out = IKE_DEFAULT_PORT;
@@ -175,7 +175,7 @@ get_port(const struct conf_node *sec, const char *name, uint16_t *out,
 	 * rule is what we want, without its suffixes. */
 	if (strspn(n->value, "0123456789") != strlen(n->value) ||
 	    ikecfg_duration(n->value, &v) || v < 1 || v > 65535)
-		bad(err, n, "is not a port number (1-65535)");
+		ikecfg_bad(err, n, "is not a port number (1-65535)");
 	else
 		*out = (uint16_t)v;
 }
@@ -186,7 +186,7 @@ get_enum(const struct conf_node *sec, const char *name,
     const char *const *names, int dflt, const char *what,
     struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	int i;
 
 	if (!n)
@@ -194,7 +194,7 @@ get_enum(const struct conf_node *sec, const char *name,
 	for (i = 0; names[i]; i++)
 		if (!strcmp(n->value, names[i]))
 			return i;
-	bad(err, n, what);
+	ikecfg_bad(err, n, what);
 	return dflt;
 }
 
@@ -203,7 +203,7 @@ static void
 get_proposals(const struct conf_node *sec, const char *name, uint8_t proto,
     const char *def, struct ike_proposal_set *out, struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	char text[1024] = "", item[256], why[256];
 	const char *p = n ? n->value : def;
 	size_t used = 0;
@@ -214,7 +214,8 @@ get_proposals(const struct conf_node *sec, const char *name, uint8_t proto,
 		    sizeof(text) - used : 0, "%s%s", used ? ", " : "",
 		    strcmp(item, "default") ? item : def);
 	if (r < 0 || used >= sizeof(text)) {
-		bad(err, n, "is not a comma-separated list of proposals");
+		ikecfg_bad(err, n,
+		    "is not a comma-separated list of proposals");
 		return;
 	}
 	if (ike_proposals_parse(out, proto, text, why, sizeof(why)) < 0)
@@ -226,7 +227,7 @@ static void
 get_addrs(const struct conf_node *sec, const char *name,
     struct ike_prefix *out, size_t *count, struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	const char *p = n ? n->value : NULL, *why;
 	char item[128];
 	int r;
@@ -237,24 +238,26 @@ get_addrs(const struct conf_node *sec, const char *name,
 		    !strcmp(item, "%any6"))
 			continue;
 		if (*count == IKE_ADDRS_MAX) {
-			bad(err, n, "lists too many addresses (at most 4)");
+			ikecfg_bad(err, n,
+			    "lists too many addresses (at most 4)");
 			return;
 		}
 		if ((why = ikecfg_prefix(item, &out[*count]))) {
-			bad(err, n, why);
+			ikecfg_bad(err, n, why);
 			return;
 		}
 		(*count)++;
 	}
 	if (r < 0)
-		bad(err, n, "is not a comma-separated list of addresses");
+		ikecfg_bad(err, n,
+		    "is not a comma-separated list of addresses");
 }
 
 static void
 get_ts(const struct conf_node *sec, const char *name, struct ike_ts_cfg *out,
     size_t *count, struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	const char *p = n ? n->value : "dynamic", *why;
 	char item[128];
 	int r;
@@ -262,18 +265,19 @@ get_ts(const struct conf_node *sec, const char *name, struct ike_ts_cfg *out,
 	*count = 0;
 	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (*count == IKE_TS_MAX) {
-			bad(err, n, "lists too many traffic selectors (at most "
+			ikecfg_bad(err, n,
+			    "lists too many traffic selectors (at most "
 			    "8)");
 			return;
 		}
 		if ((why = ikecfg_ts(item, &out[*count]))) {
-			bad(err, n, why);
+			ikecfg_bad(err, n, why);
 			return;
 		}
 		(*count)++;
 	}
 	if (r < 0)
-		bad(err, n, "is not a comma-separated list of traffic "
+		ikecfg_bad(err, n, "is not a comma-separated list of traffic "
 		    "selectors");
 }
 
@@ -289,7 +293,7 @@ get_files(const struct conf_node *n, const char *dir, const char *subdir,
 
 	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (count == max) {
-			bad(err, n, "lists too many files (at most 4)");
+			ikecfg_bad(err, n, "lists too many files (at most 4)");
 			return count;
 		}
 		len = item[0] == '/' ?
@@ -297,7 +301,7 @@ get_files(const struct conf_node *n, const char *dir, const char *subdir,
 		    snprintf(out[count], IKE_PATH_MAX, "%s/%s/%s", dir, subdir,
 		    item);
 		if (len >= IKE_PATH_MAX) {
-			bad(err, n, "makes too long a path");
+			ikecfg_bad(err, n, "makes too long a path");
 			return count;
 		}
 		if (access(out[count], R_OK) < 0) {
@@ -308,7 +312,7 @@ get_files(const struct conf_node *n, const char *dir, const char *subdir,
 		count++;
 	}
 	if (r < 0)
-		bad(err, n, "is not a comma-separated list of files");
+		ikecfg_bad(err, n, "is not a comma-separated list of files");
 	return count;
 }
 
@@ -323,17 +327,17 @@ get_auth(const struct conf_node *sec, struct ike_auth_side *side,
 	side->auth = (enum ike_auth_cfg)get_enum(sec, "auth", auths,
 	    IKE_AUTH_CFG_PUBKEY, "is not supported: uipsec authenticates with "
 	    "certificates only (auth = pubkey)", err);
-	if ((n = key(sec, "id"))) {
+	if ((n = ikecfg_key(sec, "id"))) {
 		if (certs_id_parse(n->value, &side->id, &cerr) != CERTS_OK)
 			bad_because(err, n, cerr.reason);
 		else
 			side->id_set = side->id.type != CERTS_ID_ANY;
 	}
 	if (local)
-		side->n_certs = get_files(key(sec, "certs"), dir,
+		side->n_certs = get_files(ikecfg_key(sec, "certs"), dir,
 		    IKE_CRED_X509, side->certs, IKE_CERTS_MAX, err);
 	else
-		side->n_cacerts = get_files(key(sec, "cacerts"), dir,
+		side->n_cacerts = get_files(ikecfg_key(sec, "cacerts"), dir,
 		    IKE_CRED_X509CA, side->cacerts, IKE_CERTS_MAX, err);
 }
 
@@ -376,11 +380,12 @@ static void
 check_start(const struct ike_conn_cfg *c, const struct conf_node *child,
     struct conf_errors *err)
 {
-	const struct conf_node *n = key(child, "start_action");
+	const struct conf_node *n = ikecfg_key(child, "start_action");
 
 	if (n && c->children[c->n_children - 1].start_action !=
 	    IKE_START_NONE && !ike_conn_can_initiate(c))
-		bad(err, n, "needs a peer to initiate to: remote_addrs holds "
+		ikecfg_bad(err, n,
+		    "needs a peer to initiate to: remote_addrs holds "
 		    "no single address");
 }
 
@@ -388,53 +393,57 @@ static void
 get_vips(const struct conf_node *sec, struct ike_conn_cfg *c,
     struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, "vips");
+	const struct conf_node *n = ikecfg_key(sec, "vips");
 	const char *p = n ? n->value : NULL, *why;
 	char item[64];
 	int r;
 
 	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (c->n_vips == IKE_VIPS_MAX) {
-			bad(err, n, "lists too many addresses (at most 2)");
+			ikecfg_bad(err, n,
+			    "lists too many addresses (at most 2)");
 			return;
 		}
 		if ((why = ikecfg_prefix(item, &c->vips[c->n_vips])) ||
 		    c->vips[c->n_vips].plen % 32 != 0 ||
 		    c->vips[c->n_vips].plen == 0) {
-			bad(err, n, why ? why : "is not an address (0.0.0.0 or "
+			ikecfg_bad(err, n,
+			    why ? why : "is not an address (0.0.0.0 or "
 			    ":: to ask for any)");
 			return;
 		}
 		c->n_vips++;
 	}
 	if (r < 0)
-		bad(err, n, "is not a comma-separated list of addresses");
+		ikecfg_bad(err, n,
+		    "is not a comma-separated list of addresses");
 }
 
 static void
 get_conn_pools(const struct conf_node *sec, struct ike_conn_cfg *c,
     const struct conf_node *pools, struct conf_errors *err)
 {
-	const struct conf_node *n = key(sec, "pools");
+	const struct conf_node *n = ikecfg_key(sec, "pools");
 	const char *p = n ? n->value : NULL;
 	char item[IKE_NAME_MAX], what[160];
 	int r;
 
 	while ((r = conf_list_next(&p, item, sizeof(item))) == 1) {
 		if (c->n_pools == IKE_POOLS_MAX) {
-			bad(err, n, "lists too many pools (at most 2)");
+			ikecfg_bad(err, n, "lists too many pools (at most 4)");
 			return;
 		}
 		if (!section(pools, item)) {
 			snprintf(what, sizeof(what), "names '%s', which is no "
 			    "section of pools { }", item);
-			bad(err, n, what);
+			ikecfg_bad(err, n, what);
 			return;
 		}
 		snprintf(c->pools[c->n_pools++], IKE_NAME_MAX, "%s", item);
 	}
 	if (r < 0)
-		bad(err, n, "is not a comma-separated list of pool names");
+		ikecfg_bad(err, n,
+		    "is not a comma-separated list of pool names");
 }
 
 static void
@@ -446,7 +455,7 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	    "keep", NULL };
 	static const char *const yes_only[] = { "yes", NULL };
 	const struct conf_node *n, *children = section(sec, "children");
-	const struct conf_node *version = key(sec, "version");
+	const struct conf_node *version = ikecfg_key(sec, "version");
 	unsigned before;
 	bool remote_ok;
 
@@ -455,7 +464,8 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	c->file = cfg->file;
 	c->line = sec->line;
 	if (version && strcmp(version->value, "2"))
-		bad(err, version, "is not supported: uipsec speaks IKEv2 only "
+		ikecfg_bad(err, version,
+		    "is not supported: uipsec speaks IKEv2 only "
 		    "(version = 2)");
 	get_addrs(sec, "local_addrs", c->local_addrs, &c->n_local_addrs, err);
 	before = err->count;
@@ -527,10 +537,10 @@ get_pools(const struct conf_node *sec, struct ike_config *cfg,
 		copy_name(p->name, n, err);
 		p->file = cfg->file;
 		p->line = n->line;
-		if ((addrs = key(n, "addrs")) &&
+		if ((addrs = ikecfg_key(n, "addrs")) &&
 		    (why = ikecfg_pool_range(addrs->value, &p->first,
 		    &p->last)))
-			bad(err, addrs, why);
+			ikecfg_bad(err, addrs, why);
 	}
 }
 
@@ -549,7 +559,8 @@ get_authorities(const struct conf_node *sec, struct ike_config *cfg,
 		copy_name(a->name, n, err);
 		a->file = cfg->file;
 		a->line = n->line;
-		get_files(key(n, "cacert"), cfg->swanctl_dir, IKE_CRED_X509CA,
+		get_files(ikecfg_key(n, "cacert"),
+		    cfg->swanctl_dir, IKE_CRED_X509CA,
 		    &a->cacert, 1, err);
 	}
 }

@@ -48,7 +48,7 @@
 #define IKE_CHILDREN_MAX	4
 #define IKE_CERTS_MAX		4
 #define IKE_VIPS_MAX		2
-#define IKE_POOLS_MAX		2
+#define IKE_POOLS_MAX		4
 
 /* Subdirectories of the credentials directory, as swanctl names them. */
 #define IKE_CRED_X509		"x509"

@@ -30,6 +30,13 @@ const char *ikecfg_pool_range(const char *text, struct ike_prefix *first,
  * 1024), as strongSwan's rekey_bytes / rekey_packets. */
 const char *ikecfg_volume(const char *text, uint64_t *out);
 
+/* config.c: the key (not a section) called name in sec, or NULL; and the
+ * error "file:line: a.b.key: 'value' <what>" for it. */
+const struct conf_node *ikecfg_key(const struct conf_node *sec,
+	    const char *name);
+void	 ikecfg_bad(struct conf_errors *err, const struct conf_node *n,
+	    const char *what);
+
 /* config_lifetime.c: the lifetime keys of a connection / child section
  * with strongSwan's defaults (swanctl.conf(5)); errors into err. */
 void	 ikecfg_ike_lifetimes(const struct conf_node *sec,

@@ -13,35 +13,18 @@
 #include "common/conf.h"
 #include "ike/config_internal.h"
 
-static const struct conf_node *
-value(const struct conf_node *sec, const char *name)
-{
-	const struct conf_node *n = conf_find(sec, name);
-
-	return n != NULL && !conf_is_section(n) ? n : NULL;
-}
-
-static void
-bad(struct conf_errors *err, const struct conf_node *n, const char *what)
-{
-	char path[160];
-
-	conf_err(err, n, "%s: '%s' %s", conf_path(n, path, sizeof(path)),
-	    n->value, what);
-}
-
 /* A time key: true if set (into *out). */
 static bool
 get_time(const struct conf_node *sec, const char *name, uint32_t *out,
     struct conf_errors *err)
 {
-	const struct conf_node *n = value(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	const char *why;
 
 	if (n == NULL)
 		return false;
 	if ((why = ikecfg_duration(n->value, out)) != NULL)
-		bad(err, n, why);
+		ikecfg_bad(err, n, why);
 	return why == NULL;
 }
 
@@ -49,13 +32,13 @@ static bool
 get_volume(const struct conf_node *sec, const char *name, uint64_t *out,
     struct conf_errors *err)
 {
-	const struct conf_node *n = value(sec, name);
+	const struct conf_node *n = ikecfg_key(sec, name);
 	const char *why;
 
 	if (n == NULL)
 		return false;
 	if ((why = ikecfg_volume(n->value, out)) != NULL)
-		bad(err, n, why);
+		ikecfg_bad(err, n, why);
 	return why == NULL;
 }
 

@@ -97,16 +97,12 @@ void
 ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
     const struct sockaddr_storage *remote)
 {
-	struct ike_child_sa *ch;
-
 	if (!sa->nat_remote || ike_addr_equal(&sa->remote, remote) ||
 	    remote->ss_family != sa->remote.ss_family)
 		return;
 	log_info("%s[%llu]: the peer's NAT mapping changed: following it",
 	    ike_sa_name(sa), (unsigned long long)sa->id);
 	sa->remote = *remote;
-	for (ch = sa->children; ch != NULL; ch = ch->next)
-		ch->inst.remote = *remote;
 	if (e->io.peer_moved != NULL && sa->state == IKE_STATE_ESTABLISHED)
 		e->io.peer_moved(e->io.arg, sa->id, remote);
 }

@@ -259,6 +259,11 @@ void	 ike_create_child_process_response(struct ike_engine *e,
  * nonce of an exchange; the error notify of a response (type < 16384),
  * or NULL; g^ir from the peer's KE. */
 int	 ike_nonce_new(uint8_t *n, size_t len);
+/* The nonce length for a PRF (§2.10: at least 128 bits and half the PRF
+ * key): 16 bytes for HMAC-SHA1/SHA-256, 32 for SHA-512. Rekeys send no
+ * more than that: each CREATE_CHILD_SA message is 16 bytes shorter than
+ * with IKE_NONCE_LEN. */
+size_t	 ike_nonce_len(uint16_t prf);
 void	 ike_nonce_payload(struct ike_payload *p, const uint8_t *n, size_t len);
 void	 ike_ke_payload(struct ike_payload *p, const struct ike_dh *dh);
 int	 ike_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b,

@@ -8,6 +8,7 @@
  *          <-- ... [CP(CFG_REPLY)], SAr2, TSi, TSr }
  */
 #include <openssl/rand.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -126,12 +127,12 @@ ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
 	if ((ch->spi_in = new_spi()) == 0)
 		return -1;
 	if (old != NULL) {	/* §2.8: the same selectors as the old SA */
-		n_i = old->inst.n_local_ts;
-		n_r = old->inst.n_remote_ts;
+		n_i = old->n_local_ts;
+		n_r = old->n_remote_ts;
 		for (i = 0; i < n_i; i++)
-			ike_ts_from_cfg(&old->inst.local_ts[i], NULL, &tsi[i]);
+			ike_ts_from_cfg(&old->ts[i], NULL, &tsi[i]);
 		for (i = 0; i < n_r; i++)
-			ike_ts_from_cfg(&old->inst.remote_ts[i], NULL, &tsr[i]);
+			ike_ts_from_cfg(&old->ts[n_i + i], NULL, &tsr[i]);
 	} else {
 		ike_prefix_from_sockaddr(&sa->local, &lo);
 		ike_prefix_from_sockaddr(&sa->remote, &re);
@@ -193,18 +194,24 @@ add_cp_reply(struct ike_out *o, const struct ike_prefix *vip)
 	return ike_out_add(o, &p);
 }
 
-static void
-keep_ts(struct ike_child_install *inst, const struct ike_ts *loc, size_t nl,
+static bool
+keep_ts(struct ike_child_sa *ch, const struct ike_ts *loc, size_t nl,
     const struct ike_ts *rem, size_t nr)
 {
+	struct ike_ts_cfg *ts = calloc(nl + nr ? nl + nr : 1, sizeof(*ts));
 	size_t i;
 
-	inst->n_local_ts = nl;
-	inst->n_remote_ts = nr;
+	if (ts == NULL)
+		return false;
+	free(ch->ts);
+	ch->ts = ts;
+	ch->n_local_ts = (uint8_t)nl;
+	ch->n_remote_ts = (uint8_t)nr;
 	for (i = 0; i < nl; i++)
-		ike_ts_to_cfg(&loc[i], &inst->local_ts[i]);
+		ike_ts_to_cfg(&loc[i], &ts[i]);
 	for (i = 0; i < nr; i++)
-		ike_ts_to_cfg(&rem[i], &inst->remote_ts[i]);
+		ike_ts_to_cfg(&rem[i], &ts[nl + i]);
+	return true;
 }
 
 uint16_t
@@ -222,7 +229,6 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 	struct ike_payload sar = { .type = IKEV2_PL_SA };
 	struct ike_proposal_set set;
 	struct ike_proposal prop;
-	struct ike_chosen mine;
 	struct ike_prefix lo, re;
 	size_t n_i, n_r;
 	char text[512];
@@ -241,8 +247,8 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 	}
 	ike_prefix_from_sockaddr(&sa->local, &lo);
 	ike_prefix_from_sockaddr(&sa->remote, &re);
-	if (ch->inst.has_vip)
-		re = ch->inst.vip;	/* the peer's dynamic address */
+	if (ch->has_vip)
+		re = ch->vip;	/* the peer's dynamic address */
 	n_i = ike_ts_narrow(tsi->u.ts.ts, tsi->u.ts.n_ts, our_i,
 	    cfg_ts(cfg->remote_ts, cfg->n_remote_ts, &re, our_i), ni,
 	    IKE_TS_MAX);
@@ -256,13 +262,11 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 	ch->spi_out = (uint32_t)ch->chosen.spi;
 	if ((ch->spi_in = new_spi()) == 0)
 		return IKEV2_N_TEMPORARY_FAILURE;
-	mine = ch->chosen;
-	mine.spi = ch->spi_in;
-	ike_chosen_view(&mine, xf, &prop);
+	ike_chosen_view(&ch->chosen, xf, &prop);
+	prop.spi = ch->spi_in;		/* ours in the answer (§3.3.1) */
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
-	keep_ts(&ch->inst, nr, n_r, ni, n_i);
-	if (!add_sa_extra(o, &sar, extra, n_extra) ||
+	if (!keep_ts(ch, nr, n_r, ni, n_i) || !add_sa_extra(o, &sar, extra, n_extra) ||
 	    !add_ts(o, IKEV2_PL_TSI, ni, n_i) || !add_ts(o, IKEV2_PL_TSR, nr, n_r))
 		return IKEV2_N_TEMPORARY_FAILURE;
 	return 0;
@@ -287,10 +291,10 @@ ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 	if ((ch = ike_child_sa_new(sa, ike_child_cfg_select(sa, m,
 	    sa->vip_leased ? &sa->vip : NULL))) == NULL)
 		return IKEV2_N_TEMPORARY_FAILURE;
-	ch->inst.has_vip = sa->vip_leased;
-	ch->inst.vip = sa->vip;
+	ch->has_vip = sa->vip_leased;
+	ch->vip = sa->vip;
 	if ((err = ike_child_accept(sa, ch, m, 0, NULL, 0, o)) == 0 &&
-	    ch->inst.has_vip && !add_cp_reply(o, &ch->inst.vip))
+	    ch->has_vip && !add_cp_reply(o, &ch->vip))
 		err = IKEV2_N_TEMPORARY_FAILURE;
 	if (err != 0)
 		ike_child_sa_free(sa, ch);
@@ -300,7 +304,7 @@ ike_child_respond(struct ike_engine *e, struct ike_sa *sa,
 static void
 read_cp_reply(struct ike_child_sa *ch, const struct ike_payload *cp)
 {
-	struct ike_prefix *v = &ch->inst.vip;
+	struct ike_prefix *v = &ch->vip;
 	size_t i;
 
 	for (i = 0; cp != NULL && i < cp->u.cp.n_attr; i++) {
@@ -311,14 +315,14 @@ read_cp_reply(struct ike_child_sa *ch, const struct ike_payload *cp)
 			v->family = AF_INET;
 			memcpy(v->addr, a->value.p, 4);
 			v->plen = 32;
-			ch->inst.has_vip = true;
+			ch->has_vip = true;
 		} else if (a->type == IKEV2_CFG_INTERNAL_IP6_ADDRESS &&
 		    a->value.len == 17) {
 			memset(v, 0, sizeof(*v));
 			v->family = AF_INET6;
 			memcpy(v->addr, a->value.p, 16);
 			v->plen = 128;
-			ch->inst.has_vip = true;
+			ch->has_vip = true;
 		}
 	}
 }
@@ -374,10 +378,10 @@ ike_child_check_answer(struct ike_sa *sa, struct ike_child_sa *ch,
 		return -1;
 	}
 	ch->spi_out = (uint32_t)ch->chosen.spi;
-	keep_ts(&ch->inst, tsi->u.ts.ts,
+	return keep_ts(ch, tsi->u.ts.ts,
 	    tsi->u.ts.n_ts < IKE_TS_MAX ? tsi->u.ts.n_ts : IKE_TS_MAX,
-	    tsr->u.ts.ts, tsr->u.ts.n_ts < IKE_TS_MAX ? tsr->u.ts.n_ts : IKE_TS_MAX);
-	return 0;
+	    tsr->u.ts.ts, tsr->u.ts.n_ts < IKE_TS_MAX ? tsr->u.ts.n_ts :
+	    IKE_TS_MAX) ? 0 : -1;
 }
 
 int

@@ -24,11 +24,20 @@
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
 #include "ike/names.h"
+#include "ike/prf.h"
 
 int
 ike_nonce_new(uint8_t *n, size_t len)
 {
 	return RAND_bytes(n, (int)len) == 1 ? 0 : -1;
+}
+
+size_t
+ike_nonce_len(uint16_t prf)
+{
+	size_t n = ike_prf_len(prf) / 2;
+
+	return n < 16 ? 16 : n > IKE_NONCE_LEN ? IKE_NONCE_LEN : n;
 }
 
 void
@@ -103,20 +112,6 @@ ike_ke_shared(struct ike_sa *sa, const struct ike_dh *dh,
 	return 0;
 }
 
-/* The first DH group of the ESP proposals: PFS (0: none). */
-static uint16_t
-pfs_group(const struct ike_child_cfg *cfg)
-{
-	const struct ike_proposal_set *set = &cfg->esp_proposals;
-	size_t i, j;
-
-	for (i = 0; i < set->n; i++)
-		for (j = 0; j < set->p[i].n_xf; j++)
-			if (set->p[i].xf[j].type == IKEV2_XF_DH)
-				return set->p[i].xf[j].id;
-	return 0;
-}
-
 static void
 spi_bytes(uint32_t spi, uint8_t out[4])
 {
@@ -138,12 +133,12 @@ child_rekey_send(struct ike_engine *e, struct ike_sa *sa,
 	rk->old = old;
 	rk->group = group;
 	if ((rk->child = ike_child_sa_new(sa, old->cfg)) == NULL ||
-	    ike_nonce_new(rk->ni, sizeof(rk->ni)) != 0 ||
+	    ike_nonce_new(rk->ni, rk->ni_len = ike_nonce_len(sa->keys.prf)) ||
 	    (group != 0 && ike_dh_new(&rk->dh, group) != IKE_DH_OK))
 		goto fail;
-	rk->child->inst.has_vip = old->inst.has_vip;
-	rk->child->inst.vip = old->inst.vip;
-	ike_nonce_payload(&extra[0], rk->ni, sizeof(rk->ni));
+	rk->child->has_vip = old->has_vip;
+	rk->child->vip = old->vip;
+	ike_nonce_payload(&extra[0], rk->ni, rk->ni_len);
 	if (rk->dh != NULL)
 		ike_ke_payload(&extra[1], rk->dh);
 	spi_bytes(old->spi_in, spi);
@@ -175,7 +170,9 @@ ike_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
 	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
 	    sa->rekey != NULL || old->state != IKE_CHILD_INSTALLED)
 		return -1;
-	return child_rekey_send(e, sa, old, pfs_group(old->cfg));
+	/* PFS: the first DH group of the ESP proposals (0: none). */
+	return child_rekey_send(e, sa, old,
+	    ike_proposals_first_group(&old->cfg->esp_proposals));
 }
 
 /* An error notify alone in the response to request m (§1.3, §2.21.2),
@@ -221,7 +218,8 @@ rekeyed_child(const struct ike_sa *sa, const struct ike_payload *n,
  * our answer comes. */
 static void
 note_collision(struct ike_sa *sa, struct ike_child_sa *old,
-    struct ike_child_sa *made, const struct ike_view *ni, const uint8_t *nr)
+    struct ike_child_sa *made, const struct ike_view *ni, const uint8_t *nr,
+    size_t nr_len)
 {
 	struct ike_rekey *rk = sa->rekey;
 
@@ -229,7 +227,7 @@ note_collision(struct ike_sa *sa, struct ike_child_sa *old,
 		return;
 	rk->collision = true;
 	rk->peer_child = made;
-	ike_nonce_min(ni->p, ni->len, nr, IKE_NONCE_LEN, rk->peer_min,
+	ike_nonce_min(ni->p, ni->len, nr, nr_len, rk->peer_min,
 	    &rk->peer_min_len);
 	log_info("%s[%llu]: CHILD_SA %s rekeyed by both ends at once (§2.8.1)",
 	    ike_sa_name(sa), (unsigned long long)sa->id, old->cfg->name);
@@ -250,6 +248,7 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 	const struct ike_transform *dhx;
 	struct ike_kdf_input in;
 	uint8_t nr[IKE_NONCE_LEN];
+	size_t nr_len = ike_nonce_len(sa->keys.prf);
 	uint16_t err = 0, want = 0;
 	uint32_t spi;
 
@@ -265,14 +264,14 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	if ((ch = ike_child_sa_new(sa, old->cfg)) == NULL ||
-	    ike_nonce_new(nr, sizeof(nr)) != 0 ||
+	    ike_nonce_new(nr, nr_len) != 0 ||
 	    (ke != NULL && ike_dh_new(&dh, ke->u.ke.group) != IKE_DH_OK)) {
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	ch->inst.has_vip = old->inst.has_vip;
-	ch->inst.vip = old->inst.vip;
-	ike_nonce_payload(&extra[0], nr, sizeof(nr));
+	ch->has_vip = old->has_vip;
+	ch->vip = old->vip;
+	ike_nonce_payload(&extra[0], nr, nr_len);
 	if (dh != NULL)
 		ike_ke_payload(&extra[1], dh);
 	ike_out_begin(o, sa, IKEV2_EXCH_CREATE_CHILD_SA, true, m->hdr.msg_id);
@@ -291,7 +290,7 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 		goto out;
 	}
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
-	    .ni = no->u.nonce, .nr = { nr, sizeof(nr) } };
+	    .ni = no->u.nonce, .nr = { nr, nr_len } };
 	ch->out_deferred = true;	/* until the peer deletes the old one */
 	if (ike_child_install(e, sa, ch, &in, false) != 0) {
 		err = IKEV2_N_TEMPORARY_FAILURE;
@@ -306,7 +305,7 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 	log_info("%s[%llu]: CHILD_SA %s %08x_i %08x_o rekeyed by peer",
 	    ike_sa_name(sa), (unsigned long long)sa->id, old->cfg->name,
 	    old->spi_in, old->spi_out);
-	note_collision(sa, old, ch, &no->u.nonce, nr);
+	note_collision(sa, old, ch, &no->u.nonce, nr, nr_len);
 	old->state = IKE_CHILD_REKEYED;	/* the peer deletes it (§2.8) */
 	ch = NULL;
 out:
@@ -399,7 +398,7 @@ child_rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_rekey *rk,
 		goto out;
 	}
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
-	    .ni = { rk->ni, sizeof(rk->ni) }, .nr = no->u.nonce };
+	    .ni = { rk->ni, rk->ni_len }, .nr = no->u.nonce };
 	if (ike_child_install(e, sa, ch, &in, true) != 0) {
 		ike_child_sa_free(sa, ch);	/* the peer's copy: by expiry */
 		if (old != NULL && old->state == IKE_CHILD_REKEYING)
@@ -415,7 +414,7 @@ child_rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_rekey *rk,
 	if (rk->collision) {
 		/* §2.8.1: the SA made with the lowest of the four nonces is
 		 * deleted by the end that made it. */
-		ike_nonce_min(rk->ni, sizeof(rk->ni), no->u.nonce.p,
+		ike_nonce_min(rk->ni, rk->ni_len, no->u.nonce.p,
 		    no->u.nonce.len, mine, &mine_len);
 		if (ike_nonce_cmp(mine, mine_len, rk->peer_min,
 		    rk->peer_min_len) < 0) {

@@ -103,6 +103,20 @@ established(struct ike_engine *e, struct ike_sa *n, const struct ike_sa *old)
 	    (unsigned long long)n->spi_i, (unsigned long long)n->spi_r);
 }
 
+/* §2.10: long enough for every PRF we offer. */
+static size_t
+offered_nonce_len(const struct ike_proposal_set *set)
+{
+	size_t i, j, n = 16;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->p[i].n_xf; j++)
+			if (set->p[i].xf[j].type == IKEV2_XF_PRF &&
+			    ike_nonce_len(set->p[i].xf[j].id) > n)
+				n = ike_nonce_len(set->p[i].xf[j].id);
+	return n;
+}
+
 int
 ike_rekey_ike_start(struct ike_engine *e, struct ike_sa *sa)
 {
@@ -119,13 +133,14 @@ ike_rekey_ike_start(struct ike_engine *e, struct ike_sa *sa)
 		return -1;
 	rk->group = sa->dh_group;
 	if ((rk->sa = n = ike_sa_new(true, sa->id, e->now_ms)) == NULL ||
-	    ike_nonce_new(rk->ni, sizeof(rk->ni)) != 0 ||
+	    ike_nonce_new(rk->ni, rk->ni_len =
+	    offered_nonce_len(&sa->conn->proposals)) != 0 ||
 	    ike_dh_new(&rk->dh, rk->group) != IKE_DH_OK)
 		goto fail;
 	sap.u.sa.prop = view;
 	sap.u.sa.n_prop = ike_proposals_view(&sa->conn->proposals,
 	    IKEV2_SPI_SIZE_IKE, n->spi_i, view);
-	ike_nonce_payload(&no, rk->ni, sizeof(rk->ni));
+	ike_nonce_payload(&no, rk->ni, rk->ni_len);
 	ike_ke_payload(&ke, rk->dh);
 	ike_out_begin(o, sa, IKEV2_EXCH_CREATE_CHILD_SA, false, 0);
 	if (!ike_out_add(o, &sap) || !ike_out_add(o, &no) ||
@@ -167,7 +182,6 @@ ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
 	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
 	struct ike_payload sar = { .type = IKEV2_PL_SA }, nr, ker;
 	struct ike_proposal prop;
-	struct ike_chosen mine;
 	const struct ike_transform *dhx;
 	struct ike_rekey *rk = sa->rekey;
 	struct ike_dh *dh = NULL;
@@ -196,13 +210,13 @@ ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
 	n->ni_len = no->u.nonce.len < sizeof(n->ni) ? no->u.nonce.len :
 	    sizeof(n->ni);
 	memcpy(n->ni, no->u.nonce.p, n->ni_len);
-	n->nr_len = IKE_NONCE_LEN;
+	n->nr_len = ike_nonce_len(ike_chosen_get(&n->chosen, IKEV2_XF_PRF) ?
+	    ike_chosen_get(&n->chosen, IKEV2_XF_PRF)->id : 0);
 	if (ike_nonce_new(n->nr, n->nr_len) != 0 ||
 	    ike_dh_new(&dh, dhx->id) != IKE_DH_OK || derive(n, sa, dh, ke) != 0)
 		goto refuse;
-	mine = n->chosen;
-	mine.spi = n->spi_r;
-	ike_chosen_view(&mine, xf, &prop);
+	ike_chosen_view(&n->chosen, xf, &prop);
+	prop.spi = n->spi_r;		/* ours in the answer (§3.3.1) */
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
 	ike_nonce_payload(&nr, n->nr, n->nr_len);
@@ -300,7 +314,7 @@ ike_rekey_ike_process_response(struct ike_engine *e, struct ike_sa *sa,
 		goto out;
 	}
 	n->spi_r = n->chosen.spi;
-	n->ni_len = sizeof(rk->ni);
+	n->ni_len = rk->ni_len;
 	memcpy(n->ni, rk->ni, n->ni_len);
 	n->nr_len = no->u.nonce.len < sizeof(n->nr) ? no->u.nonce.len :
 	    sizeof(n->nr);

@@ -41,18 +41,6 @@ prefix_to_sockaddr(const struct ike_prefix *p, uint16_t port,
 	}
 }
 
-static uint16_t
-first_group(const struct ike_proposal_set *set)
-{
-	size_t i, j;
-
-	for (i = 0; i < set->n; i++)
-		for (j = 0; j < set->p[i].n_xf; j++)
-			if (set->p[i].xf[j].type == IKEV2_XF_DH)
-				return set->p[i].xf[j].id;
-	return 0;
-}
-
 static bool
 group_offered(const struct ike_proposal_set *set, uint16_t group)
 {
@@ -205,7 +193,7 @@ ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
 	sa->ni_len = IKE_NONCE_LEN;
 	ike_sa_table_add(&e->sas, sa);
 	if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1 ||
-	    send_request(e, sa, group ? group : first_group(&c->proposals)) != 0) {
+	    send_request(e, sa, group ? group : ike_proposals_first_group(&c->proposals)) != 0) {
 		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
 		return -1;
 	}

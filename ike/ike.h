@@ -22,7 +22,10 @@
  *   engine_internal.h  the engine's files: exchange_sa_init.c,
  *                    exchange_auth.c, exchange_child.c, exchange_info.c,
  *                    nat_detect.c, child_install.c, credentials.c,
- *                    fragment.c (RFC 7383 reassembly)
+ *                    fragment.c (RFC 7383 reassembly), child_sa.c (the
+ *                    CHILD_SAs of an IKE SA), exchange_create_child.c
+ *                    (CREATE_CHILD_SA, CHILD_SA rekey), exchange_rekey_ike.c
+ *                    (IKE SA rekey), lifetime.c (rekey/expiry timers)
  */
 #ifndef UIPSEC_IKE_H
 #define UIPSEC_IKE_H

@@ -119,7 +119,13 @@ struct ike_child_sa {
 	bool			 out_deferred;	/* outbound waits (rekey resp.) */
 	uint32_t		 spi_in, spi_out;
 	struct ike_chosen	 chosen;
-	struct ike_child_install inst;		/* without keys */
+	/* What was agreed (§2.9, §3.15), kept for the data plane and for
+	 * rekeys: our selectors then the peer's, as many as agreed (owned;
+	 * a CCU has one each), and the virtual IP. */
+	uint8_t			 n_local_ts, n_remote_ts;
+	struct ike_ts_cfg	*ts;
+	bool			 has_vip;
+	struct ike_prefix	 vip;
 	uint64_t		 installed_ms;
 	/* Lifetimes (lifetime.c), jitter applied; 0 / UINT64_MAX: none. */
 	uint64_t		 rekey_ms, expire_ms;
@@ -139,6 +145,7 @@ struct ike_rekey {
 	struct ike_dh		*dh;		/* KEi; NULL without PFS */
 	uint16_t		 group;
 	uint8_t			 ni[IKE_NONCE_LEN];
+	size_t			 ni_len;
 	bool			 collision;
 	uint8_t			 peer_min[IKEV2_NONCE_MAX];	/* lower nonce of */
 	size_t			 peer_min_len;			/* its exchange */

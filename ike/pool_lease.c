@@ -5,6 +5,8 @@
  * the SA closes. Exhaustion refuses the CHILD_SA with
  * INTERNAL_ADDRESS_FAILURE (§3.10.1) and one log line.
  */
+#include <stdio.h>
+
 #include "common/log.h"
 #include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
@@ -33,8 +35,9 @@ ike_vip_lease(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_payload *cp)
 {
 	enum ike_pool_result r = IKE_POOL_NONE;
+	char names[IKE_POOLS_MAX * (IKE_NAME_MAX + 2)];
 	int fam[2];
-	size_t i, n = wanted(cp, fam);
+	size_t i, len, n = wanted(cp, fam);
 
 	if (sa->vip_leased)
 		return 0;
@@ -50,11 +53,12 @@ ike_vip_lease(struct ike_engine *e, struct ike_sa *sa,
 	}
 	if (n == 0)
 		return 0;	/* no address asked for: none given */
+	for (i = 0, len = 0; i < sa->conn->n_pools && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+		    "%s%s", i ? ", " : "", sa->conn->pools[i]);
 	log_err("%s[%llu]: INTERNAL_ADDRESS_FAILURE for peer %s: %s (pools "
-	    "%s%s%s)", ike_sa_name(sa), (unsigned long long)sa->id,
-	    ike_sa_peer_text(sa), ike_pool_result_str(r), sa->conn->pools[0],
-	    sa->conn->n_pools > 1 ? ", " : "",
-	    sa->conn->n_pools > 1 ? sa->conn->pools[1] : "");
+	    "%s)", ike_sa_name(sa), (unsigned long long)sa->id,
+	    ike_sa_peer_text(sa), ike_pool_result_str(r), names);
 	return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 }
 

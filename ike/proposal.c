@@ -267,3 +267,15 @@ ike_proposal_mismatch(const struct ike_proposal_set *local,
 		ike_proposals_format(view, n, out + off, cap - off);
 	return out;
 }
+
+uint16_t
+ike_proposals_first_group(const struct ike_proposal_set *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->p[i].n_xf; j++)
+			if (set->p[i].xf[j].type == IKEV2_XF_DH)
+				return set->p[i].xf[j].id;
+	return 0;
+}

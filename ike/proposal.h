@@ -83,6 +83,9 @@ bool	 ike_proposal_check_reply(const struct ike_proposal_set *offered,
 	    const struct ike_proposal *reply, size_t n_reply,
 	    struct ike_chosen *out, const char **why);
 
+/* The first DH group of a set (the KE to send), or 0 if none. */
+uint16_t ike_proposals_first_group(const struct ike_proposal_set *set);
+
 /* The chosen algorithm of `type`, or NULL if absent. */
 const struct ike_transform *ike_chosen_get(const struct ike_chosen *c,
 	    uint8_t type);

@@ -22,6 +22,8 @@
 #   PEER_CHILD_KEYS  (optional array) KEY=VALUE of ss_conn_write for every
 #                    connection written (both implementations read it)
 #
+#   PEER_ESP         (optional) ESP proposals instead of aes256-sha1, e.g.
+#                    aes256-sha1-ecp256 for PFS in CHILD_SA rekeys
 # Suites (peer_suite SUITE sets keytype, ike, esp; ESP aes256-sha1 in all):
 #   ecdsa   ECDSA P-256 certificates, IKE aes256-sha256-ecp256
 #   rsa     RSA-2048 certificates, IKE aes256-sha1-modp2048
@@ -47,7 +49,7 @@ peer_say() { echo "${0##*/}: $*" >&2; }
 
 # peer_suite SUITE: sets keytype, ike, esp
 peer_suite() {
-	esp=aes256-sha1
+	esp=${PEER_ESP:-aes256-sha1}
 	case $1 in
 	ecdsa) keytype=ecdsa256 ike=aes256-sha256-ecp256 ;;
 	rsa) keytype=rsa2048 ike=aes256-sha1-modp2048 ;;

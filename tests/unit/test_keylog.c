@@ -535,3 +535,36 @@ Test(keylog, charon_log_malformed)
 		keylog_free(&kl);
 	}
 }
+
+/* Wireshark 4.0 cannot name ChaCha20-Poly1305: a comment row, which reads
+ * back as nothing; uipsec's own format keeps it. */
+Test(keylog, chacha_has_no_wireshark_name)
+{
+	struct keylog_esp k = { .spi = 0x1234,
+	    .encr = IKEV2_ENCR_CHACHA20_POLY1305, .encr_len = 36 };
+	struct keylog kl = { 0 };
+	char buf[512], err[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	const char *path;
+
+	cr_assert(f != NULL);
+	cr_assert_eq(keylog_write_wireshark_esp(f, &k), 0);
+	fclose(f);
+	cr_expect_str_eq(buf, "# SPI 0x00001234: CHACHA20_POLY1305_256 has no "
+	    "name in Wireshark 4.0\n");
+	path = tmp_write(buf);
+	cr_assert_eq(keylog_read(&kl, path, err, sizeof(err)), 0, "%s", err);
+	unlink(path);
+	cr_expect_eq(kl.n_esp, 0);
+	f = fmemopen(buf, sizeof(buf), "w");
+	cr_assert(f != NULL);
+	cr_assert_eq(keylog_write_esp(f, &k), 0);
+	fclose(f);
+	path = tmp_write(buf);
+	cr_assert_eq(keylog_read(&kl, path, err, sizeof(err)), 0, "%s", err);
+	unlink(path);
+	cr_assert_eq(kl.n_esp, 1);
+	cr_expect_eq(kl.esp[0].encr, IKEV2_ENCR_CHACHA20_POLY1305);
+	cr_expect_eq(kl.esp[0].family, 0);
+	keylog_free(&kl);
+}

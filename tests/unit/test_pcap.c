@@ -499,3 +499,43 @@ Test(ike_decode, plain_header_and_unsupported)
 	cr_assert_eq(d.msg_id, 1);
 	cr_assert_eq(d.exchange, IKEV2_EXCH_IKE_AUTH);
 }
+
+/* A sender's capture of a UDP GSO datagram: three ESP packets back to
+ * back in one UDP payload, split at the segment size and each verified. */
+Test(pcap_view, esp_udp_gso_segments)
+{
+	static uint8_t buf[TEST_BUF_LEN], inner[100], gso[1024], f[2048];
+	static uint8_t enc[36];
+	struct keylog kl = { .n_esp = 1, .esp = &esp_rec };
+	struct inner_seen seen = { 0 };
+	char out[8192];
+	FILE *mem = fmemopen(out, sizeof(out), "w");
+	struct esp_sa *tx;
+	struct pcap_view *v;
+	struct esp_pkt p;
+	size_t n = 0, seg = 0;
+
+	esp_record(ESP_SUITE_AES_GCM_16, false, enc, 36, NULL, 0);
+	tx = test_sa_keys(ESP_SUITE_AES_GCM_16, false, ESP_DIR_OUT, SPI, 0,
+	    enc, 36, NULL, 0);
+	for (int k = 0; k < 3; k++) {
+		test_inner(inner, k < 2 ? 100 : 60, ESP_NH_IPV4, (uint8_t)k);
+		p = test_encap(tx, buf, inner, k < 2 ? 100 : 60, ESP_NH_IPV4);
+		memcpy(gso + n, p.base + p.off, p.len);
+		n += p.len;
+		seg = k == 0 ? p.len : seg;
+	}
+	cr_assert_eq(pcap_gso_segment_len(gso, n), seg);
+	cr_assert_eq(pcap_gso_segment_len(gso, seg), 0);	/* one packet */
+	v = pcap_view_new(&kl, mem, 0);
+	pcap_view_on_inner(v, on_inner, &seen);
+	n = udp_wrap(f, AF_INET, 4500, 4500, gso, n);
+	view_frame(v, f, n);
+	fclose(mem);
+	cr_assert_eq(seen.n, 3, "%s", out);
+	cr_assert_eq(seen.last_len, 60);
+	cr_assert_eq(memcmp(seen.last, inner, 60), 0);
+	cr_assert(strstr(out, "[GSO 3/3] ESP spi 0xc0ffee01 seq 3 "), "%s", out);
+	pcap_view_free(v);
+	esp_sa_free(tx);
+}

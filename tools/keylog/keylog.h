@@ -59,12 +59,16 @@ struct keylog {
 
 /* Reads one file in any of the formats above (told apart by content) and
  * appends its records to kl. Returns 0, or -1 with a one-line reason
- * ("file:line: what is wrong") in err. */
+ * ("file:line: what is wrong") in err; records read before the error stay
+ * in kl. Lines are at most 4096 bytes (longer ones: an error, except in
+ * a charon log, which skips them). */
 int	 keylog_read(struct keylog *kl, const char *path, char *err,
 	    size_t errlen);
 /* Wipes and frees every record; kl is empty afterwards. */
 void	 keylog_free(struct keylog *kl);
 
+/* Lookups return records borrowed from kl until the next keylog_read() or
+ * keylog_free(); the newest matching record wins. */
 const struct keylog_ike *keylog_find_ike(const struct keylog *kl,
 	    uint64_t spi_i, uint64_t spi_r);
 /* By SPI, preferring a record whose addresses match (NULL: any). */
@@ -72,8 +76,9 @@ const struct keylog_esp *keylog_find_esp(const struct keylog *kl,
 	    uint32_t spi, int family, const uint8_t *src, const uint8_t *dst);
 
 /* Writers: one record as a line of uipsec's key log, or as one row of
- * Wireshark's ikev2_decryption_table / esp_sa UAT file. 0, or -1 on a
- * write error. */
+ * Wireshark's ikev2_decryption_table / esp_sa UAT file (a '#' comment
+ * line instead when Wireshark 4.0 has no name for an algorithm, e.g.
+ * ChaCha20-Poly1305). 0, or -1 on a write error. */
 int	 keylog_write_ike(FILE *f, const struct keylog_ike *k);
 int	 keylog_write_esp(FILE *f, const struct keylog_esp *k);
 int	 keylog_write_wireshark_ike(FILE *f, const struct keylog_ike *k);

@@ -75,6 +75,13 @@ struct pcap_pkt {
 void	 pcap_classify(int linktype, const uint8_t *frame, size_t caplen,
 	    struct pcap_pkt *out);
 
+/* UDP GSO (UDP_SEGMENT): a sender's capture on a GSO-capable device
+ * (veth, some NICs) shows one datagram that the kernel splits into
+ * equal segments later. For ESP in UDP the segment size shows itself:
+ * the next segment starts with the same SPI and the next sequence number.
+ * The segment length, or 0 if p[0, len) is one ESP packet. */
+size_t	 pcap_gso_segment_len(const uint8_t *p, size_t len);
+
 /* "10.1.0.1 > 10.2.0.1 ICMP echo request id 7 seq 1 len 84": one line
  * about an IP packet (an ESP packet's inner one) into out. */
 void	 pcap_inner_summary(const uint8_t *p, size_t len, char *out,

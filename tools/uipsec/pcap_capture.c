@@ -14,12 +14,17 @@
 #define LIVE_TIMEOUT_MS	250	/* limits and signals are checked this often */
 
 static volatile sig_atomic_t stop_requested;
+static pcap_t *running;		/* the capture pcap_run() reads */
 
+/* libpcap retries a poll() a signal interrupted; pcap_breakloop() wakes
+ * it (libpcap 1.10) and makes pcap_next_ex() return PCAP_ERROR_BREAK. */
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+	if (running != NULL)
+		pcap_breakloop(running);
 }
 
 static pcap_t *
@@ -32,9 +37,11 @@ live_open(const char *iface, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", iface, perr);
 		return NULL;
 	}
+	/* Not immediate mode: the timeout makes pcap_next_ex() return now
+	 * and then, so --seconds ends a capture that sees no packets. */
 	if (pcap_set_snaplen(p, LIVE_SNAPLEN) != 0 ||
 	    pcap_set_timeout(p, LIVE_TIMEOUT_MS) != 0 ||
-	    pcap_set_immediate_mode(p, 1) != 0 || pcap_activate(p) < 0) {
+	    pcap_activate(p) < 0) {
 		snprintf(err, errlen, "%s: %s", iface, pcap_geterr(p));
 		pcap_close(p);
 		return NULL;
@@ -95,6 +102,7 @@ pcap_run(pcap_t *p, struct pcap_view *v, const struct pcap_run_opts *opts,
 	uint64_t frames = 0, start = now_s();
 	int link = pcap_datalink(p), rc;
 
+	running = p;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	while (!stop_requested) {
@@ -106,10 +114,11 @@ pcap_run(pcap_t *p, struct pcap_view *v, const struct pcap_run_opts *opts,
 		if (rc == 0)		/* live: the timeout passed */
 			continue;
 		if (rc == PCAP_ERROR_BREAK)
-			break;		/* end of the file */
+			break;		/* end of the file, or a signal */
 		if (rc != 1) {
 			snprintf(err, errlen, "after %llu frames: %s",
 			    (unsigned long long)frames, pcap_geterr(p));
+			running = NULL;
 			return -1;
 		}
 		if (opts->before_frame != NULL)
@@ -117,6 +126,7 @@ pcap_run(pcap_t *p, struct pcap_view *v, const struct pcap_run_opts *opts,
 		frames++;
 		pcap_view_frame(v, link, &h->ts, frame, h->caplen, h->len);
 	}
+	running = NULL;
 	return 0;
 }
 

@@ -286,3 +286,31 @@ pcap_classify(int linktype, const uint8_t *frame, size_t caplen,
 		out->why = "captured shorter than the datagram (snap length)";
 	}
 }
+
+size_t
+pcap_gso_segment_len(const uint8_t *p, size_t len)
+{
+	struct buf_reader r;
+	uint32_t spi, seq;
+	uint8_t next[8];
+	const uint8_t *at;
+	size_t k, off;
+
+	buf_reader_init(&r, p, len);
+	if (!buf_get_u32(&r, &spi) || !buf_get_u32(&r, &seq) || len < 32)
+		return 0;
+	buf_store_u32(next, spi);
+	buf_store_u32(next + 4, seq + 1);
+	/* The smallest ESP packet: header, 8-byte IV, 4-byte trailer
+	 * block, 12-byte ICV. */
+	if ((at = memmem(p + 16, len - 16, next, sizeof(next))) == NULL)
+		return 0;
+	k = (size_t)(at - p);
+	/* Every further segment starts with the SPI. */
+	for (off = k; off < len; off += k) {
+		buf_reader_init(&r, p + off, len - off);
+		if (!buf_get_u32(&r, &seq) || seq != spi)
+			return 0;
+	}
+	return k;
+}

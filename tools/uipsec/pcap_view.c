@@ -100,7 +100,7 @@ line_start(FILE *out, const struct timeval *ts, const struct pcap_pkt *pkt)
 }
 
 static void
-frame_esp(struct pcap_view *v, const struct timeval *ts,
+esp_one(struct pcap_view *v, const struct timeval *ts,
     const struct pcap_pkt *pkt, FILE *out)
 {
 	const uint8_t *inner = NULL;
@@ -115,6 +115,32 @@ frame_esp(struct pcap_view *v, const struct timeval *ts,
 			v->inner_fn(v->inner_arg, ts, inner, inner_len);
 	}
 	v->missing_keys |= unknown;
+}
+
+/* An ESP packet, or the segments of a UDP GSO datagram one by one. */
+static void
+frame_esp(struct pcap_view *v, const struct timeval *ts,
+    const struct pcap_pkt *pkt, FILE *out)
+{
+	struct pcap_pkt seg = *pkt;
+	size_t k = pkt->udp ? pcap_gso_segment_len(pkt->data, pkt->len) : 0;
+	size_t hdrs = pkt->ip.total - pkt->len, n, i;
+
+	if (k == 0) {
+		esp_one(v, ts, pkt, out);
+		return;
+	}
+	n = (pkt->len + k - 1) / k;
+	for (i = 0; i < n; i++) {
+		seg.data = pkt->data + i * k;
+		seg.len = i + 1 < n ? k : pkt->len - i * k;
+		seg.ip.total = hdrs + seg.len;	/* as each goes on the wire */
+		if (out && i > 0)
+			line_start(out, ts, pkt);
+		if (out)
+			fprintf(out, "[GSO %zu/%zu] ", i + 1, n);
+		esp_one(v, ts, &seg, out);
+	}
 }
 
 void

@@ -159,7 +159,7 @@ cmd_trace(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &a, &t)) != 0)
 		return rc < 0 ? 0 : rc;
 	rc = 1;
-	if (getaddrinfo(a.peer, NULL, &hints, &peer) != 0) {
+	if (getaddrinfo(a.peer, "500", &hints, &peer) != 0) {
 		fprintf(stderr, "uipsec trace: %s: not an IP address\n",
 		    a.peer);
 		return 2;

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# interop/tests/rekey_strongswan.sh BUILD_DIR — rekeying between uipsecd and
+# strongSwan's charon (RFC 7296 §1.3.2, §1.3.3, §2.8) under continuous
+# traffic, both ways round (uipsecd as CCU/initiator, then charon):
+#   CHILD_SA rekey started by uipsecd (`uipsec rekey`) and by charon
+#   (`swanctl --rekey --child`), then both at once; the same with PFS
+#   (ESP aes256-sha1-ecp256, both ways round); IKE SA rekey started by each, then both at
+#   once. "Both at once" is made a real collision (§2.8.1, §2.8.2):
+#   uipsecd's outgoing IKE messages (UDP 4500 with the non-ESP marker; ESP
+#   still flows) are dropped while both start, so it answers charon's
+#   request before it gets its own answer, and charon sees uipsecd's only
+#   after answering its own... both must then keep the same one SA (the
+#   nonce rule), and uipsecd logs the collision.
+# Pings run every 20 ms through the tunnel the whole time: every echo
+# request must be answered (no sequence number missing: make-before-break).
+# After each rekey both ends must settle on one IKE SA and one CHILD_SA
+# whose SPIs they agree on (uipsecd's status against swanctl --list-sas),
+# new SPIs each time, and traffic goes on flowing over the new keys.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/interop/lib/netns.sh"
+. "$top/interop/lib/strongswan.sh"
+. "$top/interop/lib/peers.sh"
+
+uipsec_bins "${1:-}" charon || exit 1
+UIPSECD=$bin UIPSEC=$cli
+
+NS_I=uipsec-rk-i-$$ NS_R=uipsec-rk-r-$$
+OUT_I=10.0.0.1 OUT_R=10.0.0.2 IN_I=10.30.1.1 IN_R=10.30.2.1
+PEER_WORK=$(mktemp -d /tmp/uipsec-rekey.XXXXXX)
+DI=$PEER_WORK/i DR=$PEER_WORK/r
+PING_PID=''
+cleanup() {
+	[ -n "$PING_PID" ] && kill "$PING_PID" 2>/dev/null
+	peer_uipsec_stop "$DI" 2>/dev/null; peer_uipsec_stop "$DR" 2>/dev/null
+	ss_cleanup "$DI" "$DR"
+	netns_cleanup "$NS_I" "$NS_R"
+	rm -rf "$PEER_WORK"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	for f in "$DI"/*.log "$DR"/*.log "$DI"/charon.log "$DR"/charon.log; do
+		[ -e "$f" ] && { echo "--- $f" >&2; tail -30 "$f" >&2; }
+	done
+	exit 1
+}
+
+netns_pair "$NS_I" "$NS_R" $OUT_I $OUT_R 24 || fail "namespaces"
+ip -n "$NS_I" addr add $IN_I/32 dev lo && ip -n "$NS_R" addr add $IN_R/32 dev lo ||
+	fail "inner addresses"
+peer_certs ecdsa || fail "certificates"
+
+# u_view DIR: "IKE_SAS CHILD_SAS IKE_SPI_I CHILD_IN CHILD_OUT" of uipsecd
+u_view() {
+	"$UIPSEC" status --json -s "$1/uipsecd.sock" 2>/dev/null |
+	/usr/bin/python3 -c 'import json, sys
+s = [x for x in json.load(sys.stdin)["ike_sas"] if x["state"] == "ESTABLISHED"]
+c = [k for x in s for k in x["child_sas"]]
+print(len(s), len(c), s[0]["spi_i"] if s else "-",
+    c[0]["in"]["spi"] if c else "-", c[0]["out"]["spi"] if c else "-")'
+}
+# s_view DIR: the same of charon (swanctl --list-sas)
+s_view() {
+	ss_list_sas "$1" 2>/dev/null | awk '
+	/^bench: #/ { n++; if (match($0, /[0-9a-f]+_i/)) spi = substr($0, RSTART, RLENGTH - 2) }
+	/^  bench: #.*INSTALLED/ { c++ }
+	$1 == "in" { sub(/,.*/, "", $2); sub(/\(.*/, "", $2); cin = $2 }
+	$1 == "out" { sub(/,.*/, "", $2); sub(/\(.*/, "", $2); cout = $2 }
+	END { print n + 0, c + 0, spi ? spi : "-", cin ? cin : "-", cout ? cout : "-" }'
+}
+
+# settled U S OLD: one IKE SA and one CHILD_SA on each side, the same SPIs
+# seen from both ends, and a state other than OLD ("IKE_SPI CHILD_IN").
+VIEW=''
+settled() {
+	local u s
+	read -r -a u <<<"$(u_view "$1")"
+	read -r -a s <<<"$(s_view "$2")"
+	[ "${u[0]}" = 1 ] && [ "${u[1]}" = 1 ] && [ "${s[0]}" = 1 ] &&
+	[ "${s[1]}" = 1 ] && [ "${u[2]}" = "${s[2]}" ] &&
+	[ "${u[3]}" = "${s[4]}" ] && [ "${u[4]}" = "${s[3]}" ] &&
+	[ "${u[2]} ${u[3]}" != "$3" ] || return 1
+	VIEW="${u[2]} ${u[3]}"
+}
+
+# ping_start NS SRC DST / ping_lost: every 20 ms; lost = sequence numbers
+# below the last answered one that got no answer.
+ping_start() {
+	ip netns exec "$1" ping -i 0.02 -I "$2" "$3" >"$PEER_WORK/ping.out" 2>&1 &
+	PING_PID=$!
+}
+ping_lost() {
+	sleep 0.5
+	kill -INT "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null
+	PING_PID=''
+	awk -F'icmp_seq=' 'NF > 1 { split($2, a, " "); got[a[1]] = 1; if (a[1] > max) max = a[1] }
+	    END { for (i = 1; i < max; i++) if (!(i in got)) lost++
+		  print lost + 0, max + 0 }' "$PEER_WORK/ping.out"
+}
+
+# ike_block on|off: drop uipsecd's IKE messages (not its ESP) for a while
+ike_block() {
+	if [ "$1" = on ]; then
+		ip netns exec "$NS_U" nft -f - <<-NFT
+		table inet rekeytest {
+			chain out {
+				type filter hook output priority 0;
+				udp dport 4500 @th,64,32 0 drop
+				udp sport 4500 @th,64,32 0 drop
+			}
+		}
+		NFT
+	else
+		ip netns exec "$NS_U" nft delete table inet rekeytest
+	fi
+}
+
+more_lines() { [ "$(grep -c "$1" "$DU/uipsecd.log")" -gt "$2" ]; }
+
+# rekey WHO KIND LABEL: WHO uipsec|ss|both, KIND child|ike; waits until
+# both ends settled on new SPIs (IKE SPI for ike, CHILD_SA's for child).
+rekey() {
+	local who=$1 kind=$2 before=$VIEW flag='' sflag=--child n0 r0
+	[ "$kind" = ike ] && flag=--ike sflag=--ike
+	n0=$(grep -c 'both ends at once' "$DU/uipsecd.log")
+	r0=$(grep -c 'rekeying' "$DU/uipsecd.log")
+	[ "$who" = both ] && { ike_block on || fail "nft"; }
+	if [ "$who" != ss ]; then
+		"$UIPSEC" rekey $flag bench -s "$DU/uipsecd.sock" >/dev/null ||
+			fail "$3: uipsec rekey refused"
+	fi
+	# both: charon's request reaches uipsecd once uipsecd's own is out
+	[ "$who" = both ] && { ss_poll 5 more_lines rekeying "$r0" ||
+		fail "$3: uipsecd did not start"; }
+	if [ "$who" != uipsec ]; then
+		ss_swanctl "$DS" --rekey $sflag bench >/dev/null 2>&1 ||
+			fail "$3: swanctl --rekey failed"
+	fi
+	[ "$who" = both ] && { sleep 1; ike_block off; }
+	ss_poll 30 settled "$DU" "$DS" "$before" ||
+		fail "$3: not settled after the rekey (uipsecd: $(u_view "$DU");" \
+		    "charon: $(s_view "$DS"))"
+	case $kind in
+	ike) [ "${VIEW% *}" != "${before% *}" ] ||
+		fail "$3: the IKE SPI did not change" ;;
+	child) [ "${VIEW#* }" != "${before#* }" ] ||
+		fail "$3: the CHILD_SA SPI did not change" ;;
+	esac
+	[ "$who" != both ] ||
+	    [ "$(grep -c 'both ends at once' "$DU/uipsecd.log")" -gt "$n0" ] ||
+		fail "$3: uipsecd saw no collision"
+	sleep 0.3	# traffic over the new keys before the next one
+	echo "  $3: IKE ${VIEW% *}, CHILD_SA ${VIEW#* }"
+}
+
+# run_case CCU_IMPL [child]: the CCU (initiator) is uipsec or ss, the
+# other side the other implementation; "child": CHILD_SA rekeys only.
+run_case() {
+	local ccu=$1 conc lost n=7
+	conc=$([ "$ccu" = uipsec ] && echo ss || echo uipsec)
+	rm -rf "$DI" "$DR"
+	mkdir -p "$DI" "$DR"
+	peer_${ccu}_start init "$NS_I" "$DI" ecdsa || fail "$ccu init start"
+	peer_${conc}_start resp "$NS_R" "$DR" ecdsa || fail "$conc resp start"
+	peer_${ccu}_up "$DI" || fail "$ccu: no tunnel"
+	if [ "$ccu" = uipsec ]; then
+		DU=$DI DS=$DR NS_U=$NS_I
+	else
+		DU=$DR DS=$DI NS_U=$NS_R
+	fi
+	VIEW=''
+	ss_poll 10 settled "$DU" "$DS" "" || fail "$ccu -> $conc: not up"
+	ping_from "$NS_I" $IN_I $IN_R || fail "$ccu -> $conc: no ping"
+	ping_start "$NS_I" $IN_I $IN_R
+	sleep 0.3
+	rekey uipsec child "CHILD rekey by uipsecd"
+	rekey ss child "CHILD rekey by charon"
+	rekey both child "CHILD rekey by both at once"
+	if [ "${2:-}" = child ]; then
+		n=3
+	else
+		rekey uipsec ike "IKE rekey by uipsecd"
+		rekey ss ike "IKE rekey by charon"
+		rekey both ike "IKE rekey by both at once"
+		rekey uipsec child "CHILD rekey by uipsecd over the rekeyed IKE SA"
+	fi
+	read -r lost sent <<<"$(ping_lost)"
+	[ "$sent" -gt 50 ] || fail "$ccu -> $conc: only $sent pings answered"
+	[ "$lost" = 0 ] || fail "$ccu -> $conc: $lost of $sent pings lost"
+	ping_from "$NS_R" $IN_R $IN_I || fail "$ccu -> $conc: no ping back"
+	if [ -n "${PEER_ESP:-}" ]; then	# PFS both ways: a KE each time
+		grep -q 'rekeying CHILD_SA .* with PFS' "$DU/uipsecd.log" &&
+		grep -q 'received CREATE_CHILD_SA request .*REKEY_SA.* KE ' \
+		    "$DU/uipsecd.log" || fail "$ccu -> $conc: rekeys without PFS"
+	fi
+	grep -h 'both ends at once\|collision' "$DU/uipsecd.log" |
+		sed 's/^/  uipsecd: /'
+	grep -hi 'collision' "$DS/charon.log" | head -4 | sed 's/^/  charon: /'
+	echo "ok: $ccu ccu -> $conc${PEER_ESP:+ ($PEER_ESP)}: $n rekeys, $sent pings, none lost"
+	peer_${ccu}_stop "$DI"
+	peer_${conc}_stop "$DR"
+}
+
+run_case uipsec
+run_case ss
+PEER_ESP=aes256-sha1-ecp256	# PFS: a KE in every CHILD_SA rekey
+run_case uipsec child
+run_case ss child
+echo "PASS: rekey_strongswan"
