@@ -38,6 +38,10 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	ike_settings_default(&e->set);
 	e->frag_size = e->set.fragment_size;
 	ike_peer_index_init(&e->peers);
+	if (ike_sa_table_init(&e->sas) != 0) {
+		free(e);
+		return NULL;
+	}
 	e->pools = ike_pools_new(cfg);
 	if (e->pools == NULL || ike_cookies_init(&e->cookies, now_ms) != 0 ||
 	    ike_creds_load(e) != 0) {
@@ -75,6 +79,7 @@ ike_engine_free(struct ike_engine *e)
 	ike_cookies_wipe(&e->cookies);
 	ike_pools_free(e->pools);
 	ike_peer_index_free(&e->peers);
+	ike_sa_table_free(&e->sas);
 	free(e);
 }
 
@@ -437,8 +442,8 @@ next_one(void *arg, struct ike_sa *sa)
 
 	if (sa->req.active && sa->req.deadline_ms < n->next)
 		n->next = sa->req.deadline_ms;
-	if (ike_dpd_deadline(sa) < n->next)
-		n->next = ike_dpd_deadline(sa);
+	if (ike_dpd_deadline(n->e, sa) < n->next)
+		n->next = ike_dpd_deadline(n->e, sa);
 	if (ike_idle_next(sa) < n->next)
 		n->next = ike_idle_next(sa);
 	if (ike_lifetime_next(n->e, sa) < n->next)

@@ -117,5 +117,5 @@ ike_engine_foreach_part(const struct ike_engine *e, uint64_t *cursor,
 
 	*cursor = ike_sa_table_each_from((struct ike_sa_table *)&e->sas,
 	    (size_t)*cursor, budget, status_one, &f);
-	return *cursor >= IKE_SA_BUCKETS;
+	return *cursor == SIZE_MAX;
 }

@@ -198,25 +198,81 @@ ike_sa_request_done(struct ike_sa *sa)
 /* ---- table --------------------------------------------------------------- */
 
 static size_t
-bucket(uint64_t spi)
+bucket(const struct ike_sa_table *t, uint64_t spi)
 {
 	spi ^= spi >> 29;
 	spi *= 0xbf58476d1ce4e5b9ULL;	/* SPIs are random; mix anyway */
-	return (size_t)(spi >> 40) % IKE_SA_BUCKETS;
+	return (size_t)(spi >> 32) & (t->nb - 1);
+}
+
+int
+ike_sa_table_init(struct ike_sa_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->ours = calloc(IKE_SA_BUCKETS, sizeof(*t->ours));
+	t->init = calloc(IKE_SA_BUCKETS, sizeof(*t->init));
+	t->nb = IKE_SA_BUCKETS;
+	if (t->ours == NULL || t->init == NULL) {
+		ike_sa_table_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ike_sa_table_free(struct ike_sa_table *t)
+{
+	free(t->ours);
+	free(t->init);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+link_sa(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	size_t b = bucket(t, ike_sa_spi_ours(sa));
+
+	sa->next_ours = t->ours[b];
+	t->ours[b] = sa;
+	if (!sa->initiator) {
+		b = bucket(t, sa->spi_i);
+		sa->next_init = t->init[b];
+		t->init[b] = sa;
+	}
+}
+
+/* Twice the buckets, every SA linked again; false (table unchanged) if
+ * there is no memory for them. */
+static bool
+grow(struct ike_sa_table *t)
+{
+	struct ike_sa_table n = { .nb = t->nb * 2 };
+	struct ike_sa *sa, *next;
+	size_t b;
+
+	n.ours = calloc(n.nb, sizeof(*n.ours));
+	n.init = calloc(n.nb, sizeof(*n.init));
+	if (n.ours == NULL || n.init == NULL) {
+		ike_sa_table_free(&n);
+		return false;
+	}
+	for (b = 0; b < t->nb; b++)
+		for (sa = t->ours[b]; sa != NULL; sa = next) {
+			next = sa->next_ours;
+			link_sa(&n, sa);
+		}
+	n.n = t->n;
+	ike_sa_table_free(t);
+	*t = n;
+	return true;
 }
 
 void
 ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
 {
-	size_t b = bucket(ike_sa_spi_ours(sa));
-
-	sa->next_ours = t->ours[b];
-	t->ours[b] = sa;
-	if (!sa->initiator) {
-		b = bucket(sa->spi_i);
-		sa->next_init = t->init[b];
-		t->init[b] = sa;
-	}
+	if (t->n >= t->nb)
+		grow(t);	/* else longer chains: still correct */
+	link_sa(t, sa);
 	t->n++;
 }
 
@@ -236,9 +292,9 @@ unlink_from(struct ike_sa **head, struct ike_sa *sa, bool ours)
 void
 ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa)
 {
-	unlink_from(&t->ours[bucket(ike_sa_spi_ours(sa))], sa, true);
+	unlink_from(&t->ours[bucket(t, ike_sa_spi_ours(sa))], sa, true);
 	if (!sa->initiator)
-		unlink_from(&t->init[bucket(sa->spi_i)], sa, false);
+		unlink_from(&t->init[bucket(t, sa->spi_i)], sa, false);
 	t->n--;
 }
 
@@ -247,7 +303,7 @@ ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours)
 {
 	struct ike_sa *sa;
 
-	for (sa = t->ours[bucket(ours)]; sa != NULL; sa = sa->next_ours)
+	for (sa = t->ours[bucket(t, ours)]; sa != NULL; sa = sa->next_ours)
 		if (ike_sa_spi_ours(sa) == ours)
 			return sa;
 	return NULL;
@@ -277,7 +333,7 @@ ike_sa_table_find_init(const struct ike_sa_table *t, uint64_t spi_i,
 {
 	struct ike_sa *sa;
 
-	for (sa = t->init[bucket(spi_i)]; sa != NULL; sa = sa->next_init)
+	for (sa = t->init[bucket(t, spi_i)]; sa != NULL; sa = sa->next_init)
 		if (sa->spi_i == spi_i && ike_addr_equal(&sa->remote, remote))
 			return sa;
 	return NULL;
@@ -290,7 +346,7 @@ ike_sa_table_each(struct ike_sa_table *t,
 	struct ike_sa *sa, *next;
 	size_t b;
 
-	for (b = 0; b < IKE_SA_BUCKETS; b++)
+	for (b = 0; b < t->nb; b++)
 		for (sa = t->ours[b]; sa != NULL; sa = next) {
 			next = sa->next_ours;
 			fn(arg, sa);
@@ -304,10 +360,10 @@ ike_sa_table_each_from(struct ike_sa_table *t, size_t from, size_t budget,
 	struct ike_sa *sa, *next;
 	size_t b, seen = 0;
 
-	for (b = from; b < IKE_SA_BUCKETS && seen < budget; b++)
+	for (b = from; b < t->nb && seen < budget; b++)
 		for (sa = t->ours[b]; sa != NULL; sa = next, seen++) {
 			next = sa->next_ours;
 			fn(arg, sa);
 		}
-	return b;
+	return b < t->nb ? b : SIZE_MAX;
 }

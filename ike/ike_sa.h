@@ -275,15 +275,21 @@ void	 ike_rekey_free(struct ike_rekey *rk);
 /*
  * The engine's SA table: hashed by our SPI, and for responders also by
  * the initiator's SPI and address so that a retransmitted IKE_SA_INIT
- * request finds the SA it created (§2.1).
+ * request finds the SA it created (§2.1). The bucket arrays double when
+ * the table holds more SAs than buckets, so a lookup costs the same with
+ * 10 or 100,000 SAs (if memory for a larger array is short, the table
+ * stays as it is and only its chains grow).
  */
-#define IKE_SA_BUCKETS	1024
+#define IKE_SA_BUCKETS	1024		/* to begin with */
 struct ike_sa_table {
-	struct ike_sa	*ours[IKE_SA_BUCKETS];
-	struct ike_sa	*init[IKE_SA_BUCKETS];
-	size_t		 n;
+	struct ike_sa	**ours, **init;	/* owned, nb each */
+	size_t		  nb, n;
 };
 
+/* 0, or -1 if no memory. */
+int	 ike_sa_table_init(struct ike_sa_table *t);
+/* Frees the buckets (not the SAs); accepts an empty table. */
+void	 ike_sa_table_free(struct ike_sa_table *t);
 void	 ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa);
 /* Unlinks sa (not freed). */
 void	 ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa);
@@ -295,8 +301,9 @@ struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
 void	 ike_sa_table_each(struct ike_sa_table *t,
 	    void (*fn)(void *arg, struct ike_sa *sa), void *arg);
 /* The same in parts: from table slot `from` on, whole slots until at least
- * budget SAs were visited; returns the slot to go on from, IKE_SA_BUCKETS
- * when the walk is complete. */
+ * budget SAs were visited; returns the slot to go on from, SIZE_MAX when
+ * the walk is complete. (If the table grows between parts, SAs may be
+ * visited twice or missed.) */
 size_t	 ike_sa_table_each_from(struct ike_sa_table *t, size_t from,
 	    size_t budget, void (*fn)(void *arg, struct ike_sa *sa), void *arg);
 

@@ -46,10 +46,13 @@ Test(ike_sa, responder_path_and_failure)
 	ike_sa_free(sa);
 }
 
+/* 3000 SAs: the buckets double twice on the way (1024 -> 4096). */
+#define N_TABLE	3000
+
 Test(ike_sa, table)
 {
 	static struct ike_sa_table t;
-	struct ike_sa *sa[64];
+	static struct ike_sa *sa[N_TABLE];
 	struct sockaddr_storage a, b;
 	size_t i;
 
@@ -57,7 +60,8 @@ Test(ike_sa, table)
 	memset(&b, 0, sizeof(b));
 	a.ss_family = b.ss_family = AF_INET;
 	((struct sockaddr_in *)&b)->sin_port = htons(4500);
-	for (i = 0; i < 64; i++) {
+	cr_assert_eq(ike_sa_table_init(&t), 0);
+	for (i = 0; i < N_TABLE; i++) {
 		sa[i] = ike_sa_new(i % 2 == 0, i, 0);
 		if (i % 2) {
 			sa[i]->spi_i = 0x1000 + i;
@@ -65,20 +69,21 @@ Test(ike_sa, table)
 		}
 		ike_sa_table_add(&t, sa[i]);
 	}
-	cr_assert_eq(t.n, 64);
-	for (i = 0; i < 64; i++)
+	cr_assert_eq(t.n, N_TABLE);
+	cr_assert_geq(t.nb, N_TABLE);
+	for (i = 0; i < N_TABLE; i++)
 		cr_assert_eq(ike_sa_table_find(&t, ike_sa_spi_ours(sa[i])), sa[i]);
 	cr_assert_eq(ike_sa_table_find_init(&t, 0x1000 + 5, &a), sa[5]);
 	cr_assert_null(ike_sa_table_find_init(&t, 0x1000 + 5, &b));
 	cr_assert_null(ike_sa_table_find_init(&t, 0x1000 + 4, &a));
-	for (i = 0; i < 64; i += 3) {
+	for (i = 0; i < N_TABLE; i += 3) {
 		ike_sa_table_remove(&t, sa[i]);
 		cr_assert_null(ike_sa_table_find(&t, ike_sa_spi_ours(sa[i])));
 		ike_sa_free(sa[i]);
 		sa[i] = NULL;
 	}
 	cr_assert_null(ike_sa_table_find_init(&t, 0x1000 + 3, &a));
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < N_TABLE; i++)
 		if (sa[i] != NULL) {
 			cr_assert_eq(ike_sa_table_find(&t,
 			    ike_sa_spi_ours(sa[i])), sa[i]);
@@ -86,4 +91,5 @@ Test(ike_sa, table)
 			ike_sa_free(sa[i]);
 		}
 	cr_assert_eq(t.n, 0);
+	ike_sa_table_free(&t);
 }
