@@ -5,7 +5,8 @@
 # retransmit_tries = 2 (dead about 3 + 1 + 1.8 + 3.2 = 9 s after the last
 # packet).
 #
-# - uipsecd CCU, strongSwan concentrator killed (SIGKILL): the CCU declares
+# - uipsecd CCU (the only side with DPD), strongSwan concentrator killed
+#   (SIGKILL): while idle and alive the CCU probes and hears back; killed, the CCU declares
 #   it dead ("peer dead" in its log, within 20 s), dpd_action = restart and
 #   keyingtries = 0 keep it trying with a growing delay (reconnect_min 1 s,
 #   doubling: the logged delays grow); charon started again: the CCU is back
@@ -13,7 +14,10 @@
 #   (RFC 7296 §3.10.1); pings pass;
 # - strongSwan CCU, uipsecd concentrator killed: charon gives up after its
 #   retransmits and deletes the IKE_SA (within 20 s); before that, while
-#   the tunnel was idle and healthy, uipsecd answered charon's DPD requests.
+#   the tunnel was idle and healthy, uipsecd answered charon's DPD requests;
+# - trap: a uipsecd CCU with start_action = trap holds no SA until a ping
+#   for its selectors sets it up; dpd_action = trap: after the peer died it
+#   is trapped again, and the next ping (charon back) sets it up again.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -53,7 +57,7 @@ PEER_UIPSECD_IKE=("retransmit_timeout = 1" "retransmit_tries = 2"
 
 # --- uipsecd CCU, strongSwan concentrator killed and restarted ---------------
 II=uipsec IR=ss
-peer_ss_start resp "$NS_R" "$DR" ecdsa dpd_delay=3s >/dev/null ||
+peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null ||
 	fail "charon did not start"
 peer_uipsec_start init "$NS_I" "$DI" ecdsa dpd_delay=3s \
     child.dpd_action=restart keyingtries=0 || fail "uipsecd did not start"
@@ -78,7 +82,7 @@ read -r d1 d2 d3 <<<"$delays"
 awk -v a="${d1:-9}" -v b="${d2:-0}" -v c="${d3:-0}" \
     'BEGIN { exit !(a < b && b < c && c > 1.5 * a) }' ||
 	fail "reconnect delays do not grow: $delays"
-peer_ss_start resp "$NS_R" "$DR" ecdsa dpd_delay=3s >/dev/null ||
+peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null ||
 	fail "charon did not start again"
 poll_for 30 peer_ss_child_up "$DR" ||
 	fail "the CCU did not come back within 30 s of charon's restart"
@@ -110,4 +114,31 @@ dead=$(($(date +%s) - t0))
 grep -q "giving up after 2 retransmits" "$DI/charon.log" ||
 	fail "charon's log does not say it gave up"
 echo "ok: uipsecd concentrator killed: charon gave up on it and deleted the IKE_SA after ${dead} s"
+peer_uipsec_stop "$DR"
+peer_ss_stop "$DI"
+
+# --- trap: start_action = trap and dpd_action = trap on a uipsecd CCU ---------
+# (peers.sh writes start_action = none: the CCU's file is edited to trap)
+II=uipsec IR=ss
+peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null || fail "charon did not start"
+peer_uipsec_start init "$NS_I" "$DI" ecdsa dpd_delay=3s \
+    child.dpd_action=trap keyingtries=0 >/dev/null || fail "uipsecd did not start"
+peer_uipsec_stop "$DI"
+sed -i 's/start_action = none/start_action = trap/' "$DI/swanctl/conf.d/bench.conf"
+uipsecd_start "$NS_I" "$UIPSECD" "$DI/uipsecd.conf" "$DI/uipsecd.log" ||
+	fail "uipsecd with start_action = trap did not start"
+echo "$UIPSECD_PID" >"$DI/uipsecd.pid"
+sleep 2
+peer_uipsec_sa_gone "$DI" || fail "trap: an IKE SA before any packet"
+poll_for 20 ping_from "$NS_I" $IN_I $IN_R || fail "trap: a ping did not start the tunnel"
+grep -q "acquire" "$DI/uipsecd.log" || fail "trap: no acquire in the log"
+kill -KILL "$(peer_ss_pid "$DR")"
+poll_for 20 grep -q "peer dead" "$DI/uipsecd.log" || fail "trap: peer not found dead"
+poll_for 5 grep -q "trapped" "$DI/uipsecd.log" || fail "trap: not trapped again"
+peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null || fail "charon did not start again"
+sleep 2
+peer_ss_child_up "$DR" && fail "trap: set up again without a packet"
+poll_for 20 ping_from "$NS_I" $IN_I $IN_R || fail "trap: a ping did not start it again"
+[ "$(grep -c "acquire" "$DI/uipsecd.log")" -ge 2 ] || fail "trap: no second acquire"
+echo "ok: start_action = trap: the first ping set the tunnel up; dpd_action = trap: trapped again after the peer died, the next ping set it up"
 echo "PASS: live_dpd"
