@@ -479,6 +479,7 @@ get_conn(const struct conf_node *sec, struct ike_conn_cfg *c,
 	get_vips(sec, c, err);
 	get_conn_pools(sec, c, section(root, "pools"), err);
 	get_duration(sec, "dpd_delay", &c->dpd_delay, err);
+	c->dpd_delay_set = ikecfg_key(sec, "dpd_delay") != NULL;
 	ikecfg_ike_lifetimes(sec, c, err);
 	get_count(sec, "keyingtries", &c->keyingtries, err);
 	c->unique = (enum ike_unique)get_enum(sec, "unique", uniques,

@@ -137,6 +137,7 @@ struct ike_conn_cfg {
 	size_t			 n_pools;	/* names in ike_config.pools */
 	char			 pools[IKE_POOLS_MAX][IKE_NAME_MAX];
 	uint32_t		 dpd_delay;	/* seconds; 0 = off */
+	bool			 dpd_delay_set;	/* else the engine's default */
 	uint32_t		 keyingtries;	/* set-up attempts; 0 = forever */
 	/* IKE SA lifetimes (ike/lifetime.c), seconds, 0 = never: rekey or
 	 * reauthenticate at rekey_time / reauth_time less a random part of

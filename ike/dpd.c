@@ -40,28 +40,42 @@ esp_rx(struct ike_engine *e, const struct ike_sa *sa)
 	return n;
 }
 
+/* swanctl.conf's dpd_delay, or for a connection that initiates and does
+ * not set it, the engine's default (the CCU probes, the concentrator,
+ * which hears the CCU's probes, never needs to). In ms; 0: off. */
 static uint64_t
-poll_step(const struct ike_sa *sa)
+dpd_ms(const struct ike_engine *e, const struct ike_sa *sa)
 {
-	uint64_t step = (uint64_t)sa->conn->dpd_delay * 1000 / DPD_POLLS;
+	const struct ike_conn_cfg *c = sa->conn;
+
+	if (c->dpd_delay != 0 || c->dpd_delay_set ||
+	    !ike_conn_can_initiate(c))
+		return (uint64_t)c->dpd_delay * 1000;
+	return (uint64_t)e->set.dpd_delay_default * 1000;
+}
+
+static uint64_t
+poll_step(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	uint64_t step = dpd_ms(e, sa) / DPD_POLLS;
 
 	return step < 1000 ? 1000 : step;
 }
 
 uint64_t
-ike_dpd_deadline(const struct ike_sa *sa)
+ike_dpd_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 {
 	uint64_t due, polled;
 
 	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
-	    sa->conn == NULL || sa->conn->dpd_delay == 0)
+	    sa->conn == NULL || dpd_ms(e, sa) == 0)
 		return UINT64_MAX;
-	due = sa->last_rx_ms + (uint64_t)sa->conn->dpd_delay * 1000;
+	due = sa->last_rx_ms + dpd_ms(e, sa);
 	/* The ESP counter needs no look before the last IKE message. */
 	polled = sa->dpd_poll_ms > sa->last_rx_ms ? sa->dpd_poll_ms :
 	    sa->last_rx_ms;
-	if (has_child(sa) && polled + poll_step(sa) < due)
-		due = polled + poll_step(sa);
+	if (has_child(sa) && polled + poll_step(e, sa) < due)
+		due = polled + poll_step(e, sa);
 	return due;
 }
 
@@ -70,7 +84,7 @@ ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa)
 {
 	uint64_t n;
 
-	if (e->now_ms < ike_dpd_deadline(sa))
+	if (e->now_ms < ike_dpd_deadline(e, sa))
 		return;
 	if (e->io.child_counters != NULL && has_child(sa)) {
 		sa->dpd_poll_ms = e->now_ms;
@@ -81,11 +95,12 @@ ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa)
 			return;
 		}
 	}
-	if (e->now_ms < sa->last_rx_ms + (uint64_t)sa->conn->dpd_delay * 1000)
+	if (e->now_ms < sa->last_rx_ms + dpd_ms(e, sa))
 		return;
 	/* INFORMATIONAL { } --> */
-	log_info("%s[%llu]: nothing from the peer for %u s: liveness check",
-	    ike_sa_name(sa), (unsigned long long)sa->id, sa->conn->dpd_delay);
+	log_info("%s[%llu]: nothing from the peer for %llu s: liveness check",
+	    ike_sa_name(sa), (unsigned long long)sa->id,
+	    (unsigned long long)dpd_ms(e, sa) / 1000);
 	ike_info_liveness(e, sa);
 }
 

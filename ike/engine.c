@@ -442,8 +442,8 @@ next_one(void *arg, struct ike_sa *sa)
 
 	if (sa->req.active && sa->req.deadline_ms < n->next)
 		n->next = sa->req.deadline_ms;
-	if (ike_dpd_deadline(sa) < n->next)
-		n->next = ike_dpd_deadline(sa);
+	if (ike_dpd_deadline(n->e, sa) < n->next)
+		n->next = ike_dpd_deadline(n->e, sa);
 	if (ike_idle_next(sa) < n->next)
 		n->next = ike_idle_next(sa);
 	if (ike_lifetime_next(n->e, sa) < n->next)

@@ -144,7 +144,7 @@ void	 ike_half_open_sync(struct ike_engine *e, struct ike_sa *sa);
 /* dpd.c (RFC 7296 §2.4): when sa is due a liveness check (UINT64_MAX:
  * never), and the check itself: a probe only if nothing arrived, IKE or
  * ESP, in dpd_delay. */
-uint64_t ike_dpd_deadline(const struct ike_sa *sa);
+uint64_t ike_dpd_deadline(const struct ike_engine *e, const struct ike_sa *sa);
 void	 ike_dpd_tick(struct ike_engine *e, struct ike_sa *sa);
 /* An authenticated message or valid ESP from `remote`: a peer behind a
  * NAT that moved is followed (§2.23); tells the daemon. */

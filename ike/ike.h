@@ -175,6 +175,10 @@ struct ike_settings {
 	unsigned	cookie_threshold;
 	unsigned	block_threshold;
 	unsigned	half_open_max;
+	/* dpd_delay (seconds) of connections that initiate (one peer
+	 * address) and do not set dpd_delay in swanctl.conf: the CCU probes,
+	 * the concentrator does not. 0: only what swanctl.conf says. */
+	uint32_t	dpd_delay_default;
 };
 #define IKE_SET_RETRANSMIT_TIMEOUT_MS	2000
 #define IKE_SET_RETRANSMIT_BASE		1.8
@@ -184,7 +188,8 @@ struct ike_settings {
 #define IKE_SET_BLOCK_THRESHOLD		5
 #define IKE_SET_HALF_OPEN_MAX		4096
 void	 ike_settings_default(struct ike_settings *s);
-/* Copies s into the engine; it applies to requests sent from now on. */
+/* Copies s into the engine; it applies to requests sent from now on.
+ * The engine starts with ike_settings_default() (dpd_delay_default 0). */
 void	 ike_engine_set_settings(struct ike_engine *e,
 	    const struct ike_settings *s);
 /* How long after the first send an exchange is given up (all tries). */

@@ -125,8 +125,10 @@ PEER_UIPSECD_IKE=()
 got=$(half_open 8)
 [ "$got" = "answered 3 cookie 0" ] || fail "block_threshold 3: $got"
 grep -q "block_threshold" "$DR/uipsecd.log" || fail "no log line for the blocked requests"
-"$UIPSEC" status -s "$DR/uipsecd.sock" | grep -c "IKE_SA_INIT_DONE" | grep -qx 3 ||
-	fail "uipsecd does not hold 3 half-open IKE SAs"
+n=$("$UIPSEC" status --json -s "$DR/uipsecd.sock" | /usr/bin/python3 -c '
+import json, sys
+print(sum(s["state"] == "IKE_SA_INIT_DONE" for s in json.load(sys.stdin)["ike_sas"]))')
+[ "$n" = 3 ] || fail "uipsecd holds ${n:-no} half-open IKE SAs, not 3"
 peer_uipsec_stop "$DR"
 IR=''
 echo "ok: uipsecd block_threshold 3: 3 of 8 requests from one source answered"

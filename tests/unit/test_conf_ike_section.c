@@ -151,6 +151,7 @@ Test(conf_ike_section, settings)
 	cr_assert_eq(k->set.cookie_threshold, 10);
 	cr_assert_eq(k->set.block_threshold, 5);
 	cr_assert_eq(k->keep_alive_ms, 40000);
+	cr_assert_eq(k->set.dpd_delay_default, 80);
 	cfg_free(cfg);
 	cfg = load("  swanctl_conf = swanctl.conf\n  swanctl_dir = creds\n"
 	    "  retransmit_timeout = 4.0\n  retransmit_base = 2\n"
@@ -158,7 +159,8 @@ Test(conf_ike_section, settings)
 	    "  retransmit_limit = 60s\n  half_open_timeout = 1m\n"
 	    "  fragment_size = 576\n  cookie_threshold = 3\n"
 	    "  block_threshold = 2\n  init_limit_half_open = 100\n"
-	    "  keep_alive = 20s\n  reconnect_min = 2\n  reconnect_max = 10m\n",
+	    "  keep_alive = 20s\n  reconnect_min = 2\n  reconnect_max = 10m\n"
+	    "  dpd_delay = 5m\n",
 	    &err);
 	cr_assert_not_null(cfg, "%s", err.msg[0]);
 	k = cfg->ike;
@@ -175,6 +177,7 @@ Test(conf_ike_section, settings)
 	cr_assert_eq(k->keep_alive_ms, 20000);
 	cr_assert_eq(k->reconnect_min_ms, 2000);
 	cr_assert_eq(k->reconnect_max_ms, 600000);
+	cr_assert_eq(k->set.dpd_delay_default, 300);
 	cfg_free(cfg);
 }
 

@@ -258,6 +258,16 @@ Test(ike_config, defaults_are_strongswans)
 	    "ESP:AES_CBC_256/HMAC_SHA2_256_128/HMAC_SHA1_96/NO_EXT_SEQ");
 	cr_assert_eq(c->children[0].start_action, IKE_START_NONE);
 	cr_assert_eq(c->children[0].rekey_time, 3600);
+	/* lifetimes (swanctl.conf(5)): over_time 10% of rekey_time, rand_time
+	 * = over_time; life_time = rekey_time + 10%, rand = the difference */
+	cr_assert_eq(c->reauth_time, 0);
+	cr_assert_eq(c->over_time, 1440);
+	cr_assert_eq(c->rand_time, 1440);
+	cr_assert_eq(c->children[0].life_time, 3960);
+	cr_assert_eq(c->children[0].rand_time, 360);
+	cr_assert_eq(c->children[0].rekey_bytes, 0);
+	cr_assert_eq(c->children[0].life_bytes, 0);
+	cr_assert_eq(c->children[0].rekey_packets, 0);
 	cr_assert_eq(c->keyingtries, 1);
 	cr_assert_not(c->children[0].dpd_restart);
 	cr_assert_not(c->children[0].close_start);
@@ -292,6 +302,62 @@ Test(ike_config, reconnect_keys)
 	cr_assert(cfg.conns[0].children[0].dpd_restart);
 	cr_assert(cfg.conns[0].children[0].close_start);
 	ike_config_free(&cfg);
+}
+
+/* Lifetimes as swanctl.conf(5) has them, defaults derived from what is set. */
+Test(ike_config, lifetime_keys)
+{
+	static const char text[] =
+	    "connections {\n"
+	    "  m {\n"
+	    "    rekey_time = 1h\n"
+	    "    reauth_time = 2h\n"
+	    "    local {\n"
+	    "      certs = ccu.pem\n"
+	    "    }\n"
+	    "    children {\n"
+	    "      c {\n"
+	    "        rekey_time = 20m\n"
+	    "        life_time = 30m\n"
+	    "        rekey_bytes = 1m\n"
+	    "        rekey_packets = 1000\n"
+	    "        life_packets = 2000\n"
+	    "        rand_packets = 50\n"
+	    "      }\n"
+	    "    }\n"
+	    "  }\n"
+	    "}\n";
+	static const char bad[] =
+	    "connections {\n  m {\n    over_time = soon\n"
+	    "    local {\n      certs = ccu.pem\n    }\n"
+	    "    children {\n      c {\n        rekey_bytes = 1t\n"
+	    "      }\n    }\n  }\n}\n";
+	const struct ike_child_cfg *ch;
+	struct ike_config cfg;
+	struct conf_errors err;
+
+	cr_assert_eq(parse(&cfg, text, &err), 0, "%s", err.msg[0]);
+	cr_assert_eq(cfg.conns[0].rekey_time, 3600);
+	cr_assert_eq(cfg.conns[0].reauth_time, 7200);
+	cr_assert_eq(cfg.conns[0].over_time, 720, "10%% of the longer");
+	cr_assert_eq(cfg.conns[0].rand_time, 720);
+	ch = &cfg.conns[0].children[0];
+	cr_assert_eq(ch->rekey_time, 1200);
+	cr_assert_eq(ch->life_time, 1800);
+	cr_assert_eq(ch->rand_time, 600);
+	cr_assert_eq(ch->rekey_bytes, 1048576);
+	cr_assert_eq(ch->life_bytes, 1048576 + 104857);
+	cr_assert_eq(ch->rand_bytes, 104857);
+	cr_assert_eq(ch->rekey_packets, 1000);
+	cr_assert_eq(ch->life_packets, 2000);
+	cr_assert_eq(ch->rand_packets, 50);
+	ike_config_free(&cfg);
+	cr_assert_eq(parse(&cfg, bad, &err), -1);
+	cr_assert_eq(err.count, 2);
+	cr_assert(strstr(err.msg[0], "over_time: 'soon' is not a time"),
+	    "%s", err.msg[0]);
+	cr_assert(strstr(err.msg[1], "rekey_bytes: '1t' is not a count"),
+	    "%s", err.msg[1]);
 }
 
 Test(ike_config, credentials_default_to_the_files_directory)

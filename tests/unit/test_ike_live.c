@@ -261,6 +261,39 @@ Test(ike_live, dead_peer_within_two_minutes)
 	cr_assert_leq(net.now - gone, 80000 + 23744);
 }
 
+/* uipsecd's dpd_delay default applies to the side that initiates (the
+ * CCU) when swanctl.conf sets none: A probes, B (no peer address) never
+ * does, and an explicit dpd_delay = 0 stays off. */
+Test(ike_live, dpd_default_for_initiators)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	settings(PEER_A);
+	settings(PEER_B);
+	net.p[PEER_A].set.dpd_delay_default = 80;
+	net.p[PEER_B].set.dpd_delay_default = 80;
+	peer_start();
+	up();
+	net_advance(79999);
+	cr_assert_eq(net.n, 0);
+	net_advance(1);
+	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	cr_assert_eq(net.q[0].to, PEER_B);
+	net_run(2);
+	net_advance(80000);
+	cr_assert_eq(net.n, 1);
+	cr_assert_eq(net.q[0].to, PEER_B);	/* still only A probes */
+	net_run(2);
+	net_free();
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	settings(PEER_A);
+	net.p[PEER_A].set.dpd_delay_default = 80;
+	net.p[PEER_A].conn.dpd_delay_set = true;	/* dpd_delay = 0 */
+	peer_start();
+	up();
+	net_advance(200000);
+	cr_assert_eq(net.n, 0);
+}
+
 /* ---- NAT mapping change (§2.23) --------------------------------------- */
 
 /* The CCU's NAT picks a new port: B follows the next authenticated

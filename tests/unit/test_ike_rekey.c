@@ -289,3 +289,52 @@ Test(ike_rekey, ike_hard_expiry)
 	cr_assert_eq(net.p[PEER_A].n_down, 1);
 	cr_assert_eq(peer_live_children(PEER_A), 0);
 }
+
+struct times {
+	uint64_t	 now, rekey, expire, child_rekey, child_expire;
+	size_t		 n_children;
+};
+
+static void
+times_fn(void *arg, const struct ike_sa_status *st)
+{
+	struct times *t = arg;
+
+	t->now = st->now_ms;
+	t->rekey = st->rekey_ms;
+	t->expire = st->expire_ms;
+	t->n_children = st->n_children;
+	t->child_rekey = st->children[0].rekey_ms;
+	t->child_expire = st->children[0].expire_ms;
+}
+
+/* What `uipsec status` counts down from: no jitter when rand is 0, the
+ * defaults' relations (life = rekey + over / life_time). */
+Test(ike_rekey, status_countdowns)
+{
+	struct times t = { 0 };
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.rekey_time = 100;
+	net.p[PEER_A].conn.over_time = 10;
+	child_cfg(PEER_A)->rekey_time = 60;
+	child_cfg(PEER_A)->life_time = 66;
+	up();
+	ike_engine_foreach(net.p[PEER_A].e, times_fn, &t);
+	cr_assert_eq(t.n_children, 1);
+	cr_assert_eq(t.rekey - t.now, 100000);
+	cr_assert_eq(t.expire - t.now, 110000);
+	cr_assert_eq(t.child_rekey - t.now, 60000);
+	cr_assert_eq(t.child_expire - t.now, 66000);
+	/* with rand_time, the rekey comes earlier by at most that */
+	child_cfg(PEER_A)->rand_time = 6;
+	net_advance(60000);
+	net_run(8);
+	ike_engine_foreach(net.p[PEER_A].e, times_fn, &t);
+	cr_assert_geq(t.child_rekey - t.now, 54000);
+	cr_assert_leq(t.child_rekey - t.now, 60000);
+	/* none configured on B: nothing to count down */
+	ike_engine_foreach(net.p[PEER_B].e, times_fn, &t);
+	cr_assert_eq(t.rekey, UINT64_MAX);
+	cr_assert_eq(t.child_expire, UINT64_MAX);
+}

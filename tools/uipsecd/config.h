@@ -74,6 +74,7 @@ struct cfg_ike {
 };
 /* Defaults of the daemon's own settings. */
 #define CFG_KEEP_ALIVE_MS	40000
+#define CFG_DPD_DELAY_S		80	/* ike_settings.dpd_delay_default */
 #define CFG_RECONNECT_MIN_MS	5000
 #define CFG_RECONNECT_MAX_MS	300000
 

@@ -19,6 +19,8 @@
  *     block_threshold = 5           # half-open SAs per source, 0: no limit
  *     init_limit_half_open = 4096   # half-open SAs in all, 0: no limit
  *     keep_alive = 40               # NAT keepalive, seconds, 0: none
+ *     dpd_delay = 80                # for initiating connections without
+ *                                   # their own dpd_delay; 0: none
  *     reconnect_min = 5             # backoff of our own retries, seconds
  *     reconnect_max = 300
  *   }
@@ -48,6 +50,7 @@ static const struct conf_rule ike_rules[] = {
 	{ "block_threshold", CONF_KEY, false },
 	{ "init_limit_half_open", CONF_KEY, false },
 	{ "keep_alive", CONF_KEY, false },
+	{ "dpd_delay", CONF_KEY, false },
 	{ "reconnect_min", CONF_KEY, false },
 	{ "reconnect_max", CONF_KEY, false },
 	{ NULL, CONF_KEY, false },
@@ -116,6 +119,7 @@ settings_get(const struct conf_node *sec, struct cfg_ike *ike,
 
 	ike_settings_default(s);
 	ike->keep_alive_ms = CFG_KEEP_ALIVE_MS;
+	s->dpd_delay_default = CFG_DPD_DELAY_S;
 	ike->reconnect_min_ms = CFG_RECONNECT_MIN_MS;
 	ike->reconnect_max_ms = CFG_RECONNECT_MAX_MS;
 #define SECONDS(key, field) \
@@ -138,6 +142,9 @@ settings_get(const struct conf_node *sec, struct cfg_ike *ike,
 	COUNT("block_threshold", s->block_threshold, 65535);
 	COUNT("init_limit_half_open", s->half_open_max, 1000000);
 	SECONDS("keep_alive", ike->keep_alive_ms);
+	v = s->dpd_delay_default;
+	number(sec, "dpd_delay", 0, 86400, true, &v, err);
+	s->dpd_delay_default = (uint32_t)v;
 	SECONDS("reconnect_min", ike->reconnect_min_ms);
 	SECONDS("reconnect_max", ike->reconnect_max_ms);
 #undef SECONDS
