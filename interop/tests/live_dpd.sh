@@ -14,7 +14,10 @@
 #   (RFC 7296 §3.10.1); pings pass;
 # - strongSwan CCU, uipsecd concentrator killed: charon gives up after its
 #   retransmits and deletes the IKE_SA (within 20 s); before that, while
-#   the tunnel was idle and healthy, uipsecd answered charon's DPD requests.
+#   the tunnel was idle and healthy, uipsecd answered charon's DPD requests;
+# - trap: a uipsecd CCU with start_action = trap holds no SA until a ping
+#   for its selectors sets it up; dpd_action = trap: after the peer died it
+#   is trapped again, and the next ping (charon back) sets it up again.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -111,4 +114,31 @@ dead=$(($(date +%s) - t0))
 grep -q "giving up after 2 retransmits" "$DI/charon.log" ||
 	fail "charon's log does not say it gave up"
 echo "ok: uipsecd concentrator killed: charon gave up on it and deleted the IKE_SA after ${dead} s"
+peer_uipsec_stop "$DR"
+peer_ss_stop "$DI"
+
+# --- trap: start_action = trap and dpd_action = trap on a uipsecd CCU ---------
+# (peers.sh writes start_action = none: the CCU's file is edited to trap)
+II=uipsec IR=ss
+peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null || fail "charon did not start"
+peer_uipsec_start init "$NS_I" "$DI" ecdsa dpd_delay=3s \
+    child.dpd_action=trap keyingtries=0 >/dev/null || fail "uipsecd did not start"
+peer_uipsec_stop "$DI"
+sed -i 's/start_action = none/start_action = trap/' "$DI/swanctl/conf.d/bench.conf"
+uipsecd_start "$NS_I" "$UIPSECD" "$DI/uipsecd.conf" "$DI/uipsecd.log" ||
+	fail "uipsecd with start_action = trap did not start"
+echo "$UIPSECD_PID" >"$DI/uipsecd.pid"
+sleep 2
+peer_uipsec_sa_gone "$DI" || fail "trap: an IKE SA before any packet"
+poll_for 20 ping_from "$NS_I" $IN_I $IN_R || fail "trap: a ping did not start the tunnel"
+grep -q "acquire" "$DI/uipsecd.log" || fail "trap: no acquire in the log"
+kill -KILL "$(peer_ss_pid "$DR")"
+poll_for 20 grep -q "peer dead" "$DI/uipsecd.log" || fail "trap: peer not found dead"
+poll_for 5 grep -q "trapped" "$DI/uipsecd.log" || fail "trap: not trapped again"
+peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null || fail "charon did not start again"
+sleep 2
+peer_ss_child_up "$DR" && fail "trap: set up again without a packet"
+poll_for 20 ping_from "$NS_I" $IN_I $IN_R || fail "trap: a ping did not start it again"
+[ "$(grep -c "acquire" "$DI/uipsecd.log")" -ge 2 ] || fail "trap: no second acquire"
+echo "ok: start_action = trap: the first ping set the tunnel up; dpd_action = trap: trapped again after the peer died, the next ping set it up"
 echo "PASS: live_dpd"

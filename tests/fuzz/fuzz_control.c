@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,11 +17,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-status(void *arg, bool json, struct control_reply *r)
+/* Streams two parts (the cursor counts them), so the server's chunked
+ * replies are fuzzed too; a --state filter other than ESTABLISHED is
+ * refused the way the daemon refuses an unknown state. */
+static int
+status(void *arg, struct control_status_req *q, struct control_reply *r)
 {
 	(void)arg;
-	control_line(r, "%s", json ? "{}" : "status line");
+	if (q->state != NULL && strcmp(q->state, "ESTABLISHED") != 0) {
+		snprintf(q->error, sizeof(q->error), "unknown state");
+		return 400;
+	}
+	control_line(r, "%s", q->json ? "{}" : "status line");
+	if (++q->cursor == 2)
+		q->done = true;
+	return 200;
 }
 
 static int

@@ -52,17 +52,7 @@ LINKS = [
 IKE_HEADER = bytes(range(1, 9)) + bytes(8) + bytes([0, 0x20, 34, 0x08]) + \
     struct.pack("!II", 0, 28)
 
-checks = 0
-failures = []
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL " + what)
-    return cond
+check = cc.check     # one tally (cc.checks, cc.failures) for both scripts
 
 
 def run(args):
@@ -202,8 +192,8 @@ def main():
                         n += 1
                 print("%-24s done" % case.name)
         truncated(work, cc.Case(cc.SUITES[2], False))
-    print("%d checks, %d failed" % (checks, len(failures)))
-    return 1 if failures else 0
+    print("%d checks, %d failed" % (cc.checks, len(cc.failures)))
+    return 1 if cc.failures else 0
 
 
 if __name__ == "__main__":
