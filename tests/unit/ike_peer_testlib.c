@@ -204,6 +204,18 @@ peer_set_remote_id(int who, const char *id)
 	c->remote.id_set = true;
 }
 
+void
+peer_use_pool(void)
+{
+	struct ike_conn_cfg *a = &net.p[PEER_A].conn, *b = &net.p[PEER_B].conn;
+
+	a->n_vips = 1;
+	a->vips[0].family = AF_INET;
+	b->n_pools = 1;
+	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
+	b->children[0].remote_ts[0].dynamic = true;
+}
+
 static void
 conn_init(int who, const char *ike, const char *esp)
 {

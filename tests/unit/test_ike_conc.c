@@ -148,16 +148,11 @@ Test(ike_conc, child_chosen_by_traffic_selectors)
 static void
 reconnect(enum ike_unique u)
 {
-	struct ike_conn_cfg *a, *b;
+	struct ike_conn_cfg *b;
 
 	net_init(ECDSA_IKE, ESP_DEFAULT);
-	a = &net.p[PEER_A].conn;
 	b = &net.p[PEER_B].conn;
-	a->n_vips = 1;
-	a->vips[0].family = AF_INET;
-	b->n_pools = 1;
-	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
-	b->children[0].remote_ts[0].dynamic = true;
+	peer_use_pool();
 	b->unique = u;
 	peer_start();
 	connect_a();
@@ -198,16 +193,11 @@ Test(ike_conc, unique_keep_refuses_the_new_sa)
 
 Test(ike_conc, exhausted_pool_refuses_the_child_with_internal_address_failure)
 {
-	struct ike_conn_cfg *a, *b;
+	struct ike_conn_cfg *b;
 
 	net_init(ECDSA_IKE, ESP_DEFAULT);
-	a = &net.p[PEER_A].conn;
 	b = &net.p[PEER_B].conn;
-	a->n_vips = 1;
-	a->vips[0].family = AF_INET;
-	b->n_pools = 1;
-	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
-	b->children[0].remote_ts[0].dynamic = true;
+	peer_use_pool();
 	net.p[PEER_B].pool.last = net.p[PEER_B].pool.first;	/* one address */
 	b->unique = IKE_UNIQUE_NEVER;
 	peer_start();

@@ -377,16 +377,11 @@ Test(ike_exchange, nat_traversal)
  * TSi to it (§2.9, §3.15). */
 Test(ike_exchange, virtual_ip_and_narrowing)
 {
-	struct ike_conn_cfg *a, *b;
+	struct ike_conn_cfg *b;
 
 	net_init(ECDSA_IKE, ESP_DEFAULT);
-	a = &net.p[PEER_A].conn;
 	b = &net.p[PEER_B].conn;
-	a->n_vips = 1;
-	a->vips[0].family = AF_INET;
-	b->n_pools = 1;
-	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
-	b->children[0].remote_ts[0].dynamic = true;
+	peer_use_pool();
 	b->children[0].local_ts[0].prefix.plen = 24;	/* 10.2.0.0/24 */
 	peer_start();
 	handshake();

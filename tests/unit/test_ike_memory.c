@@ -37,19 +37,14 @@ heap_in_use(void)
 
 Test(ike_memory, bytes_per_established_idle_sa)
 {
-	struct ike_conn_cfg *a, *b;
+	struct ike_conn_cfg *b;
 	size_t before, after, i, per_sa;
 
 	log_set_level(LOG_ERR);		/* 4 set-up log lines per SA */
 	net_init(ECDSA_IKE, ESP_DEFAULT);
-	a = &net.p[PEER_A].conn;
 	b = &net.p[PEER_B].conn;
-	a->n_vips = 1;
-	a->vips[0].family = AF_INET;
-	b->n_pools = 1;
-	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
+	peer_use_pool();
 	net.p[PEER_B].pool.last.addr[2] = 0x10;		/* 10.3.16.200 */
-	b->children[0].remote_ts[0].dynamic = true;
 	b->unique = IKE_UNIQUE_NEVER;	/* one initiator plays N CCUs */
 	net.p[PEER_A].children_counted_only = true;
 	net.p[PEER_B].children_counted_only = true;
