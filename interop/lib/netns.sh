@@ -15,6 +15,8 @@
 #                                             (control socket: LOG's .sock)
 #   uipsecd_stop PID                          SIGTERM, wait, its exit status
 #   uipsecd_conc_conf DIR PKI POOL            a concentrator for any CCU of a CA
+#   fail_with_logs N MESSAGE FILE...          FAIL: MESSAGE, the last N lines
+#                                             of each FILE there is, exit 1
 #   wait_for CMD...                           retry a command for up to 5 s
 #   poll_for SECONDS CMD...                   the same, for up to SECONDS
 #   ping_from NS SRC DST                      two pings from inner address SRC
@@ -108,6 +110,19 @@ netns_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	return 0
+}
+
+# fail_with_logs N MESSAGE FILE...: how a suite fails: one line saying why,
+# then the end of each log that exists (globs that matched nothing stay
+# unexpanded and are skipped).
+fail_with_logs() {
+	local n=$1 msg=$2 f
+	shift 2
+	echo "FAIL: $msg" >&2
+	for f in "$@"; do
+		[ -e "$f" ] && { echo "--- $f" >&2; tail -"$n" "$f" >&2; }
+	done
+	exit 1
 }
 
 rand_hex() {

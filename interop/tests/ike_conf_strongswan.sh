@@ -32,11 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	echo "FAIL: $*" >&2
-	for f in "$work"/*.log "$ss/charon.log"; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -25 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 25 "$*" "$work"/*.log "$ss/charon.log"
 }
 
 netns_pair "$A" "$B" 10.0.0.1 10.0.0.2 24 || fail "cannot create namespaces"

@@ -48,11 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	echo "FAIL: $*" >&2
-	for f in "$work"/u.log "$ss/charon.log"; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 20 "$*" "$work"/u.log "$ss/charon.log"
 }
 
 netns_pair "$U" "$S" 10.0.0.1 10.0.0.2 24 || fail "cannot create namespaces"

@@ -39,12 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	local f
-	echo "FAIL: $*" >&2
-	for f in "$DI"/*.log "$DR"/*.log; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -25 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 25 "$*" "$DI"/*.log "$DR"/*.log
 }
 
 netns_pair "$NS_I" "$NS_R" $OUT_I $OUT_R 24 || fail "cannot create namespaces"

@@ -31,12 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	local f
-	echo "FAIL: $*" >&2
-	for f in "$DI"/*.log "$DR"/*.log "$work"/*.txt; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 20 "$*" "$DI"/*.log "$DR"/*.log "$work"/*.txt
 }
 
 netns_nat "$NS_I" "$NS_N" "$NS_R" || fail "cannot create namespaces"

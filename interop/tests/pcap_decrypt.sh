@@ -42,11 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	echo "FAIL: $*" >&2
-	for f in "$work"/u.log "$ss/charon.log" "$work"/pcap.out; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 20 "$*" "$work"/u.log "$ss/charon.log" "$work"/pcap.out
 }
 
 netns_pair "$U" "$S" 10.0.0.1 10.0.0.2 24 || fail "cannot create namespaces"

@@ -39,11 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	echo "FAIL: $*" >&2
-	for f in "$DI"/*.log "$DR"/*.log "$DI"/charon.log "$DR"/charon.log; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -30 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 30 "$*" "$DI"/*.log "$DR"/*.log "$DI"/charon.log "$DR"/charon.log
 }
 
 netns_pair "$NS_I" "$NS_R" $OUT_I $OUT_R 24 || fail "namespaces"

@@ -32,11 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() {
-	echo "FAIL: $*" >&2
-	for f in "$work"/*.log "$ss/charon.log"; do
-		[ -e "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
+	fail_with_logs 20 "$*" "$work"/*.log "$ss/charon.log"
 }
 
 # The bridge namespace and one leg per host.

@@ -16,8 +16,9 @@
 #define ECDSA_IKE	"aes256-sha256-ecp256"
 #define ESP_DEFAULT	"aes256-sha1"
 #define N_SAS		200
-/* What the engine needs today, with some slack; lower it as it shrinks. */
-#define BYTES_PER_SA_MAX	4096
+/* The goal is 4 KB per tunnel; the engine needs ~2.8 KB today: the bound
+ * sits between, to catch regressions. Lower it as the SA shrinks. */
+#define BYTES_PER_SA_MAX	3584
 
 static void
 teardown(void)

@@ -32,6 +32,8 @@ glue_keepalive_sent(struct ike_glue *g, const struct sockaddr_storage *to,
 {
 	struct glue_child *ch;
 
+	if (g->n_nat_children == 0)
+		return;
 	for (ch = g->children; ch; ch = ch->next)
 		if (ch->nat_local && ike_addr_equal(&ch->k.remote, to))
 			ch->ka_sent_ms = now;
@@ -53,7 +55,7 @@ glue_keepalive_next(const struct ike_glue *g)
 	uint64_t next = UINT64_MAX, t;
 	const struct glue_child *ch;
 
-	if (!g->set->keep_alive_ms)
+	if (!g->set->keep_alive_ms || g->n_nat_children == 0)
 		return next;
 	for (ch = g->children; ch; ch = ch->next)
 		if (ch->nat_local && (t = child_next(g, ch)) < next)
@@ -82,7 +84,7 @@ glue_keepalive_tick(struct ike_glue *g, uint64_t now)
 	struct sad_conn *c;
 	uint64_t out;
 
-	if (!g->set->keep_alive_ms)
+	if (!g->set->keep_alive_ms || g->n_nat_children == 0)
 		return;
 	for (ch = g->children; ch; ch = ch->next) {
 		if (!ch->nat_local || now < child_next(g, ch))

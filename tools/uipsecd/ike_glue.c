@@ -215,6 +215,7 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		ch->ike_id = c->ike_id;
 		ch->installed_ms = ch->ka_sent_ms = ike_glue_now_ms();
 		ch->nat_local = c->nat_local;
+		g->n_nat_children += ch->nat_local;
 		ch->next = g->children;
 		if (g->children)
 			g->children->prev = ch;
@@ -259,6 +260,7 @@ child_gone(struct ike_glue *g, struct glue_child *ch)
 		g->children = ch->next;
 	if (ch->next)
 		ch->next->prev = ch->prev;
+	g->n_nat_children -= ch->nat_local;
 	if (ch->has_vip && !vip_in_use(g, &ch->vip) &&
 	    tun_del_addr(g->d->tun, &ch->vip) == 0)
 		log_info("%s: virtual IP %s off %s", ch->conn,

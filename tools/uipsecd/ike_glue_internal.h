@@ -58,6 +58,10 @@ struct ike_glue {
 	const struct ike_config	*cfg;
 	const struct cfg_ike	*set;		/* keep_alive, reconnect */
 	unsigned		 n_trapped;
+	/* CHILD_SAs with nat_local: the keepalive walks are skipped while
+	 * there are none (a concentrator is not behind a NAT, and must not
+	 * walk every tunnel on each IKE message it sends). */
+	size_t			 n_nat_children;
 	struct glue_conn	*conns;		/* cfg->n_conns of them */
 	struct ike_engine	*e;
 	int			 fd500;
