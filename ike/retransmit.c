@@ -100,6 +100,20 @@ ike_request_tick(struct ike_engine *e, struct ike_sa *sa)
 	if (!sa->req.active || e->now_ms < sa->req.deadline_ms)
 		return;
 	if (sa->req.tries >= e->set.retransmit_tries) {
+		/* A rekeyed or reauthenticated SA's Delete: the peer usually
+		 * deleted the SA on the first copy and only its response was
+		 * lost; it cannot answer again (§1.4.1). Its successor carries
+		 * the tunnel, so this says nothing about the peer. */
+		if (sa->replaced && sa->state == IKE_STATE_DELETING) {
+			snprintf(sa->why, sizeof(sa->why), "Delete of the "
+			    "replaced IKE SA not answered after %u retransmits "
+			    "(the peer may have deleted it already): closed",
+			    sa->req.tries);
+			log_info("%s[%llu]: %s", ike_sa_name(sa),
+			    (unsigned long long)sa->id, sa->why);
+			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, sa->why);
+			return;
+		}
 		if (sa->state == IKE_STATE_ESTABLISHED ||
 		    sa->state == IKE_STATE_DELETING) {
 			snprintf(sa->why, sizeof(sa->why), "peer dead: no "

@@ -40,7 +40,9 @@
 #   peer_IMPL_rss_kb DIR               the daemon's VmRSS in kB
 #   peer_IMPL_pid DIR                  the daemon's pid
 #   peer_IMPL_spis DIR                 "ike SPI" (initiator's SPI) and
-#                                      "child SPI" (inbound) lines, one per SA
+#                                      "child SPI" (inbound) lines, one per
+#                                      SA in use (an IKE SA whose Delete is
+#                                      still being retransmitted is not)
 #   peer_IMPL_stop DIR                 stop the daemon
 #   peer_setup_wire PCAP               IKE set-ups in a capture (see there)
 # Identities: init.bench.test and resp.bench.test.
@@ -167,9 +169,12 @@ peer_uipsec_spis() {
 	"$UIPSEC" status --json -s "$1/uipsecd.sock" 2>/dev/null |
 	/usr/bin/python3 -c 'import json, sys
 for s in json.load(sys.stdin)["ike_sas"]:
+    if s["state"] != "ESTABLISHED":
+        continue
     print("ike", s["spi_i"])
     for c in s["child_sas"]:
-        print("child", c["in"]["spi"])'
+        if c["state"] in ("INSTALLED", "REKEYING"):
+            print("child", c["in"]["spi"])'
 }
 peer_uipsec_rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$(peer_uipsec_pid "$1")/status"

@@ -182,6 +182,40 @@ Test(ike_rekey, ike_by_responder)
 	ike_rekey_by(PEER_B);
 }
 
+/* The old IKE SA's Delete is answered but the answer is lost: the peer
+ * has deleted that SA and cannot answer the retransmits (§1.4.1). The
+ * old SA is given up after them without a word to the connection; the
+ * new one carries the tunnel. */
+Test(ike_rekey, ike_delete_response_lost)
+{
+	int i;
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.rekey_time = 100;
+	net.p[PEER_A].conn.over_time = 10;
+	child_cfg(PEER_A)->rekey_time = 300;
+	up();
+	net_advance(100000);
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_step();
+	head_is(IKEV2_EXCH_CREATE_CHILD_SA, true);
+	net_step();
+	head_is(IKEV2_EXCH_INFORMATIONAL, false);	/* D(IKE) of the old */
+	net_step();
+	head_is(IKEV2_EXCH_INFORMATIONAL, true);
+	net_drop();
+	for (i = 0; i < 60; i++) {	/* the retransmits reach nobody */
+		net_advance(1000);
+		net_run(4);
+	}
+	settled(1);	/* one IKE SA each (peer_state), nothing went down */
+	for (i = 0; i < 45; i++) {	/* the new IKE SA rekeys in turn */
+		net_advance(1000);
+		net_run(8);
+	}
+	settled(1);
+}
+
 Test(ike_rekey, ike_collision)
 {
 	net_init(IKE_PROPS, ESP_PROPS);
