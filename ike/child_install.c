@@ -82,8 +82,8 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	inst->conn = ike_sa_name(sa);
 	inst->child = ch->cfg->name;
 	inst->ike_id = sa->id;
-	inst->local = sa->local;
-	inst->remote = sa->remote;
+	ike_sockaddr_get(&sa->local, &inst->local);
+	ike_sockaddr_get(&sa->remote, &inst->remote);
 	inst->udp_encap = sa->natt;
 	inst->nat_local = sa->nat_local;
 	inst->n_local_ts = ch->n_local_ts;
