@@ -236,7 +236,7 @@ ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa)
 		return;
 	r = (struct ike_keys_report){ .conn = ike_sa_name(sa),
 	    .ike_id = sa->id, .spi_i = sa->spi_i, .spi_r = sa->spi_r,
-	    .encr = sa->suite.encr, .encr_bits = sa->suite.encr_bits,
+	    .remote = &sa->remote, .encr = sa->suite.encr, .encr_bits = sa->suite.encr_bits,
 	    .integ = sa->suite.integ, .prf = sa->keys.prf,
 	    .sk_ei = sa->keys.sk_ei, .sk_er = sa->keys.sk_er,
 	    .sk_ai = sa->keys.sk_ai, .sk_ar = sa->keys.sk_ar,

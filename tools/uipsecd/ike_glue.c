@@ -278,6 +278,7 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 	const struct cfg_conn *k = sad_remove(&g->d->sad, spi_in);
 
 	(void)spi_out;
+	keylog_out_child_gone(g->d->keylog, spi_in);
 	if (k)
 		child_gone(g, glue_child_of(k));
 }
@@ -380,6 +381,8 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	uint64_t delay;
 	unsigned i;
 
+	if (ev != IKE_SA_EVENT_UP)
+		keylog_out_ike_gone(g->d->keylog, ike_id);
 	if (!c)
 		return;
 	gc = &g->conns[c - g->cfg->conns];
