@@ -307,6 +307,10 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	else if (ch != NULL)
 		ike_lifetime_child_start(e, ch);
 	ike_lifetime_ike_start(e, sa);
+	/* The other children by CREATE_CHILD_SA (§1.3.1), one at a time. */
+	if (sa->initiator && sa->conn->n_children > 1)
+		sa->children_todo = (uint8_t)(((1u << sa->conn->n_children) -
+		    1) & ~1u);
 	if (sa->reauth_of != 0)
 		ike_reauth_done(e, sa);	/* make-before-break */
 	if (e->io.sa_event != NULL)

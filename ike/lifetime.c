@@ -210,6 +210,22 @@ ike_reauth_done(struct ike_engine *e, struct ike_sa *sa)
 		ike_info_delete(e, old);
 }
 
+/* The next of the connection's children still to create (§1.3.1). */
+static bool
+create_next_child(struct ike_engine *e, struct ike_sa *sa)
+{
+	unsigned i;
+
+	for (i = 0; i < sa->conn->n_children; i++)
+		if (sa->children_todo & (1u << i)) {
+			sa->children_todo &= (uint8_t)~(1u << i);
+			return ike_child_create_start(e, sa,
+			    &sa->conn->children[i]) == 0;
+		}
+	sa->children_todo = 0;
+	return false;
+}
+
 static bool
 start_due(struct ike_engine *e, struct ike_sa *sa)
 {
@@ -223,6 +239,8 @@ start_due(struct ike_engine *e, struct ike_sa *sa)
 			return ike_info_delete_child(e, sa, ch) == 0;
 	if (sa->replaced || sa->rekey != NULL || now < sa->retry_ms)
 		return false;
+	if (sa->children_todo != 0)
+		return create_next_child(e, sa);
 	if (now >= sa->reauth_ms)
 		return reauth_start(e, sa);
 	if (now >= sa->rekey_ms) {
@@ -295,6 +313,8 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 	if (sa->delete_due && !busy)
 		earliest(&next, e->now_ms);
 	if (rekeys) {
+		if (sa->children_todo != 0)
+			earliest(&soft, e->now_ms);
 		earliest(&soft, sa->rekey_ms);
 		earliest(&soft, sa->reauth_ms);
 	}

@@ -428,15 +428,56 @@ peer_live_children(int who)
 	return n;
 }
 
+/* The first live CHILD_SA of one side (of child config `name` unless
+ * NULL), or NULL. */
+static const struct peer_child *
+live_named(int who, const char *name, size_t *n)
+{
+	const struct peer_child *first = NULL, *pc;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < net.p[who].n_children; i++) {
+		pc = &net.p[who].child[i];
+		if (pc->removed || (name != NULL && strcmp(pc->c.child, name)))
+			continue;
+		if ((*n)++ == 0)
+			first = pc;
+	}
+	return first;
+}
+
 static const struct peer_child *
 live_child(int who)
 {
-	size_t i;
+	size_t n;
 
-	for (i = 0; i < net.p[who].n_children; i++)
-		if (!net.p[who].child[i].removed)
-			return &net.p[who].child[i];
-	return NULL;
+	return live_named(who, NULL, &n);
+}
+
+size_t
+peer_live_named(int who, const char *child)
+{
+	size_t n;
+
+	live_named(who, child, &n);
+	return n;
+}
+
+void
+assert_live_pair(const char *child)
+{
+	const struct peer_child *a, *b;
+	size_t na, nb;
+
+	a = live_named(PEER_A, child, &na);
+	b = live_named(PEER_B, child, &nb);
+	cr_assert_eq(na, 1, "A holds %zu CHILD_SAs %s", na, child);
+	cr_assert_eq(nb, 1, "B holds %zu CHILD_SAs %s", nb, child);
+	assert_half(a, b);
+	assert_half(b, a);
+	cr_assert(a->routed && b->routed, "CHILD_SA %s left without outbound "
+	    "traffic", child);
 }
 
 void

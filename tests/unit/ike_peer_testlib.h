@@ -106,5 +106,10 @@ void	 assert_children_match(void);
 void	 assert_live_children_match(void);
 /* CHILD_SAs installed, and not removed, on one side. */
 size_t	 peer_live_children(int who);
+/* The same for one child config (its name in the install). */
+size_t	 peer_live_named(int who, const char *child);
+/* Fails unless each side holds exactly one live CHILD_SA of that child
+ * config, the halves of the two match, and both take outbound traffic. */
+void	 assert_live_pair(const char *child);
 
 #endif
