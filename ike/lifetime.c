@@ -40,13 +40,11 @@ jitter(uint64_t range)
 	return r % range;
 }
 
-/* now + secs - random(rand) in ms; UINT64_MAX when secs is 0. */
+/* now + t - random(r), all in ms; UINT64_MAX when t is 0. */
 static uint64_t
-soft_deadline(uint64_t now, uint32_t secs, uint32_t rand)
+soft_deadline(uint64_t now, uint64_t t, uint64_t r)
 {
-	uint64_t t = (uint64_t)secs * 1000, r = (uint64_t)rand * 1000;
-
-	if (secs == 0)
+	if (t == 0)
 		return UINT64_MAX;
 	return now + t - jitter(r < t ? r : t - 1);
 }
@@ -56,9 +54,10 @@ ike_lifetime_child_start(struct ike_engine *e, struct ike_child_sa *ch)
 {
 	const struct ike_child_cfg *c = ch->cfg;
 
-	ch->rekey_ms = soft_deadline(e->now_ms, c->rekey_time, c->rand_time);
-	ch->expire_ms = c->life_time ? e->now_ms +
-	    (uint64_t)c->life_time * 1000 : UINT64_MAX;
+	ch->rekey_ms = soft_deadline(e->now_ms, (uint64_t)c->rekey_time * 1000,
+	    c->rand_time_ms);
+	ch->expire_ms = c->life_time_ms ? e->now_ms + c->life_time_ms :
+	    UINT64_MAX;
 	ch->rekey_bytes = c->rekey_bytes ? c->rekey_bytes -
 	    jitter(c->rand_bytes < c->rekey_bytes ? c->rand_bytes : 0) : 0;
 	ch->life_bytes = c->life_bytes;
@@ -72,16 +71,19 @@ void
 ike_lifetime_ike_start(struct ike_engine *e, struct ike_sa *sa)
 {
 	const struct ike_conn_cfg *c = sa->conn;
+	uint64_t rand;
 	uint32_t first;
 
 	sa->rekey_ms = sa->reauth_ms = sa->expire_ms = UINT64_MAX;
 	if (c == NULL)
 		return;
-	sa->rekey_ms = soft_deadline(e->now_ms, c->rekey_time, c->rand_time);
+	rand = (uint64_t)c->rand_time * 1000;
+	sa->rekey_ms = soft_deadline(e->now_ms, (uint64_t)c->rekey_time * 1000,
+	    rand);
 	/* Only the end that can reach the other reauthenticates. */
 	if (sa->initiator && ike_conn_can_initiate(c))
-		sa->reauth_ms = soft_deadline(e->now_ms, c->reauth_time,
-		    c->rand_time);
+		sa->reauth_ms = soft_deadline(e->now_ms,
+		    (uint64_t)c->reauth_time * 1000, rand);
 	first = c->rekey_time;
 	if (c->reauth_time != 0 && (first == 0 || c->reauth_time < first))
 		first = c->reauth_time;

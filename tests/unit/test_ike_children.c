@@ -233,7 +233,7 @@ Test(ike_children, expires_alone)
 {
 	three_children(ESP_PROPS, ESP_PROPS);
 	child_named(PEER_A, "mgmt")->rekey_time = 0;
-	child_named(PEER_A, "mgmt")->life_time = 30;
+	child_named(PEER_A, "mgmt")->life_time_ms = 30000;
 	up(2);
 	net_advance(30000);
 	cr_assert_eq(peer_live_named(PEER_A, "mgmt"), 0);
