@@ -239,8 +239,11 @@ int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 void	 ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch);
 void	 ike_children_remove(struct ike_engine *e, struct ike_sa *sa);
 /* Pairs installed with outbound_later (a rekey we answered) take outbound
- * traffic: the peer deleted the old pair, so it has the new one. */
+ * traffic: the peer deleted the old pair, so it has the new one. Never a
+ * pair being deleted (a collision's redundant one, §2.8.1). */
 void	 ike_children_route(struct ike_engine *e, struct ike_sa *sa);
+/* Whether ch waits to take outbound traffic (and will). */
+bool	 ike_child_route_pending(const struct ike_child_sa *ch);
 /* ... or at the latest this long after their installation. */
 #define IKE_ROUTE_DEFER_MS	10000
 

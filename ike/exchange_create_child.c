@@ -484,6 +484,22 @@ child_rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_rekey *rk,
 		sa->retry_ms = e->now_ms + IKE_REKEY_RETRY_MS;
 		goto out;
 	}
+	/* §2.8.1: in a collision, the SA made with the lowest of the four
+	 * nonces is deleted by the end that made it. Decided before it is
+	 * installed: a redundant pair of ours never takes outbound traffic
+	 * (make-before-break: the peer drops it once our Delete is
+	 * answered); we send on the old pair until the peer deletes that,
+	 * then on the peer's new one (ike_children_route). */
+	loser = old;
+	if (rk->collision) {
+		ike_nonce_min(rk->ni, rk->ni_len, no->u.nonce.p,
+		    no->u.nonce.len, mine, &mine_len);
+		if (ike_nonce_cmp(mine, mine_len, rk->peer_min,
+		    rk->peer_min_len) < 0) {
+			loser = ch;	/* ours is redundant; the peer deletes old */
+			ch->out_deferred = ch->delete_due = true;
+		}
+	}
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
 	    .ni = { rk->ni, rk->ni_len }, .nr = no->u.nonce };
 	if (ike_child_install(e, sa, ch, &in, true) != 0) {
@@ -502,24 +518,14 @@ child_rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_rekey *rk,
 	    "%08x_o", ike_sa_name(sa), (unsigned long long)sa->id,
 	    ch->cfg->name, old ? old->spi_in : 0, old ? old->spi_out : 0,
 	    ch->spi_in, ch->spi_out);
-	loser = old;
-	if (rk->collision) {
-		/* §2.8.1: the SA made with the lowest of the four nonces is
-		 * deleted by the end that made it. */
-		ike_nonce_min(rk->ni, rk->ni_len, no->u.nonce.p,
-		    no->u.nonce.len, mine, &mine_len);
-		if (ike_nonce_cmp(mine, mine_len, rk->peer_min,
-		    rk->peer_min_len) < 0) {
-			loser = ch;	/* ours is redundant; the peer deletes old */
-			log_info("%s[%llu]: rekey collision lost: deleting our "
-			    "new CHILD_SA %08x_i", ike_sa_name(sa),
-			    (unsigned long long)sa->id, ch->spi_in);
-		} else {
-			log_info("%s[%llu]: rekey collision won: the peer "
-			    "deletes its new CHILD_SA", ike_sa_name(sa),
-			    (unsigned long long)sa->id);
-		}
-	}
+	if (loser == ch)
+		log_info("%s[%llu]: rekey collision lost: deleting our new "
+		    "CHILD_SA %08x_i, never sent on", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->spi_in);
+	else if (rk->collision)
+		log_info("%s[%llu]: rekey collision won: the peer deletes its "
+		    "new CHILD_SA", ike_sa_name(sa),
+		    (unsigned long long)sa->id);
 	if (old != NULL)
 		old->state = IKE_CHILD_REKEYED;
 	if (loser != NULL) {

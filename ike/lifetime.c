@@ -138,7 +138,7 @@ children_expire(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_child_sa *ch;
 
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
-		if (ch->out_deferred &&
+		if (ike_child_route_pending(ch) &&
 		    e->now_ms >= ch->installed_ms + IKE_ROUTE_DEFER_MS)
 			ike_children_route(e, sa);
 		read_counters(e, ch);
@@ -302,7 +302,7 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
 		if (ch->installed)
 			earliest(&next, ch->expire_ms);
-		if (ch->installed && ch->out_deferred)
+		if (ike_child_route_pending(ch))
 			earliest(&next, ch->installed_ms + IKE_ROUTE_DEFER_MS);
 		if (ch->installed && has_volume_limits(ch) &&
 		    e->io.child_counters != NULL)

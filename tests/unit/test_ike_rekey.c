@@ -174,6 +174,28 @@ Test(ike_rekey, child_short_rekey_time)
 	settled(11);
 }
 
+/* Make-before-break in collisions too (§2.8.1): at every step of many
+ * collisions (either end's nonce the lowest), what each end sends on is
+ * what the other receives on. The loser's redundant pair never takes
+ * traffic: it used to, and the peer dropped what came on it once it had
+ * answered the loser's Delete. */
+Test(ike_rekey, child_collision_make_before_break)
+{
+	int i;
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_time = child_cfg(PEER_B)->rekey_time = 60;
+	up();
+	for (i = 0; i < 24; i++) {
+		net_advance(60000);
+		cr_assert_eq(net.n, 2, "both rekey at once");
+		while (net_step())
+			assert_outbound_received();
+		assert_live_children_match();
+	}
+	cr_assert_eq(net.p[PEER_A].n_down + net.p[PEER_B].n_down, 0);
+}
+
 static void
 ike_rekey_by(int who)
 {
