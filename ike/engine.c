@@ -448,9 +448,9 @@ next_one(void *arg, struct ike_sa *sa)
 		n->next = ike_idle_next(sa);
 	if (ike_lifetime_next(n->e, sa) < n->next)
 		n->next = ike_lifetime_next(n->e, sa);
-	if (sa->frag_rx.active &&
-	    sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS < n->next)
-		n->next = sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS;
+	if (sa->frag_rx != NULL &&
+	    sa->frag_rx->started_ms + IKE_FRAG_TIMEOUT_MS < n->next)
+		n->next = sa->frag_rx->started_ms + IKE_FRAG_TIMEOUT_MS;
 	if (sa->state == IKE_STATE_SA_INIT_DONE && half_open < n->next)
 		n->next = half_open;
 }

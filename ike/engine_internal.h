@@ -126,7 +126,8 @@ void	 ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa);
 /* retransmit.c (RFC 7296 §2.1): the outstanding request, kept and timed
  * by e->set; tick: resend it when due, or end the SA after the last try. */
 int	 ike_request_arm(struct ike_engine *e, struct ike_sa *sa,
-	    uint8_t exchange, const uint8_t *msg, size_t len, uint32_t msg_id);
+	    uint8_t exchange, const uint8_t *msg, size_t len, uint32_t msg_id,
+	    const uint16_t *frag_len, unsigned n_frags);
 void	 ike_request_tick(struct ike_engine *e, struct ike_sa *sa);
 
 /* cookie.c (RFC 7296 §2.6). Before answering an IKE_SA_INIT request:

@@ -73,8 +73,8 @@ ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,
 	}
 	for (i = 0; i < b->n_frags; i++) {	/* RFC 7383 §2.6.1: all */
 		e->io.send(e->io.arg, &sa->local, &sa->remote, b->p + off,
-		    b->frag_len[i]);
-		off += b->frag_len[i];
+		    ike_msg_buf_frag_len(b, i));
+		off += ike_msg_buf_frag_len(b, i);
 	}
 }
 
@@ -97,11 +97,12 @@ frag_msg_max(const struct ike_engine *e, const struct ike_sa *sa)
  * SKF{} payloads of messages with o's header, each sealed on its own.
  * Fragment 1 carries the type of the first inner payload, the others
  * Next Payload 0 (§2.5). The fragments go back to back into e->tx_frags
- * with their lengths in *out. Total length, or -1.
+ * with their lengths in frag_len[*n]. Total length, or -1.
  */
 static long
 fragment(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
-    const struct ike_sk_keys *k, size_t max, struct ike_msg_buf *out)
+    const struct ike_sk_keys *k, size_t max, uint16_t *frag_len,
+    unsigned *n_frags)
 {
 	const struct ike_sk_suite *s = &sa->suite;
 	size_t inner_len = o->inner.w.len, chunk, over, off = 0, total_len = 0;
@@ -121,7 +122,6 @@ fragment(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
 	if (total == 0 || total > IKE_FRAG_MAX)
 		return -1;
 	memcpy(e->tx_plain, o->inner.w.p, inner_len);
-	memset(out, 0, sizeof(*out));
 	for (i = 1; i <= total; i++) {
 		size_t len = inner_len - off < chunk ? inner_len - off : chunk;
 
@@ -134,19 +134,21 @@ fragment(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
 		inner.first = i == 1 ? first : IKEV2_PL_NONE;
 		if ((n = ike_sk_seal(&fb, &inner, s, k)) < 0)
 			return -1;
-		out->frag_len[i - 1] = (uint16_t)n;
+		frag_len[i - 1] = (uint16_t)n;
 		total_len += (size_t)n;
 		off += len;
 	}
 	sodium_memzero(e->tx_plain, inner_len);
-	out->n_frags = total;
+	*n_frags = total;
 	return (long)total_len;
 }
 
 long
 ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 {
-	struct ike_msg_buf frags = { .n_frags = 0 }, *kept;
+	uint16_t frag_len[IKE_FRAG_MAX];
+	unsigned n_frags = 0;
+	const struct ike_msg_buf *kept;
 	const uint8_t *msg = o->buf;
 	struct ike_sk_keys k;
 	size_t max;
@@ -159,7 +161,7 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 		if (max != 0 && (size_t)(o->inner.w.p - o->buf) +
 		    o->inner.w.len + sa->suite.block_len + sa->suite.icv_len >
 		    max) {
-			len = fragment(e, sa, o, &k, max, &frags);
+			len = fragment(e, sa, o, &k, max, frag_len, &n_frags);
 			msg = e->tx_frags;
 		} else {
 			len = ike_sk_seal(&o->b, &o->inner, &sa->suite, &k);
@@ -177,24 +179,22 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 	kept = o->response ? &sa->last_resp : &sa->req.msg;
 	if (o->response) {
 		if (ike_msg_buf_set(&sa->last_resp, msg, (size_t)len,
-		    o->msg_id) != 0)
+		    o->msg_id, frag_len, n_frags) != 0)
 			return -1;
 		sa->have_last_resp = true;
 		sa->peer_req_id = o->msg_id + 1;
 	} else {
 		if (ike_request_arm(e, sa, o->exchange, msg, (size_t)len,
-		    o->msg_id) != 0)
+		    o->msg_id, frag_len, n_frags) != 0)
 			return -1;
 		sa->next_req_id++;
 	}
-	kept->n_frags = frags.n_frags;
-	memcpy(kept->frag_len, frags.frag_len, sizeof(kept->frag_len));
-	if (frags.n_frags != 0)
+	if (n_frags != 0)
 		log_info("%s[%llu]: sending %s %s %u as %u fragments (%ld "
 		    "bytes)", ike_sa_name(sa), (unsigned long long)sa->id,
 		    ike_exchange_name(o->exchange),
 		    o->response ? "response" : "request", o->msg_id,
-		    frags.n_frags, len);
+		    n_frags, len);
 	else
 		log_info("%s[%llu]: sending %s %s %u (%ld bytes)",
 		    ike_sa_name(sa), (unsigned long long)sa->id,
@@ -267,12 +267,13 @@ ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
 void
 ike_sa_fail(struct ike_engine *e, struct ike_sa *sa, const char *fmt, ...)
 {
+	char why[320];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(sa->why, sizeof(sa->why), fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	log_err("%s[%llu]: %s", ike_sa_name(sa), (unsigned long long)sa->id,
-	    sa->why);
-	ike_sa_close(e, sa, IKE_SA_EVENT_FAILED, sa->why);
+	    why);
+	ike_sa_close(e, sa, IKE_SA_EVENT_FAILED, why);
 }

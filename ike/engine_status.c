@@ -70,6 +70,7 @@ status_one(void *arg, struct ike_sa *sa)
 {
 	struct foreach_ctx *f = arg;
 	struct ike_sa_status st;
+	struct certs_id peer;
 
 	memset(&st, 0, sizeof(st));
 	st.id = sa->id;
@@ -85,7 +86,7 @@ status_one(void *arg, struct ike_sa *sa)
 		    st.local_id, sizeof(st.local_id));
 	snprintf(st.remote_id, sizeof(st.remote_id), "%s",
 	    ike_sa_peer_text(sa));
-	st.peer_id = sa->peer_id.len > 0 ? &sa->peer_id : NULL;
+	st.peer_id = ike_sa_peer_id(sa, &peer) ? &peer : NULL;
 	algs_text(&sa->chosen, st.algs, sizeof(st.algs));
 	st.established_ms = sa->established_ms;
 	st.ike_bytes_in = sa->bytes_in;

@@ -32,10 +32,11 @@ static int
 auth_octets(const struct ike_sa *sa, bool of_initiator,
     struct ike_view id_body, uint8_t **out, size_t *out_len)
 {
-	const struct ike_msg_buf *msg = of_initiator ? &sa->init_i : &sa->init_r;
-	const uint8_t *nonce = of_initiator ? sa->nr : sa->ni;
-	size_t nonce_len = of_initiator ? sa->nr_len : sa->ni_len;
-	const uint8_t *key = of_initiator ? sa->keys.sk_pi : sa->keys.sk_pr;
+	const struct ike_sa_setup *st = sa->setup;
+	const struct ike_msg_buf *msg = of_initiator ? &st->init_i : &st->init_r;
+	const uint8_t *nonce = of_initiator ? st->nr : st->ni;
+	size_t nonce_len = of_initiator ? st->nr_len : st->ni_len;
+	const uint8_t *key = of_initiator ? st->auth.sk_pi : st->auth.sk_pr;
 	size_t mac_len = sa->keys.prf_len;
 	uint8_t *p;
 
@@ -100,7 +101,7 @@ add_id_cert_auth(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
 		if (!ike_out_add(o, &req))
 			return -1;
 	}
-	if (certs_auth_choose(cr->key, sa->peer_hashes, false, &params,
+	if (certs_auth_choose(cr->key, sa->setup->peer_hashes, false, &params,
 	    err) != CERTS_OK ||
 	    auth_octets(sa, sa->initiator, (struct ike_view){ body, n },
 	    &octets, &octets_len) != 0 ||
@@ -148,10 +149,10 @@ check_anchor(const struct ike_cred *cr, const struct certs_verify_info *info,
  * §2.15 leaves the choice to policy; strongSwan's rules, conn_select.c).
  * None: the one of IKE_SA_INIT stays and its checks below say why. */
 static void
-select_conn(struct ike_engine *e, struct ike_sa *sa,
+select_conn(struct ike_engine *e, struct ike_sa *sa, const struct certs_id *peer,
     const struct certs_verify_info *info)
 {
-	const struct ike_conn_cfg *k = ike_conn_for_auth(e, sa, &sa->peer_id,
+	const struct ike_conn_cfg *k = ike_conn_for_auth(e, sa, peer,
 	    info->anchor);
 
 	if (k == NULL || k == sa->conn)
@@ -173,6 +174,7 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	const struct ike_payload *c = NULL;
 	const struct ike_cred *cr;
 	struct certs_verify_info info;
+	struct certs_id peer;
 	char want[128];
 	uint8_t *octets = NULL;
 	size_t octets_len;
@@ -182,9 +184,10 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		return refuse(err, CERTS_ERR_PARSE, "no %s payload",
 		    id == NULL ? "ID" : "AUTH");
 	if ((st = certs_id_from_wire(id->u.id.type, id->u.id.data.p,
-	    id->u.id.data.len, &sa->peer_id, err)) != CERTS_OK)
+	    id->u.id.data.len, &peer, err)) != CERTS_OK)
 		return st;
-	ike_sa_set_peer_text(sa);
+	if (ike_sa_set_peer(sa, &peer) != 0)
+		return refuse(err, CERTS_ERR_INTERNAL, "no memory");
 	while ((c = ike_msg_next(m, IKEV2_PL_CERT, c)) != NULL)
 		if (c->u.cert.type == IKEV2_CERT_X509_SIGNATURE &&
 		    (st = certs_chain_add_der(chain, c->u.cert.data.p,
@@ -194,16 +197,16 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		return refuse(err, CERTS_ERR_UNTRUSTED,
 		    "peer %s sent no certificate", ike_sa_peer_text(sa));
 	if ((st = certs_verify(e->store, chain, NULL, &info, err)) != CERTS_OK ||
-	    (st = certs_cert_has_id(certs_chain_get(chain, 0), &sa->peer_id,
+	    (st = certs_cert_has_id(certs_chain_get(chain, 0), &peer,
 	    err)) != CERTS_OK)
 		return st;
 	if (!sa->initiator)
-		select_conn(e, sa, &info);
+		select_conn(e, sa, &peer, &info);
 	cr = sa_cred(e, sa);
 	if ((st = check_anchor(cr, &info, err)) != CERTS_OK)
 		return st;
 	if (sa->conn->remote.id_set &&
-	    certs_id_match(&sa->conn->remote.id, &sa->peer_id) ==
+	    certs_id_match(&sa->conn->remote.id, &peer) ==
 	    CERTS_ID_MATCH_NONE) {
 		certs_id_format(&sa->conn->remote.id, want, sizeof(want));
 		return refuse(err, CERTS_ERR_IDENTITY,
@@ -282,17 +285,15 @@ ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 static void
 established(struct ike_engine *e, struct ike_sa *sa)
 {
-	struct ike_kdf_input in = { .ni = { sa->ni, sa->ni_len },
-	    .nr = { sa->nr, sa->nr_len } };
+	const struct ike_sa_setup *st = sa->setup;
+	struct ike_kdf_input in = { .ni = { st->ni, st->ni_len },
+	    .nr = { st->nr, st->nr_len } };
 	struct ike_child_sa *ch = sa->children;
 	char ours[CERTS_NAME_MAX];
 
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
 	ike_half_open_sync(e, sa);
-	/* The IKE_SA_INIT messages were for the AUTH payloads only (§2.15). */
-	ike_msg_buf_free(&sa->init_i);
-	ike_msg_buf_free(&sa->init_r);
 	if (!ike_peer_index_add(&e->peers, sa))
 		log_err("%s[%llu]: no memory to index peer %s: unique and "
 		    "INITIAL_CONTACT will not see this SA", ike_sa_name(sa),
@@ -306,6 +307,9 @@ established(struct ike_engine *e, struct ike_sa *sa)
 		    (unsigned long long)sa->id, ch->cfg->name);
 	else if (ch != NULL)
 		ike_lifetime_child_start(e, ch);
+	/* The nonces, IKE_SA_INIT messages and SK_pi/SK_pr were for the AUTH
+	 * payloads (§2.15) and this CHILD_SA's keys (§2.17) only. */
+	ike_sa_setup_done(sa);
 	ike_lifetime_ike_start(e, sa);
 	/* The other children by CREATE_CHILD_SA (§1.3.1), one at a time. */
 	if (sa->initiator && sa->conn->n_children > 1)
@@ -344,7 +348,7 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 	    (sa->conn != NULL && sa->conn->encap);
 	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
 		snprintf(why, sizeof(why), "peer %s refused (%s): %s",
-		    sa->peer_id_text != NULL ? sa->peer_id_text : "?",
+		    sa->peer != NULL ? ike_sa_peer_text(sa) : "?",
 		    certs_status_str(err.status), err.reason);
 		refuse_peer(e, sa, m, why);
 		return;
@@ -388,7 +392,7 @@ ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 		/* INFORMATIONAL { N(AUTHENTICATION_FAILED) } --> */
 		ike_info_notify(e, sa, IKEV2_N_AUTHENTICATION_FAILED);
 		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
-		    sa->peer_id_text != NULL ? sa->peer_id_text : "?",
+		    sa->peer != NULL ? ike_sa_peer_text(sa) : "?",
 		    certs_status_str(err.status), err.reason);
 		return;
 	}

@@ -31,9 +31,10 @@ inherit(struct ike_sa *n, const struct ike_sa *old, uint64_t now_ms)
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
 	n->natt = old->natt;
-	n->peer_id = old->peer_id;
-	ike_sa_set_peer_text(n);
-	n->peer_hashes = old->peer_hashes;
+	if (ike_sa_copy_peer(n, old) != 0)
+		log_err("%s[%llu]: no memory for the peer's identity: unique "
+		    "will not see the rekeyed SA", ike_sa_name(old),
+		    (unsigned long long)old->id);
 	n->peer_frag = old->peer_frag;
 	n->established_ms = n->last_rx_ms = now_ms;
 }
@@ -75,7 +76,8 @@ derive(struct ike_sa *n, const struct ike_sa *old, const struct ike_dh *dh,
 		goto out;
 	ike_chosen_key_lens(&n->chosen, &encr_len, &integ_len);
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
-	    .ni = { n->ni, n->ni_len }, .nr = { n->nr, n->nr_len },
+	    .ni = { n->setup->ni, n->setup->ni_len },
+	    .nr = { n->setup->nr, n->setup->nr_len },
 	    .spi_i = n->spi_i, .spi_r = n->spi_r };
 	if (ike_sk_suite_init(&n->suite, &n->chosen) != 0 ||
 	    ike_sa_keys_rekey(&n->keys, &old->keys, prf->id, integ_len,
@@ -88,10 +90,12 @@ out:
 	return ret;
 }
 
-/* The new SA joins the table, established, with its own lifetimes. */
+/* The new SA joins the table, established, with its own lifetimes; its
+ * nonces have served (§2.18). */
 static void
 established(struct ike_engine *e, struct ike_sa *n, const struct ike_sa *old)
 {
+	ike_sa_setup_done(n);
 	inherit(n, old, e->now_ms);
 	n->dh_group = ike_chosen_get(&n->chosen, IKEV2_XF_DH)->id;
 	ike_sa_table_add(&e->sas, n);
@@ -187,6 +191,7 @@ ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
 	const struct ike_transform *dhx;
 	struct ike_rekey *rk = sa->rekey;
 	struct ike_dh *dh = NULL;
+	struct ike_sa_setup *st;
 	struct ike_sa *n = NULL;
 
 	/* §2.25: not while one of our CHILD_SA rekeys runs. */
@@ -209,31 +214,33 @@ ike_rekey_ike_respond(struct ike_engine *e, struct ike_sa *sa,
 		goto out;
 	}
 	n->spi_i = n->chosen.spi;
-	n->ni_len = no->u.nonce.len < sizeof(n->ni) ? no->u.nonce.len :
-	    sizeof(n->ni);
-	memcpy(n->ni, no->u.nonce.p, n->ni_len);
-	n->nr_len = ike_nonce_len(ike_chosen_get(&n->chosen, IKEV2_XF_PRF) ?
+	st = n->setup;
+	st->ni_len = no->u.nonce.len < sizeof(st->ni) ? no->u.nonce.len :
+	    sizeof(st->ni);
+	memcpy(st->ni, no->u.nonce.p, st->ni_len);
+	st->nr_len = ike_nonce_len(ike_chosen_get(&n->chosen, IKEV2_XF_PRF) ?
 	    ike_chosen_get(&n->chosen, IKEV2_XF_PRF)->id : 0);
-	if (ike_nonce_new(n->nr, n->nr_len) != 0 ||
+	if (ike_nonce_new(st->nr, st->nr_len) != 0 ||
 	    ike_dh_new(&dh, dhx->id) != IKE_DH_OK || derive(n, sa, dh, ke) != 0)
 		goto refuse;
 	ike_chosen_view(&n->chosen, xf, &prop);
 	prop.spi = n->spi_r;		/* ours in the answer (§3.3.1) */
 	sar.u.sa.prop = &prop;
 	sar.u.sa.n_prop = 1;
-	ike_nonce_payload(&nr, n->nr, n->nr_len);
+	ike_nonce_payload(&nr, st->nr, st->nr_len);
 	ike_ke_payload(&ker, dh);
 	ike_out_begin(o, sa, IKEV2_EXCH_CREATE_CHILD_SA, true, m->hdr.msg_id);
 	if (!ike_out_add(o, &sar) || !ike_out_add(o, &nr) ||
 	    !ike_out_add(o, &ker) || ike_out_send(e, sa, o) < 0)
 		goto refuse;
+	if (rk != NULL)		/* before established() drops them */
+		ike_nonce_min(st->ni, st->ni_len, st->nr, st->nr_len,
+		    rk->peer_min, &rk->peer_min_len);
 	established(e, n, sa);
 	if (rk != NULL) {
 		/* §2.8.2: ours runs too; the answer to it decides. */
 		rk->collision = true;
 		rk->peer_sa_spi = n->spi_r;
-		ike_nonce_min(n->ni, n->ni_len, n->nr, n->nr_len, rk->peer_min,
-		    &rk->peer_min_len);
 		log_info("%s[%llu]: IKE SA rekeyed by both ends at once "
 		    "(§2.8.2)", ike_sa_name(sa), (unsigned long long)sa->id);
 	} else {
@@ -298,6 +305,7 @@ ike_rekey_ike_process_response(struct ike_engine *e, struct ike_sa *sa,
 	const struct ike_payload *err = ike_error_notify(m);
 	struct ike_rekey *rk = sa->rekey;
 	struct ike_sa *n = rk->sa, *p;
+	struct ike_sa_setup *st;
 	uint8_t mine[IKEV2_NONCE_MAX];
 	size_t mine_len;
 	const char *why = "no SA/Nonce";
@@ -316,19 +324,20 @@ ike_rekey_ike_process_response(struct ike_engine *e, struct ike_sa *sa,
 		goto out;
 	}
 	n->spi_r = n->chosen.spi;
-	n->ni_len = rk->ni_len;
-	memcpy(n->ni, rk->ni, n->ni_len);
-	n->nr_len = no->u.nonce.len < sizeof(n->nr) ? no->u.nonce.len :
-	    sizeof(n->nr);
-	memcpy(n->nr, no->u.nonce.p, n->nr_len);
+	st = n->setup;
+	st->ni_len = rk->ni_len;
+	memcpy(st->ni, rk->ni, st->ni_len);
+	st->nr_len = no->u.nonce.len < sizeof(st->nr) ? no->u.nonce.len :
+	    sizeof(st->nr);
+	memcpy(st->nr, no->u.nonce.p, st->nr_len);
 	if (derive(n, sa, rk->dh, ike_msg_next(m, IKEV2_PL_KE, NULL)) != 0) {
 		rekey_refused(e, sa, rk, NULL);
 		goto out;
 	}
+	ike_nonce_min(st->ni, st->ni_len, st->nr, st->nr_len, mine, &mine_len);
 	rk->sa = NULL;
 	established(e, n, sa);
 	p = peer_sa(e, rk);
-	ike_nonce_min(n->ni, n->ni_len, n->nr, n->nr_len, mine, &mine_len);
 	if (p != NULL && ike_nonce_cmp(mine, mine_len, rk->peer_min,
 	    rk->peer_min_len) < 0) {
 		/* §2.8.2: ours is redundant: ours goes, the peer's stays and

@@ -78,35 +78,36 @@ peer_hashes(const struct ike_msg *m)
 static int
 derive_keys(struct ike_sa *sa, const struct ike_pl_ke *peer, const char **why)
 {
+	struct ike_sa_setup *st = sa->setup;
 	const struct ike_transform *prf = ike_chosen_get(&sa->chosen,
 	    IKEV2_XF_PRF);
 	struct ike_dh_secret gir;
 	struct ike_kdf_input in;
 	size_t encr_len, integ_len;
-	enum ike_dh_status st;
+	enum ike_dh_status dst;
 	int ret = -1;
 
 	memset(&gir, 0, sizeof(gir));
-	if ((st = ike_dh_shared(sa->dh, peer->data.p, peer->data.len,
+	if ((dst = ike_dh_shared(st->dh, peer->data.p, peer->data.len,
 	    &gir)) != IKE_DH_OK) {
-		*why = ike_dh_status_str(st);
+		*why = ike_dh_status_str(dst);
 		goto out;
 	}
 	ike_chosen_key_lens(&sa->chosen, &encr_len, &integ_len);
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
-	    .ni = { sa->ni, sa->ni_len }, .nr = { sa->nr, sa->nr_len },
+	    .ni = { st->ni, st->ni_len }, .nr = { st->nr, st->nr_len },
 	    .spi_i = sa->spi_i, .spi_r = sa->spi_r };
 	*why = "key derivation failed";
 	if (prf == NULL || ike_sk_suite_init(&sa->suite, &sa->chosen) != 0 ||
-	    ike_sa_keys_derive(&sa->keys, prf->id, integ_len, encr_len,
-	    &in) != 0)
+	    ike_sa_keys_derive(&sa->keys, &st->auth, prf->id, integ_len,
+	    encr_len, &in) != 0)
 		goto out;
 	sa->have_keys = true;
 	ret = 0;
 out:
 	ike_dh_secret_wipe(&gir);
-	ike_dh_free(sa->dh);
-	sa->dh = NULL;
+	ike_dh_free(st->dh);
+	st->dh = NULL;
 	return ret;
 }
 
@@ -133,7 +134,7 @@ add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
 	    sa->conn->encap ? &fake : &sa->local;
 
 	ke.u.ke.group = sa->dh_group;
-	ke.u.ke.data = ike_dh_public(sa->dh);
+	ke.u.ke.data = ike_dh_public(sa->setup->dh);
 	no.u.nonce.p = nonce;
 	no.u.nonce.len = nonce_len;
 	return ike_out_add(o, &ke) && ike_out_add(o, &no) &&
@@ -146,28 +147,29 @@ add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
 static int
 send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 {
+	struct ike_sa_setup *st = sa->setup;
 	struct ike_out *o = &e->tx;
 	struct ike_proposal view[IKE_PROPOSALS_MAX];
 	struct ike_payload sap = { .type = IKEV2_PL_SA };
 	long len;
 
-	ike_dh_free(sa->dh);
-	sa->dh = NULL;
+	ike_dh_free(st->dh);
+	st->dh = NULL;
 	sa->dh_group = group;
 	sa->next_req_id = 0;
-	if (ike_dh_new(&sa->dh, group) != IKE_DH_OK)
+	if (ike_dh_new(&st->dh, group) != IKE_DH_OK)
 		return -1;
 	sap.u.sa.prop = view;
 	sap.u.sa.n_prop = ike_proposals_view(&sa->conn->proposals, 0, 0, view);
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);
 	/* §2.6: a cookie the responder asked for goes first. */
-	if ((sa->cookie_len > 0 && !ike_out_notify(o, IKEV2_N_COOKIE,
-	    sa->cookie, sa->cookie_len)) || !ike_out_add(o, &sap) ||
-	    !add_common(o, sa, 0, sa->ni, sa->ni_len) ||
+	if ((st->cookie_len > 0 && !ike_out_notify(o, IKEV2_N_COOKIE,
+	    st->cookie, st->cookie_len)) || !ike_out_add(o, &sap) ||
+	    !add_common(o, sa, 0, st->ni, st->ni_len) ||
 	    !add_frag(o, e->frag_size != 0) ||
 	    (len = ike_out_send(e, sa, o)) < 0)
 		return -1;
-	return ike_msg_buf_set(&sa->init_i, o->buf, (size_t)len, 0);
+	return ike_msg_buf_set(&st->init_i, o->buf, (size_t)len, 0, NULL, 0);
 }
 
 int
@@ -190,9 +192,9 @@ ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
 		    c->local_port ? c->local_port : IKEV2_PORT, &sa->local);
 	else
 		sa->local.ss_family = sa->remote.ss_family;
-	sa->ni_len = IKE_NONCE_LEN;
+	sa->setup->ni_len = IKE_NONCE_LEN;
 	ike_sa_table_add(&e->sas, sa);
-	if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1 ||
+	if (RAND_bytes(sa->setup->ni, IKE_NONCE_LEN) != 1 ||
 	    send_request(e, sa, group ? group : ike_proposals_first_group(&c->proposals)) != 0) {
 		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
 		return -1;
@@ -205,6 +207,7 @@ ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
 static int
 send_response(struct ike_engine *e, struct ike_sa *sa)
 {
+	struct ike_sa_setup *st = sa->setup;
 	struct ike_out *o = &e->tx;
 	struct ike_transform xf[IKEV2_XF_TYPE_MAX];
 	struct ike_proposal prop;
@@ -220,7 +223,7 @@ send_response(struct ike_engine *e, struct ike_sa *sa)
 	cr.u.cert.data.len = e->certreq_len;
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, true, 0);
 	if (!ike_out_add(o, &sap) ||
-	    !add_common(o, sa, sa->spi_r, sa->nr, sa->nr_len) ||
+	    !add_common(o, sa, sa->spi_r, st->nr, st->nr_len) ||
 	    !add_frag(o, e->frag_size != 0 && sa->peer_frag) ||
 	    (e->certreq_len > 0 && !ike_out_add(o, &cr)))
 		return -1;
@@ -228,7 +231,7 @@ send_response(struct ike_engine *e, struct ike_sa *sa)
 	 * after building, before sending nothing else. */
 	if ((len = ike_out_send(e, sa, o)) < 0)
 		return -1;
-	return ike_msg_buf_set(&sa->init_r, o->buf, (size_t)len, 0);
+	return ike_msg_buf_set(&st->init_r, o->buf, (size_t)len, 0, NULL, 0);
 }
 
 void
@@ -241,6 +244,7 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	const struct ike_conn_cfg *c;
 	const struct ike_transform *dh;
 	struct ike_chosen chosen;
+	struct ike_sa_setup *st;
 	struct ike_sa *sa;
 	const char *why;
 	uint8_t want[2];
@@ -271,17 +275,19 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	sa->remote = *remote;
 	sa->chosen = chosen;
 	sa->dh_group = dh->id;
-	sa->peer_hashes = peer_hashes(m);
+	st = sa->setup;
+	st->peer_hashes = peer_hashes(m);
 	sa->peer_frag = ike_msg_notify(m,
 	    IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
-	sa->ni_len = no->u.nonce.len;
-	memcpy(sa->ni, no->u.nonce.p, sa->ni_len);
-	sa->nr_len = IKE_NONCE_LEN;
+	st->ni_len = no->u.nonce.len;
+	memcpy(st->ni, no->u.nonce.p, st->ni_len);
+	st->nr_len = IKE_NONCE_LEN;
 	ike_natd_check(sa, m, local, remote);
 	ike_sa_table_add(&e->sas, sa);
-	if (RAND_bytes(sa->nr, (int)sa->nr_len) != 1 ||
-	    ike_dh_new(&sa->dh, sa->dh_group) != IKE_DH_OK ||
-	    ike_msg_buf_set(&sa->init_i, m->raw.p, m->raw.len, 0) != 0 ||
+	if (RAND_bytes(st->nr, IKE_NONCE_LEN) != 1 ||
+	    ike_dh_new(&st->dh, sa->dh_group) != IKE_DH_OK ||
+	    ike_msg_buf_set(&st->init_i, m->raw.p, m->raw.len, 0, NULL,
+	    0) != 0 ||
 	    send_response(e, sa) != 0) {
 		ike_sa_fail(e, sa, "cannot answer IKE_SA_INIT");
 		return;
@@ -324,16 +330,17 @@ retry_group(struct ike_engine *e, struct ike_sa *sa, const struct ike_payload *n
 static void
 retry_cookie(struct ike_engine *e, struct ike_sa *sa, const struct ike_payload *n)
 {
+	struct ike_sa_setup *st = sa->setup;
 	size_t len = n->u.notify.data.len;
 
-	if (len == 0 || len > sizeof(sa->cookie) ||
-	    ++sa->cookie_rounds > COOKIE_ROUNDS_MAX) {
+	if (len == 0 || len > sizeof(st->cookie) ||
+	    ++st->cookie_rounds > COOKIE_ROUNDS_MAX) {
 		ike_sa_fail(e, sa, "COOKIE of %zu bytes, round %u: giving up",
-		    len, sa->cookie_rounds);
+		    len, st->cookie_rounds);
 		return;
 	}
-	memcpy(sa->cookie, n->u.notify.data.p, len);
-	sa->cookie_len = len;
+	memcpy(st->cookie, n->u.notify.data.p, len);
+	st->cookie_len = len;
 	log_info("%s[%llu]: peer asks for a cookie (%zu bytes), retrying",
 	    sa->conn->name, (unsigned long long)sa->id, len);
 	ike_sa_request_done(sa);
@@ -357,6 +364,7 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m)
 {
 	const struct ike_payload *n = error_notify(m), *sap, *ke, *no;
+	struct ike_sa_setup *st = sa->setup;
 	const char *why = NULL;
 	const char *name;
 
@@ -388,13 +396,14 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	}
 	ike_sa_request_done(sa);
 	sa->spi_r = m->hdr.spi_r;
-	sa->nr_len = no->u.nonce.len;
-	memcpy(sa->nr, no->u.nonce.p, sa->nr_len);
-	sa->peer_hashes = peer_hashes(m);
+	st->nr_len = no->u.nonce.len;
+	memcpy(st->nr, no->u.nonce.p, st->nr_len);
+	st->peer_hashes = peer_hashes(m);
 	sa->peer_frag = e->frag_size != 0 && ike_msg_notify(m,
 	    IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	ike_natd_check(sa, m, &sa->local, &sa->remote);
-	if (ike_msg_buf_set(&sa->init_r, m->raw.p, m->raw.len, 0) != 0 ||
+	if (ike_msg_buf_set(&st->init_r, m->raw.p, m->raw.len, 0, NULL,
+	    0) != 0 ||
 	    derive_keys(sa, &ke->u.ke, &why) != 0) {
 		ike_sa_fail(e, sa, "IKE_SA_INIT: %s", why ? why : "no memory");
 		return;

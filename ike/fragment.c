@@ -29,7 +29,7 @@ enum ike_frag_result
 ike_frag_input(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
     const struct ike_sk_keys *k, enum ike_parse_status *pst)
 {
-	struct ike_frag_rx *f = &sa->frag_rx;
+	struct ike_frag_rx *f;
 	const struct ike_payload *skf = NULL;
 	bool response = (m->hdr.flags & IKEV2_FLAG_RESPONSE) != 0;
 	enum ike_sk_status st;
@@ -47,34 +47,36 @@ ike_frag_input(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
 		return frag_drop(sa, m, ike_sk_status_str(st), num, total);
 	if (total > IKE_FRAG_MAX)
 		return frag_drop(sa, m, "too many fragments", num, total);
-	if (f->active && (f->msg_id != m->hdr.msg_id ||
-	    f->response != response || total > f->total))
-		ike_frag_rx_free(f);	/* §2.6: a newer set replaces it */
-	if (f->active && total < f->total)
+	if ((f = sa->frag_rx) != NULL && (f->msg_id != m->hdr.msg_id ||
+	    f->response != response || total > f->total)) {
+		ike_frag_rx_free(sa);	/* §2.6: a newer set replaces it */
+		f = NULL;
+	}
+	if (f != NULL && total < f->total)
 		return frag_drop(sa, m, "fewer fragments than before", num,
 		    total);
-	if (f->active && f->parts->plain[num - 1] != NULL)
+	if (f != NULL && f->plain[num - 1] != NULL)
 		return frag_drop(sa, m, "duplicate", num, total);
-	if (f->bytes + len > IKE_FRAG_BYTES_MAX) {
-		ike_frag_rx_free(f);
+	if (f != NULL && f->bytes + len > IKE_FRAG_BYTES_MAX) {
+		ike_frag_rx_free(sa);
 		return frag_drop(sa, m, "message too large", num, total);
 	}
-	if (!f->active) {
-		if ((f->parts = calloc(1, sizeof(*f->parts))) == NULL)
+	if (f == NULL) {
+		if ((f = calloc(1, sizeof(*f))) == NULL)
 			return frag_drop(sa, m, "out of memory", num, total);
-		f->active = true;
+		sa->frag_rx = f;
 		f->response = response;
 		f->msg_id = m->hdr.msg_id;
 		f->total = (uint16_t)total;
 		f->started_ms = e->now_ms;
 	}
-	if ((f->parts->plain[num - 1] = malloc(len ? len : 1)) == NULL) {
-		ike_frag_rx_free(f);
+	if ((f->plain[num - 1] = malloc(len ? len : 1)) == NULL) {
+		ike_frag_rx_free(sa);
 		return frag_drop(sa, m, "out of memory", num, total);
 	}
-	memcpy(f->parts->plain[num - 1], e->rx_plain, len);
+	memcpy(f->plain[num - 1], e->rx_plain, len);
 	sodium_memzero(e->rx_plain, len);
-	f->parts->len[num - 1] = (uint16_t)len;
+	f->len[num - 1] = (uint16_t)len;
 	f->bytes += len;
 	f->have++;
 	if (num == 1)
@@ -85,23 +87,23 @@ ike_frag_input(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
 	if (f->have < f->total)
 		return IKE_FRAG_PENDING;
 	for (i = 0, off = 0; i < f->total; i++) {
-		memcpy(e->rx_plain + off, f->parts->plain[i], f->parts->len[i]);
-		off += f->parts->len[i];
+		memcpy(e->rx_plain + off, f->plain[i], f->len[i]);
+		off += f->len[i];
 	}
 	*pst = ike_msg_parse_inner(m, f->first, e->rx_plain, off);
-	ike_frag_rx_free(f);
+	ike_frag_rx_free(sa);
 	return *pst == IKE_PARSE_OK ? IKE_FRAG_DONE : IKE_FRAG_DROPPED;
 }
 
 void
 ike_frag_tick(struct ike_engine *e, struct ike_sa *sa)
 {
-	if (!sa->frag_rx.active ||
-	    e->now_ms < sa->frag_rx.started_ms + IKE_FRAG_TIMEOUT_MS)
+	const struct ike_frag_rx *f = sa->frag_rx;
+
+	if (f == NULL || e->now_ms < f->started_ms + IKE_FRAG_TIMEOUT_MS)
 		return;
 	log_info("%s[%llu]: message %u: %u of %u fragments after %u s, "
 	    "dropped", ike_sa_name(sa), (unsigned long long)sa->id,
-	    sa->frag_rx.msg_id, sa->frag_rx.have, sa->frag_rx.total,
-	    IKE_FRAG_TIMEOUT_MS / 1000);
-	ike_frag_rx_free(&sa->frag_rx);
+	    f->msg_id, f->have, f->total, IKE_FRAG_TIMEOUT_MS / 1000);
+	ike_frag_rx_free(sa);
 }

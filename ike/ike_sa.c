@@ -73,10 +73,13 @@ ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms)
 	struct ike_sa *sa = calloc(1, sizeof(*sa));
 	uint64_t spi = 0;
 
-	if (sa == NULL)
+	if (sa == NULL || (sa->setup = calloc(1, sizeof(*sa->setup))) == NULL) {
+		free(sa);
 		return NULL;
+	}
 	while (spi == 0)	/* §3.1: an SPI is never zero */
 		if (RAND_bytes((uint8_t *)&spi, sizeof(spi)) != 1) {
+			free(sa->setup);
 			free(sa);
 			return NULL;
 		}
@@ -90,24 +93,73 @@ ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms)
 	return sa;
 }
 
+void
+ike_sa_setup_done(struct ike_sa *sa)
+{
+	struct ike_sa_setup *st = sa->setup;
+
+	if (st == NULL)
+		return;
+	ike_dh_free(st->dh);
+	ike_msg_buf_free(&st->init_i);
+	ike_msg_buf_free(&st->init_r);
+	sodium_memzero(st, sizeof(*st));	/* nonces, SK_pi, SK_pr */
+	free(st);
+	sa->setup = NULL;
+}
+
 const char *
 ike_sa_peer_text(const struct ike_sa *sa)
 {
-	return sa->peer_id_text != NULL ? sa->peer_id_text : "";
+	return sa->peer != NULL ? (const char *)sa->peer->b + sa->peer->len :
+	    "";
+}
+
+bool
+ike_sa_peer_id(const struct ike_sa *sa, struct certs_id *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sa->peer == NULL)
+		return false;
+	out->type = (enum certs_id_type)sa->peer->type;
+	out->len = sa->peer->len;
+	memcpy(out->data, sa->peer->b, sa->peer->len);
+	return true;
+}
+
+bool
+ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id)
+{
+	return sa->peer != NULL && sa->peer->type == (uint8_t)id->type &&
+	    sa->peer->len == id->len &&
+	    memcmp(sa->peer->b, id->data, id->len) == 0;
 }
 
 int
-ike_sa_set_peer_text(struct ike_sa *sa)
+ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id)
 {
-	size_t len = certs_id_format(&sa->peer_id, NULL, 0) + 1;
-	char *text = malloc(len);
+	size_t text_len = certs_id_format(id, NULL, 0) + 1;
+	struct ike_peer_ident *p;
 
-	free(sa->peer_id_text);
-	sa->peer_id_text = text;
-	if (text == NULL)
+	free(sa->peer);
+	sa->peer = NULL;
+	if (id->len > UINT16_MAX ||
+	    (p = malloc(sizeof(*p) + id->len + text_len)) == NULL)
 		return -1;
-	certs_id_format(&sa->peer_id, text, len);
+	p->type = (uint8_t)id->type;
+	p->len = (uint16_t)id->len;
+	memcpy(p->b, id->data, id->len);
+	certs_id_format(id, (char *)p->b + id->len, text_len);
+	sa->peer = p;
 	return 0;
+}
+
+int
+ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old)
+{
+	struct certs_id id;
+
+	return ike_sa_peer_id(old, &id) ? ike_sa_set_peer(n, &id) : 0;
 }
 
 uint64_t
@@ -122,38 +174,55 @@ ike_msg_buf_free(struct ike_msg_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = 0;
+	b->n_frags = 0;
 }
 
 int
 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg, size_t len,
-    uint32_t msg_id)
+    uint32_t msg_id, const uint16_t *frag_len, unsigned n_frags)
 {
-	uint8_t *p = malloc(len ? len : 1);
+	size_t table = n_frags * sizeof(*frag_len);
+	uint8_t *p;
 
-	if (p == NULL)
+	if (len > UINT32_MAX || n_frags > IKE_FRAG_MAX ||
+	    (p = malloc(len + table ? len + table : 1)) == NULL)
 		return -1;
 	memcpy(p, msg, len);
+	if (n_frags > 0)
+		memcpy(p + len, frag_len, table);
 	ike_msg_buf_free(b);
 	b->p = p;
-	b->len = len;
+	b->len = (uint32_t)len;
 	b->msg_id = msg_id;
-	b->n_frags = 0;
+	b->n_frags = (uint8_t)n_frags;
 	return 0;
 }
 
-void
-ike_frag_rx_free(struct ike_frag_rx *f)
+size_t
+ike_msg_buf_frag_len(const struct ike_msg_buf *b, unsigned i)
 {
+	uint16_t n;
+
+	memcpy(&n, b->p + b->len + i * sizeof(n), sizeof(n));	/* unaligned */
+	return n;
+}
+
+void
+ike_frag_rx_free(struct ike_sa *sa)
+{
+	struct ike_frag_rx *f = sa->frag_rx;
 	unsigned i;
 
-	for (i = 0; f->parts != NULL && i < IKE_FRAG_MAX; i++) {
-		if (f->parts->plain[i] != NULL) {
-			sodium_memzero(f->parts->plain[i], f->parts->len[i]);
-			free(f->parts->plain[i]);
+	if (f == NULL)
+		return;
+	for (i = 0; i < IKE_FRAG_MAX; i++) {
+		if (f->plain[i] != NULL) {
+			sodium_memzero(f->plain[i], f->len[i]);
+			free(f->plain[i]);
 		}
 	}
-	free(f->parts);
-	memset(f, 0, sizeof(*f));
+	free(f);
+	sa->frag_rx = NULL;
 }
 
 void
@@ -172,14 +241,12 @@ ike_sa_free(struct ike_sa *sa)
 {
 	if (sa == NULL)
 		return;
-	ike_dh_free(sa->dh);
+	ike_sa_setup_done(sa);
 	ike_sa_keys_wipe(&sa->keys);
-	ike_msg_buf_free(&sa->init_i);
-	ike_msg_buf_free(&sa->init_r);
 	ike_msg_buf_free(&sa->req.msg);
 	ike_msg_buf_free(&sa->last_resp);
-	ike_frag_rx_free(&sa->frag_rx);
-	free(sa->peer_id_text);
+	ike_frag_rx_free(sa);
+	free(sa->peer);
 	ike_rekey_free(sa->rekey);
 	sa->rekey = NULL;	/* ike_child_sa_free looks at it */
 	while (sa->children != NULL)

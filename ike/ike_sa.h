@@ -57,19 +57,20 @@ enum ike_state {
 /* A message we keep: the request until its response arrives, the last
  * response for a retransmitted request (§2.1). */
 struct ike_msg_buf {
-	uint8_t		*p;		/* owned */
-	size_t		 len;
+	/* Owned: the message; sent as RFC 7383 fragments (§2.5), its
+	 * n_frags datagrams back to back, then their lengths (uint16_t
+	 * each, ike_msg_buf_frag_len()). 0: p is one datagram. */
+	uint8_t		*p;
+	uint32_t	 len;		/* of the message(s) */
 	uint32_t	 msg_id;
-	/* RFC 7383 §2.5: n_frags datagrams back to back in p, of these
-	 * lengths; 0: p is one datagram. */
-	unsigned	 n_frags;
-	uint16_t	 frag_len[IKE_FRAG_MAX];
+	uint8_t		 n_frags;
 };
 
 /* One message being reassembled from SKF{} fragments (RFC 7383 §2.6):
- * each fragment is authenticated and decrypted before it is kept. */
+ * each fragment is authenticated and decrypted before it is kept. On the
+ * heap with the first fragment: an SA that never gets one (most) carries
+ * no room for 32. */
 struct ike_frag_rx {
-	bool		 active;
 	bool		 response;
 	uint32_t	 msg_id;
 	uint16_t	 total;
@@ -77,19 +78,23 @@ struct ike_frag_rx {
 	uint8_t		 first;		/* Next Payload of fragment 1 */
 	size_t		 bytes;
 	uint64_t	 started_ms;
-	/* Owned, allocated with the first fragment: an SA that never gets
-	 * one (most) carries no room for 32. */
-	struct ike_frag_parts {
-		uint8_t		*plain[IKE_FRAG_MAX];	/* by number - 1 */
-		uint16_t	 len[IKE_FRAG_MAX];
-	} *parts;
+	uint8_t		*plain[IKE_FRAG_MAX];	/* owned, by number - 1 */
+	uint16_t	 len[IKE_FRAG_MAX];
+};
+
+/* The identity the peer proved at IKE_AUTH, at its size: a certs_id's
+ * type and data, then its text for logs (NUL-terminated). */
+struct ike_peer_ident {
+	uint8_t		 type;		/* enum certs_id_type */
+	uint16_t	 len;		/* of the data */
+	uint8_t		 b[];		/* data, then text */
 };
 
 struct ike_request {
 	struct ike_msg_buf	msg;
 	uint8_t			exchange;
 	bool			active;
-	unsigned		tries;		/* retransmits so far */
+	uint8_t			tries;		/* retransmits so far */
 	uint64_t		deadline_ms;
 };
 
@@ -154,36 +159,60 @@ struct ike_rekey {
 	uint64_t		 peer_sa_spi;	/* our SPI of the IKE SA it made */
 };
 
-struct ike_sa {
-	uint64_t		 id;
-	enum ike_state		 state;
-	bool			 initiator;
-	uint64_t		 spi_i, spi_r;
-	const struct ike_conn_cfg *conn;	/* NULL until chosen (R) */
-	struct sockaddr_storage	 local, remote;
-	bool			 nat_local, nat_remote;	/* §2.23 */
-	bool			 natt;		/* moved to port 4500 */
-
-	/* IKE_SA_INIT */
-	struct ike_chosen	 chosen;
-	struct ike_sk_suite	 suite;
-	uint16_t		 dh_group;
+/*
+ * What only the set-up of an IKE SA needs: IKE_SA_INIT and IKE_AUTH, or
+ * the CREATE_CHILD_SA that makes a rekeyed SA (§1.3.2). On the heap from
+ * ike_sa_new() until the SA is established (ike_sa_setup_done()): an
+ * established SA keeps SK_d, SK_a and SK_e, never its nonces, the
+ * IKE_SA_INIT messages or SK_pi/SK_pr, which served the AUTH payloads
+ * (§2.15) and the first CHILD_SA's keys (§2.17) only; a rekey or a
+ * reauthentication brings nonces of its own (§2.18, §2.8.3).
+ */
+struct ike_sa_setup {
 	struct ike_dh		*dh;		/* owned until keys exist */
 	uint8_t			 ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
 	size_t			 ni_len, nr_len;
 	struct ike_msg_buf	 init_i, init_r;	/* raw, for AUTH (§2.15) */
-	struct ike_sa_keys	 keys;
-	bool			 have_keys;
+	struct ike_auth_keys	 auth;		/* SK_pi, SK_pr */
 	unsigned		 peer_hashes;	/* SIGNATURE_HASH_ALGORITHMS */
-	bool			 peer_frag;	/* IKEV2_FRAGMENTATION_SUPPORTED */
-	struct ike_frag_rx	 frag_rx;
+	uint8_t			 cookie[IKEV2_COOKIE_MAX];	/* §2.6 (I) */
+	size_t			 cookie_len;
+	uint8_t			 cookie_rounds;	/* N(COOKIE) answers (I) */
+};
 
-	/* IKE_AUTH */
-	struct certs_id		 peer_id;
-	/* The peer's ID as text, for logs: owned, NULL until read (use
-	 * ike_sa_peer_text()). Ours is formatted from the connection's
-	 * credentials when shown: an SA keeps no copy. */
-	char			*peer_id_text;
+/*
+ * An IKE SA. Held by the thousand on a concentrator, so it is kept small
+ * (doc/load.md, test_ike_memory): what only the set-up needs is in
+ * *setup, the peer's identity and a message being reassembled on the
+ * heap at their size, keys at the suite's lengths.
+ */
+struct ike_sa {
+	uint64_t		 id;
+	uint64_t		 spi_i, spi_r;
+	const struct ike_conn_cfg *conn;	/* NULL until chosen (R) */
+	uint8_t			 state;		/* enum ike_state */
+	bool			 initiator;
+	bool			 nat_local, nat_remote;	/* §2.23 */
+	bool			 natt;		/* moved to port 4500 */
+	bool			 have_keys;
+	bool			 peer_frag;	/* IKEV2_FRAGMENTATION_SUPPORTED */
+	bool			 have_last_resp;
+	uint16_t		 dh_group;	/* of IKE_SA_INIT; IKE SA rekeys */
+	struct sockaddr_storage	 local, remote;
+
+	struct ike_sa_setup	*setup;		/* owned; NULL once established */
+
+	/* IKE_SA_INIT */
+	struct ike_chosen	 chosen;
+	struct ike_sk_suite	 suite;
+	struct ike_sa_keys	 keys;
+	struct ike_frag_rx	*frag_rx;	/* owned; NULL: none under way */
+
+	/* IKE_AUTH: the identity the peer proved (owned, NULL until read;
+	 * ike_sa_peer_id()), and its text for logs (ike_sa_peer_text()).
+	 * Ours is formatted from the connection's credentials when shown: an
+	 * SA keeps no copy. */
+	struct ike_peer_ident	*peer;
 	struct ike_child_sa	*children;	/* owned list, oldest first */
 
 	/* Message IDs (§2.2) and retransmission (§2.1). */
@@ -191,15 +220,11 @@ struct ike_sa {
 	uint32_t		 peer_req_id;	/* the peer's next request */
 	struct ike_request	 req;
 	struct ike_msg_buf	 last_resp;	/* for peer_req_id - 1 */
-	bool			 have_last_resp;
 	unsigned		 retransmits;	/* all requests, for status */
 
 	/* Liveness and DoS resistance (dpd.c, cookie.c) */
-	uint8_t			 cookie[IKEV2_COOKIE_MAX];	/* §2.6 */
-	size_t			 cookie_len;
 	bool			 half_open;	/* counted (R) */
 	uint16_t		 half_open_bucket;	/* its source's */
-	uint8_t			 cookie_rounds;	/* N(COOKIE) answers (I) */
 	uint64_t		 esp_rx_seen;	/* ESP packets in, DPD */
 	uint64_t		 dpd_poll_ms;	/* last look at them */
 
@@ -217,27 +242,29 @@ struct ike_sa {
 	uint64_t		 created_ms, established_ms;
 	uint64_t		 last_rx_ms;	/* last authenticated message */
 	uint64_t		 bytes_in, bytes_out;
-	char			 why[320];	/* why it failed, for the log */
 	struct ike_sa		*next_ours, *next_init;	/* table chains */
 
 	/* Responder: the virtual IP leased to the peer (pool.h), released
 	 * when the SA closes (pool_lease.c). An IKE SA rekey moves it to
 	 * the new SA (vip_leased cleared on the old one). */
 	bool			 vip_leased;
-	struct ike_prefix	 vip;
 	/* The index by peer identity (sa_index.h), once ESTABLISHED. */
-	struct ike_sa		*next_peer;
 	bool			 in_peer_index;
+	struct ike_prefix	 vip;
+	struct ike_sa		*next_peer;
 	/* SAs closed during an event, freed after it (engine.c reap). */
 	struct ike_sa		*next_closed;
 };
 
 const char *ike_state_name(enum ike_state st);
 
-/* A new SA in IDLE with a fresh random SPI of ours; caller frees. */
+/* A new SA in IDLE with a fresh random SPI of ours and its set-up state;
+ * caller frees. */
 struct ike_sa *ike_sa_new(bool initiator, uint64_t id, uint64_t now_ms);
 /* Wipes keys, nonces, DH; frees kept messages. Accepts NULL. */
 void	 ike_sa_free(struct ike_sa *sa);
+/* The SA is established: what only its set-up needed goes (wiped). */
+void	 ike_sa_setup_done(struct ike_sa *sa);
 /* A new CHILD_SA for cfg, appended to sa's list in CREATING; NULL: no
  * memory. Owned by sa. */
 struct ike_child_sa *ike_child_sa_new(struct ike_sa *sa,
@@ -252,8 +279,15 @@ struct ike_child_sa *ike_child_sa_by_out(const struct ike_sa *sa,
 	    uint32_t spi_out);
 /* The peer's identity as text ("" until IDi/IDr was read). */
 const char *ike_sa_peer_text(const struct ike_sa *sa);
-/* Sets the text from sa->peer_id; -1: no memory (text stays ""). */
-int	 ike_sa_set_peer_text(struct ike_sa *sa);
+/* The peer's identity into *out; false (out empty) until it was read. */
+bool	 ike_sa_peer_id(const struct ike_sa *sa, struct certs_id *out);
+/* Whether the peer's identity is id (false until it was read). */
+bool	 ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id);
+/* Sets the peer's identity (copied) and its text; -1: no memory (the SA
+ * then has none). */
+int	 ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id);
+/* n gets a copy of old's peer identity; -1: no memory. */
+int	 ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old);
 /* Our SPI and the peer's, by role. */
 uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
 
@@ -261,12 +295,17 @@ uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
  * logged as an error) if the move is not in the diagram above. */
 bool	 ike_sa_set_state(struct ike_sa *sa, enum ike_state st);
 
-/* Keeps a copy of msg in *b (replacing what was there). -1: no memory. */
+/* Keeps a copy of msg in *b (replacing what was there): one datagram, or
+ * (n_frags > 0) that many fragments of these lengths back to back. -1: no
+ * memory (b unchanged). */
 int	 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg,
-	    size_t len, uint32_t msg_id);
+	    size_t len, uint32_t msg_id, const uint16_t *frag_len,
+	    unsigned n_frags);
+/* The length of fragment i (< b->n_frags). */
+size_t	 ike_msg_buf_frag_len(const struct ike_msg_buf *b, unsigned i);
 void	 ike_msg_buf_free(struct ike_msg_buf *b);
-/* Drops a message being reassembled (wiping its plaintext). */
-void	 ike_frag_rx_free(struct ike_frag_rx *f);
+/* Drops the message being reassembled, if any (wiping its plaintext). */
+void	 ike_frag_rx_free(struct ike_sa *sa);
 
 /* The outstanding request is answered (or abandoned): not resent. The
  * timing of retransmissions is the engine's (retransmit.c). */

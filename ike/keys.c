@@ -27,8 +27,9 @@ take(uint8_t *dst, const uint8_t *stream, size_t *off, size_t len)
 /* {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
  *     = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)                    (§2.14) */
 static int
-sa_keys_from_skeyseed(struct ike_sa_keys *k, const uint8_t *skeyseed,
-    size_t skeyseed_len, const struct ike_kdf_input *in)
+sa_keys_from_skeyseed(struct ike_sa_keys *k, struct ike_auth_keys *auth,
+    const uint8_t *skeyseed, size_t skeyseed_len,
+    const struct ike_kdf_input *in)
 {
 	uint8_t spis[16], stream[KEYMAT_MAX];
 	struct ike_view seed[3] = { in->ni, in->nr, { spis, sizeof(spis) } };
@@ -39,7 +40,10 @@ sa_keys_from_skeyseed(struct ike_sa_keys *k, const uint8_t *skeyseed,
 	buf_store_u32(spis + 4, (uint32_t)in->spi_i);
 	buf_store_u32(spis + 8, (uint32_t)(in->spi_r >> 32));
 	buf_store_u32(spis + 12, (uint32_t)in->spi_r);
-	total = 3 * k->prf_len + 2 * k->integ_len + 2 * k->encr_len;
+	/* prf+ is a stream: leaving out SK_pi | SK_pr, its tail, changes
+	 * nothing before. */
+	total = (auth != NULL ? 3 : 1) * (size_t)k->prf_len +
+	    2 * (size_t)k->integ_len + 2 * (size_t)k->encr_len;
 	if (ike_prf_plus(k->prf, skeyseed, skeyseed_len, seed, 3, stream,
 	    total) != 0)
 		goto out;
@@ -48,8 +52,10 @@ sa_keys_from_skeyseed(struct ike_sa_keys *k, const uint8_t *skeyseed,
 	take(k->sk_ar, stream, &off, k->integ_len);
 	take(k->sk_ei, stream, &off, k->encr_len);
 	take(k->sk_er, stream, &off, k->encr_len);
-	take(k->sk_pi, stream, &off, k->prf_len);
-	take(k->sk_pr, stream, &off, k->prf_len);
+	if (auth != NULL) {
+		take(auth->sk_pi, stream, &off, k->prf_len);
+		take(auth->sk_pr, stream, &off, k->prf_len);
+	}
 	ret = 0;
 out:
 	sodium_memzero(stream, sizeof(stream));
@@ -61,31 +67,37 @@ sa_keys_init(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
     size_t encr_len)
 {
 	ike_sa_keys_wipe(k);
+	if (ike_prf_len(prf) == 0 || integ_len > IKE_INTEG_KEY_MAX ||
+	    encr_len > IKE_ENCR_KEY_MAX)
+		return -1;
 	k->prf = prf;
-	k->prf_len = ike_prf_len(prf);
-	k->integ_len = integ_len;
-	k->encr_len = encr_len;
-	return k->prf_len == 0 || integ_len > IKE_INTEG_KEY_MAX ||
-	    encr_len > IKE_ENCR_KEY_MAX ? -1 : 0;
+	k->prf_len = (uint8_t)ike_prf_len(prf);
+	k->integ_len = (uint8_t)integ_len;
+	k->encr_len = (uint8_t)encr_len;
+	return 0;
 }
 
 /* The last step of both IKE SA derivations: the keys from SKEYSEED if the
  * steps before succeeded, then SKEYSEED wiped, and k wiped on failure. */
 static int
-sa_keys_finish(struct ike_sa_keys *k, bool ok, uint8_t *skeyseed,
-    size_t skeyseed_len, const struct ike_kdf_input *in)
+sa_keys_finish(struct ike_sa_keys *k, struct ike_auth_keys *auth, bool ok,
+    uint8_t *skeyseed, size_t skeyseed_len, const struct ike_kdf_input *in)
 {
-	int ret = ok ? sa_keys_from_skeyseed(k, skeyseed, skeyseed_len, in) : -1;
+	int ret = ok ? sa_keys_from_skeyseed(k, auth, skeyseed, skeyseed_len,
+	    in) : -1;
 
 	sodium_memzero(skeyseed, IKE_PRF_MAX_LEN);
-	if (ret != 0)
+	if (ret != 0) {
 		ike_sa_keys_wipe(k);
+		ike_auth_keys_wipe(auth);
+	}
 	return ret;
 }
 
 int
-ike_sa_keys_derive(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
-    size_t encr_len, const struct ike_kdf_input *in)
+ike_sa_keys_derive(struct ike_sa_keys *k, struct ike_auth_keys *auth,
+    uint16_t prf, size_t integ_len, size_t encr_len,
+    const struct ike_kdf_input *in)
 {
 	uint8_t skeyseed[IKE_PRF_MAX_LEN], nonces[2 * 256];
 	bool ok;
@@ -99,7 +111,7 @@ ike_sa_keys_derive(struct ike_sa_keys *k, uint16_t prf, size_t integ_len,
 		ok = ike_prf(prf, nonces, in->ni.len + in->nr.len, &in->gir, 1,
 		    skeyseed) == 0;
 	}
-	return sa_keys_finish(k, ok, skeyseed, k->prf_len, in);
+	return sa_keys_finish(k, auth, ok, skeyseed, k->prf_len, in);
 }
 
 int
@@ -118,7 +130,7 @@ ike_sa_keys_rekey(struct ike_sa_keys *k, const struct ike_sa_keys *old,
 	ok = sa_keys_init(k, prf, integ_len, encr_len) == 0 &&
 	    ike_prf(old->prf, old->sk_d, old->prf_len, parts, 3,
 	    skeyseed) == 0;
-	return sa_keys_finish(k, ok, skeyseed, old->prf_len, in);
+	return sa_keys_finish(k, NULL, ok, skeyseed, old->prf_len, in);
 }
 
 int
@@ -153,6 +165,13 @@ out:
 
 void
 ike_sa_keys_wipe(struct ike_sa_keys *k)
+{
+	if (k != NULL)
+		sodium_memzero(k, sizeof(*k));
+}
+
+void
+ike_auth_keys_wipe(struct ike_auth_keys *k)
 {
 	if (k != NULL)
 		sodium_memzero(k, sizeof(*k));

@@ -18,16 +18,23 @@
 #define IKE_INTEG_KEY_MAX	64
 #define IKE_ENCR_KEY_MAX	36
 
+/* What an IKE SA keeps for its life (one per SA on a concentrator holding
+ * thousands: lengths in octets). */
 struct ike_sa_keys {
 	uint16_t	prf;		/* PRF transform, for AUTH and rekeys */
-	size_t		prf_len;	/* SK_d, SK_pi, SK_pr */
-	size_t		integ_len;	/* SK_ai, SK_ar (0 with an AEAD) */
-	size_t		encr_len;	/* SK_ei, SK_er */
+	uint8_t		prf_len;	/* SK_d, SK_pi, SK_pr */
+	uint8_t		integ_len;	/* SK_ai, SK_ar (0 with an AEAD) */
+	uint8_t		encr_len;	/* SK_ei, SK_er */
 	uint8_t		sk_d[IKE_PRF_MAX_LEN];
 	uint8_t		sk_ai[IKE_INTEG_KEY_MAX];
 	uint8_t		sk_ar[IKE_INTEG_KEY_MAX];
 	uint8_t		sk_ei[IKE_ENCR_KEY_MAX];
 	uint8_t		sk_er[IKE_ENCR_KEY_MAX];
+};
+
+/* SK_pi and SK_pr (prf_len octets each): for the AUTH payloads of
+ * IKE_AUTH only (§2.15), so they live apart from the SA's lasting keys. */
+struct ike_auth_keys {
 	uint8_t		sk_pi[IKE_PRF_MAX_LEN];
 	uint8_t		sk_pr[IKE_PRF_MAX_LEN];
 };
@@ -57,14 +64,16 @@ struct ike_kdf_input {
  *   SKEYSEED = prf(Ni | Nr, g^ir)
  *   {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
  *       = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)
- * Returns 0, or -1 (k wiped) for an unknown PRF, lengths over the maxima
- * above, or a crypto failure. */
-int	 ike_sa_keys_derive(struct ike_sa_keys *k, uint16_t prf,
-	    size_t integ_len, size_t encr_len, const struct ike_kdf_input *in);
+ * SK_pi and SK_pr go to *auth. Returns 0, or -1 (k and auth wiped) for an
+ * unknown PRF, lengths over the maxima above, or a crypto failure. */
+int	 ike_sa_keys_derive(struct ike_sa_keys *k, struct ike_auth_keys *auth,
+	    uint16_t prf, size_t integ_len, size_t encr_len,
+	    const struct ike_kdf_input *in);
 
 /* Rekeyed IKE SA (§2.18): SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)
  * with the old SA's PRF, then the keys as above with the new PRF, nonces
- * and SPIs. k and old are different structs. */
+ * and SPIs; SK_pi and SK_pr, which no AUTH payload of a rekeyed SA uses,
+ * are not made. k and old are different structs. */
 int	 ike_sa_keys_rekey(struct ike_sa_keys *k, const struct ike_sa_keys *old,
 	    uint16_t prf, size_t integ_len, size_t encr_len,
 	    const struct ike_kdf_input *in);
@@ -77,6 +86,7 @@ int	 ike_child_keys_derive(struct ike_child_keys *k,
 	    const struct ike_kdf_input *in);
 
 void	 ike_sa_keys_wipe(struct ike_sa_keys *k);
+void	 ike_auth_keys_wipe(struct ike_auth_keys *k);
 void	 ike_child_keys_wipe(struct ike_child_keys *k);
 
 #endif

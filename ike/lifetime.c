@@ -264,17 +264,18 @@ start_due(struct ike_engine *e, struct ike_sa *sa)
 bool
 ike_lifetime_tick(struct ike_engine *e, struct ike_sa *sa)
 {
+	static const char expired[] = "IKE SA expired (over_time passed "
+	    "without rekey or reauthentication)";
+
 	if (sa->state != IKE_STATE_ESTABLISHED)
 		return false;
 	if (e->now_ms >= sa->expire_ms) {
-		snprintf(sa->why, sizeof(sa->why), "IKE SA expired (over_time "
-		    "passed without rekey or reauthentication)");
 		if (!sa->replaced)
 			log_info("%s[%llu]: %s", ike_sa_name(sa),
-			    (unsigned long long)sa->id, sa->why);
+			    (unsigned long long)sa->id, expired);
 		sa->expire_ms = UINT64_MAX;
 		if (sa->req.active || ike_info_delete(e, sa) != 0)
-			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, sa->why);
+			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, expired);
 		return true;
 	}
 	children_expire(e, sa);

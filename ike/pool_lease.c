@@ -36,14 +36,16 @@ ike_vip_lease(struct ike_engine *e, struct ike_sa *sa,
 {
 	enum ike_pool_result r = IKE_POOL_NONE;
 	char names[IKE_POOLS_MAX * (IKE_NAME_MAX + 2)];
+	struct certs_id id;
 	int fam[2];
 	size_t i, len, n = wanted(cp, fam);
 
 	if (sa->vip_leased)
 		return 0;
+	ike_sa_peer_id(sa, &id);	/* read at IKE_AUTH, before the CP */
 	for (i = 0; i < n; i++) {
-		r = ike_pool_lease(e->pools, sa->conn, fam[i], &sa->peer_id,
-		    e->now_ms, &sa->vip);
+		r = ike_pool_lease(e->pools, sa->conn, fam[i], &id, e->now_ms,
+		    &sa->vip);
 		if (r == IKE_POOL_OK) {
 			sa->vip_leased = true;
 			return 0;

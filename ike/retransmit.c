@@ -83,9 +83,11 @@ jittered(const struct ike_settings *s, unsigned n)
 
 int
 ike_request_arm(struct ike_engine *e, struct ike_sa *sa, uint8_t exchange,
-    const uint8_t *msg, size_t len, uint32_t msg_id)
+    const uint8_t *msg, size_t len, uint32_t msg_id, const uint16_t *frag_len,
+    unsigned n_frags)
 {
-	if (ike_msg_buf_set(&sa->req.msg, msg, len, msg_id) != 0)
+	if (ike_msg_buf_set(&sa->req.msg, msg, len, msg_id, frag_len,
+	    n_frags) != 0)
 		return -1;
 	sa->req.exchange = exchange;
 	sa->req.active = true;
@@ -97,6 +99,8 @@ ike_request_arm(struct ike_engine *e, struct ike_sa *sa, uint8_t exchange,
 void
 ike_request_tick(struct ike_engine *e, struct ike_sa *sa)
 {
+	char why[160];
+
 	if (!sa->req.active || e->now_ms < sa->req.deadline_ms)
 		return;
 	if (sa->req.tries >= e->set.retransmit_tries) {
@@ -105,22 +109,22 @@ ike_request_tick(struct ike_engine *e, struct ike_sa *sa)
 		 * lost; it cannot answer again (§1.4.1). Its successor carries
 		 * the tunnel, so this says nothing about the peer. */
 		if (sa->replaced && sa->state == IKE_STATE_DELETING) {
-			snprintf(sa->why, sizeof(sa->why), "Delete of the "
+			snprintf(why, sizeof(why), "Delete of the "
 			    "replaced IKE SA not answered after %u retransmits "
 			    "(the peer may have deleted it already): closed",
 			    sa->req.tries);
 			log_info("%s[%llu]: %s", ike_sa_name(sa),
-			    (unsigned long long)sa->id, sa->why);
-			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, sa->why);
+			    (unsigned long long)sa->id, why);
+			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, why);
 			return;
 		}
 		if (sa->state == IKE_STATE_ESTABLISHED ||
 		    sa->state == IKE_STATE_DELETING) {
-			snprintf(sa->why, sizeof(sa->why), "peer dead: no "
+			snprintf(why, sizeof(why), "peer dead: no "
 			    "response after %u retransmits", sa->req.tries);
 			log_info("%s[%llu]: %s", ike_sa_name(sa),
-			    (unsigned long long)sa->id, sa->why);
-			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, sa->why);
+			    (unsigned long long)sa->id, why);
+			ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, why);
 			return;
 		}
 		ike_sa_fail(e, sa, "no response after %u retransmits, giving up",

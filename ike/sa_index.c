@@ -25,22 +25,29 @@ ike_peer_index_free(struct ike_peer_index *x)
 }
 
 static uint64_t
-id_hash(const struct ike_peer_index *x, const struct certs_id *id)
+hash_of(const struct ike_peer_index *x, uint8_t type, const uint8_t *data,
+    size_t len)
 {
 	uint8_t buf[1 + CERTS_ID_MAX];
 	uint64_t h;
 
-	buf[0] = (uint8_t)id->type;
-	memcpy(buf + 1, id->data, id->len);
-	crypto_shorthash((uint8_t *)&h, buf, 1 + id->len, x->key);
+	buf[0] = type;
+	memcpy(buf + 1, data, len);
+	crypto_shorthash((uint8_t *)&h, buf, 1 + len, x->key);
 	return h;
 }
 
-static bool
-same_id(const struct certs_id *a, const struct certs_id *b)
+static uint64_t
+id_hash(const struct ike_peer_index *x, const struct certs_id *id)
 {
-	return a->type == b->type && a->len == b->len &&
-	    memcmp(a->data, b->data, a->len) == 0;
+	return hash_of(x, (uint8_t)id->type, id->data, id->len);
+}
+
+/* An indexed SA has its peer's identity (ike_peer_index_add). */
+static uint64_t
+sa_hash(const struct ike_peer_index *x, const struct ike_sa *sa)
+{
+	return hash_of(x, sa->peer->type, sa->peer->b, sa->peer->len);
 }
 
 static bool
@@ -54,7 +61,7 @@ grow(struct ike_peer_index *x)
 	for (i = 0; i < x->nb; i++)
 		for (sa = x->b[i]; sa != NULL; sa = next) {
 			next = sa->next_peer;
-			k = id_hash(x, &sa->peer_id) & (nb - 1);
+			k = sa_hash(x, sa) & (nb - 1);
 			sa->next_peer = b[k];
 			b[k] = sa;
 		}
@@ -71,9 +78,11 @@ ike_peer_index_add(struct ike_peer_index *x, struct ike_sa *sa)
 
 	if (sa->in_peer_index)
 		return true;
+	if (sa->peer == NULL)
+		return false;
 	if (x->n >= x->nb && !grow(x))
 		return false;
-	k = id_hash(x, &sa->peer_id) & (x->nb - 1);
+	k = sa_hash(x, sa) & (x->nb - 1);
 	sa->next_peer = x->b[k];
 	x->b[k] = sa;
 	sa->in_peer_index = true;
@@ -88,7 +97,7 @@ ike_peer_index_remove(struct ike_peer_index *x, struct ike_sa *sa)
 
 	if (!sa->in_peer_index)
 		return;
-	for (pp = &x->b[id_hash(x, &sa->peer_id) & (x->nb - 1)]; *pp != NULL;
+	for (pp = &x->b[sa_hash(x, sa) & (x->nb - 1)]; *pp != NULL;
 	    pp = &(*pp)->next_peer)
 		if (*pp == sa) {
 			*pp = sa->next_peer;
@@ -110,7 +119,7 @@ ike_peer_index_next(const struct ike_peer_index *x, const struct certs_id *id,
 	sa = prev != NULL ? prev->next_peer :
 	    x->b[id_hash(x, id) & (x->nb - 1)];
 	for (; sa != NULL; sa = sa->next_peer)
-		if (same_id(&sa->peer_id, id))
+		if (ike_sa_peer_is(sa, id))
 			return sa;
 	return NULL;
 }

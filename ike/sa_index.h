@@ -25,8 +25,9 @@ struct ike_peer_index {
 void	 ike_peer_index_init(struct ike_peer_index *x);
 /* Frees the buckets, not the SAs. */
 void	 ike_peer_index_free(struct ike_peer_index *x);
-/* Indexes sa by sa->peer_id (which must not change while indexed); false
- * if no memory (sa then stays out of the index, logged by the caller). */
+/* Indexes sa by its peer's identity (which must not change while
+ * indexed); false if no memory or sa has none (sa then stays out of the
+ * index, logged by the caller). */
 bool	 ike_peer_index_add(struct ike_peer_index *x, struct ike_sa *sa);
 /* Accepts an SA that is not indexed. */
 void	 ike_peer_index_remove(struct ike_peer_index *x, struct ike_sa *sa);

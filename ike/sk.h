@@ -26,11 +26,12 @@ struct ike_sk_suite {
 	uint16_t	encr;		/* IKEV2_ENCR_* */
 	uint16_t	encr_bits;	/* AES key size; 256 for ChaCha20 */
 	uint16_t	integ;		/* IKEV2_AUTH_*; NONE with an AEAD */
-	size_t		encr_key_len;	/* with the 4-octet salt of an AEAD */
-	size_t		integ_key_len;
-	size_t		iv_len;
-	size_t		block_len;	/* 1 for the AEADs */
-	size_t		icv_len;
+	/* In octets (one suite per IKE SA: kept small). */
+	uint8_t		encr_key_len;	/* with the 4-octet salt of an AEAD */
+	uint8_t		integ_key_len;
+	uint8_t		iv_len;
+	uint8_t		block_len;	/* 1 for the AEADs */
+	uint8_t		icv_len;
 	bool		aead;
 };
 

@@ -39,13 +39,15 @@ ike_unique_check(struct ike_engine *e, struct ike_sa *sa,
 {
 	enum ike_unique u = sa->conn->unique;
 	struct ike_sa *old, *next;
+	struct certs_id id;
 	char why[160];
 
-	if (u == IKE_UNIQUE_NEVER || (u == IKE_UNIQUE_NO && !initial_contact))
+	if (u == IKE_UNIQUE_NEVER || (u == IKE_UNIQUE_NO && !initial_contact) ||
+	    !ike_sa_peer_id(sa, &id))
 		return true;
-	for (old = ike_peer_index_next(&e->peers, &sa->peer_id, NULL);
+	for (old = ike_peer_index_next(&e->peers, &id, NULL);
 	    old != NULL; old = next) {
-		next = ike_peer_index_next(&e->peers, &sa->peer_id, old);
+		next = ike_peer_index_next(&e->peers, &id, old);
 		if (old == sa || old->state == IKE_STATE_CLOSED ||
 		    !same_local_id(e, old, sa))
 			continue;

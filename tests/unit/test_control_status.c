@@ -193,6 +193,7 @@ Test(control_status, sad_run_time_entries)
 	    .nlocal_ts = 1, .nremote_ts = 1 };
 	const uint8_t src[4] = { 10, 10, 1, 9 }, dst[4] = { 10, 99, 0, 1 };
 	struct sad_conn *c;
+	int owner;
 
 	k.local_ts[0] = (struct tun_prefix){ AF_INET, { 10, 10, 1, 9 }, 32 };
 	k.remote_ts[0] = (struct tun_prefix){ AF_INET, { 10, 99 }, 16 };
@@ -204,15 +205,19 @@ Test(control_status, sad_run_time_entries)
 	memcpy(k.in.auth_key, akey, 20);
 	memcpy(k.out.auth_key, akey, 20);
 	k.in.auth_key_len = k.out.auth_key_len = 20;
-	cr_assert_eq(sad_add(&d.sad, &k, true), 0);
-	cr_assert_eq(sad_add(&d.sad, &k, true), -1, "the same inbound SPI twice");
+	cr_assert_eq(sad_add(&d.sad, &k, "svc", &owner, true), 0);
+	cr_assert_eq(sad_add(&d.sad, &k, "svc", &owner, true), -1,
+	    "the same inbound SPI twice");
+	memset(&k, 0, sizeof(k));	/* read during sad_add only */
 	cr_assert_eq(d.sad.nconns, 2);
 	cr_assert_not_null(c = sad_lookup_in(&d.sad, 0xc0ffee01));
-	cr_assert_eq(c->cfg, &k);
+	cr_assert_eq(c->owner, &owner);
+	cr_assert_str_eq(c->name, "svc");
+	cr_assert_eq(c->spi_out, 0xc0ffee02);
 	cr_assert_eq(sad_lookup_out(&d.sad, AF_INET, src, dst), c);
 	cr_assert_not_null(sad_lookup_in(&d.sad, 0x2001), "manual still there");
 	cr_assert_not_null(strstr(ask("status"), "manual SAs (1):"));
-	cr_assert_eq(sad_remove(&d.sad, 0xc0ffee01), &k);
+	cr_assert_eq(sad_remove(&d.sad, 0xc0ffee01), &owner);
 	cr_assert_null(sad_remove(&d.sad, 0xc0ffee01));
 	cr_assert_null(sad_lookup_in(&d.sad, 0xc0ffee01));
 	cr_assert_not_null(c = sad_lookup_in(&d.sad, 0x2001));

@@ -122,6 +122,7 @@ Test(ike_keys, prf_and_prf_plus)
 Test(ike_keys, sa_keys_from_dkm)
 {
 	struct ike_sa_keys k;
+	struct ike_auth_keys a;
 	size_t i, j, off;
 
 	for (i = 0; i < n_vec; i++) {
@@ -129,10 +130,11 @@ Test(ike_keys, sa_keys_from_dkm)
 		struct ike_kdf_input in = input(v, false);
 		size_t pl = ike_prf_len(v->prf);
 		const uint8_t *keys[7] = { k.sk_d, k.sk_ai, k.sk_ar, k.sk_ei,
-		    k.sk_er, k.sk_pi, k.sk_pr };
+		    k.sk_er, a.sk_pi, a.sk_pr };
 		const size_t lens[7] = { pl, pl, pl, 32, 32, pl, pl };
 
-		cr_assert_eq(ike_sa_keys_derive(&k, v->prf, pl, 32, &in), 0);
+		cr_assert_eq(ike_sa_keys_derive(&k, &a, v->prf, pl, 32, &in),
+		    0);
 		cr_assert(k.prf == v->prf && k.prf_len == pl &&
 		    k.integ_len == pl && k.encr_len == 32);
 		for (j = 0, off = 0; j < 7 && off < v->dkm.len; j++) {
@@ -143,6 +145,7 @@ Test(ike_keys, sa_keys_from_dkm)
 			off += lens[j];
 		}
 		ike_sa_keys_wipe(&k);
+		ike_auth_keys_wipe(&a);
 	}
 }
 
@@ -226,20 +229,23 @@ Test(ike_keys, rekey)
 Test(ike_keys, refusals_wipe)
 {
 	struct ike_sa_keys k;
+	struct ike_auth_keys a;
 	struct ike_kdf_input in = input(&vec[0], false);
 	static const uint8_t zero[sizeof(k)];
 	uint8_t out[255 * 20 + 1];
 
 	memset(&k, 0xa5, sizeof(k));
-	cr_assert_eq(ike_sa_keys_derive(&k, IKEV2_PRF_AES128_XCBC, 20, 16,
+	memset(&a, 0xa5, sizeof(a));
+	cr_assert_eq(ike_sa_keys_derive(&k, &a, IKEV2_PRF_AES128_XCBC, 20, 16,
 	    &in), -1);
 	cr_assert_arr_eq(&k, zero, sizeof(k));
+	cr_assert_arr_eq(&a, zero, sizeof(a));
 	memset(&k, 0xa5, sizeof(k));
-	cr_assert_eq(ike_sa_keys_derive(&k, IKEV2_PRF_HMAC_SHA1, 20,
+	cr_assert_eq(ike_sa_keys_derive(&k, &a, IKEV2_PRF_HMAC_SHA1, 20,
 	    IKE_ENCR_KEY_MAX + 1, &in), -1);
 	cr_assert_arr_eq(&k, zero, sizeof(k));
-	cr_assert_eq(ike_sa_keys_derive(&k, IKEV2_PRF_HMAC_SHA1, 20, 16, &in),
-	    0);
+	cr_assert_eq(ike_sa_keys_derive(&k, &a, IKEV2_PRF_HMAC_SHA1, 20, 16,
+	    &in), 0);
 	ike_sa_keys_wipe(&k);
 	cr_assert_arr_eq(&k, zero, sizeof(k));
 

@@ -1,9 +1,11 @@
 /*
  * Memory per established idle IKE SA on the responder (the concentrator
  * goal: <= 4 KB per tunnel, doc/ike-config.md): N CCUs set up an IKE SA
- * with a virtual IP and a CHILD_SA each, the initiator's engine is freed,
- * and the responder's heap growth (mallinfo2, bytes in use) per SA must
- * stay under a bound that catches regressions. The figure is printed.
+ * with a virtual IP and a CHILD_SA each, and the responder's heap growth
+ * (mallinfo2, bytes in use) per SA must stay under a bound that catches
+ * regressions. The figure is printed. The initiator (one engine playing
+ * every CCU) is started afresh, with no SA, before each measurement, so
+ * that only the responder's growth is counted.
  */
 #include <criterion/criterion.h>
 #include <malloc.h>
@@ -16,9 +18,10 @@
 #define ECDSA_IKE	"aes256-sha256-ecp256"
 #define ESP_DEFAULT	"aes256-sha1"
 #define N_SAS		200
-/* The goal is 4 KB per tunnel; the engine needs ~2.8 KB today: the bound
- * sits between, to catch regressions. Lower it as the SA shrinks. */
-#define BYTES_PER_SA_MAX	3584
+/* The goal is 4 KB per tunnel for the whole daemon; the engine's share
+ * was 3.6 KB and is ~1.8 KB now: the bound sits just above, to catch
+ * regressions. Lower it as the SA shrinks. */
+#define BYTES_PER_SA_MAX	2048
 
 static void
 teardown(void)
@@ -27,6 +30,16 @@ teardown(void)
 }
 
 TestSuite(ike_memory, .fini = teardown, .timeout = 300);
+
+/* The responder alone, past every set-up timer; what it sends (nothing
+ * for a quiet concentrator) is dropped. */
+static void
+idle(uint64_t *now)
+{
+	*now += 10 * 60 * 1000;
+	ike_engine_tick(net.p[PEER_B].e, *now);
+	net.n = 0;
+}
 
 static size_t
 heap_in_use(void)
@@ -53,6 +66,8 @@ Test(ike_memory, bytes_per_established_idle_sa)
 	/* one first, so that one-time allocations are not counted */
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
 	net_run(20);
+	peer_restart(PEER_A);
+	idle(&net.now);
 	before = heap_in_use();
 	for (i = 1; i <= N_SAS; i++) {
 		cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet",
@@ -60,10 +75,8 @@ Test(ike_memory, bytes_per_established_idle_sa)
 		net_run(20);
 		cr_assert_eq(net.p[PEER_B].n_installed, i + 1);
 	}
-	ike_engine_free(net.p[PEER_A].e);
-	net.p[PEER_A].e = NULL;
-	net.now += 10 * 60 * 1000;	/* idle: past every set-up timer */
-	ike_engine_tick(net.p[PEER_B].e, net.now);
+	peer_restart(PEER_A);
+	idle(&net.now);
 	after = heap_in_use();
 	cr_assert_eq(net.p[PEER_B].n_up, N_SAS + 1);
 	per_sa = after > before ? (after - before) / N_SAS : 0;

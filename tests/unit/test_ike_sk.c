@@ -44,7 +44,7 @@ fixture(struct sk_fixture *f, const char *proposal)
 	    .flags = IKEV2_FLAG_INITIATOR, .msg_id = 1 };
 	struct ike_builder b, in;
 	char err[128];
-	size_t i, n;
+	size_t i, n, encr_len, integ_len;
 	long len;
 
 	memset(f, 0, sizeof(*f));
@@ -53,9 +53,11 @@ fixture(struct sk_fixture *f, const char *proposal)
 	n = ike_proposals_view(&set, 0, 0, view);
 	cr_assert(ike_proposal_select(&set, view, n, 0, &c));
 	cr_assert_eq(ike_sk_suite_init(&f->suite, &c), 0);
-	ike_chosen_key_lens(&c, &f->keys.encr_len, &f->keys.integ_len);
-	cr_assert_eq(f->keys.encr_len, f->suite.encr_key_len);
-	cr_assert_eq(f->keys.integ_len, f->suite.integ_key_len);
+	ike_chosen_key_lens(&c, &encr_len, &integ_len);
+	cr_assert_eq(encr_len, f->suite.encr_key_len);
+	cr_assert_eq(integ_len, f->suite.integ_key_len);
+	f->keys.encr_len = (uint8_t)encr_len;
+	f->keys.integ_len = (uint8_t)integ_len;
 	for (i = 0; i < IKE_ENCR_KEY_MAX; i++) {
 		f->keys.sk_ei[i] = (uint8_t)(0x10 + i);
 		f->keys.sk_er[i] = (uint8_t)(0x80 + i);

@@ -100,8 +100,9 @@ setup(void)
 	    "10.10.1.0/24, fd00:1::/64", "0x2001", "0x1001");
 	wire = socket(AF_INET, SOCK_DGRAM, 0);
 	cr_assert_eq(bind(wire, (struct sockaddr *)&any, sizeof(any)), 0);
-	set_port(&A.cfg->conns[0].remote, bound_port(wire));
-	set_port(&B.cfg->conns[0].remote, bound_port(A.udp));
+	/* the SA database's entries hold their own outer addresses */
+	A.sad.conns[0]->remote.v4.sin_port = bound_port(wire);
+	B.sad.conns[0]->remote.v4.sin_port = bound_port(A.udp);
 }
 
 static void

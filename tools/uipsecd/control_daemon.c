@@ -13,27 +13,20 @@
 #include "ike_glue.h"
 #include "tun/tun.h"
 
-static bool
-is_manual(const struct daemon *d, const struct sad_conn *c)
-{
-	return d->cfg->nconns && c->cfg >= d->cfg->conns &&
-	    c->cfg < d->cfg->conns + d->cfg->nconns;
-}
-
 static void
 manual_children(const struct daemon *d, bool json, struct control_reply *r)
 {
 	unsigned i, last = 0, n = 0;
 
-	for (i = 0; i < d->sad.nconns; i++)
-		if (is_manual(d, d->sad.conns[i]))
+	for (i = 0; i < d->sad.nconns; i++)	/* manual: no owner */
+		if (!d->sad.conns[i]->owner)
 			last = i, n++;
 	if (json)
 		control_line(r, " \"manual_sas\": [");
 	else if (n)
 		control_line(r, "manual SAs (%u):", n);
 	for (i = 0; i < d->sad.nconns; i++)
-		if (is_manual(d, d->sad.conns[i]))
+		if (!d->sad.conns[i]->owner)
 			status_child(r, d->sad.conns[i], json, i == last,
 			    NULL);
 	if (json)

@@ -107,15 +107,18 @@ child_text(struct control_reply *r, const struct sad_conn *c,
 {
 	const struct esp_sa_stats *in = esp_sa_stats(c->in);
 	const struct esp_sa_stats *out = esp_sa_stats(c->out);
-	const struct cfg_conn *k = c->cfg;
+	struct sockaddr_storage local, remote;
 	char l[64], rm[64], suite[64], ts[600], cd1[48], cd2[48];
 
+	sad_addr_get(&c->local, &local);
+	sad_addr_get(&c->remote, &remote);
+
 	control_line(r, "%s%s: %s, %s, TUNNEL-in-UDP, %s...%s, ESP:%s",
-	    indent, k->name, t ? "IKE" : "manual",
+	    indent, c->name, t ? "IKE" : "manual",
 	    t && t->state ? t->state : "INSTALLED",
-	    sockaddr_str(&k->local, l, sizeof(l)),
-	    sockaddr_str(&k->remote, rm, sizeof(rm)),
-	    status_suite(k->suite, k->aes_key_len, k->esn, suite,
+	    sockaddr_str(&local, l, sizeof(l)),
+	    sockaddr_str(&remote, rm, sizeof(rm)),
+	    status_suite((enum esp_suite)c->suite, c->aes_key_len, c->esn, suite,
 	    sizeof(suite)));
 	if (t)
 		control_line(r, "%s  installed %llds ago%s%s", indent, t->age_s,
@@ -123,14 +126,14 @@ child_text(struct control_reply *r, const struct sad_conn *c,
 		    countdown(", expires in ", t->expire_s, cd2, sizeof(cd2)));
 	control_line(r, "%s  in  %08x, %10llu bytes, %8llu packets; dropped: "
 	    "auth %llu, replay %llu, malformed %llu, padding %llu", indent,
-	    k->in.spi, U(in->bytes), U(in->packets), U(in->drop_auth),
+	    c->spi_in, U(in->bytes), U(in->packets), U(in->drop_auth),
 	    U(in->drop_replay), U(in->drop_malformed), U(in->drop_padding));
 	control_line(r, "%s  out %08x, %10llu bytes, %8llu packets", indent,
-	    k->out.spi, U(out->bytes), U(out->packets));
-	control_line(r, "%s  local  %s", indent, prefixes(k->local_ts,
-	    k->nlocal_ts, false, ts, sizeof(ts)));
-	control_line(r, "%s  remote %s", indent, prefixes(k->remote_ts,
-	    k->nremote_ts, false, ts, sizeof(ts)));
+	    c->spi_out, U(out->bytes), U(out->packets));
+	control_line(r, "%s  local  %s", indent, prefixes(c->local_ts,
+	    c->nlocal_ts, false, ts, sizeof(ts)));
+	control_line(r, "%s  remote %s", indent, prefixes(c->remote_ts,
+	    c->nremote_ts, false, ts, sizeof(ts)));
 }
 
 static void
@@ -139,8 +142,11 @@ child_json(struct control_reply *r, const struct sad_conn *c, bool last,
 {
 	const struct esp_sa_stats *in = esp_sa_stats(c->in);
 	const struct esp_sa_stats *out = esp_sa_stats(c->out);
-	const struct cfg_conn *k = c->cfg;
+	struct sockaddr_storage local, remote;
 	char l[64], rm[64], suite[64], ts[600], name[6 * CFG_NAME_MAX];
+
+	sad_addr_get(&c->local, &local);
+	sad_addr_get(&c->remote, &remote);
 
 	if (t)
 		control_line(r, "  {\"installed_s\": %lld, \"rekey_s\": %lld, "
@@ -150,23 +156,23 @@ child_json(struct control_reply *r, const struct sad_conn *c, bool last,
 	control_line(r, "   \"name\": \"%s\", \"state\": "
 	    "\"%s\", \"encap\": \"udp\", \"local\": \"%s\", \"remote\": "
 	    "\"%s\", \"proposal\": \"ESP:%s\",",
-	    status_json_str(k->name, name, sizeof(name)),
+	    status_json_str(c->name, name, sizeof(name)),
 	    t && t->state ? t->state : "INSTALLED",
-	    sockaddr_str(&k->local, l, sizeof(l)),
-	    sockaddr_str(&k->remote, rm, sizeof(rm)),
-	    status_suite(k->suite, k->aes_key_len, k->esn, suite,
+	    sockaddr_str(&local, l, sizeof(l)),
+	    sockaddr_str(&remote, rm, sizeof(rm)),
+	    status_suite((enum esp_suite)c->suite, c->aes_key_len, c->esn, suite,
 	    sizeof(suite)));
 	control_line(r, "   \"in\": {\"spi\": \"%08x\", \"bytes\": %llu, "
 	    "\"packets\": %llu, \"drop_auth\": %llu, \"drop_replay\": %llu, "
-	    "\"drop_malformed\": %llu, \"drop_padding\": %llu},", k->in.spi,
+	    "\"drop_malformed\": %llu, \"drop_padding\": %llu},", c->spi_in,
 	    U(in->bytes), U(in->packets), U(in->drop_auth),
 	    U(in->drop_replay), U(in->drop_malformed), U(in->drop_padding));
 	control_line(r, "   \"out\": {\"spi\": \"%08x\", \"bytes\": %llu, "
-	    "\"packets\": %llu},", k->out.spi, U(out->bytes), U(out->packets));
-	control_line(r, "   \"local_ts\": [%s],", prefixes(k->local_ts,
-	    k->nlocal_ts, true, ts, sizeof(ts)));
-	control_line(r, "   \"remote_ts\": [%s]}%s", prefixes(k->remote_ts,
-	    k->nremote_ts, true, ts, sizeof(ts)), last ? "" : ",");
+	    "\"packets\": %llu},", c->spi_out, U(out->bytes), U(out->packets));
+	control_line(r, "   \"local_ts\": [%s],", prefixes(c->local_ts,
+	    c->nlocal_ts, true, ts, sizeof(ts)));
+	control_line(r, "   \"remote_ts\": [%s]}%s", prefixes(c->remote_ts,
+	    c->nremote_ts, true, ts, sizeof(ts)), last ? "" : ",");
 }
 
 void

@@ -171,8 +171,8 @@ daemon_log_stats(const struct daemon *d)
 		i = esp_sa_stats(c->in);
 		log_info("%s: out SA 0x%08x %llu packets; in SA 0x%08x %llu "
 		    "packets, dropped: auth %llu, replay %llu, malformed %llu, "
-		    "padding %llu", c->cfg->name, c->cfg->out.spi,
-		    (unsigned long long)o->packets, c->cfg->in.spi,
+		    "padding %llu", c->name, c->spi_out,
+		    (unsigned long long)o->packets, c->spi_in,
 		    (unsigned long long)i->packets,
 		    (unsigned long long)i->drop_auth,
 		    (unsigned long long)i->drop_replay,

@@ -131,15 +131,15 @@ dp_free(struct dp *dp)
  * train cut every `seg` bytes (only the last may be shorter). */
 static void
 group_close(struct dp_out_batch *b, unsigned g, unsigned first, unsigned end,
-    struct sockaddr_storage *to, size_t seg)
+    const union sad_addr *to, size_t seg)
 {
 	struct msghdr *m = &b->msg[g].msg_hdr;
 	struct cmsghdr *cm;
 	uint16_t seg16 = (uint16_t)seg;
 
 	memset(m, 0, sizeof(*m));
-	m->msg_name = to;
-	m->msg_namelen = sockaddr_len(to);
+	m->msg_name = (void *)&to->sa;
+	m->msg_namelen = sad_addr_len(to);
 	m->msg_iov = &b->iov[first];
 	m->msg_iovlen = end - first;
 	b->grp_pkts[g] = end - first;
@@ -173,8 +173,7 @@ group_packets(struct dp_out *o, unsigned n, struct sad_conn *const *conn,
 		if (!join) {
 			if (i > 0)
 				group_close(b, g++, first, i,
-				    (struct sockaddr_storage *)
-				    &conn[first]->cfg->remote, seg);
+				    &conn[first]->remote, seg);
 			first = i;
 			seg = len;
 			total = 0;
@@ -183,8 +182,7 @@ group_packets(struct dp_out *o, unsigned n, struct sad_conn *const *conn,
 		total += len;
 		b->grp_bytes[g] += inner_len[i];
 	}
-	group_close(b, g++, first, n, (struct sockaddr_storage *)
-	    &conn[first]->cfg->remote, seg);
+	group_close(b, g++, first, n, &conn[first]->remote, seg);
 	return g;
 }
 
@@ -276,8 +274,8 @@ dp_tun_to_udp(struct dp *dp)
 		if ((st = esp_encap(conn[n]->out, pkt, in.nh)) != ESP_OK) {
 			o->cnt.drop_esp++;
 			log_ratelimited(&o->log.esp, LOG_WARN, "out: %s: SA "
-			    "0x%08x: %s", conn[n]->cfg->name,
-			    conn[n]->cfg->out.spi, esp_status_str(st));
+			    "0x%08x: %s", conn[n]->name,
+			    conn[n]->spi_out, esp_status_str(st));
 			continue;
 		}
 		inner_len[n] = (size_t)r;
@@ -315,7 +313,7 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt,
 		d->cnt.drop_esp++;
 		if (st != ESP_DROP_DUMMY)
 			log_ratelimited(&d->log.esp, LOG_INFO, "in: %s: SA "
-			    "0x%08x from %s: %s", conn->cfg->name, spi,
+			    "0x%08x from %s: %s", conn->name, spi,
 			    sockaddr_str(sender, from, sizeof(from)),
 			    esp_status_str(st));
 		return;
@@ -325,14 +323,14 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt,
 		d->cnt.drop_malformed++;
 		log_ratelimited(&d->log.malformed, LOG_INFO, "in: %s: inner "
 		    "packet is not the IP version next header %u says",
-		    conn->cfg->name, nh);
+		    conn->name, nh);
 		return;
 	}
 	if (!sad_policy_in(conn, in.family, in.src, in.dst)) {
 		d->cnt.drop_policy++;
 		log_ratelimited(&d->log.policy, LOG_WARN, "in: %s: inner "
 		    "addresses outside the traffic selectors (RFC 4301 "
-		    "inbound check)", conn->cfg->name);
+		    "inbound check)", conn->name);
 		return;
 	}
 	if (tun_write(dp->tun, pkt->base + pkt->off, pkt->len) !=
@@ -344,7 +342,7 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt,
 	}
 	d->cnt.packets++;
 	d->cnt.bytes += pkt->len;
-	if (dp->esp_moved && !ike_addr_equal(sender, &conn->cfg->remote))
+	if (dp->esp_moved && !sad_addr_equal(&conn->remote, sender))
 		dp->esp_moved(dp->ike_arg, spi, sender);
 }
 

@@ -35,7 +35,7 @@ glue_keepalive_sent(struct ike_glue *g, const struct sockaddr_storage *to,
 	if (g->n_nat_children == 0)
 		return;
 	for (ch = g->children; ch; ch = ch->next)
-		if (ch->nat_local && ike_addr_equal(&ch->k.remote, to))
+		if (ch->nat_local && sad_addr_equal(&ch->sa->remote, to))
 			ch->ka_sent_ms = now;
 }
 
@@ -67,21 +67,23 @@ static void
 send_keepalive(struct ike_glue *g, struct glue_child *ch)
 {
 	static const uint8_t ff = 0xff;	/* RFC 3948 §2.3 */
+	const union sad_addr *a = &ch->sa->remote;
+	struct sockaddr_storage ss;
 	char to[64];
 
-	if (sendto(g->d->udp_fd, &ff, 1, MSG_DONTWAIT,
-	    (const struct sockaddr *)&ch->k.remote,
-	    sockaddr_len(&ch->k.remote)) < 0)
+	if (sendto(g->d->udp_fd, &ff, 1, MSG_DONTWAIT, &a->sa,
+	    sad_addr_len(a)) < 0) {
+		sad_addr_get(a, &ss);
 		log_warn("%s: NAT keepalive to %s: %s", ch->conn,
-		    sockaddr_str(&ch->k.remote, to, sizeof(to)),
-		    strerror(errno));
+		    sockaddr_str(&ss, to, sizeof(to)), strerror(errno));
+	}
 }
 
 void
 glue_keepalive_tick(struct ike_glue *g, uint64_t now)
 {
+	struct sockaddr_storage to;
 	struct glue_child *ch;
-	struct sad_conn *c;
 	uint64_t out;
 
 	if (!g->set->keep_alive_ms || g->n_nat_children == 0)
@@ -90,8 +92,8 @@ glue_keepalive_tick(struct ike_glue *g, uint64_t now)
 		if (!ch->nat_local || now < child_next(g, ch))
 			continue;
 		ch->ka_poll_ms = now;
-		if ((c = sad_lookup_in(&g->d->sad, ch->k.in.spi)) &&
-		    (out = esp_sa_stats(c->out)->packets) != ch->ka_out_seen) {
+		if ((out = esp_sa_stats(ch->sa->out)->packets) !=
+		    ch->ka_out_seen) {
 			ch->ka_out_seen = out;	/* ESP went out: alive */
 			ch->ka_sent_ms = now;
 			continue;
@@ -100,6 +102,7 @@ glue_keepalive_tick(struct ike_glue *g, uint64_t now)
 			continue;
 		send_keepalive(g, ch);
 		/* Every child to this peer counts it (one per peer). */
-		glue_keepalive_sent(g, &ch->k.remote, now);
+		sad_addr_get(&ch->sa->remote, &to);
+		glue_keepalive_sent(g, &to, now);
 	}
 }

@@ -138,12 +138,12 @@ ts_holds(const struct tun_prefix *ts, unsigned n, const struct tun_prefix *a)
 	return false;
 }
 
-/* The virtual IP on the TUN, and routes for what the peer protects. */
+/* The virtual IP on the TUN, and routes for what the peer protects (k:
+ * the CHILD_SA as the SA database got it). */
 static void
 tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
-    struct glue_child *ch)
+    const struct cfg_conn *k, struct glue_child *ch)
 {
-	const struct cfg_conn *k = &ch->k;
 	struct tun_prefix vip;
 	char text[64];
 	unsigned i;
@@ -176,16 +176,33 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 	}
 }
 
-/* The cfg_conn of every CHILD_SA we install names this "file": the data
- * plane's entries for IKE CHILD_SAs are told from manual ones by it. */
-static const char glue_child_file[] = "IKE";
+/* The description of a CHILD_SA for the SA database, read by sad_add and
+ * then wiped; the entry borrows the config's child name instead of k's. */
+static int
+child_desc(struct cfg_conn *k, const struct ike_child_install *c)
+{
+	memset(k, 0, sizeof(*k));
+	snprintf(k->name, sizeof(k->name), "%s", c->child);
+	k->file = "IKE";
+	k->local = c->local;
+	k->remote = c->remote;
+	k->nlocal_ts = glue_copy_ts(k->local_ts, c->local_ts, c->n_local_ts);
+	k->nremote_ts = glue_copy_ts(k->remote_ts, c->remote_ts,
+	    c->n_remote_ts);
+	k->suite = c->in.suite;
+	k->aes_key_len = aes_bits(c->in.suite, c->in.enc_key_len);
+	k->esn = c->in.esn;
+	k->replay_window = c->in.replay_window;
+	return copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 ?
+	    0 : -1;
+}
 
 static int
 io_child_install(void *arg, const struct ike_child_install *c)
 {
 	struct ike_glue *g = arg;
 	struct glue_child *ch;
-	struct cfg_conn *k;
+	struct cfg_conn k;
 	int ret = -1;
 
 	if (!c->udp_encap) {
@@ -197,38 +214,23 @@ io_child_install(void *arg, const struct ike_child_install *c)
 		log_err("%s: no memory for CHILD_SA %s", c->conn, c->child);
 		return -1;
 	}
-	k = &ch->k;
-	snprintf(k->name, sizeof(k->name), "%s", c->child);
-	snprintf(ch->conn, sizeof(ch->conn), "%s", c->conn);
-	k->file = glue_child_file;
-	k->local = c->local;
-	k->remote = c->remote;
-	k->nlocal_ts = glue_copy_ts(k->local_ts, c->local_ts, c->n_local_ts);
-	k->nremote_ts = glue_copy_ts(k->remote_ts, c->remote_ts,
-	    c->n_remote_ts);
-	k->suite = c->in.suite;
-	k->aes_key_len = aes_bits(c->in.suite, c->in.enc_key_len);
-	k->esn = c->in.esn;
-	k->replay_window = c->in.replay_window;
-	if (copy_sa(&k->in, &c->in) == 0 && copy_sa(&k->out, &c->out) == 0 &&
-	    sad_add(&g->d->sad, k, !c->outbound_later) == 0) {
+	if (child_desc(&k, c) == 0 && sad_add(&g->d->sad, &k, c->child, ch,
+	    !c->outbound_later) == 0) {
+		ch->sa = sad_lookup_in(&g->d->sad, c->in.spi);
+		ch->conn = c->conn;
 		ch->ike_id = c->ike_id;
-		ch->installed_ms = ch->ka_sent_ms = ike_glue_now_ms();
+		ch->ka_sent_ms = ike_glue_now_ms();
 		ch->nat_local = c->nat_local;
 		g->n_nat_children += ch->nat_local;
 		ch->next = g->children;
 		if (g->children)
 			g->children->prev = ch;
 		g->children = ch;
-		tun_for_child(g, c, ch);
+		tun_for_child(g, c, &k, ch);
 		keylog_out_child(g->d->keylog, c);
 		ret = 0;
 	}
-	/* The SAs hold their own copies now. */
-	sodium_memzero(&k->in, sizeof(k->in));
-	sodium_memzero(&k->out, sizeof(k->out));
-	k->in.spi = c->in.spi;
-	k->out.spi = c->out.spi;
+	sodium_memzero(&k, sizeof(k));	/* the SAs hold their own keys */
 	if (ret < 0)
 		free(ch);
 	return ret;
@@ -270,16 +272,16 @@ child_gone(struct ike_glue *g, struct glue_child *ch)
 }
 
 /* The engine removes only CHILD_SAs it installed through io_child_install,
- * so the entry's cfg_conn is the k of one of our glue_child records. */
+ * so the entry's owner is one of our glue_child records. */
 static void
 io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 {
 	struct ike_glue *g = arg;
-	const struct cfg_conn *k = sad_remove(&g->d->sad, spi_in);
+	struct glue_child *ch = sad_remove(&g->d->sad, spi_in);
 
 	(void)spi_out;
-	if (k)
-		child_gone(g, glue_child_of(k));
+	if (ch)
+		child_gone(g, ch);
 }
 
 /* ike_io.peer_moved: the IKE SA follows a peer behind a NAT to a new
@@ -288,16 +290,19 @@ static void
 io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 {
 	struct ike_glue *g = arg;
+	struct sockaddr_storage was;
 	struct glue_child *ch;
 	char from[64], now[64];
 
 	for (ch = g->children; ch; ch = ch->next) {
 		if (ch->ike_id != ike_id)
 			continue;
+		sad_addr_get(&ch->sa->remote, &was);
 		log_info("%s: peer moved from %s to %s (NAT mapping changed)",
-		    ch->conn, sockaddr_str(&ch->k.remote, from, sizeof(from)),
+		    ch->conn, sockaddr_str(&was, from, sizeof(from)),
 		    sockaddr_str(to, now, sizeof(now)));
-		ch->k.remote = *to;	/* the data plane reads it per batch */
+		/* the data plane reads it per batch */
+		sad_addr_set(&ch->sa->remote, to);
 		memset(&ch->refused, 0, sizeof(ch->refused));
 	}
 }
@@ -312,14 +317,13 @@ dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 	struct sad_conn *c = sad_lookup_in(&g->d->sad, spi_in);
 	struct glue_child *ch;
 
-	if (!c || c->cfg->file != glue_child_file)
+	if (!c || !(ch = c->owner))
 		return;		/* a manual SA: its peer is configured */
-	ch = glue_child_of(c->cfg);
-	if (ike_addr_equal(&ch->refused, from))
+	if (sad_addr_equal(&ch->refused, from))
 		return;
 	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
-	if (!ike_addr_equal(&ch->k.remote, from))
-		ch->refused = *from;
+	if (!sad_addr_equal(&c->remote, from))
+		sad_addr_set(&ch->refused, from);
 }
 
 /* ike_io.child_route: a rekey's responder switches outbound now. */
@@ -504,7 +508,7 @@ ike_glue_free(struct ike_glue *g)
 		return;
 	ike_engine_free(g->e);
 	while (g->children) {
-		sad_remove(&g->d->sad, g->children->k.in.spi);
+		sad_remove(&g->d->sad, g->children->sa->spi_in);
 		child_gone(g, g->children);
 	}
 	if (g->d->dp.ike_arg == g) {

@@ -6,41 +6,30 @@
 #ifndef UIPSECD_IKE_GLUE_INTERNAL_H
 #define UIPSECD_IKE_GLUE_INTERNAL_H
 
-#include <stddef.h>
-
 #include "config.h"
 #include "ike_glue.h"
 #include "sad.h"
 
-/* One installed CHILD_SA as the data plane sees it; allocated per
- * CHILD_SA, listed in ike_glue.children. */
+/* One installed CHILD_SA: what the glue keeps beside its SA database
+ * entry (sa, whose owner it is), allocated per CHILD_SA and listed in
+ * ike_glue.children. Small: a concentrator holds thousands. */
 struct glue_child {
 	struct glue_child *prev, *next;
-	struct cfg_conn	 k;		/* sad_add borrows it until removal */
-	char		 conn[IKE_NAME_MAX];
+	struct sad_conn	*sa;
+	const char	*conn;		/* the config's name */
 	uint64_t	 ike_id;
-	uint64_t	 installed_ms;
-	bool		 has_vip;	/* ours, put on the TUN for it */
-	struct tun_prefix vip;
 	/* RFC 3948 §2.3 NAT keepalives, when we are behind the NAT: the
 	 * outbound packet count last seen, and when something (ESP, IKE or
 	 * a keepalive) last went to the peer, to within a poll step. */
-	bool		 nat_local;
 	uint64_t	 ka_out_seen;
 	uint64_t	 ka_sent_ms, ka_poll_ms;
+	bool		 nat_local;
+	bool		 has_vip;	/* ours, put on the TUN for it */
+	struct tun_prefix vip;
 	/* A valid ESP packet came from here and the engine did not follow
 	 * (the peer is not behind a NAT): not asked again. */
-	struct sockaddr_storage refused;
+	union sad_addr	 refused;
 };
-
-/* The record of an IKE CHILD_SA from its SA database entry's cfg (every
- * cfg_conn the glue gives sad_add is the k of a glue_child). */
-static inline struct glue_child *
-glue_child_of(const struct cfg_conn *k)
-{
-	return (struct glue_child *)((const char *)k -
-	    offsetof(struct glue_child, k));
-}
 
 /* Per connection: set-up attempts and when to initiate again. */
 struct glue_conn {

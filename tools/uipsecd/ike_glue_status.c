@@ -63,13 +63,11 @@ children_of(const struct walk *w, const struct ike_sa_status *st)
 		    st->children[i].spi_in)) != NULL)
 			n++;
 	for (k = 0; k < n; k++) {
-		const struct cfg_conn *cfg = c[k]->cfg;
-
-		for (i = 0; st->children[i].spi_in != cfg->in.spi; i++)
+		for (i = 0; st->children[i].spi_in != c[k]->spi_in; i++)
 			;
 		t.age_s = (long long)((w->now - st->children[i].installed_ms) /
 		    1000);
-		child_times(w, st, cfg->in.spi, &t);
+		child_times(w, st, c[k]->spi_in, &t);
 		status_child(w->r, c[k], w->json, k + 1 == n, &t);
 	}
 }

@@ -1,12 +1,19 @@
 /* tools/uipsecd/sad.c — see sad.h. Entries are allocated one by one (their
- * address is what the trie and the SPI table hold); conns[] lists them for
- * status and teardown. */
+ * address is what the trie and the SPI table hold), each with its
+ * selectors in the same block; conns[] lists them for status and
+ * teardown. */
 #include "sad.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
+
+/* routes[] follows ts[] in the entry's block. */
+_Static_assert(offsetof(struct sad_conn, ts) % _Alignof(struct trie_link) ==
+    0 && sizeof(struct tun_prefix) % _Alignof(struct trie_link) == 0,
+    "sad_conn: routes[] after ts[] would be misaligned");
 
 static bool
 ts_contains(const struct tun_prefix *ts, unsigned n, int family,
@@ -56,7 +63,7 @@ spi_put(struct sad_conn **tab, uint32_t mask, struct sad_conn *c)
 {
 	uint32_t slot;
 
-	for (slot = spi_slot(mask, c->cfg->in.spi); tab[slot];
+	for (slot = spi_slot(mask, c->spi_in); tab[slot];
 	    slot = (slot + 1) & mask)
 		;
 	tab[slot] = c;
@@ -72,7 +79,7 @@ spi_del(struct sad *sad, uint32_t slot)
 	sad->by_spi[slot] = NULL;
 	for (next = (slot + 1) & sad->mask; sad->by_spi[next];
 	    next = (next + 1) & sad->mask) {
-		home = spi_slot(sad->mask, sad->by_spi[next]->cfg->in.spi);
+		home = spi_slot(sad->mask, sad->by_spi[next]->spi_in);
 		/* stays if its home lies cyclically in (slot, next] */
 		if (slot <= next ? (slot < home && home <= next) :
 		    (slot < home || home <= next))
@@ -115,34 +122,52 @@ conn_free(struct sad *sad, struct sad_conn *c)
 {
 	unsigned i;
 
-	for (i = 0; i < CFG_MAX_TS; i++)
+	for (i = 0; i < c->nremote_ts; i++)
 		trie_remove(&sad->routes, &c->routes[i]);
 	esp_sa_free(c->out);
 	esp_sa_free(c->in);
 	free(c);
 }
 
-/* A new entry for k, its SAs, its routes, and its place in conns[] and
- * the SPI table (reserve() made room). */
+/* A new entry for k (named name, for owner), its SAs, its routes, and its
+ * place in conns[] and the SPI table (reserve() made room). */
 static int
-conn_add(struct sad *sad, const struct cfg_conn *k, bool routed)
+conn_add(struct sad *sad, const struct cfg_conn *k, const char *name,
+    void *owner, bool routed)
 {
-	struct sad_conn *c = calloc(1, sizeof(*c));
-	unsigned i;
+	unsigned nts = k->nlocal_ts + k->nremote_ts, i;
+	struct sad_conn *c = calloc(1, sizeof(*c) + nts * sizeof(c->ts[0]) +
+	    k->nremote_ts * sizeof(c->routes[0]));
 
 	if (!c) {
-		log_err("%s: SA database: out of memory", k->name);
+		log_err("%s: SA database: out of memory", name);
 		return -1;
 	}
-	c->cfg = k;
+	c->name = name;
+	c->owner = owner;
+	sad_addr_set(&c->local, &k->local);
+	sad_addr_set(&c->remote, &k->remote);
+	c->spi_in = k->in.spi;
+	c->spi_out = k->out.spi;
+	c->aes_key_len = (uint16_t)k->aes_key_len;
+	c->suite = (uint8_t)k->suite;
+	c->esn = k->esn;
+	c->nlocal_ts = (uint8_t)k->nlocal_ts;
+	c->nremote_ts = (uint8_t)k->nremote_ts;
+	memcpy(c->ts, k->local_ts, k->nlocal_ts * sizeof(c->ts[0]));
+	memcpy(c->ts + k->nlocal_ts, k->remote_ts,
+	    k->nremote_ts * sizeof(c->ts[0]));
+	c->local_ts = c->ts;
+	c->remote_ts = c->ts + k->nlocal_ts;
+	c->routes = (struct trie_link *)(c->ts + nts);	/* 24-byte steps */
 	if (sa_new(&c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
 	    sa_new(&c->in, k, &k->in, ESP_DIR_IN) < 0)
 		goto fail;
-	for (i = 0; routed && i < k->nremote_ts; i++) {
+	for (i = 0; routed && i < c->nremote_ts; i++) {
 		c->routes[i].owner = c;
-		if (trie_insert(&sad->routes, &k->remote_ts[i],
+		if (trie_insert(&sad->routes, &c->remote_ts[i],
 		    &c->routes[i]) < 0) {
-			log_err("%s: SA database: out of memory", k->name);
+			log_err("%s: SA database: out of memory", name);
 			goto fail;
 		}
 	}
@@ -172,7 +197,8 @@ sad_build(struct sad *sad, const struct cfg *cfg)
 	}
 	/* Inbound SPIs of manual SAs are unique: the config checks them. */
 	for (i = 0; i < cfg->nconns; i++)
-		if (reserve(sad) < 0 || conn_add(sad, &cfg->conns[i], true) < 0) {
+		if (reserve(sad) < 0 || conn_add(sad, &cfg->conns[i],
+		    cfg->conns[i].name, NULL, true) < 0) {
 			sad_free(sad);
 			return -1;
 		}
@@ -180,18 +206,19 @@ sad_build(struct sad *sad, const struct cfg *cfg)
 }
 
 int
-sad_add(struct sad *sad, const struct cfg_conn *k, bool routed)
+sad_add(struct sad *sad, const struct cfg_conn *k, const char *name,
+    void *owner, bool routed)
 {
 	if (sad_lookup_in(sad, k->in.spi)) {
 		log_err("%s: SA database: inbound SPI 0x%08x already in use",
-		    k->name, k->in.spi);
+		    name, k->in.spi);
 		return -1;
 	}
 	if (reserve(sad) < 0) {
-		log_err("%s: SA database: out of memory", k->name);
+		log_err("%s: SA database: out of memory", name);
 		return -1;
 	}
-	return conn_add(sad, k, routed);
+	return conn_add(sad, k, name, owner, routed);
 }
 
 int
@@ -202,37 +229,37 @@ sad_route(struct sad *sad, uint32_t spi_in)
 
 	if (!c)
 		return -1;
-	for (i = 0; i < c->cfg->nremote_ts; i++) {
+	for (i = 0; i < c->nremote_ts; i++) {
 		if (c->routes[i].node)
 			continue;	/* routed already */
 		c->routes[i].owner = c;
-		if (trie_insert(&sad->routes, &c->cfg->remote_ts[i],
+		if (trie_insert(&sad->routes, &c->remote_ts[i],
 		    &c->routes[i]) < 0) {
-			log_err("%s: SA database: out of memory", c->cfg->name);
+			log_err("%s: SA database: out of memory", c->name);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-const struct cfg_conn *
+void *
 sad_remove(struct sad *sad, uint32_t spi_in)
 {
 	struct sad_conn *c;
-	const struct cfg_conn *k;
+	void *owner;
 	uint32_t slot;
 
 	for (slot = spi_slot(sad->mask, spi_in); (c = sad->by_spi[slot]) &&
-	    c->cfg->in.spi != spi_in; slot = (slot + 1) & sad->mask)
+	    c->spi_in != spi_in; slot = (slot + 1) & sad->mask)
 		;
 	if (!c)
 		return NULL;
-	k = c->cfg;
+	owner = c->owner;
 	spi_del(sad, slot);
 	sad->conns[c->idx] = sad->conns[--sad->nconns];	/* fills the hole */
 	sad->conns[c->idx]->idx = c->idx;
 	conn_free(sad, c);
-	return k;
+	return owner;
 }
 
 void
@@ -257,9 +284,9 @@ static bool
 local_holds_src(const struct trie_link *l, void *arg)
 {
 	const struct src_check *s = arg;
-	const struct cfg_conn *k = ((const struct sad_conn *)l->owner)->cfg;
+	const struct sad_conn *c = l->owner;
 
-	return ts_contains(k->local_ts, k->nlocal_ts, s->family, s->src);
+	return ts_contains(c->local_ts, c->nlocal_ts, s->family, s->src);
 }
 
 struct sad_conn *
@@ -280,7 +307,7 @@ sad_lookup_in(const struct sad *sad, uint32_t spi)
 
 	for (slot = spi_slot(sad->mask, spi); sad->by_spi[slot];
 	    slot = (slot + 1) & sad->mask)
-		if (sad->by_spi[slot]->cfg->in.spi == spi)
+		if (sad->by_spi[slot]->spi_in == spi)
 			return sad->by_spi[slot];
 	return NULL;
 }
@@ -289,7 +316,46 @@ bool
 sad_policy_in(const struct sad_conn *c, int family, const uint8_t *src,
     const uint8_t *dst)
 {
-	return ts_contains(c->cfg->remote_ts, c->cfg->nremote_ts, family,
-	    src) && ts_contains(c->cfg->local_ts, c->cfg->nlocal_ts, family,
-	    dst);
+	return ts_contains(c->remote_ts, c->nremote_ts, family, src) &&
+	    ts_contains(c->local_ts, c->nlocal_ts, family, dst);
+}
+
+void
+sad_addr_set(union sad_addr *a, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET6) {
+		a->v6.sin6_family = AF_INET6;
+		a->v6.sin6_port = s6->sin6_port;
+		a->v6.sin6_addr = s6->sin6_addr;
+	} else if (ss->ss_family == AF_INET) {
+		a->v4.sin_family = AF_INET;
+		a->v4.sin_port = s4->sin_port;
+		a->v4.sin_addr = s4->sin_addr;
+	}
+}
+
+void
+sad_addr_get(const union sad_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, a, sizeof(*a));
+}
+
+socklen_t
+sad_addr_len(const union sad_addr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->v6) : sizeof(a->v4);
+}
+
+bool
+sad_addr_equal(const union sad_addr *a, const struct sockaddr_storage *ss)
+{
+	union sad_addr b;
+
+	sad_addr_set(&b, ss);
+	return memcmp(a, &b, sizeof(b)) == 0;
 }

@@ -10,19 +10,48 @@
 #ifndef UIPSECD_SAD_H
 #define UIPSECD_SAD_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "config.h"
 #include "esp/esp.h"
 #include "trie.h"
 
+/* An outer address as the data plane sends to it: a sockaddr_in or
+ * sockaddr_in6 (28 bytes where a sockaddr_storage takes 128, twice per
+ * tunnel). Only family, port and address are kept, the rest zero, so two
+ * are equal when their bytes are. */
+union sad_addr {
+	struct sockaddr		sa;
+	struct sockaddr_in	v4;
+	struct sockaddr_in6	v6;
+};
+
+/*
+ * One SA pair as the data plane needs it, allocated with its selectors:
+ * what describes it (a cfg_conn, with the keys) is read by sad_build or
+ * sad_add and not kept — a concentrator holds thousands of these. ts[]
+ * holds the nlocal_ts local selectors, then the nremote_ts remote ones;
+ * routes[] (after them) hangs each remote one on the trie.
+ */
 struct sad_conn {
-	const struct cfg_conn	*cfg;		/* borrowed from the config */
 	struct esp_sa		*out;
 	struct esp_sa		*in;
+	const char		*name;		/* borrowed (the config's) */
+	void			*owner;		/* sad_add's; NULL: manual SA */
+	union sad_addr		 local;
+	union sad_addr		 remote;	/* where out sends (may move) */
+	uint32_t		 spi_in, spi_out;
 	unsigned		 idx;		/* in sad.conns */
-	struct trie_link	 routes[CFG_MAX_TS];	/* cfg->remote_ts */
+	uint16_t		 aes_key_len;	/* bits, for status */
+	uint8_t			 suite;		/* enum esp_suite */
+	bool			 esn;
+	uint8_t			 nlocal_ts, nremote_ts;
+	const struct tun_prefix	*local_ts, *remote_ts;	/* into ts[] */
+	struct trie_link	*routes;	/* nremote_ts, after ts[] */
+	struct tun_prefix	 ts[];
 };
 
 struct sad {
@@ -33,23 +62,27 @@ struct sad {
 	struct trie		 routes;	/* remote_ts -> sad_conn */
 };
 
-/* Creates every SA of cfg, which must outlive the sad. Returns 0, or -1
- * with a log line naming the connection. */
+/* Creates every SA of cfg, which must outlive the sad (the entries borrow
+ * the connections' names). Returns 0, or -1 with a log line naming the
+ * connection. */
 int	 sad_build(struct sad *sad, const struct cfg *cfg);
-/* Adds the SA pair k describes (keys copied; k borrowed until removed).
+/* Adds the SA pair k describes: k is read during the call only (keys
+ * copied into the SAs; the caller wipes its copy); name is borrowed until
+ * removal; owner is the caller's, for sad_remove to return (not NULL).
  * Between data-plane batches only. Outbound, it takes over from an older
  * pair with the same remote_ts (make-before-break rekeying, RFC 7296
  * §2.8) — at once when routed, else when sad_route() is called (a rekey's
  * responder: the peer may not have the new inbound SA yet). 0, or -1 with
  * a log line. */
-int	 sad_add(struct sad *sad, const struct cfg_conn *k, bool routed);
+int	 sad_add(struct sad *sad, const struct cfg_conn *k, const char *name,
+	    void *owner, bool routed);
 /* Outbound traffic to the remote_ts of the pair with this inbound SPI
  * takes this pair from now on. 0, or -1 (none, or no memory). */
 int	 sad_route(struct sad *sad, uint32_t spi_in);
 /* Removes the pair with this inbound SPI, wiping its keys; returns its
- * cfg_conn (for the caller to free), or NULL if there is none. The other
+ * owner, or NULL if there is none (or it is a manual SA). The other
  * entries stay where they are; their order in conns[] changes. */
-const struct cfg_conn *sad_remove(struct sad *sad, uint32_t spi_in);
+void	*sad_remove(struct sad *sad, uint32_t spi_in);
 /* Frees every SA, wiping its keys. */
 void	 sad_free(struct sad *sad);
 
@@ -65,5 +98,13 @@ struct sad_conn *sad_lookup_in(const struct sad *sad, uint32_t spi);
  * must come from the peer's remote_ts and go to our local_ts. */
 bool	 sad_policy_in(const struct sad_conn *c, int family, const uint8_t *src,
 	    const uint8_t *dst);
+
+/* Outer addresses: from and to a sockaddr_storage (family, port and
+ * address), their socket length, and whether a equals ss. */
+void	 sad_addr_set(union sad_addr *a, const struct sockaddr_storage *ss);
+void	 sad_addr_get(const union sad_addr *a, struct sockaddr_storage *ss);
+socklen_t sad_addr_len(const union sad_addr *a);
+bool	 sad_addr_equal(const union sad_addr *a,
+	    const struct sockaddr_storage *ss);
 
 #endif

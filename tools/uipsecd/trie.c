@@ -3,7 +3,9 @@
  * node is a prefix (key and length); a node with entries is a prefix some
  * SA routes, one without is a fork that two longer prefixes share. So the
  * trie holds at most two nodes per distinct prefix, and a walk from the
- * root to the longest match visits one node per fork on the way.
+ * root to the longest match visits one node per fork on the way. Host
+ * prefixes have a node each but no fork: they hang in struct trie's hash
+ * table instead of the tree.
  */
 #include "trie.h"
 
@@ -14,7 +16,12 @@ struct trie_node {
 	uint8_t			 key[16];	/* bits past len are zero */
 	uint8_t			 len;
 	uint8_t			 fam;		/* index of root[] */
-	struct trie_node	*child[2], *parent;
+	union {
+		struct {			/* in the tree */
+			struct trie_node *child[2], *parent;
+		};
+		struct trie_node *next_host;	/* in a host bucket */
+	};
 	struct trie_link	*head;		/* entries, newest first */
 };
 
@@ -84,6 +91,93 @@ attach(struct trie_node *n, struct trie_link *l)
 	n->head = l;
 }
 
+/* FNV-1a over a host address, for its bucket. */
+static struct trie_node **
+host_bucket(const struct trie *t, unsigned fam, const uint8_t *addr)
+{
+	uint32_t h = 2166136261u;
+	unsigned i;
+
+	for (i = 0; i < max_bits(fam) / 8; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return &t->hosts[fam][h & t->host_mask[fam]];
+}
+
+static struct trie_node *
+host_find(const struct trie *t, unsigned fam, const uint8_t *addr)
+{
+	struct trie_node *n;
+
+	if (!t->hosts[fam])
+		return NULL;
+	for (n = *host_bucket(t, fam, addr); n; n = n->next_host)
+		if (!memcmp(n->key, addr, max_bits(fam) / 8))
+			return n;
+	return NULL;
+}
+
+/* Room for one more host: the buckets double when there would be more
+ * hosts than buckets (a chain is one entry long on average). */
+static int
+host_reserve(struct trie *t, unsigned fam)
+{
+	size_t size = t->hosts[fam] ? (size_t)t->host_mask[fam] + 1 : 0, i;
+	size_t grown = size ? 2 * size : 16;
+	struct trie_node **old = t->hosts[fam], *n, *next, **b;
+
+	if (t->nhosts[fam] < size)
+		return 0;
+	if (!(t->hosts[fam] = calloc(grown, sizeof(*old)))) {
+		t->hosts[fam] = old;
+		return -1;
+	}
+	t->host_mask[fam] = (uint32_t)grown - 1;
+	for (i = 0; i < size; i++)
+		for (n = old[i]; n; n = next) {
+			next = n->next_host;
+			b = host_bucket(t, fam, n->key);
+			n->next_host = *b;
+			*b = n;
+		}
+	free(old);
+	return 0;
+}
+
+static int
+host_insert(struct trie *t, unsigned fam, const uint8_t *key,
+    struct trie_link *l)
+{
+	struct trie_node *n = host_find(t, fam, key), **b;
+
+	if (!n) {
+		if (host_reserve(t, fam) < 0 ||
+		    !(n = node_new(t, key, max_bits(fam), fam, NULL)))
+			return -1;
+		b = host_bucket(t, fam, key);
+		n->next_host = *b;
+		*b = n;
+		t->nhosts[fam]++;
+	}
+	attach(n, l);
+	return 0;
+}
+
+/* Frees host node n if no entry is left on it. */
+static void
+host_prune(struct trie *t, struct trie_node *n)
+{
+	struct trie_node **b;
+
+	if (n->head)
+		return;
+	for (b = host_bucket(t, n->fam, n->key); *b != n; b = &(*b)->next_host)
+		;
+	*b = n->next_host;
+	t->nhosts[n->fam]--;
+	t->nodes--;
+	free(n);
+}
+
 int
 trie_insert(struct trie *t, const struct tun_prefix *p, struct trie_link *l)
 {
@@ -93,6 +187,8 @@ trie_insert(struct trie *t, const struct tun_prefix *p, struct trie_link *l)
 	uint8_t key[16];
 
 	mask_key(key, p->addr, len, bits);
+	if (len == bits)
+		return host_insert(t, fam, key, l);
 	for (;;) {
 		if (!(n = *link)) {
 			if (!(m = node_new(t, key, len, fam, parent)))
@@ -168,7 +264,10 @@ trie_remove(struct trie *t, struct trie_link *l)
 		l->next->prev = l->prev;
 	l->prev = l->next = NULL;
 	l->node = NULL;
-	prune(t, n);
+	if (n->len == max_bits(n->fam))
+		host_prune(t, n);
+	else
+		prune(t, n);
 }
 
 struct trie_link *
@@ -176,16 +275,19 @@ trie_lookup(const struct trie *t, int family, const uint8_t *addr,
     bool (*accept)(const struct trie_link *l, void *arg), void *arg)
 {
 	const struct trie_node *hits[129], *n;
-	unsigned fam = family == AF_INET6, bits = max_bits(fam), k = 0;
+	unsigned fam = family == AF_INET6, k = 0;
 	struct trie_link *l;
 
+	if ((n = host_find(t, fam, addr)) != NULL)
+		for (l = n->head; l; l = l->next)
+			if (!accept || accept(l, arg))
+				return l;
+	/* the tree holds prefixes shorter than a host only */
 	for (n = t->root[fam]; n; n = n->child[bit_at(addr, n->len)]) {
 		if (common_bits(addr, n->key, n->len) < n->len)
 			break;
 		if (n->head)
 			hits[k++] = n;
-		if (n->len == bits)
-			break;
 	}
 	while (k-- > 0)
 		for (l = hits[k]->head; l; l = l->next)
@@ -194,24 +296,42 @@ trie_lookup(const struct trie *t, int family, const uint8_t *addr,
 	return NULL;
 }
 
+/* Frees n, its entries unlinked. */
 static void
-free_node(struct trie_node *n)
+free_one(struct trie_node *n)
 {
 	struct trie_link *l;
 
-	if (!n)
-		return;
-	free_node(n->child[0]);
-	free_node(n->child[1]);
 	for (l = n->head; l; l = l->next)
 		l->node = NULL;
 	free(n);
 }
 
+static void
+free_tree(struct trie_node *n)
+{
+	if (!n)
+		return;
+	free_tree(n->child[0]);
+	free_tree(n->child[1]);
+	free_one(n);
+}
+
 void
 trie_free(struct trie *t)
 {
-	free_node(t->root[0]);
-	free_node(t->root[1]);
+	struct trie_node *n, *next;
+	unsigned fam;
+	size_t i;
+
+	for (fam = 0; fam < 2; fam++) {
+		free_tree(t->root[fam]);
+		for (i = 0; t->hosts[fam] && i <= t->host_mask[fam]; i++)
+			for (n = t->hosts[fam][i]; n; n = next) {
+				next = n->next_host;
+				free_one(n);
+			}
+		free(t->hosts[fam]);
+	}
 	memset(t, 0, sizeof(*t));
 }

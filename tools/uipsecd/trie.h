@@ -8,7 +8,8 @@
  * record is hung on the node of its prefix, so one prefix carries any
  * number of entries (two CHILD_SAs while one is rekeyed: RFC 7296 §2.8),
  * newest first. Nodes are allocated on insert and freed on remove; a
- * lookup allocates nothing and costs at most one step per prefix bit.
+ * lookup allocates nothing and costs a hash probe plus at most one step
+ * per prefix bit.
  */
 #ifndef UIPSECD_TRIE_H
 #define UIPSECD_TRIE_H
@@ -33,6 +34,13 @@ struct trie_link {
 
 struct trie {
 	struct trie_node	*root[2];	/* IPv4, IPv6 */
+	/* Host prefixes (/32, /128: each CCU's virtual IP, most of what a
+	 * concentrator routes) are not in the tree, where each would cost a
+	 * fork beside its node, but in a chained hash table per family:
+	 * the longest possible match, looked up first. */
+	struct trie_node	**hosts[2];
+	uint32_t		 host_mask[2];	/* buckets - 1 */
+	size_t			 nhosts[2];
 	size_t			 nodes;		/* for tests and status */
 };
 
