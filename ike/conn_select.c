@@ -113,15 +113,18 @@ ike_conn_for_auth(const struct ike_engine *e, const struct ike_sa *sa,
 {
 	const struct ike_conn_cfg *best = NULL;
 	enum certs_id_match rank, best_rank = CERTS_ID_MATCH_NONE;
+	struct sockaddr_storage local, remote;
 	size_t i;
 
+	ike_sockaddr_get(&sa->local, &local);
+	ike_sockaddr_get(&sa->remote, &remote);
 	for (i = 0; i < e->cfg->n_conns; i++) {
 		const struct ike_conn_cfg *k = &e->cfg->conns[i];
 
 		rank = k->remote.id_set ? certs_id_match(&k->remote.id, peer) :
 		    CERTS_ID_MATCH_ANY;
 		if (rank <= best_rank ||
-		    !ike_conn_addrs_match(k, &sa->local, &sa->remote) ||
+		    !ike_conn_addrs_match(k, &local, &remote) ||
 		    !anchor_ok(&e->creds[i], anchor) || !accepts_chosen(k, sa))
 			continue;
 		best = k;
@@ -163,8 +166,8 @@ ike_child_cfg_select(const struct ike_sa *sa, const struct ike_msg *m,
 
 	if (tsi == NULL || tsr == NULL)
 		return best;
-	ike_prefix_from_sockaddr(&sa->local, &lo);
-	ike_prefix_from_sockaddr(&sa->remote, &re);
+	ike_sockaddr_prefix(&sa->local, &lo);
+	ike_sockaddr_prefix(&sa->remote, &re);
 	for (i = 0; i < c->n_children; i++) {
 		const struct ike_child_cfg *ch = &c->children[i];
 		int fi = ts_fit(tsi, ch->remote_ts, ch->n_remote_ts,

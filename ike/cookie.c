@@ -166,13 +166,15 @@ ike_half_open_sync(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct ike_cookies *c = &e->cookies;
 	bool half = !sa->initiator && sa->state == IKE_STATE_SA_INIT_DONE;
+	struct sockaddr_storage remote;
 	size_t b;
 
 	if (half == sa->half_open)
 		return;
 	sa->half_open = half;
 	if (half)
-		sa->half_open_bucket = (uint16_t)src_bucket(c, &sa->remote);
+		sa->half_open_bucket = (uint16_t)src_bucket(c,
+		    ike_sockaddr_get(&sa->remote, &remote));
 	b = sa->half_open_bucket;
 	if (half) {
 		c->half_open++;

@@ -112,12 +112,15 @@ void
 ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
     const struct sockaddr_storage *remote)
 {
-	if (!sa->nat_remote || ike_addr_equal(&sa->remote, remote) ||
-	    remote->ss_family != sa->remote.ss_family)
+	struct sockaddr_storage now;
+
+	if (!sa->nat_remote ||
+	    ike_addr_equal(ike_sockaddr_get(&sa->remote, &now), remote) ||
+	    remote->ss_family != sa->remote.family)
 		return;
 	log_info("%s[%llu]: the peer's NAT mapping changed: following it",
 	    ike_sa_name(sa), (unsigned long long)sa->id);
-	sa->remote = *remote;
+	ike_sockaddr_set(&sa->remote, remote);
 	if (e->io.peer_moved != NULL && sa->state == IKE_STATE_ESTABLISHED)
 		e->io.peer_moved(e->io.arg, sa->id, remote);
 }

@@ -292,15 +292,13 @@ dispatch_response(struct ike_engine *e, struct ike_sa *sa,
 
 /* No local address configured: the daemon picks one when sending. */
 static bool
-addr_unspecified(const struct sockaddr_storage *a)
+addr_unspecified(const union ike_sockaddr *a)
 {
 	static const uint8_t zero[16];
 
-	if (a->ss_family == AF_INET6)
-		return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->
-		    sin6_addr, zero, 16) == 0;
-	return memcmp(&((const struct sockaddr_in *)(const void *)a)->sin_addr,
-	    zero, 4) == 0;
+	if (a->family == AF_INET6)
+		return memcmp(&a->v6.sin6_addr, zero, 16) == 0;
+	return memcmp(&a->v4.sin_addr, zero, 4) == 0;
 }
 
 static void
@@ -348,8 +346,8 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 		log_rx(sa, m);
 		if (sa->state != IKE_STATE_SA_INIT_SENT)
 			return;
-		if (addr_unspecified(&sa->local))
-			sa->local = *local;	/* local_addrs = %any */
+		if (addr_unspecified(&sa->local))	/* local_addrs = %any */
+			ike_sockaddr_set(&sa->local, local);
 		if (!ike_payload_rules_check(m, &v) &&
 		    ike_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD) == NULL) {
 			log_info("%s[%llu]: IKE_SA_INIT response dropped: %s",
@@ -362,11 +360,11 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 	if (!sa->have_keys || !open_sk(e, sa, m, request))
 		return;
 	sa->last_rx_ms = e->now_ms;
-	sa->local = *local;
+	ike_sockaddr_set(&sa->local, local);
 	if (sa->state == IKE_STATE_ESTABLISHED)
 		ike_peer_follow(e, sa, remote);	/* authenticated (§2.23) */
-	else if (request)
-		sa->remote = *remote;	/* IKE_AUTH floated to port 4500 */
+	else if (request)	/* IKE_AUTH floated to port 4500 */
+		ike_sockaddr_set(&sa->remote, remote);
 	if (request)
 		dispatch_request(e, sa, m);
 	else

@@ -329,7 +329,7 @@ bool	 ike_natd_add(struct ike_out *o, uint64_t spi_i, uint64_t spi_r,
 void	 ike_natd_check(struct ike_sa *sa, const struct ike_msg *m,
 	    const struct sockaddr_storage *local,
 	    const struct sockaddr_storage *remote);
-void	 ike_addr_port(struct sockaddr_storage *a, uint16_t port);
+void	 ike_addr_port(union ike_sockaddr *a, uint16_t port);
 
 /* credentials.c */
 int	 ike_creds_load(struct ike_engine *e);

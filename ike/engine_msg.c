@@ -63,16 +63,19 @@ void
 ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg_buf *b)
 {
+	struct sockaddr_storage local, remote;
 	size_t off = 0;
 	unsigned i;
 
 	sa->bytes_out += b->len;	/* every datagram, for status */
+	ike_sockaddr_get(&sa->local, &local);
+	ike_sockaddr_get(&sa->remote, &remote);
 	if (b->n_frags == 0) {
-		e->io.send(e->io.arg, &sa->local, &sa->remote, b->p, b->len);
+		e->io.send(e->io.arg, &local, &remote, b->p, b->len);
 		return;
 	}
 	for (i = 0; i < b->n_frags; i++) {	/* RFC 7383 §2.6.1: all */
-		e->io.send(e->io.arg, &sa->local, &sa->remote, b->p + off,
+		e->io.send(e->io.arg, &local, &remote, b->p + off,
 		    ike_msg_buf_frag_len(b, i));
 		off += ike_msg_buf_frag_len(b, i);
 	}
@@ -84,7 +87,7 @@ ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,
 static size_t
 frag_msg_max(const struct ike_engine *e, const struct ike_sa *sa)
 {
-	size_t hdr = (sa->remote.ss_family == AF_INET6 ? 40 : 20) + 8 +
+	size_t hdr = (sa->remote.family == AF_INET6 ? 40 : 20) + 8 +
 	    (sa->natt ? 4 : 0);
 
 	if (e->frag_size == 0 || !sa->peer_frag || e->frag_size <= hdr + 256)

@@ -79,8 +79,8 @@ status_one(void *arg, struct ike_sa *sa)
 	st.initiator = sa->initiator;
 	st.spi_i = sa->spi_i;
 	st.spi_r = sa->spi_r;
-	st.local = sa->local;
-	st.remote = sa->remote;
+	ike_sockaddr_get(&sa->local, &st.local);
+	ike_sockaddr_get(&sa->remote, &st.remote);
 	if (sa->established_ms != 0)	/* IDs are known after IKE_AUTH */
 		certs_id_format(&f->e->creds[sa->conn - f->e->cfg->conns].id,
 		    st.local_id, sizeof(st.local_id));

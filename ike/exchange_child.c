@@ -134,8 +134,8 @@ ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
 		for (i = 0; i < n_r; i++)
 			ike_ts_from_cfg(&old->ts[n_i + i], NULL, &tsr[i]);
 	} else {
-		ike_prefix_from_sockaddr(&sa->local, &lo);
-		ike_prefix_from_sockaddr(&sa->remote, &re);
+		ike_sockaddr_prefix(&sa->local, &lo);
+		ike_sockaddr_prefix(&sa->remote, &re);
 		n_i = cfg_ts(ch->cfg->local_ts, ch->cfg->n_local_ts, &lo, tsi);
 		if (c->n_vips > 0) {	/* our address is the pool's choice */
 			ike_ts_any(c->vips[0].family, &tsi[0]);
@@ -245,8 +245,8 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 		    sap->u.sa.n_prop, text, sizeof(text)));
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
-	ike_prefix_from_sockaddr(&sa->local, &lo);
-	ike_prefix_from_sockaddr(&sa->remote, &re);
+	ike_sockaddr_prefix(&sa->local, &lo);
+	ike_sockaddr_prefix(&sa->remote, &re);
 	if (ch->has_vip)
 		re = ch->vip;	/* the peer's dynamic address */
 	n_i = ike_ts_narrow(tsi->u.ts.ts, tsi->u.ts.n_ts, our_i,
@@ -338,7 +338,7 @@ ts_within(const struct ike_sa *sa, const struct ike_child_sa *ch,
 	struct ike_prefix dyn;
 	size_t i, n;
 
-	ike_prefix_from_sockaddr(tsi ? &sa->local : &sa->remote, &dyn);
+	ike_sockaddr_prefix(tsi ? &sa->local : &sa->remote, &dyn);
 	if (tsi && sa->conn->n_vips > 0) {
 		ike_ts_any(sa->conn->vips[0].family, &ours[0]);
 		n = 1;

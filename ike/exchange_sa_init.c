@@ -23,21 +23,17 @@ static const uint8_t sig_hashes[] = { 0, IKEV2_HASH_SHA2_256,
 
 static void
 prefix_to_sockaddr(const struct ike_prefix *p, uint16_t port,
-    struct sockaddr_storage *out)
+    union ike_sockaddr *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (p->family == AF_INET6) {
-		struct sockaddr_in6 *s = (void *)out;
-
-		s->sin6_family = AF_INET6;
-		memcpy(&s->sin6_addr, p->addr, 16);
-		s->sin6_port = htons(port);
+		out->v6.sin6_family = AF_INET6;
+		memcpy(&out->v6.sin6_addr, p->addr, 16);
+		out->v6.sin6_port = htons(port);
 	} else {
-		struct sockaddr_in *s = (void *)out;
-
-		s->sin_family = AF_INET;
-		memcpy(&s->sin_addr, p->addr, 4);
-		s->sin_port = htons(port);
+		out->v4.sin_family = AF_INET;
+		memcpy(&out->v4.sin_addr, p->addr, 4);
+		out->v4.sin_port = htons(port);
 	}
 }
 
@@ -129,16 +125,18 @@ add_common(struct ike_out *o, struct ike_sa *sa, uint64_t spi_r,
 	/* encap (swanctl.conf): a SOURCE hash that matches no address makes
 	 * the peer see a NAT, so both sides carry ESP in UDP (§2.23), as
 	 * strongSwan fakes it; uipsec's data plane has no other ESP. */
-	struct sockaddr_storage fake = { .ss_family = sa->local.ss_family };
+	struct sockaddr_storage fake = { .ss_family = sa->local.family };
+	struct sockaddr_storage local, remote;
 	const struct sockaddr_storage *src = sa->conn != NULL &&
-	    sa->conn->encap ? &fake : &sa->local;
+	    sa->conn->encap ? &fake : ike_sockaddr_get(&sa->local, &local);
 
 	ke.u.ke.group = sa->dh_group;
 	ke.u.ke.data = ike_dh_public(sa->setup->dh);
 	no.u.nonce.p = nonce;
 	no.u.nonce.len = nonce_len;
 	return ike_out_add(o, &ke) && ike_out_add(o, &no) &&
-	    ike_natd_add(o, sa->spi_i, spi_r, src, &sa->remote) &&
+	    ike_natd_add(o, sa->spi_i, spi_r, src,
+	    ike_sockaddr_get(&sa->remote, &remote)) &&
 	    ike_out_notify(o, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, sig_hashes,
 	    sizeof(sig_hashes));
 }
@@ -191,7 +189,7 @@ ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
 		prefix_to_sockaddr(&c->local_addrs[0],
 		    c->local_port ? c->local_port : IKEV2_PORT, &sa->local);
 	else
-		sa->local.ss_family = sa->remote.ss_family;
+		sa->local.family = sa->remote.family;
 	sa->setup->ni_len = IKE_NONCE_LEN;
 	ike_sa_table_add(&e->sas, sa);
 	if (RAND_bytes(sa->setup->ni, IKE_NONCE_LEN) != 1 ||
@@ -271,8 +269,8 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 		return;
 	sa->conn = c;
 	sa->spi_i = m->hdr.spi_i;
-	sa->local = *local;
-	sa->remote = *remote;
+	ike_sockaddr_set(&sa->local, local);
+	ike_sockaddr_set(&sa->remote, remote);
 	sa->chosen = chosen;
 	sa->dh_group = dh->id;
 	st = sa->setup;
@@ -365,6 +363,7 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 {
 	const struct ike_payload *n = error_notify(m), *sap, *ke, *no;
 	struct ike_sa_setup *st = sa->setup;
+	struct sockaddr_storage local, remote;
 	const char *why = NULL;
 	const char *name;
 
@@ -401,7 +400,8 @@ ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	st->peer_hashes = peer_hashes(m);
 	sa->peer_frag = e->frag_size != 0 && ike_msg_notify(m,
 	    IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
-	ike_natd_check(sa, m, &sa->local, &sa->remote);
+	ike_natd_check(sa, m, ike_sockaddr_get(&sa->local, &local),
+	    ike_sockaddr_get(&sa->remote, &remote));
 	if (ike_msg_buf_set(&st->init_r, m->raw.p, m->raw.len, 0, NULL,
 	    0) != 0 ||
 	    derive_keys(sa, &ke->u.ke, &why) != 0) {

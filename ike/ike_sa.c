@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "ike/ts.h"
 
 static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_STATE_IDLE]		= "IDLE",
@@ -160,6 +161,34 @@ ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old)
 	struct certs_id id;
 
 	return ike_sa_peer_id(old, &id) ? ike_sa_set_peer(n, &id) : 0;
+}
+
+void
+ike_sockaddr_set(union ike_sockaddr *a, const struct sockaddr_storage *ss)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET6)
+		memcpy(&a->v6, ss, sizeof(a->v6));
+	else if (ss->ss_family == AF_INET)
+		memcpy(&a->v4, ss, sizeof(a->v4));
+	else
+		a->family = ss->ss_family;
+}
+
+struct sockaddr_storage *
+ike_sockaddr_get(const union ike_sockaddr *a, struct sockaddr_storage *out)
+{
+	memset(out, 0, sizeof(*out));
+	memcpy(out, a, sizeof(*a));
+	return out;
+}
+
+void
+ike_sockaddr_prefix(const union ike_sockaddr *a, struct ike_prefix *out)
+{
+	struct sockaddr_storage ss;
+
+	ike_prefix_from_sockaddr(ike_sockaddr_get(a, &ss), out);
 }
 
 uint64_t
@@ -398,10 +427,12 @@ struct ike_sa *
 ike_sa_table_find_init(const struct ike_sa_table *t, uint64_t spi_i,
     const struct sockaddr_storage *remote)
 {
+	struct sockaddr_storage r;
 	struct ike_sa *sa;
 
 	for (sa = t->init[bucket(t, spi_i)]; sa != NULL; sa = sa->next_init)
-		if (sa->spi_i == spi_i && ike_addr_equal(&sa->remote, remote))
+		if (sa->spi_i == spi_i &&
+		    ike_addr_equal(ike_sockaddr_get(&sa->remote, &r), remote))
 			return sa;
 	return NULL;
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "ike/config.h"
@@ -82,6 +83,15 @@ struct ike_frag_rx {
 	uint16_t	 len[IKE_FRAG_MAX];
 };
 
+/* An IKE SA's address and port, IPv4 or IPv6: the part of a
+ * sockaddr_storage these use (28 octets rather than 128, two per SA).
+ * Converted at the edges, where ike.h and the daemon speak storage. */
+union ike_sockaddr {
+	sa_family_t		family;
+	struct sockaddr_in	v4;
+	struct sockaddr_in6	v6;
+};
+
 /* The identity the peer proved at IKE_AUTH, at its size: a certs_id's
  * type and data, then its text for logs (NUL-terminated). */
 struct ike_peer_ident {
@@ -118,18 +128,18 @@ enum ike_child_state {
 struct ike_child_sa {
 	struct ike_child_sa	*next;
 	const struct ike_child_cfg *cfg;
-	enum ike_child_state	 state;
-	bool			 installed;	/* in the data plane */
-	bool			 delete_due;	/* ours to Delete when free */
-	bool			 out_deferred;	/* outbound waits (rekey resp.) */
-	uint32_t		 spi_in, spi_out;
-	struct ike_chosen	 chosen;
 	/* What was agreed (§2.9, §3.15), kept for the data plane and for
 	 * rekeys: our selectors then the peer's, as many as agreed (owned;
 	 * a CCU has one each), and the virtual IP. */
-	uint8_t			 n_local_ts, n_remote_ts;
 	struct ike_ts_cfg	*ts;
+	uint32_t		 spi_in, spi_out;
+	uint8_t			 state;		/* enum ike_child_state */
+	bool			 installed;	/* in the data plane */
+	bool			 delete_due;	/* ours to Delete when free */
+	bool			 out_deferred;	/* outbound waits (rekey resp.) */
+	uint8_t			 n_local_ts, n_remote_ts;
 	bool			 has_vip;
+	struct ike_chosen	 chosen;
 	struct ike_prefix	 vip;
 	uint64_t		 installed_ms;
 	/* Lifetimes (lifetime.c), jitter applied; 0 / UINT64_MAX: none. */
@@ -198,7 +208,7 @@ struct ike_sa {
 	bool			 peer_frag;	/* IKEV2_FRAGMENTATION_SUPPORTED */
 	bool			 have_last_resp;
 	uint16_t		 dh_group;	/* of IKE_SA_INIT; IKE SA rekeys */
-	struct sockaddr_storage	 local, remote;
+	union ike_sockaddr	 local, remote;	/* ike_sockaddr_get() */
 
 	struct ike_sa_setup	*setup;		/* owned; NULL once established */
 
@@ -288,6 +298,16 @@ bool	 ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id);
 int	 ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id);
 /* n gets a copy of old's peer identity; -1: no memory. */
 int	 ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old);
+/* *a from a storage holding AF_INET or AF_INET6 (anything else: family
+ * kept, address zero). */
+void	 ike_sockaddr_set(union ike_sockaddr *a,
+	    const struct sockaddr_storage *ss);
+/* *a as a storage in *out (zero beyond it); returns out. */
+struct sockaddr_storage *ike_sockaddr_get(const union ike_sockaddr *a,
+	    struct sockaddr_storage *out);
+/* The host prefix of *a (ts.h's ike_prefix_from_sockaddr). */
+void	 ike_sockaddr_prefix(const union ike_sockaddr *a,
+	    struct ike_prefix *out);
 /* Our SPI and the peer's, by role. */
 uint64_t ike_sa_spi_ours(const struct ike_sa *sa);
 

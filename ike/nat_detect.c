@@ -34,12 +34,12 @@ addr_bytes(const struct sockaddr_storage *a, const uint8_t **ip,
 }
 
 void
-ike_addr_port(struct sockaddr_storage *a, uint16_t port)
+ike_addr_port(union ike_sockaddr *a, uint16_t port)
 {
-	if (a->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)(void *)a)->sin6_port = htons(port);
+	if (a->family == AF_INET6)
+		a->v6.sin6_port = htons(port);
 	else
-		((struct sockaddr_in *)(void *)a)->sin_port = htons(port);
+		a->v4.sin_port = htons(port);
 }
 
 static void

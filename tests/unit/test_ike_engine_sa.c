@@ -65,7 +65,7 @@ Test(ike_sa, table)
 		sa[i] = ike_sa_new(i % 2 == 0, i, 0);
 		if (i % 2) {
 			sa[i]->spi_i = 0x1000 + i;
-			sa[i]->remote = a;
+			ike_sockaddr_set(&sa[i]->remote, &a);
 		}
 		ike_sa_table_add(&t, sa[i]);
 	}
