@@ -82,6 +82,9 @@ struct cfg_ike {
 struct cfg_keylog {
 	char		file[256];		/* uipsec's key log; "": none */
 	char		wireshark_dir[256];	/* UAT files; "": none */
+	/* trace = yes: the keys of live SAs are kept in memory and handed
+	 * to `uipsec trace` over the control socket (keylog_store.c). */
+	bool		trace;
 };
 
 struct cfg {
