@@ -203,6 +203,29 @@ enum certs_status certs_verify(const struct certs_store *store,
 	    const struct certs_chain *chain, const struct certs_verify_opts *opts,
 	    struct certs_verify_info *info, struct certs_err *err);
 
+/*
+ * A peer's chain as the DER certificates of its CERT payloads (end entity
+ * first; bytes borrowed for the call), validated as certs_verify() does.
+ * The store remembers the last CERTS_VERIFIED_MAX chains that passed, by
+ * their bytes: the same chain again (a CCU meets its concentrator's
+ * certificate at every reconnect, `uipsec load` thousands of times) is not
+ * parsed and path-validated again, but its validity times and, in strict
+ * mode, those of its issuers' CRLs are compared with the validation time
+ * again and every certificate of its path is looked up again in those
+ * CRLs; on any doubt the whole validation runs and gives its reason. A
+ * store that gains an anchor, an intermediate or a CRL forgets what it
+ * remembered. *ee: the end entity (caller frees with certs_cert_free()).
+ */
+struct certs_der {
+	const uint8_t	*p;
+	size_t		 len;
+};
+#define CERTS_VERIFIED_MAX	16
+enum certs_status certs_verify_der(struct certs_store *store,
+	    const struct certs_der *certs, size_t n,
+	    const struct certs_verify_opts *opts, struct certs_verify_info *info,
+	    struct certs_cert **ee, struct certs_err *err);
+
 /* ---- distinguished names and identities ---------------------------------- */
 
 /*

@@ -29,11 +29,34 @@ struct certs_key {
 	enum certs_key_type type;
 };
 
+/* A chain that passed certs_verify_der() (verify_cache.c). */
+struct certs_verified {
+	struct certs_chain *sent;	/* as the peer sent it; NULL: unused */
+	STACK_OF(X509)	*path;		/* validated: end entity .. anchor */
+	STACK_OF(X509_CRL) *crls;	/* the store's CRLs of the path's issuers */
+	int64_t		 from, until;	/* the result holds in [from, until) */
+	bool		 strict;
+	struct certs_verify_info info;
+	uint64_t	 used;		/* for least-recently-used replacement */
+};
+
 struct certs_store {
 	X509_STORE	*x509;		/* anchors and CRLs */
 	STACK_OF(X509)	*anchors;	/* the same anchors, for CERTREQ */
 	STACK_OF(X509)	*intermediates;
+	struct certs_verified verified[CERTS_VERIFIED_MAX];
+	uint64_t	 verified_clock;
 };
+
+/* Forgets every remembered chain (the store changed, or is freed). */
+void		 certs_verified_flush(struct certs_store *store);
+
+/* certs_verify(); on success *path (if not NULL) gets the validated path,
+ * end entity first, anchor last (caller frees: sk_X509_pop_free). */
+enum certs_status certs_verify_path(const struct certs_store *store,
+	    const struct certs_chain *chain, const struct certs_verify_opts *opts,
+	    struct certs_verify_info *info, STACK_OF(X509) **path,
+	    struct certs_err *err);
 
 /* Sets err (if not NULL) to st and the formatted reason; returns st. */
 enum certs_status certs_fail(struct certs_err *err, enum certs_status st,

@@ -39,6 +39,7 @@ certs_store_free(struct certs_store *store)
 {
 	if (store == NULL)
 		return;
+	certs_verified_flush(store);
 	X509_STORE_free(store->x509);
 	sk_X509_pop_free(store->anchors, X509_free);
 	sk_X509_pop_free(store->intermediates, X509_free);
@@ -51,6 +52,7 @@ add_anchor(void *ctx, X509 *x, struct certs_err *err)
 {
 	struct certs_store *s = ctx;
 
+	certs_verified_flush(s);	/* what it remembered may change */
 	if (!X509_STORE_add_cert(s->x509, x) || !sk_X509_push(s->anchors, x)) {
 		X509_free(x);
 		return certs_fail_ossl(err, "adding a trust anchor");
@@ -63,6 +65,7 @@ add_intermediate(void *ctx, X509 *x, struct certs_err *err)
 {
 	struct certs_store *s = ctx;
 
+	certs_verified_flush(s);
 	if (!sk_X509_push(s->intermediates, x)) {
 		X509_free(x);
 		return certs_fail_ossl(err, "adding an intermediate");
@@ -129,7 +132,10 @@ static enum certs_status
 add_crl(struct certs_store *s, X509_CRL *crl, const char *path,
     struct certs_err *err)
 {
-	int ok = X509_STORE_add_crl(s->x509, crl);
+	int ok;
+
+	certs_verified_flush(s);
+	ok = X509_STORE_add_crl(s->x509, crl);
 
 	X509_CRL_free(crl);	/* the store holds its own reference */
 	if (!ok)

@@ -298,6 +298,15 @@ certs_verify(const struct certs_store *store, const struct certs_chain *chain,
     const struct certs_verify_opts *opts, struct certs_verify_info *info,
     struct certs_err *err)
 {
+	return certs_verify_path(store, chain, opts, info, NULL, err);
+}
+
+enum certs_status
+certs_verify_path(const struct certs_store *store,
+    const struct certs_chain *chain, const struct certs_verify_opts *opts,
+    struct certs_verify_info *info, STACK_OF(X509) **path,
+    struct certs_err *err)
+{
 	struct verify_ctx v = { .strict = opts && opts->crl_strict };
 	X509_STORE_CTX *ctx = NULL;
 	X509_VERIFY_PARAM *param;
@@ -336,6 +345,10 @@ certs_verify(const struct certs_store *store, const struct certs_chain *chain,
 		goto out;
 	if (info != NULL)
 		fill_info(ctx, info);
+	if (path != NULL && (*path = X509_STORE_CTX_get1_chain(ctx)) == NULL) {
+		st = certs_fail_ossl(err, "X509_STORE_CTX_get1_chain");
+		goto out;
+	}
 	st = certs_ok(err);
 out:
 	ERR_clear_error();

@@ -48,18 +48,28 @@ struct esp_aead_ops {
 	size_t		 icv_len;
 	size_t		 align;		/* ciphertext length is a multiple */
 	enum esp_iv_kind iv_kind;
-	/* Creates the suite's context for one direction; keys are borrowed
-	 * until free(). Returns NULL on a bad key or a crypto failure. */
+	/* Creates the suite's keyed context for one direction (keys are
+	 * borrowed for the call). Returns NULL on a bad key or a crypto or
+	 * allocation failure. NULL itself for a suite that keeps no state
+	 * between packets (ChaCha20-Poly1305): seal/open get ctx NULL. */
 	void		*(*new)(const struct esp_keys *keys, bool encrypt);
+	/* Re-keys ctx in place for other keys and direction, without
+	 * allocating (ctx_cache.c binds a cache slot to another SA so).
+	 * The old key schedule is overwritten. false if ctx cannot take
+	 * these keys (another key length) or the crypto library failed:
+	 * the caller frees it. */
+	bool		 (*rekey)(void *ctx, const struct esp_keys *keys,
+			    bool encrypt);
 	void		 (*free)(void *ctx);		/* accepts NULL; wipes */
-	enum esp_status	 (*seal)(void *ctx, const struct esp_aad *aad,
-			    const uint8_t *iv, uint8_t *data, size_t len,
-			    uint8_t *icv);
+	/* keys are those ctx was keyed with (the AEAD salt, ChaCha20's key). */
+	enum esp_status	 (*seal)(void *ctx, const struct esp_keys *keys,
+			    const struct esp_aad *aad, const uint8_t *iv,
+			    uint8_t *data, size_t len, uint8_t *icv);
 	/* ESP_OK, ESP_DROP_AUTH (data untouched or garbage: do not use), or
 	 * ESP_ERR_CRYPTO. */
-	enum esp_status	 (*open)(void *ctx, const struct esp_aad *aad,
-			    const uint8_t *iv, uint8_t *data, size_t len,
-			    const uint8_t *icv);
+	enum esp_status	 (*open)(void *ctx, const struct esp_keys *keys,
+			    const struct esp_aad *aad, const uint8_t *iv,
+			    uint8_t *data, size_t len, const uint8_t *icv);
 };
 
 /* The AEAD suites' AAD: SPI || seq, or with ESN SPI || seq_hi || seq

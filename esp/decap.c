@@ -114,6 +114,7 @@ esp_decap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t *next_header)
 	uint64_t seq;
 	size_t inner_len;
 	enum esp_status st;
+	void *ctx;
 
 	if (sa->dir != ESP_DIR_IN)
 		return ESP_ERR_CONFIG;
@@ -132,7 +133,9 @@ esp_decap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t *next_header)
 	buf_writer_init(&w, pkt->base, pkt->cap);
 	buf_reserve(&w, p.data_off);
 	data = buf_reserve(&w, p.data_len);
-	if ((st = sa->aead->open(sa->aead_ctx, &aad, p.iv, data, p.data_len,
+	/* Only a packet that passed the replay pre-check may take a slot. */
+	if ((st = esp_sa_ctx(sa, &ctx)) != ESP_OK ||
+	    (st = sa->aead->open(ctx, &sa->keys, &aad, p.iv, data, p.data_len,
 	    p.icv)) != ESP_OK)
 		return decap_count(sa, st);
 

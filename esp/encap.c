@@ -26,13 +26,13 @@ encap_iv(struct esp_sa *sa, uint8_t *iv)
 {
 	struct buf_writer w;
 
-	if (sa->test_iv_len) {
+	if (sa->test_iv_len != 0) {
 		memcpy(iv, sa->test_iv, sa->aead->iv_len);
 	} else if (sa->aead->iv_kind == ESP_IV_SEQ) {
 		buf_writer_init(&w, iv, sa->aead->iv_len);
 		buf_put_u64(&w, sa->seq);
 	} else {
-		esp_iv_pool_take(&sa->ivs, iv, sa->aead->iv_len);
+		esp_iv_take(iv, sa->aead->iv_len);
 	}
 }
 
@@ -48,6 +48,7 @@ esp_encap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t next_header)
 	struct esp_aad aad;
 	uint8_t *hdr, *iv, *data, *trailer, *icv;
 	enum esp_status st;
+	void *ctx;
 
 	if (sa->dir != ESP_DIR_OUT)
 		return ESP_ERR_CONFIG;
@@ -56,6 +57,8 @@ esp_encap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t next_header)
 	if (pkt->off < front || pkt->off > pkt->cap ||
 	    pkt->cap - pkt->off < enc_len + ops->icv_len)
 		return ESP_ERR_NOSPACE;
+	if ((st = esp_sa_ctx(sa, &ctx)) != ESP_OK)
+		return st;
 
 	buf_writer_init(&w, pkt->base, pkt->cap);
 	buf_reserve(&w, pkt->off - front);
@@ -82,7 +85,7 @@ esp_encap(struct esp_sa *sa, struct esp_pkt *pkt, uint8_t next_header)
 	encap_iv(sa, iv);
 	sa->seq++;			/* never reuse a seq (or GCM nonce) */
 
-	if ((st = ops->seal(sa->aead_ctx, &aad, iv, data, enc_len, icv)) !=
+	if ((st = ops->seal(ctx, &sa->keys, &aad, iv, data, enc_len, icv)) !=
 	    ESP_OK)
 		return st;
 	sa->stats.packets++;

@@ -11,7 +11,8 @@
  * replay window update. Nothing of the payload is interpreted before it is
  * authenticated.
  *
- * An SA is used by one thread at a time; different SAs are independent.
+ * An SA is used by one thread at a time; different SAs are independent,
+ * except that SAs sharing an esp_ctx_cache are used by one thread.
  */
 #ifndef UIPSEC_ESP_H
 #define UIPSEC_ESP_H
@@ -27,8 +28,11 @@
 
 /* Inbound anti-replay window, in packets (RFC 4303 §3.4.3, RFC 6479):
  * esp_sa_config.replay_window is 0 (no check) or a multiple of 64 up to
- * the maximum. */
-#define ESP_REPLAY_WINDOW_DEFAULT	4096
+ * the maximum. The default is the 64 that §3.4.3 says SHOULD be the
+ * default; it is kept inside the SA (no allocation of its own). Larger
+ * windows, for paths that reorder more, cost (n / 64 rounded up to a
+ * power of two, plus one) * 8 bytes per inbound SA. */
+#define ESP_REPLAY_WINDOW_DEFAULT	64
 #define ESP_REPLAY_WINDOW_MAX		65536
 
 /* IP protocol numbers carried in the ESP next-header field. */
@@ -82,6 +86,43 @@ size_t	 esp_suite_auth_key_len(enum esp_suite suite);
  * trailer, ICV), for the TUN MTU: outer MTU - IP - UDP - this. */
 size_t	 esp_suite_overhead_max(enum esp_suite suite);
 
+/*
+ * A cache of keyed cipher contexts, shared by many SAs (issue 5: memory per
+ * idle tunnel). The OpenSSL contexts with their key schedules and the HMAC
+ * pads are most of an SA's memory (~1.1 KB for aes256-sha1) yet only SAs
+ * that carry traffic need them. An SA made with a cache keeps only its keys
+ * (~250 bytes in all) and binds to one of the cache's slots when a packet
+ * needs it; if all slots are taken, the least recently used one is taken
+ * over (CLOCK: a slot used since the hand last passed gets a second
+ * chance) and re-keyed in place: no allocation, ~1 us, and none at all
+ * while an SA stays bound (a hot SA pays one store per packet). Slots are
+ * re-keyed, never shared: another SA's key is never used, and a slot is
+ * overwritten with a zero key when its SA is freed.
+ *
+ * Owned by the caller: one per data-plane thread (it is used by one thread
+ * at a time, with its SAs), created before and freed after every SA that
+ * names it. ChaCha20-Poly1305 SAs keep no context and never take a slot.
+ * A slot changing suite or AES key length is freed and made anew (an
+ * allocation, rare in a fleet with one proposal).
+ */
+struct esp_ctx_cache;
+
+struct esp_ctx_cache_stats {
+	size_t		slots;
+	size_t		bound;		/* slots holding an SA's keys now */
+	uint64_t	binds;		/* an SA took a slot: a cache miss */
+	uint64_t	evictions;	/* ... from another SA */
+};
+
+/* Creates a cache of `slots` (>= 1) contexts, made on first use. *out is
+ * owned by the caller; ESP_ERR_CONFIG for 0 slots, ESP_ERR_NOMEM. */
+enum esp_status esp_ctx_cache_new(struct esp_ctx_cache **out, size_t slots);
+/* Frees and wipes every context; no SA may still name the cache. Accepts
+ * NULL. */
+void	 esp_ctx_cache_free(struct esp_ctx_cache *cache);
+const struct esp_ctx_cache_stats *esp_ctx_cache_stats(
+	    const struct esp_ctx_cache *cache);	/* borrowed */
+
 struct esp_sa_config {
 	uint32_t	 spi;		/* network SPI, host order here */
 	enum esp_suite	 suite;
@@ -91,6 +132,9 @@ struct esp_sa_config {
 	size_t		 auth_key_len;
 	bool		 esn;		/* RFC 4303 §2.2.1 extended sequence numbers */
 	uint32_t	 replay_window;	/* inbound; 0 disables; a multiple of 64 */
+	/* Borrowed; must outlive the SA. NULL: the SA owns its contexts
+	 * (~1.1 KB more per SA; tests and tools with a few SAs). */
+	struct esp_ctx_cache *cache;
 };
 
 struct esp_sa_stats {

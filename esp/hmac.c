@@ -66,8 +66,8 @@ esp_hmac_len(const struct esp_hmac *h)
 }
 
 /* RFC 2104 §2: K padded to B bytes, XORed with ipad (0x36) / opad (0x5c). */
-static void
-hmac_key_pad(struct esp_hmac *h, const uint8_t *key, size_t key_len)
+void
+esp_hmac_set_key(struct esp_hmac *h, const uint8_t *key, size_t key_len)
 {
 	uint8_t k[HMAC_BLOCK] = { 0 }, pad[HMAC_BLOCK];
 	union sha_state tmp;
@@ -87,6 +87,7 @@ hmac_key_pad(struct esp_hmac *h, const uint8_t *key, size_t key_len)
 		pad[i] = k[i] ^ 0x5c;
 	sha_init(h->alg, &h->outer);
 	sha_update(h->alg, &h->outer, pad, HMAC_BLOCK);
+	sodium_memzero(&h->work, sizeof(h->work));	/* the old key's */
 	sodium_memzero(k, sizeof(k));
 	sodium_memzero(pad, sizeof(pad));
 	sodium_memzero(&tmp, sizeof(tmp));
@@ -100,7 +101,7 @@ esp_hmac_new(enum esp_hmac_alg alg, const uint8_t *key, size_t key_len)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->alg = alg;
-	hmac_key_pad(h, key, key_len);
+	esp_hmac_set_key(h, key, key_len);
 	return h;
 }
 

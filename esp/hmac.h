@@ -26,6 +26,9 @@ struct esp_hmac;
 struct esp_hmac *esp_hmac_new(enum esp_hmac_alg alg, const uint8_t *key,
 	    size_t key_len);
 void	 esp_hmac_free(struct esp_hmac *h);		/* accepts NULL */
+/* Re-keys h in place (same hash), overwriting the old pads. */
+void	 esp_hmac_set_key(struct esp_hmac *h, const uint8_t *key,
+	    size_t key_len);
 size_t	 esp_hmac_len(const struct esp_hmac *h);	/* full output */
 
 /* One message: start, update..., finish (writes esp_hmac_len() bytes). */

@@ -1,19 +1,23 @@
-/* esp/iv_pool.c — bulk CBC IVs; see iv_pool.h. */
+/* esp/iv_pool.c — bulk CBC IVs, one pool per thread; see iv_pool.h. */
 #include "esp/iv_pool.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "common/buf.h"
 
-void
-esp_iv_pool_init(struct esp_iv_pool *p)
-{
-	randombytes_buf(p->key, sizeof(p->key));
-	p->refills = 0;
-	p->used = sizeof(p->buf);
-}
+/* Secret until used: the key predicts every IV still to come. */
+struct esp_iv_pool {
+	uint8_t		 key[crypto_stream_chacha20_ietf_KEYBYTES];
+	uint64_t	 refills;	/* the ChaCha20 nonce */
+	size_t		 used;
+	bool		 keyed;
+	uint8_t		 buf[ESP_IV_POOL_LEN];
+};
+
+static _Thread_local struct esp_iv_pool pool;
 
 static void
 iv_pool_refill(struct esp_iv_pool *p)
@@ -21,6 +25,10 @@ iv_pool_refill(struct esp_iv_pool *p)
 	uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = { 0 };
 	struct buf_writer w;
 
+	if (!p->keyed) {
+		randombytes_buf(p->key, sizeof(p->key));
+		p->keyed = true;
+	}
 	buf_writer_init(&w, nonce, sizeof(nonce));
 	buf_put_u64(&w, p->refills++);
 	crypto_stream_chacha20_ietf(p->buf, sizeof(p->buf), nonce, p->key);
@@ -28,9 +36,11 @@ iv_pool_refill(struct esp_iv_pool *p)
 }
 
 void
-esp_iv_pool_take(struct esp_iv_pool *p, uint8_t *iv, size_t n)
+esp_iv_take(uint8_t *iv, size_t n)
 {
-	if (sizeof(p->buf) - p->used < n)
+	struct esp_iv_pool *p = &pool;
+
+	if (!p->keyed || sizeof(p->buf) - p->used < n)
 		iv_pool_refill(p);
 	memcpy(iv, &p->buf[p->used], n);
 	p->used += n;

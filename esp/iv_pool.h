@@ -1,7 +1,14 @@
 /*
  * esp/iv_pool.h — unpredictable CBC IVs (RFC 3602 §2.1) without a system
  * call per packet: a buffer refilled in bulk from ChaCha20 under a random
- * per-SA key (one getrandom() when the SA is made).
+ * key (one getrandom() when a thread takes its first IV).
+ *
+ * One pool per thread, not per SA: RFC 3602 asks of an IV only that it be
+ * unpredictable to an attacker, not that it come from a stream of the SA's
+ * own, so the 560 bytes a per-SA pool cost every outbound SA (issue 5)
+ * buy nothing. The data plane runs in one thread per pool, so the pool
+ * needs no lock; the daemon does not fork (a forked child would repeat its
+ * parent's IVs).
  */
 #ifndef UIPSEC_ESP_IV_POOL_H
 #define UIPSEC_ESP_IV_POOL_H
@@ -11,16 +18,7 @@
 
 #define ESP_IV_POOL_LEN		512	/* 32 CBC IVs per refill */
 
-/* Secret until used: wiped with the SA. */
-struct esp_iv_pool {
-	uint8_t		 key[32];
-	uint64_t	 refills;	/* the ChaCha20 nonce */
-	size_t		 used;
-	uint8_t		 buf[ESP_IV_POOL_LEN];
-};
-
-void	 esp_iv_pool_init(struct esp_iv_pool *p);
-/* Copies the next n (<= ESP_IV_POOL_LEN) bytes to iv. */
-void	 esp_iv_pool_take(struct esp_iv_pool *p, uint8_t *iv, size_t n);
+/* Copies the calling thread's next n (<= ESP_IV_POOL_LEN) IV bytes to iv. */
+void	 esp_iv_take(uint8_t *iv, size_t n);
 
 #endif

@@ -27,7 +27,9 @@ esp_replay_init(struct esp_replay *r, uint32_t window)
 		return -1;
 	while ((blocks - 1) * BLOCK_BITS < window)
 		blocks <<= 1;
-	if ((r->bitmap = calloc(blocks, sizeof(*r->bitmap))) == NULL)
+	if (blocks <= ESP_REPLAY_INLINE_BLOCKS)
+		r->bitmap = r->small;
+	else if ((r->bitmap = calloc(blocks, sizeof(*r->bitmap))) == NULL)
 		return -1;
 	r->mask = blocks - 1;
 	return 0;
@@ -36,7 +38,8 @@ esp_replay_init(struct esp_replay *r, uint32_t window)
 void
 esp_replay_free(struct esp_replay *r)
 {
-	free(r->bitmap);
+	if (r->bitmap != r->small)
+		free(r->bitmap);
 	r->bitmap = NULL;
 }
 

@@ -15,15 +15,24 @@
 
 #include "esp/esp.h"		/* ESP_REPLAY_WINDOW_MAX */
 
+/* Blocks kept inside the struct: the ring of a window up to 64 packets
+ * (RFC 4303 §3.4.3's default) needs two, so the default costs no
+ * allocation of its own (issue 5: bytes per idle SA). */
+#define ESP_REPLAY_INLINE_BLOCKS	2
+
 struct esp_replay {
 	uint64_t	 top;		/* highest authenticated seq; 0: none */
 	uint32_t	 window;	/* W in packets; 0: no replay check */
 	uint32_t	 mask;		/* blocks in the ring - 1 */
-	uint64_t	*bitmap;	/* owned; a power of two of blocks */
+	uint64_t	*bitmap;	/* a power of two of blocks: small[] or
+					 * owned */
+	uint64_t	 small[ESP_REPLAY_INLINE_BLOCKS];
 };
 
 /* window: 0, or a multiple of 64 up to ESP_REPLAY_WINDOW_MAX. Returns 0, or
- * -1 on a bad window or allocation failure. Free with esp_replay_free(). */
+ * -1 on a bad window or allocation failure. Free with esp_replay_free().
+ * A small window points into the struct itself: it is not moved after
+ * init. */
 int	 esp_replay_init(struct esp_replay *r, uint32_t window);
 void	 esp_replay_free(struct esp_replay *r);
 

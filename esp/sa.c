@@ -1,6 +1,8 @@
 /*
  * esp/sa.c — SA set-up and teardown: validate the configuration, copy the
- * keys into the SA's secret struct, key the suite once.
+ * keys into the SA's secret struct. An SA made without a cache gets one of
+ * its own with a single slot and binds it at once: it keys its context
+ * once, as before, and a bad key fails here rather than on a packet.
  */
 #include "esp/sa.h"
 
@@ -40,6 +42,7 @@ esp_sa_new(struct esp_sa **out, const struct esp_sa_config *cfg,
 {
 	struct esp_sa *sa;
 	enum esp_status st;
+	void *ctx;
 
 	*out = NULL;
 	/* SPI 0 is never sent (RFC 4303 §2.1); it is RFC 3948's marker. */
@@ -66,12 +69,13 @@ esp_sa_new(struct esp_sa **out, const struct esp_sa_config *cfg,
 	if (esp_replay_init(&sa->replay, dir == ESP_DIR_IN ?
 	    cfg->replay_window : 0) != 0)
 		goto fail;
-	st = ESP_ERR_CRYPTO;
-	if ((sa->aead_ctx = sa->aead->new(&sa->keys, dir == ESP_DIR_OUT)) ==
-	    NULL)
-		goto fail;
-	if (dir == ESP_DIR_OUT && sa->aead->iv_kind == ESP_IV_RANDOM)
-		esp_iv_pool_init(&sa->ivs);
+	if ((sa->cache = cfg->cache) == NULL && sa->aead->new != NULL) {
+		if ((st = esp_ctx_cache_new(&sa->cache, 1)) != ESP_OK)
+			goto fail;
+		sa->own_cache = true;
+		if ((st = esp_ctx_bind(sa, &ctx)) != ESP_OK)
+			goto fail;
+	}
 	*out = sa;
 	return ESP_OK;
 fail:
@@ -84,10 +88,11 @@ esp_sa_free(struct esp_sa *sa)
 {
 	if (sa == NULL)
 		return;
-	if (sa->aead_ctx)
-		sa->aead->free(sa->aead_ctx);
+	esp_ctx_unbind(sa);
+	if (sa->own_cache)
+		esp_ctx_cache_free(sa->cache);
 	esp_replay_free(&sa->replay);
-	sodium_memzero(sa, sizeof(*sa));	/* keys, IV pool, state */
+	sodium_memzero(sa, sizeof(*sa));	/* keys, state */
 	free(sa);
 }
 

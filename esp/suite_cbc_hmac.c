@@ -13,6 +13,11 @@
  * packet's IV enters through its first block instead (RFC 3602 §2.3):
  *   encrypt: C1 = E(P1 ^ IV) = E((P1 ^ IV ^ L) ^ L)
  *   decrypt: P1 = D(C1) ^ IV = (D(C1) ^ L) ^ L ^ IV
+ *
+ * rekey() gives the same context other keys (a cache slot moving to
+ * another SA, ctx_cache.c): EVP_CipherInit_ex() with no cipher re-runs the
+ * key schedule inside the existing provider context and allocates nothing;
+ * the HMAC pads are recomputed in place.
  */
 #include "esp/aead.h"
 
@@ -81,6 +86,22 @@ cbc_hmac_new(const struct esp_keys *keys, bool encrypt, enum esp_hmac_alg alg,
 	}
 	c->chained = true;
 	return c;
+}
+
+/* The chain restarts from an all-zero L: the first packet's IV still
+ * enters through its first block. */
+static bool
+cbc_hmac_rekey(void *ctx, const struct esp_keys *keys, bool encrypt)
+{
+	struct cbc_hmac *c = ctx;
+
+	if ((size_t)EVP_CIPHER_CTX_get_key_length(c->cipher) != keys->enc_len)
+		return false;
+	memset(c->chain, 0, sizeof(c->chain));
+	esp_hmac_set_key(c->hmac, keys->auth, keys->auth_len);
+	c->chained = EVP_CipherInit_ex(c->cipher, NULL, NULL, keys->enc,
+	    c->chain, encrypt) && EVP_CIPHER_CTX_set_padding(c->cipher, 0);
+	return c->chained;
 }
 
 static void *
@@ -158,12 +179,14 @@ cbc_crypt(struct cbc_hmac *c, const uint8_t *iv, uint8_t *data, size_t len,
 }
 
 static enum esp_status
-cbc_hmac_seal(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
-    uint8_t *data, size_t len, uint8_t *icv)
+cbc_hmac_seal(void *ctx, const struct esp_keys *keys,
+    const struct esp_aad *aad, const uint8_t *iv, uint8_t *data, size_t len,
+    uint8_t *icv)
 {
 	struct cbc_hmac *c = ctx;
 	uint8_t mac[ESP_HMAC_MAX_LEN];
 
+	(void)keys;		/* in the context's key schedule and pads */
 	if (!cbc_crypt(c, iv, data, len, true))
 		return ESP_ERR_CRYPTO;
 	cbc_hmac_icv(c, aad, iv, data, len, mac);
@@ -173,12 +196,14 @@ cbc_hmac_seal(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
 
 /* Authenticate before decrypting (RFC 4303 §3.4.4); constant-time compare. */
 static enum esp_status
-cbc_hmac_open(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
-    uint8_t *data, size_t len, const uint8_t *icv)
+cbc_hmac_open(void *ctx, const struct esp_keys *keys,
+    const struct esp_aad *aad, const uint8_t *iv, uint8_t *data, size_t len,
+    const uint8_t *icv)
 {
 	struct cbc_hmac *c = ctx;
 	uint8_t mac[ESP_HMAC_MAX_LEN];
 
+	(void)keys;		/* in the context's key schedule and pads */
 	cbc_hmac_icv(c, aad, iv, data, len, mac);
 	if (CRYPTO_memcmp(mac, icv, c->icv_len) != 0)
 		return ESP_DROP_AUTH;
@@ -191,6 +216,7 @@ const struct esp_aead_ops esp_aead_cbc_hmac_sha1_96 = {
 	.align = ESP_AES_BLOCK,
 	.iv_kind = ESP_IV_RANDOM,
 	.new = cbc_sha1_new,
+	.rekey = cbc_hmac_rekey,
 	.free = cbc_hmac_free,
 	.seal = cbc_hmac_seal,
 	.open = cbc_hmac_open,
@@ -202,6 +228,7 @@ const struct esp_aead_ops esp_aead_cbc_hmac_sha256_128 = {
 	.align = ESP_AES_BLOCK,
 	.iv_kind = ESP_IV_RANDOM,
 	.new = cbc_sha256_new,
+	.rekey = cbc_hmac_rekey,
 	.free = cbc_hmac_free,
 	.seal = cbc_hmac_seal,
 	.open = cbc_hmac_open,

@@ -8,7 +8,6 @@
  */
 #include "esp/aead.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -16,61 +15,43 @@
 _Static_assert(ESP_ICV_AEAD == crypto_aead_chacha20poly1305_ietf_ABYTES,
     "RFC 7634 ICV is the Poly1305 tag");
 
-struct chacha {
-	const struct esp_keys	*keys;		/* borrowed: key and salt */
-};
-
-static void *
-chacha_new(const struct esp_keys *keys, bool encrypt)
-{
-	struct chacha *c;
-
-	if (keys->enc_len != crypto_aead_chacha20poly1305_ietf_KEYBYTES ||
-	    (c = calloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	c->keys = keys;
-	return c;
-}
-
+/* No context: libsodium takes the key with every call, so an SA of this
+ * suite never binds a cache slot (ops.new is NULL). */
 static void
-chacha_free(void *ctx)
+chacha_nonce(const struct esp_keys *keys, const uint8_t *iv, uint8_t *nonce)
 {
-	free(ctx);
-}
-
-static void
-chacha_nonce(const struct chacha *c, const uint8_t *iv, uint8_t *nonce)
-{
-	memcpy(nonce, c->keys->salt, ESP_SALT_LEN);
+	memcpy(nonce, keys->salt, ESP_SALT_LEN);
 	memcpy(&nonce[ESP_SALT_LEN], iv, ESP_AEAD_IV_LEN);
 }
 
 static enum esp_status
-chacha_seal(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
-    uint8_t *data, size_t len, uint8_t *icv)
+chacha_seal(void *ctx, const struct esp_keys *keys,
+    const struct esp_aad *aad, const uint8_t *iv, uint8_t *data, size_t len,
+    uint8_t *icv)
 {
-	struct chacha *c = ctx;
 	uint8_t nonce[ESP_AEAD_NONCE_LEN], a[sizeof(aad->b)];
 	size_t a_len = esp_aad_aead(aad, a);
 
-	chacha_nonce(c, iv, nonce);
+	(void)ctx;
+	chacha_nonce(keys, iv, nonce);
 	if (crypto_aead_chacha20poly1305_ietf_encrypt_detached(data, icv, NULL,
-	    data, len, a, a_len, NULL, nonce, c->keys->enc) != 0)
+	    data, len, a, a_len, NULL, nonce, keys->enc) != 0)
 		return ESP_ERR_CRYPTO;
 	return ESP_OK;
 }
 
 static enum esp_status
-chacha_open(void *ctx, const struct esp_aad *aad, const uint8_t *iv,
-    uint8_t *data, size_t len, const uint8_t *icv)
+chacha_open(void *ctx, const struct esp_keys *keys,
+    const struct esp_aad *aad, const uint8_t *iv, uint8_t *data, size_t len,
+    const uint8_t *icv)
 {
-	struct chacha *c = ctx;
 	uint8_t nonce[ESP_AEAD_NONCE_LEN], a[sizeof(aad->b)];
 	size_t a_len = esp_aad_aead(aad, a);
 
-	chacha_nonce(c, iv, nonce);
+	(void)ctx;
+	chacha_nonce(keys, iv, nonce);
 	if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(data, NULL,
-	    data, len, icv, a, a_len, nonce, c->keys->enc) != 0)
+	    data, len, icv, a, a_len, nonce, keys->enc) != 0)
 		return ESP_DROP_AUTH;
 	return ESP_OK;
 }
@@ -80,8 +61,6 @@ const struct esp_aead_ops esp_aead_chacha20_poly1305 = {
 	.icv_len = ESP_ICV_AEAD,
 	.align = ESP_AEAD_ALIGN,
 	.iv_kind = ESP_IV_SEQ,
-	.new = chacha_new,
-	.free = chacha_free,
 	.seal = chacha_seal,
 	.open = chacha_open,
 };

@@ -12,7 +12,7 @@ esp_sa_test_fix_iv(struct esp_sa *sa, const uint8_t *iv, size_t len)
 		return -1;
 	if (len)
 		memcpy(sa->test_iv, iv, len);
-	sa->test_iv_len = len;
+	sa->test_iv_len = (uint8_t)len;
 	return 0;
 }
 

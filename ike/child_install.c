@@ -42,7 +42,8 @@ esp_suite_of(const struct ike_chosen *c, enum esp_suite *out)
 
 static void
 dir_config(struct esp_sa_config *d, uint32_t spi, enum esp_suite suite,
-    bool esn, const struct ike_child_keys *k, bool initiator_to_responder)
+    bool esn, const struct ike_child_keys *k, bool initiator_to_responder,
+    uint32_t replay_window)
 {
 	d->spi = spi;
 	d->suite = suite;
@@ -52,7 +53,7 @@ dir_config(struct esp_sa_config *d, uint32_t spi, enum esp_suite suite,
 	d->auth_key = k->integ_len == 0 ? NULL :
 	    initiator_to_responder ? k->integ_i : k->integ_r;
 	d->auth_key_len = k->integ_len;
-	d->replay_window = ESP_REPLAY_WINDOW_DEFAULT;
+	d->replay_window = replay_window;
 }
 
 int
@@ -94,8 +95,9 @@ ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 	inst->vip = ch->vip;
 	/* Inbound is what the peer sends: i->r keys when we responded to
 	 * the exchange that made it (§2.17). */
-	dir_config(&inst->in, ch->spi_in, suite, use_esn, &k, !initiator);
-	dir_config(&inst->out, ch->spi_out, suite, use_esn, &k, initiator);
+	dir_config(&inst->in, ch->spi_in, suite, use_esn, &k, !initiator,
+	    ch->cfg->replay_window);
+	dir_config(&inst->out, ch->spi_out, suite, use_esn, &k, initiator, 0);
 	ch->out_deferred = ch->out_deferred && e->io.child_route != NULL;
 	inst->outbound_later = ch->out_deferred;
 	if (e->io.child_install != NULL &&

@@ -76,6 +76,7 @@ static const struct conf_rule child_rules[] = {
 	{ "life_packets", CONF_KEY, false },
 	{ "rand_packets", CONF_KEY, false },
 	{ "mode", CONF_KEY, false },
+	{ "replay_window", CONF_KEY, false },
 	{ "dpd_action", CONF_KEY, false },
 	{ "close_action", CONF_KEY, false },
 	{ NULL, CONF_KEY, false },
@@ -351,6 +352,8 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 		NULL };
 	int dpd;
 	static const char *const close_actions[] = { "none", "start", NULL };
+	const struct conf_node *n;
+	const char *why;
 
 	conf_check(sec, child_rules, err);
 	copy_name(c->name, sec, err);
@@ -371,6 +374,10 @@ get_child(const struct conf_node *sec, struct ike_child_cfg *c,
 	c->dpd_trap = dpd == 2;
 	c->close_start = get_enum(sec, "close_action", close_actions, 0,
 	    "is not supported (none or start)", err) == 1;
+	c->replay_window = ESP_REPLAY_WINDOW_DEFAULT;
+	if ((n = ikecfg_key(sec, "replay_window")) != NULL &&
+	    (why = ikecfg_replay_window(n->value, &c->replay_window)) != NULL)
+		ikecfg_bad(err, n, why);
 	ikecfg_child_lifetimes(sec, c, err);
 }
 

@@ -103,6 +103,9 @@ struct ike_child_cfg {
 	 * trap: initiate on the next packet for the traffic selectors (as
 	 * start_action = trap does from the start). Default: leave it down. */
 	bool			 dpd_restart, close_start, dpd_trap;
+	/* Inbound anti-replay window in packets (RFC 4303 §3.4.3): 0 (off)
+	 * or a multiple of 64; ESP_REPLAY_WINDOW_DEFAULT (64). */
+	uint32_t		 replay_window;
 	/* Lifetimes (swanctl.conf(5), ike/lifetime.c): rekey at rekey_x
 	 * less a random part of rand_x, delete at life_x; 0 = never. */
 	uint32_t		 rekey_time;	/* seconds; default 1h */

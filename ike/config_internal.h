@@ -26,6 +26,11 @@ const char *ikecfg_ts(const char *text, struct ike_ts_cfg *out);
 const char *ikecfg_pool_range(const char *text, struct ike_prefix *first,
 	    struct ike_prefix *last);
 
+/* An anti-replay window in packets: decimal, 0 (off) up to
+ * ESP_REPLAY_WINDOW_MAX; rounded up to a multiple of 64, the data plane's
+ * block (RFC 6479), so that strongSwan's default 32 reads as 64. */
+const char *ikecfg_replay_window(const char *text, uint32_t *out);
+
 /* A byte or packet count: decimal, optionally with k, m or g (powers of
  * 1024), as strongSwan's rekey_bytes / rekey_packets. */
 const char *ikecfg_volume(const char *text, uint64_t *out);

@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "esp/esp.h"
+
 /* Decimal digits only, at most max. */
 static bool
 decimal(const char *s, const char *end, unsigned long long max,
@@ -47,6 +49,17 @@ ikecfg_duration(const char *text, uint32_t *secs)
 	if (v * unit > UINT32_MAX)
 		return "is too long a time";
 	*secs = (uint32_t)(v * unit);
+	return NULL;
+}
+
+const char *
+ikecfg_replay_window(const char *text, uint32_t *out)
+{
+	unsigned long long v;
+
+	if (!decimal(text, text + strlen(text), ESP_REPLAY_WINDOW_MAX, &v))
+		return "is not a replay window (0 to 65536 packets)";
+	*out = (uint32_t)((v + 63) / 64 * 64);
 	return NULL;
 }
 

@@ -16,8 +16,7 @@ struct ike_dh {
 	const struct dh_group	*g;
 	uint8_t			 pub[IKE_DH_PUBLIC_MAX];
 	union {
-		BIGNUM		*x;		/* MODP exponent */
-		EVP_PKEY	*pkey;		/* ECP key pair */
+		BIGNUM		*x;		/* MODP exponent, ECP scalar */
 		uint8_t		 x25519[32];
 	} priv;
 };

@@ -162,22 +162,25 @@ select_conn(struct ike_engine *e, struct ike_sa *sa, const struct certs_id *peer
 	sa->conn = k;
 }
 
-/* The peer's certificate chain, identity (against its certificate and our
- * remote.id) and AUTH signature. */
+/* The peer's certificate chain (the store remembers chains it validated:
+ * certs_verify_der), identity (against its certificate and our remote.id)
+ * and AUTH signature. *ee: the peer's certificate, caller frees. */
+#define PEER_CERTS_MAX	16
 static enum certs_status
 verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
-    struct certs_chain *chain, struct certs_err *err)
+    struct certs_cert **ee, struct certs_err *err)
 {
 	bool of_i = !sa->initiator;
 	const struct ike_payload *id = ike_msg_next(m, of_i ? IKEV2_PL_IDI :
 	    IKEV2_PL_IDR, NULL), *auth = ike_msg_next(m, IKEV2_PL_AUTH, NULL);
 	const struct ike_payload *c = NULL;
 	const struct ike_cred *cr;
+	struct certs_der certs[PEER_CERTS_MAX];
 	struct certs_verify_info info;
 	struct certs_id peer;
 	char want[128];
 	uint8_t *octets = NULL;
-	size_t octets_len;
+	size_t n = 0, octets_len;
 	enum certs_status st;
 
 	if (id == NULL || auth == NULL)
@@ -188,17 +191,22 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		return st;
 	if (ike_sa_set_peer(sa, &peer) != 0)
 		return refuse(err, CERTS_ERR_INTERNAL, "no memory");
-	while ((c = ike_msg_next(m, IKEV2_PL_CERT, c)) != NULL)
-		if (c->u.cert.type == IKEV2_CERT_X509_SIGNATURE &&
-		    (st = certs_chain_add_der(chain, c->u.cert.data.p,
-		    c->u.cert.data.len, err)) != CERTS_OK)
-			return st;
-	if (certs_chain_len(chain) == 0)
+	while ((c = ike_msg_next(m, IKEV2_PL_CERT, c)) != NULL) {
+		if (c->u.cert.type != IKEV2_CERT_X509_SIGNATURE)
+			continue;
+		if (n == PEER_CERTS_MAX)
+			return refuse(err, CERTS_ERR_UNTRUSTED,
+			    "peer %s sent more than %d certificates",
+			    ike_sa_peer_text(sa), PEER_CERTS_MAX);
+		certs[n].p = c->u.cert.data.p;
+		certs[n++].len = c->u.cert.data.len;
+	}
+	if (n == 0)
 		return refuse(err, CERTS_ERR_UNTRUSTED,
 		    "peer %s sent no certificate", ike_sa_peer_text(sa));
-	if ((st = certs_verify(e->store, chain, NULL, &info, err)) != CERTS_OK ||
-	    (st = certs_cert_has_id(certs_chain_get(chain, 0), &peer,
-	    err)) != CERTS_OK)
+	if ((st = certs_verify_der(e->store, certs, n, NULL, &info, ee,
+	    err)) != CERTS_OK ||
+	    (st = certs_cert_has_id(*ee, &peer, err)) != CERTS_OK)
 		return st;
 	if (!sa->initiator)
 		select_conn(e, sa, &peer, &info);
@@ -215,9 +223,8 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	}
 	if (auth_octets(sa, of_i, id->body, &octets, &octets_len) != 0)
 		return refuse(err, CERTS_ERR_INTERNAL, "no memory");
-	st = certs_auth_verify(certs_chain_get(chain, 0), auth->u.auth.type,
-	    auth->u.auth.data.p, auth->u.auth.data.len, octets, octets_len, 0,
-	    err);
+	st = certs_auth_verify(*ee, auth->u.auth.type, auth->u.auth.data.p,
+	    auth->u.auth.data.len, octets, octets_len, 0, err);
 	free(octets);
 	return st;
 }
@@ -226,12 +233,10 @@ static enum certs_status
 verify_peer_chain(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m, struct certs_err *err)
 {
-	struct certs_chain *chain = NULL;
-	enum certs_status st;
+	struct certs_cert *ee = NULL;
+	enum certs_status st = verify_peer(e, sa, m, &ee, err);
 
-	if ((st = certs_chain_new(&chain, err)) == CERTS_OK)
-		st = verify_peer(e, sa, m, chain, err);
-	certs_chain_free(chain);
+	certs_cert_free(ee);
 	return st;
 }
 

@@ -75,6 +75,7 @@ class Case:
         self.enc_key = bytes(rnd.randrange(256) for _ in range(enc_len))
         self.auth_key = bytes(rnd.randrange(256) for _ in range(auth_len))
         self.name = self.token + ("-esn" if esn else "-noesn")
+        self.runs = 0
         # CBC+ESN: scapy encrypts and pads, the ICV is added here.
         self.manual_icv = esn and self.auth is not None
         self.sa = self._scapy_sa(self.auth if not self.manual_icv else None)
@@ -104,6 +105,11 @@ class Case:
             args += ["--seq", str(seq)]
         if udp:
             args.append("--udp")
+        # Every other run through a contended context cache (esp_tool
+        # --evict): each packet meets a context re-keyed for it.
+        self.runs += 1
+        if self.runs % 2 == 0:
+            args.append("--evict")
         run = subprocess.run(args, input="".join(bytes(p).hex() + "\n"
                              for p in packets), capture_output=True,
                              text=True, timeout=60)

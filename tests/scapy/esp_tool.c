@@ -4,7 +4,7 @@
  * A test tool: never installed, never used by the daemon.
  *
  *   esp_tool encap|decap|classify --suite TOKEN --spi HEX --enc-key HEX
- *            [--auth-key HEX] [--seq N] [--window N] [--udp]
+ *            [--auth-key HEX] [--seq N] [--window N] [--udp] [--evict]
  *
  * TOKEN is a strongSwan ESP token; its -esn suffix turns ESN on. One SA
  * lives for the whole run, so a sequence of lines exercises its sequence
@@ -16,6 +16,9 @@
  * With --udp, decap takes a UDP payload from port 4500 and answers
  * "notesp KIND" for anything esp_udp_classify() does not call ESP.
  * --seq sets the next outbound sequence number (64-bit, encap only).
+ * --evict makes the SA with an esp_ctx_cache of one slot, which an SA of
+ * other keys takes before every packet: each packet then goes through a
+ * context re-keyed for it (esp.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -37,6 +40,9 @@ struct tool {
 	uint8_t			 auth_key[TOOL_KEY_MAX];
 	uint64_t		 seq;		/* 0: leave the SA's own */
 	bool			 udp;
+	bool			 evict;
+	struct esp_ctx_cache	*cache;
+	struct esp_sa		*decoy;		/* --evict: takes the slot */
 	struct esp_sa		*sa;
 	uint8_t			 buf[TOOL_BUF_LEN];
 	char			 hex[2 * TOOL_BUF_LEN + 1];
@@ -54,7 +60,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: esp_tool encap|decap|classify --suite TOKEN "
 	    "--spi HEX --enc-key HEX [--auth-key HEX] [--seq N] [--window N] "
-	    "[--udp]  (hex packets on stdin, one a line)\n");
+	    "[--udp] [--evict]  (hex packets on stdin, one a line)\n");
 	exit(2);
 }
 
@@ -81,6 +87,7 @@ parse_args(struct tool *t, int argc, char **argv)
 		{ "seq", required_argument, NULL, 'q' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "udp", no_argument, NULL, 'u' },
+		{ "evict", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, key_len;
@@ -122,6 +129,9 @@ parse_args(struct tool *t, int argc, char **argv)
 			break;
 		case 'u':
 			t->udp = true;
+			break;
+		case 'x':
+			t->evict = true;
 			break;
 		default:
 			usage();
@@ -169,6 +179,42 @@ do_decap(struct tool *t, size_t len)
 	printf("ok %u %s\n", nh, t->hex);
 }
 
+/* --evict: the decoy sends a packet, taking the cache's one slot. */
+static int
+evict(struct tool *t)
+{
+	uint8_t buf[ESP_HEADROOM + 20 + ESP_TAILROOM] = { 0 };
+	struct esp_pkt pkt = { buf, sizeof(buf), ESP_HEADROOM, 20 };
+	enum esp_status st;
+
+	if (t->decoy == NULL)
+		return 0;
+	buf[ESP_HEADROOM] = 0x45;
+	if ((st = esp_encap(t->decoy, &pkt, ESP_NH_IPV4)) != ESP_OK) {
+		fprintf(stderr, "esp_tool: decoy SA: %s\n", esp_status_str(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* --evict: the cache and an outbound SA of the same suite, other keys. */
+static enum esp_status
+make_decoy(struct tool *t)
+{
+	struct esp_sa_config cfg = t->cfg;
+	uint8_t other[TOOL_KEY_MAX];
+	enum esp_status st;
+
+	if ((st = esp_ctx_cache_new(&t->cache, 1)) != ESP_OK)
+		return st;
+	t->cfg.cache = cfg.cache = t->cache;
+	for (size_t i = 0; i < cfg.enc_key_len; i++)
+		other[i] = (uint8_t)~cfg.enc_key[i];
+	cfg.enc_key = other;
+	cfg.spi = ~cfg.spi;
+	return esp_sa_new(&t->decoy, &cfg, ESP_DIR_OUT);
+}
+
 static int
 run(struct tool *t)
 {
@@ -188,6 +234,8 @@ run(struct tool *t)
 		if (!strcmp(t->mode, "classify"))
 			printf("%s\n", udp_kind_names[esp_udp_classify(
 			    t->buf + ESP_HEADROOM, (size_t)len)]);
+		else if (evict(t) < 0)
+			break;
 		else if (!strcmp(t->mode, "encap"))
 			do_encap(t, (size_t)len);
 		else
@@ -195,7 +243,7 @@ run(struct tool *t)
 		fflush(stdout);
 	}
 	free(line);
-	return 0;
+	return n > 0 ? 2 : 0;		/* a decoy failed */
 }
 
 int
@@ -210,8 +258,10 @@ main(int argc, char **argv)
 	    strcmp(t.mode, "classify"))
 		usage();
 	if (strcmp(t.mode, "classify")) {
-		st = esp_sa_new(&t.sa, &t.cfg, !strcmp(t.mode, "encap") ?
-		    ESP_DIR_OUT : ESP_DIR_IN);
+		st = t.evict ? make_decoy(&t) : ESP_OK;
+		if (st == ESP_OK)
+			st = esp_sa_new(&t.sa, &t.cfg, !strcmp(t.mode,
+			    "encap") ? ESP_DIR_OUT : ESP_DIR_IN);
 		if (st != ESP_OK) {
 			fprintf(stderr, "esp_tool: SA: %s\n",
 			    esp_status_str(st));
@@ -222,5 +272,7 @@ main(int argc, char **argv)
 	}
 	ret = run(&t);
 	esp_sa_free(t.sa);
+	esp_sa_free(t.decoy);
+	esp_ctx_cache_free(t.cache);
 	return ret;
 }

@@ -235,6 +235,7 @@ conn_init(int who, const char *ike, const char *esp)
 	c->local_port = c->remote_port = 500;
 	c->n_children = 1;
 	snprintf(ch->name, sizeof(ch->name), "net");
+	ch->replay_window = ESP_REPLAY_WINDOW_DEFAULT;
 	ch->n_local_ts = ch->n_remote_ts = 1;
 	prefix4(&ch->local_ts[0].prefix, who == PEER_A ? "10.1.0.0" :
 	    "10.2.0.0", 16);

@@ -82,3 +82,65 @@ Test(esp_alloc, none_per_packet)
 		esp_sa_free(in);
 	}
 }
+
+/* Through an esp_ctx_cache with fewer slots than SAs every packet takes a
+ * slot from another SA and re-keys it, in either direction: still no
+ * allocation once the slots hold a context of the suite. */
+Test(esp_alloc, none_per_packet_when_slots_change_hands)
+{
+	static const enum esp_suite s[] = { ESP_SUITE_AES_CBC_HMAC_SHA1_96,
+	    ESP_SUITE_AES_CBC_HMAC_SHA256_128, ESP_SUITE_AES_GCM_16 };
+	enum { N = 5 };
+
+#ifdef __SANITIZE_ADDRESS__
+	cr_skip_test("ASan replaces malloc");
+#endif
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		struct esp_ctx_cache *cache;
+		struct esp_sa *out[N], *in[N];
+		uint8_t enc[64] = { 1 }, auth[64] = { 2 };
+		struct esp_sa_config cfg = { .suite = s[i], .enc_key = enc,
+		    .enc_key_len = esp_suite_enc_key_len(s[i], 256),
+		    .auth_key = auth,
+		    .auth_key_len = esp_suite_auth_key_len(s[i]),
+		    .replay_window = ESP_REPLAY_WINDOW_DEFAULT };
+		uint8_t inner[200], buf[TEST_BUF_LEN], nh;
+		struct esp_pkt pkt;
+		enum esp_status st[2];
+		uint64_t evictions;
+
+		cr_assert_eq(esp_ctx_cache_new(&cache, 2), ESP_OK);
+		cfg.cache = cache;
+		for (int t = 0; t < N; t++) {
+			cfg.spi = (uint32_t)(0x1000 + t);
+			enc[1] = auth[1] = (uint8_t)t;
+			out[t] = test_sa_new(&cfg, ESP_DIR_OUT);
+			in[t] = test_sa_new(&cfg, ESP_DIR_IN);
+		}
+		test_inner(inner, sizeof(inner), ESP_NH_IPV4, 5);
+		allocs = 0;
+		for (int n = 0; n < 300; n++) {
+			int t = n % N;
+
+			memcpy(&buf[ESP_HEADROOM], inner, sizeof(inner));
+			pkt = (struct esp_pkt){ buf, sizeof(buf), ESP_HEADROOM,
+			    sizeof(inner) };
+			counting = n >= N;	/* after the slots' first use */
+			st[0] = esp_encap(out[t], &pkt, ESP_NH_IPV4);
+			st[1] = esp_decap(in[t], &pkt, &nh);
+			counting = false;
+			cr_assert(st[0] == ESP_OK && st[1] == ESP_OK);
+		}
+		evictions = esp_ctx_cache_stats(cache)->evictions;
+		cr_assert_geq(evictions, 500, "%llu evictions",
+		    (unsigned long long)evictions);
+		cr_assert_eq(allocs, 0, "%s: %zu allocations in 300 packets "
+		    "with %llu evictions", esp_suite_name(s[i]), allocs,
+		    (unsigned long long)evictions);
+		for (int t = 0; t < N; t++) {
+			esp_sa_free(out[t]);
+			esp_sa_free(in[t]);
+		}
+		esp_ctx_cache_free(cache);
+	}
+}

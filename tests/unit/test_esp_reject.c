@@ -184,9 +184,11 @@ seal_raw(const struct suite_case *sc, uint8_t *buf, const uint8_t *plain,
 	memcpy(aad.b, hdr, 8);
 	if (sc->esn)
 		buf_store_u32(&aad.b[8], 3);
-	cr_assert_not_null(ctx = ops->new(&keys, true));
-	cr_assert_eq(ops->seal(ctx, &aad, iv, data, len, icv), ESP_OK);
-	ops->free(ctx);
+	ctx = ops->new != NULL ? ops->new(&keys, true) : NULL;
+	cr_assert(ctx != NULL || ops->new == NULL);
+	cr_assert_eq(ops->seal(ctx, &keys, &aad, iv, data, len, icv), ESP_OK);
+	if (ctx != NULL)
+		ops->free(ctx);
 	return (struct esp_pkt){ buf, TEST_BUF_LEN, ESP_HEADROOM - 8 -
 	    ops->iv_len, 8 + ops->iv_len + len + ops->icv_len };
 }

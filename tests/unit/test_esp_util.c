@@ -17,6 +17,17 @@ test_unhex(const char *hex, uint8_t *out, size_t cap)
 }
 
 struct esp_sa *
+test_sa_new(const struct esp_sa_config *cfg, enum esp_dir dir)
+{
+	struct esp_sa *sa;
+	enum esp_status st = esp_sa_new(&sa, cfg, dir);
+
+	cr_assert_eq(st, ESP_OK, "esp_sa_new(%s): %s",
+	    esp_suite_name(cfg->suite), esp_status_str(st));
+	return sa;
+}
+
+struct esp_sa *
 test_sa_keys(enum esp_suite suite, bool esn, enum esp_dir dir, uint32_t spi,
     uint32_t window, const uint8_t *enc, size_t enc_len, const uint8_t *auth,
     size_t auth_len)
@@ -26,12 +37,8 @@ test_sa_keys(enum esp_suite suite, bool esn, enum esp_dir dir, uint32_t spi,
 		.enc_key_len = enc_len, .auth_key = auth,
 		.auth_key_len = auth_len, .esn = esn, .replay_window = window,
 	};
-	struct esp_sa *sa;
-	enum esp_status st = esp_sa_new(&sa, &cfg, dir);
 
-	cr_assert_eq(st, ESP_OK, "esp_sa_new(%s): %s", esp_suite_name(suite),
-	    esp_status_str(st));
-	return sa;
+	return test_sa_new(&cfg, dir);
 }
 
 struct esp_sa *

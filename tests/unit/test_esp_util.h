@@ -14,6 +14,8 @@
  * bad hex. */
 size_t	 test_unhex(const char *hex, uint8_t *out, size_t cap);
 
+/* esp_sa_new(cfg, dir); fails the test unless ESP_OK. */
+struct esp_sa *test_sa_new(const struct esp_sa_config *cfg, enum esp_dir dir);
 /* An SA of suite/key_bits with the fixed test keys (or enc_key/auth_key if
  * not NULL). Fails the test if it cannot be made. */
 struct esp_sa *test_sa(enum esp_suite suite, int key_bits, bool esn,

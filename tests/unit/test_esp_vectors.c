@@ -158,10 +158,22 @@ static const struct esp_vector vectors[] = {
 	  "9fb4c053", true },
 };
 
-/* The vector's packet out of esp_encap(), then its payload out of
- * esp_decap() with the sequence window placed just before it. */
+/* Takes the cache's one slot for an SA of other keys (ESP_DIR_OUT). */
 static void
-check_vector(const struct esp_vector *v)
+evict(struct esp_sa *decoy)
+{
+	uint8_t inner[20] = { 0x45 }, buf[TEST_BUF_LEN];
+
+	if (decoy != NULL)
+		test_encap(decoy, buf, inner, sizeof(inner), ESP_NH_IPV4);
+}
+
+/* The vector's packet out of esp_encap(), then its payload out of
+ * esp_decap() with the sequence window placed just before it. With a
+ * cache, SAs of one slot that another SA takes before each packet: the
+ * vector must come out of a re-keyed context as well. */
+static void
+check_vector(const struct esp_vector *v, struct esp_ctx_cache *cache)
 {
 	static const uint8_t auth[ESP_AUTH_KEY_MAX];
 	uint8_t key[64], iv[16], plain[256], want[512], buf[TEST_BUF_LEN];
@@ -170,15 +182,25 @@ check_vector(const struct esp_vector *v)
 	size_t plain_len = test_unhex(v->plain, plain, sizeof(plain));
 	size_t want_len = test_unhex(v->packet, want, sizeof(want));
 	size_t pad = plain[plain_len - 2], inner_len = plain_len - 2 - pad;
-	uint8_t nh = plain[plain_len - 1], got_nh;
-	struct esp_sa *out = test_sa_keys(v->suite, v->esn, ESP_DIR_OUT,
-	    v->spi, 0, key, key_len, auth, esp_suite_auth_key_len(v->suite));
-	struct esp_sa *in = test_sa_keys(v->suite, v->esn, ESP_DIR_IN,
-	    v->spi, 64, key, key_len, auth, esp_suite_auth_key_len(v->suite));
+	uint8_t nh = plain[plain_len - 1], got_nh, other[64];
+	struct esp_sa_config cfg = { .spi = v->spi, .suite = v->suite,
+	    .enc_key = key, .enc_key_len = key_len, .auth_key = auth,
+	    .auth_key_len = esp_suite_auth_key_len(v->suite), .esn = v->esn,
+	    .cache = cache };
+	struct esp_sa *out = test_sa_new(&cfg, ESP_DIR_OUT), *in, *decoy = NULL;
 	struct esp_pkt pkt;
 
+	cfg.replay_window = 64;
+	in = test_sa_new(&cfg, ESP_DIR_IN);
+	if (cache != NULL) {
+		for (size_t i = 0; i < key_len; i++)
+			other[i] = (uint8_t)~key[i];
+		cfg.enc_key = other;
+		decoy = test_sa_new(&cfg, ESP_DIR_OUT);
+	}
 	cr_assert_eq(esp_sa_test_fix_iv(out, iv, iv_len), 0, "%s", v->name);
 	esp_sa_test_set_seq(out, v->seq);
+	evict(decoy);
 	pkt = test_encap(out, buf, plain, inner_len, nh);
 	cr_assert_eq(pkt.len, want_len + (v->icv ? 0 :
 	    esp_suite_ops(v->suite)->icv_len), "%s: length %zu", v->name,
@@ -190,6 +212,7 @@ check_vector(const struct esp_vector *v)
 	if (v->icv)
 		memcpy(&pkt.base[pkt.off], want, want_len);
 	esp_sa_test_set_replay_top(in, v->seq - 1);
+	evict(decoy);
 	cr_assert_eq(esp_decap(in, &pkt, &got_nh), ESP_OK, "%s: decap",
 	    v->name);
 	cr_assert_eq(got_nh, nh, "%s", v->name);
@@ -197,12 +220,24 @@ check_vector(const struct esp_vector *v)
 	cr_assert_arr_eq(&pkt.base[pkt.off], plain, inner_len, "%s", v->name);
 	esp_sa_free(out);
 	esp_sa_free(in);
+	esp_sa_free(decoy);
 }
 
 Test(esp_vectors, packets)
 {
 	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
-		check_vector(&vectors[i]);
+		check_vector(&vectors[i], NULL);
+}
+
+Test(esp_vectors, packets_through_a_contended_cache)
+{
+	struct esp_ctx_cache *cache;
+
+	cr_assert_eq(esp_ctx_cache_new(&cache, 1), ESP_OK);
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+		check_vector(&vectors[i], cache);
+	cr_assert_geq(esp_ctx_cache_stats(cache)->evictions, 4);
+	esp_ctx_cache_free(cache);
 }
 
 /* RFC 3602 §4 cases 1-4 through the CBC suite's seal(): the ciphertext
@@ -252,12 +287,12 @@ Test(esp_vectors, rfc3602_aes_cbc)
 		/* Three times: later rounds run on the contexts' chain. */
 		for (int round = 0; round < 3; round++) {
 			memcpy(data, pt, len);
-			cr_assert_eq(ops->seal(enc, &aad, iv, data, len, icv),
-			    ESP_OK);
+			cr_assert_eq(ops->seal(enc, &keys, &aad, iv, data, len,
+			    icv), ESP_OK);
 			cr_assert_arr_eq(data, ct, len, "RFC 3602 case %zu/%d",
 			    i + 1, round);
-			cr_assert_eq(ops->open(dec, &aad, iv, data, len, icv),
-			    ESP_OK);
+			cr_assert_eq(ops->open(dec, &keys, &aad, iv, data, len,
+			    icv), ESP_OK);
 			cr_assert_arr_eq(data, pt, len,
 			    "RFC 3602 case %zu/%d back", i + 1, round);
 		}

@@ -304,6 +304,34 @@ Test(ike_config, reconnect_keys)
 	ike_config_free(&cfg);
 }
 
+/* replay_window (swanctl.conf(5), children): 0 turns the check off; other
+ * values round up to the data plane's 64-packet blocks (strongSwan's
+ * default 32 reads as 64); the default is RFC 4303's 64. */
+Test(ike_config, replay_window_key)
+{
+	static const struct { const char *value; uint32_t want; } v[] = {
+		{ "0", 0 }, { "32", 64 }, { "64", 64 }, { "65", 128 },
+		{ "1024", 1024 }, { "65536", 65536 },
+	};
+	char text[512];
+	struct ike_config cfg;
+	struct conf_errors err;
+
+	cr_assert_eq(parse(&cfg, minimal, &err), 0, "%s", err.msg[0]);
+	cr_assert_eq(cfg.conns[0].children[0].replay_window, 64);
+	ike_config_free(&cfg);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(text, sizeof(text), "connections {\n  m {\n"
+		    "    local {\n      certs = ccu.pem\n    }\n"
+		    "    children {\n      c {\n        replay_window = %s\n"
+		    "      }\n    }\n  }\n}\n", v[i].value);
+		cr_assert_eq(parse(&cfg, text, &err), 0, "%s", err.msg[0]);
+		cr_assert_eq(cfg.conns[0].children[0].replay_window, v[i].want,
+		    "replay_window = %s", v[i].value);
+		ike_config_free(&cfg);
+	}
+}
+
 /* Lifetimes as swanctl.conf(5) has them, defaults derived from what is set. */
 Test(ike_config, lifetime_keys)
 {
@@ -493,6 +521,9 @@ ParameterizedTestParameters(ike_config, one_bad_line)
 		{ "rekey_time = 20m", "rekey_time = -1",
 		  "t.conf:30: connections.ccu.children.svc.rekey_time: '-1' is "
 		  "not a time (seconds, or a number with s, m, h or d)" },
+		{ "mode = tunnel", "replay_window = 65537",
+		  "t.conf:31: connections.ccu.children.svc.replay_window: "
+		  "'65537' is not a replay window (0 to 65536 packets)" },
 		{ "mode = tunnel", "dpd_action = hold",
 		  "t.conf:31: connections.ccu.children.svc.dpd_action: 'hold' "
 		  "is not supported (clear, restart or trap)" },

@@ -75,6 +75,10 @@ pcap_esp_keys_changed(struct pcap_esp *e, const struct keylog *kl)
 	e->n_st = kl->n_esp;
 }
 
+/* A capture is judged with a wide window (doc/pcap.md: 4096 packets), not
+ * the data plane's default of 64: memory does not count here. */
+#define PCAP_REPLAY_WINDOW	4096
+
 static struct esp_sa *
 state_sa(struct esp_state *s, const struct keylog_esp *k)
 {
@@ -82,7 +86,7 @@ state_sa(struct esp_state *s, const struct keylog_esp *k)
 		.spi = k->spi, .enc_key = k->encr_key,
 		.enc_key_len = k->encr_len, .auth_key = k->integ_key,
 		.auth_key_len = k->integ_len, .esn = k->esn,
-		.replay_window = ESP_REPLAY_WINDOW_DEFAULT,
+		.replay_window = PCAP_REPLAY_WINDOW,
 	};
 
 	if (s->sa != NULL || s->unusable)

@@ -9,7 +9,7 @@
  *       local_ts, remote_ts          inner prefixes, comma separated
  *       esp_proposals                one esp_suite_parse() token
  *       replay_window                packets, multiple of 64; 0 disables;
- *                                    default 4096 as IKE-made SAs
+ *                                    default 64 (ESP_REPLAY_WINDOW_DEFAULT)
  *       out { spi enc_key auth_key } in { spi enc_key auth_key }
  *     }
  *   }
