@@ -236,12 +236,15 @@ void
 ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa)
 {
 	struct ike_keys_report r;
+	struct sockaddr_storage remote;
 
 	if (e->io.ike_keys == NULL || !sa->have_keys)
 		return;
+	ike_sockaddr_get(&sa->remote, &remote);
 	r = (struct ike_keys_report){ .conn = ike_sa_name(sa),
 	    .ike_id = sa->id, .spi_i = sa->spi_i, .spi_r = sa->spi_r,
-	    .encr = sa->suite.encr, .encr_bits = sa->suite.encr_bits,
+	    .remote = &remote, .encr = sa->suite.encr,
+	    .encr_bits = sa->suite.encr_bits,
 	    .integ = sa->suite.integ, .prf = sa->keys.prf,
 	    .sk_ei = sa->keys.sk_ei, .sk_er = sa->keys.sk_er,
 	    .sk_ai = sa->keys.sk_ai, .sk_ar = sa->keys.sk_ar,

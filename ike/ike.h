@@ -80,6 +80,7 @@ struct ike_keys_report {
 	const char	*conn;
 	uint64_t	 ike_id;
 	uint64_t	 spi_i, spi_r;		/* as on the wire */
+	const struct sockaddr_storage *remote;	/* the peer, now */
 	uint16_t	 encr, encr_bits, integ, prf;
 	const uint8_t	*sk_ei, *sk_er, *sk_ai, *sk_ar;
 	size_t		 encr_len;		/* with an AEAD's salt */

@@ -10,8 +10,11 @@
 # Captured: uipsecd's veth (pcapng: every IKE message and ESP packet) and
 # uipsecd's TUN (raw IP: the inner packets as they entered and left the
 # tunnel); traffic: pings and 10 UDP datagrams with unique payloads each way;
-# `uipsec trace 10.0.0.2` runs in uipsecd's namespace meanwhile, with
-# uipsecd's key log. Checked per case:
+# `uipsec trace 10.0.0.2` runs in uipsecd's namespace meanwhile: in case F
+# with uipsecd's key-log file; in case R uipsecd writes no key log at all
+# (keylog { trace = yes }) and trace fetches the keys from the running
+# daemon over its control socket, through an IKE SA rekey and a CHILD_SA
+# rekey (`uipsec rekey`) followed by more pings. Checked per case:
 #   1. `uipsec pcap --check` verifies every IKE message (fragments each,
 #      reassembled IKE_AUTH both ways) and ESP packet, once with uipsecd's
 #      key log and once with charon's debug log (keys.log, ike=4 chd=4);
@@ -19,7 +22,10 @@
 #      the packets captured on the TUN, and every UDP payload sent is among
 #      them once, between the right addresses;
 #   3. `uipsec trace` showed the ESP packets of the traffic verified, none
-#      unknown or bad.
+#      unknown or bad; in case R also the IKE messages of both rekeys and
+#      pings over the new CHILD_SA, and charon's log is the only key file
+#      checks 1 and 2 use. In case F, trace without --keys is refused by a
+#      daemon that does not hand out keys.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -95,9 +101,10 @@ with open(out, "w") as f:
 ' "$2" "$3" "$4" "$work/sent.$4"
 }
 
-uipsecd_run() {	# IKE ESP START(yes|no)
-	local start=''
+uipsecd_run() {	# IKE ESP START(yes|no) KEYLOG(file|trace)
+	local start='' keylog="file = $work/u.keys"
 	[ "$3" = yes ] && start="start_action = start"
+	[ "$4" = trace ] && keylog="trace = yes"
 	cat >"$work/u.swanctl" <<-EOF
 	connections {
 	  pd {
@@ -131,7 +138,7 @@ uipsecd_run() {	# IKE ESP START(yes|no)
 	  swanctl_dir = $pki
 	}
 	keylog {
-	  file = $work/u.keys
+	  $keylog
 	}
 	EOF
 	chmod 600 "$work/u.conf"
@@ -161,16 +168,26 @@ pcap_check() {
 # inner_check LABEL: decrypted packets = TUN packets; payloads as sent.
 inner_check() {
 	/usr/bin/python3 - "$work" <<-'EOF' || fail "$1: inner packets differ"
-	import collections, sys
+	import collections, os, sys
 	from scapy.all import IP, UDP, rdpcap
 	w = sys.argv[1]
-	dec = [bytes(p) for p in rdpcap(w + "/dec.u.pcap")]
-	tun = [bytes(p) for p in rdpcap(w + "/tun.pcap")]
-	assert dec == [bytes(p) for p in rdpcap(w + "/dec.s.pcap")], \
-	    "uipsecd's and charon's keys decrypt differently"
+	dec = [bytes(p) for p in rdpcap(w + "/dec.s.pcap")]
+	# what the kernel writes to the TUN outside the selectors (an IPv6
+	# router solicitation) is not tunnelled: the tunnel's packets only
+	tun = [bytes(p) for p in rdpcap(w + "/tun.pcap")
+	       if bytes(p)[0] >> 4 == 4 and
+	       {IP(bytes(p)).src, IP(bytes(p)).dst} <= {"10.10.1.1", "10.10.2.1"}]
+	if os.path.exists(w + "/dec.u.pcap"):
+	    assert dec == [bytes(p) for p in rdpcap(w + "/dec.u.pcap")], \
+	        "uipsecd's and charon's keys decrypt differently"
 	assert collections.Counter(dec) == collections.Counter(tun), \
-	    "%d decrypted, %d on the TUN, %d in common" % (len(dec), len(tun),
-	    sum((collections.Counter(dec) & collections.Counter(tun)).values()))
+	    "%d decrypted, %d on the TUN, %d in common; only decrypted: %s; " \
+	    "only on the TUN: %s" % (len(dec), len(tun),
+	    sum((collections.Counter(dec) & collections.Counter(tun)).values()),
+	    [IP(p).summary() for p in collections.Counter(dec) -
+	     collections.Counter(tun)],
+	    [IP(p).summary() for p in collections.Counter(tun) -
+	     collections.Counter(dec)])
 	for tag, src, dst in (("u2s", "10.10.1.1", "10.10.2.1"),
 	                      ("s2u", "10.10.2.1", "10.10.1.1")):
 	    sent = open(w + "/sent." + tag).read().split()
@@ -183,10 +200,41 @@ inner_check() {
 	EOF
 }
 
+# u_spis: uipsecd's IKE SA (SPIi) and CHILD_SA (inbound SPI) in use.
+u_spis() {
+	"$cli" status --json -s "$SOCK_U" 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["ike_sas"]:
+    if s["state"] == "ESTABLISHED":
+        for c in s["child_sas"]:
+            if c["state"] == "INSTALLED":
+                print(s["spi_i"], c["in"]["spi"])'
+}
+# rekeyed BEFORE: one IKE SA and one CHILD_SA, both with SPIs not in BEFORE.
+rekeyed() {
+	local now
+	now=$(u_spis)
+	[ "$(wc -l <<<"$now")" = 1 ] && [ -n "$now" ] &&
+	[ "${now% *}" != "${1% *}" ] && [ "${now#* }" != "${1#* }" ] &&
+	SPIS=$now
+}
+# traced_ping SPI: a ping from strongSwan's side, until trace shows an echo
+# request that came in on our CHILD_SA SPI, verified.
+traced_ping() {
+	ping_from "$S" 10.10.2.1 10.10.1.1
+	grep -Eq "ESP spi 0x0*${1#0x} seq [0-9]+ 10\.10\.2\.1 > 10\.10\.1\.1 ICMP echo request .* ok$" \
+	    "$work/trace.out"
+}
+# trace_up: trace is attached once it shows a packet of a ping.
+trace_up() {
+	ping_from "$U" 10.10.1.1 10.10.2.1
+	grep -q ' ESP spi ' "$work/trace.out"
+}
+
 run_case() {	# LABEL F|R IKE ESP
-	local label=$1 dir=$2 ike=$3 esp=$4 n outer tun trace
+	local label=$1 dir=$2 ike=$3 esp=$4 n outer tun trace keys
 	rm -f "$work"/outer.pcapng "$work"/tun.pcap "$work"/u.keys \
-	    "$work"/trace.out
+	    "$work"/trace.out "$work"/dec.?.pcap
 	if [ "$dir" = F ]; then
 		ss_conn_write "$ss" pd local_addrs=10.0.0.2 proposals="$ike" \
 		    local_cert=s.pem remote_id="\"C=DE, O=uipsec test, CN=u\"" \
@@ -203,9 +251,11 @@ run_case() {	# LABEL F|R IKE ESP
 	capture "$U" "v-${U:0:10}" "$work/outer.pcapng"
 	outer=$LAST_PID
 	if [ "$dir" = F ]; then
-		uipsecd_run "$ike" "$esp" yes
+		uipsecd_run "$ike" "$esp" yes file
+		keys=(--keys "$work/u.keys")
 	else
-		uipsecd_run "$ike" "$esp" no
+		uipsecd_run "$ike" "$esp" no trace
+		keys=(--socket "$SOCK_U")
 	fi
 	# the TUN from before the first packet through it
 	capture "$U" uipsec0 "$work/tun.pcap"
@@ -216,15 +266,34 @@ run_case() {	# LABEL F|R IKE ESP
 	ss_wait_child_up "$ss" pd 15 || fail "$label: no CHILD_SA in strongSwan"
 	poll_for 5 ip netns exec "$U" ping -c 1 -W 1 -I 10.10.1.1 10.10.2.1 ||
 		fail "$label: the tunnel carries no ping"
-	ip netns exec "$U" "$cli" trace 10.0.0.2 --keys "$work/u.keys" \
-	    --seconds 30 --summary >"$work/trace.out" 2>&1 &
+	if [ "$dir" = F ]; then	# this daemon hands out no keys
+		! ip netns exec "$U" "$cli" trace 10.0.0.2 --socket "$SOCK_U" \
+		    --count 1 >"$work/trace.out" 2>&1 &&
+		grep -q 'keys are not handed out' "$work/trace.out" ||
+			fail "$label: trace without --keys: $(cat "$work/trace.out")"
+		echo "ok: $label: trace without a key log refused: keylog.trace is off"
+	fi
+	ip netns exec "$U" "$cli" trace 10.0.0.2 "${keys[@]}" \
+	    --seconds 600 --summary >"$work/trace.out" 2>&1 &
 	trace=$!
 	PIDS+=("$trace")
-	sleep 1		# trace attaches to the interface
+	poll_for 30 trace_up || fail "$label: uipsec trace shows no ping"
 	ping_from "$U" 10.10.1.1 10.10.2.1 || fail "$label: ping u -> s"
 	ping_from "$S" 10.10.2.1 10.10.1.1 || fail "$label: ping s -> u"
 	udp_send "$U" 10.10.1.1 10.10.2.1 u2s || fail "$label: UDP u -> s"
 	udp_send "$S" 10.10.2.1 10.10.1.1 s2u || fail "$label: UDP s -> u"
+	if [ "$dir" = R ]; then	# rekeys while tracing, keys from the daemon
+		SPIS=$(u_spis)
+		"$cli" rekey --ike pd -s "$SOCK_U" >/dev/null &&
+		poll_for 30 rekeyed "$SPIS x" ||
+			fail "$label: no IKE SA rekey ($(u_spis))"
+		"$cli" rekey pd -s "$SOCK_U" >/dev/null &&
+		poll_for 30 rekeyed "x $SPIS" ||
+			fail "$label: no CHILD_SA rekey ($(u_spis))"
+		poll_for 30 traced_ping "${SPIS#* }" ||
+			fail "$label: trace shows no ping over the new CHILD_SA ${SPIS#* }"
+		ping_from "$U" 10.10.1.1 10.10.2.1 || fail "$label: ping u -> s"
+	fi
 	stop "$tun" "$trace"
 	"$cli" down pd -s "$SOCK_U" >/dev/null || fail "$label: uipsec down"
 	ss_poll 5 ss_ike_gone "$ss" pd || fail "$label: IKE_SA left in strongSwan"
@@ -232,15 +301,30 @@ run_case() {	# LABEL F|R IKE ESP
 	uipsecd_stop "$PID_U" || fail "$label: uipsecd did not exit cleanly"
 	PID_U=''
 
-	pcap_check "$label" "$work/u.keys" u
+	if [ "$dir" = F ]; then
+		pcap_check "$label" "$work/u.keys" u
+		echo "ok: $label: every IKE message and ESP packet verified with uipsecd's key log: $SUMMARY"
+	else
+		[ ! -e "$work/u.keys" ] || fail "$label: uipsecd wrote a key log"
+	fi
 	pcap_check "$label" "$ss/keys.log" s
-	echo "ok: $label: every IKE message and ESP packet verified with uipsecd's and with charon's keys: $SUMMARY"
+	echo "ok: $label: every IKE message and ESP packet verified with charon's keys: $SUMMARY"
 	inner_check "$label"
 	n=$(grep -c ' ESP spi 0x[0-9a-f]* seq [0-9]* .* ok$' "$work/trace.out")
 	[ "$n" -ge 28 ] && ! grep -Eq 'unknown SPI$|bad ICV$|replay$' \
 	    "$work/trace.out" ||
 		fail "$label: uipsec trace: $n ESP packets ok: $(tail -5 "$work/trace.out")"
 	echo "ok: $label: uipsec trace showed $n ESP packets verified"
+	[ "$dir" = R ] || return 0
+	n=$(grep -c ' CREATE_CHILD_SA .* ok$' "$work/trace.out")
+	[ "$n" -ge 4 ] && ! grep -Eq '^[0-9:.]+ .* IKE .*[^k]$' "$work/trace.out" ||
+		fail "$label: uipsec trace: $n CREATE_CHILD_SA messages ok: $(grep ' IKE ' "$work/trace.out" | tail -5)"
+	[ "$(grep -Eo 'ESP spi 0x[0-9a-f]+ seq [0-9]+ 10\.10\.2\.1 > 10\.10\.1\.1 .* ok$' \
+	    "$work/trace.out" | cut -d' ' -f3 | sort -u | wc -l)" -ge 2 ] ||
+		fail "$label: uipsec trace: no packets of two CHILD_SAs"
+	grep -q 'HANDED THE KEYS' "$work/u.log" ||
+		fail "$label: uipsecd did not warn that it handed out keys"
+	echo "ok: $label: uipsec trace without a key log: keys from uipsecd, $n CREATE_CHILD_SA messages (IKE SA and CHILD_SA rekey) and both CHILD_SAs' packets verified"
 }
 
 run_case "F aes256-sha1-modp2048 / aes256gcm16" F \

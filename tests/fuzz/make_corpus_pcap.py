@@ -10,8 +10,8 @@ import struct
 import sys
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from scapy.layers.inet import IP, UDP
-from scapy.layers.inet6 import IPv6
+from scapy.layers.inet import IP, UDP, fragment
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import CookedLinux, Ether
 from scapy.packet import Raw
@@ -41,11 +41,11 @@ def ike_init():
     return hdr + struct.pack("!BBH", 0, 0, 8) + b"abcd"
 
 
-def esp_packets(outer):
+def esp_packets(outer, size=40):
     sa = SecurityAssociation(ESP, spi=ESP_SPI, crypt_algo="AES-GCM",
                              crypt_key=ESP_KEY)
     inner = IP(src="10.1.0.1", dst="10.2.0.1") / UDP(sport=1, dport=2) / \
-        Raw(b"x" * 40)
+        Raw(b"x" * size)
     out = []
     for seq in (1, 2, 2, 5):
         esp = bytes(sa.encrypt(IP(bytes(inner)), seq_num=seq)[ESP])
@@ -69,6 +69,22 @@ def main():
     raw_esp = [IP(src="192.0.2.1", dst="192.0.2.2", proto=50) /
                Raw(bytes(p[UDP].payload)) for p in esp4[:2]]
     wrpcap(os.path.join(d, "raw-ipv4"), ike + raw_esp, linktype=101)
+    # IP fragments (pcap_frag.c): an ESP-in-UDP datagram of 1,500 bytes in
+    # 8-byte-aligned IPv4 pieces, last first, with a duplicate; the same
+    # over IPv6 (Fragment header); an overlapping pair.
+    big = esp_packets(v4, 1400)[0]
+    parts = fragment(IP(bytes(big)), fragsize=512)
+    v6big = IPv6(src="2001:db8::1", dst="2001:db8::2") / \
+        IPv6ExtHdrFragment(id=7) / big[UDP]
+    parts6 = fragment6(IPv6(bytes(v6big)), 600)
+    over = IP(bytes(v4 / UDP(sport=4500, dport=4500, chksum=0) /
+                    Raw(bytes(range(200)) * 4)))
+    ov = fragment(over, fragsize=400)
+    ov[1].frag -= 1
+    wrpcap(os.path.join(d, "fragments"),
+           list(reversed(parts)) + [parts[0]] + ov, linktype=101)
+    wrpcap(os.path.join(d, "fragments-ipv6"), list(reversed(parts6)),
+           linktype=101)
     with open(os.path.join(d, "eth-ipv4"), "rb") as f:
         whole = f.read()
     with open(os.path.join(d, "truncated"), "wb") as f:

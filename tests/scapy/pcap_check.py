@@ -16,7 +16,11 @@ key file is uipsec's own key-log format (doc/keylog.md). Checked:
   order; --check fails on that capture and passes on a clean one;
   the summary counts the packets and the gap left by a missing number;
   a capture cut inside a record and a record cut by the snap length are
-  reported (exit 1 / "truncated"), never a crash.
+  reported (exit 1 / "truncated"), never a crash;
+  ESP in UDP datagrams of 3,000 and more bytes fragmented at the IP layer
+  (IPv4 by scapy's fragment(), IPv6 by fragment6()), written in reverse
+  order, reassembled and decrypted to the inner packets; a datagram with
+  overlapping fragments dropped and --check failing.
 
 Exit status 0 only if every check passed. Run with /usr/bin/python3.
 """
@@ -29,7 +33,9 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cross_check as cc  # noqa: E402  (Case, SUITES, inner_packets...)
 
-from scapy.layers.inet import IP, UDP  # noqa: E402
+from scapy.layers.inet import IP, UDP, fragment  # noqa: E402
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, \
+    fragment6  # noqa: E402
 from scapy.layers.l2 import CookedLinux, Ether, Loopback  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 from scapy.utils import rdpcap, wrpcap  # noqa: E402
@@ -179,6 +185,70 @@ def truncated(work, case):
           "1 truncated" in r.stdout, "snap length: %s" % r.stdout)
 
 
+def fragmented(work, case):
+    """Large ESP-in-UDP datagrams fragmented at the IP layer, IPv4 and
+    IPv6, last fragment first; then overlapping fragments."""
+    inners = [IP(src="10.1.0.1", dst="10.2.0.1", id=i) /
+              UDP(sport=40000, dport=2001) /
+              Raw(bytes((i + k) & 0xFF for k in range(n)))
+              for i, n in enumerate((3000, 5000, 500))]
+    inners = [IP(bytes(p)) for p in inners]
+    seqs = [1, 2, 3]
+    keys = os.path.join(work, "keys")
+    with open(keys, "w") as f:
+        f.write(key_line(case).replace(
+            "%s %s " % (cc.OUTER["src"], cc.OUTER["dst"]), "* * ", 1))
+    for version in (4, 6):
+        frames = []
+        for p, s in zip(inners, seqs):
+            payload = cc.nat_t_payload(case, p, s)
+            if version == 4:
+                outer = IP(id=s, **cc.OUTER) / UDP(sport=4500, dport=4500,
+                                                   chksum=0) / Raw(payload)
+                parts = fragment(outer, fragsize=1480)
+            else:
+                v6 = dict(src="2001:db8::1", dst="2001:db8::2")
+                udp = UDP(sport=4500, dport=4500, chksum=0) / Raw(payload)
+                parts = [IPv6(**v6) / udp]
+                if len(parts[0]) > 1280:
+                    parts = fragment6(IPv6(**v6) / IPv6ExtHdrFragment(id=s)
+                                      / udp, 1280)
+            frames += [bytes(x) for x in reversed(parts)]
+        cap = os.path.join(work, "frag.pcap")
+        dec = os.path.join(work, "frag-dec.pcap")
+        wrpcap(cap, [IP(b) if version == 4 else IPv6(b) for b in frames],
+               linktype=101)
+        r = run([cap, "--keys", keys, "--write-decrypted", dec, "--summary",
+                 "--check"])
+        name = "%s IPv%d fragments" % (case.name, version)
+        check(r.returncode == 0, "%s: --check: %d %s\n%s" % (
+            name, r.returncode, r.stderr.strip(), r.stdout))
+        oks = [ln for ln in r.stdout.splitlines() if "[IP " in ln and
+               " fragments] ESP spi 0x%08x " % cc.SPI in ln and
+               ln.endswith(" ok")]
+        check(len(oks) == 2, "%s: reassembled and ok:\n%s" % (name,
+                                                               r.stdout))
+        got = [bytes(p) for p in rdpcap(dec)] if os.path.exists(dec) else []
+        check(got == [bytes(p) for p in inners], "%s: decrypted packets "
+              "differ" % name)
+        check("2 datagrams reassembled" in r.stdout, "%s: summary:\n%s" %
+              (name, r.stdout))
+    # Overlapping: the second fragment starts 8 bytes into the first.
+    payload = cc.nat_t_payload(case, inners[0], 1)
+    whole = bytes(IP(id=9, flags=0, **cc.OUTER) /
+                  UDP(sport=4500, dport=4500, chksum=0) / Raw(payload))
+    body = whole[20:]
+    a = IP(id=9, flags="MF", frag=0, proto=17, **cc.OUTER) / \
+        Raw(body[:1480])
+    b = IP(id=9, frag=1472 // 8, proto=17, **cc.OUTER) / Raw(body[1472:])
+    cap = os.path.join(work, "overlap.pcap")
+    wrpcap(cap, [a, b], linktype=101)
+    r = run([cap, "--keys", keys, "--check", "--summary"])
+    check(r.returncode == 1 and "overlapping fragments" in r.stdout and
+          "1 overlapping" in r.stdout and "ESP spi" not in r.stdout,
+          "overlapping fragments: %d\n%s" % (r.returncode, r.stdout))
+
+
 def main():
     with tempfile.TemporaryDirectory() as work:
         n = 0
@@ -192,6 +262,8 @@ def main():
                         n += 1
                 print("%-24s done" % case.name)
         truncated(work, cc.Case(cc.SUITES[2], False))
+        for suite in cc.SUITES:
+            fragmented(work, cc.Case(suite, True))
     print("%d checks, %d failed" % (cc.checks, len(cc.failures)))
     return 1 if cc.failures else 0
 

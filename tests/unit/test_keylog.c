@@ -568,3 +568,37 @@ Test(keylog, chacha_has_no_wireshark_name)
 	cr_expect_eq(kl.esp[0].family, 0);
 	keylog_free(&kl);
 }
+
+/* ESN has no place in Wireshark 4.0's esp_sa (doc/keylog.md): an HMAC SA
+ * is written with its ICV unchecked and reads back as the same SA with
+ * ESN; an AES-GCM SA as it is, ESN lost; each after a comment. */
+Test(keylog, esn_rows_for_wireshark)
+{
+	struct keylog_esp cbc = esp_cbc(), gcm = esp_gcm6();
+	struct keylog kl = { 0 };
+	char buf[1024], err[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	const char *path;
+
+	cbc.esn = true;
+	cr_assert(f != NULL);
+	cr_assert_eq(keylog_write_wireshark_esp(f, &cbc), 0);
+	cr_assert_eq(keylog_write_wireshark_esp(f, &gcm), 0);
+	fclose(f);
+	cr_expect(strstr(buf, "# SPI 0xf70484bb has ESN: Wireshark 4.0 has "
+	    "none, its ICVs are left unchecked") == buf, "%s", buf);
+	cr_expect(strstr(buf, "\"ANY 96 bit authentication [no checking]\","
+	    "\"0x080f16") != NULL, "%s", buf);
+	cr_expect(strstr(buf, "# SPI 0x00000100 has ESN: Wireshark 4.0 has "
+	    "none and reports its ICVs bad") != NULL, "%s", buf);
+	cr_expect(strstr(buf, "\"AES-GCM with 16 octet ICV [RFC4106]\"") !=
+	    NULL, "%s", buf);
+	path = tmp_write(buf);
+	cr_assert_eq(keylog_read(&kl, path, err, sizeof(err)), 0, "%s", err);
+	unlink(path);
+	cr_assert_eq(kl.n_esp, 2);
+	same_esp(&kl.esp[0], &cbc, true);
+	gcm.esn = false;
+	same_esp(&kl.esp[1], &gcm, true);
+	keylog_free(&kl);
+}

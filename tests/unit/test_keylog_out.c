@@ -63,7 +63,18 @@ Test(keylog_out, section_errors_name_the_line)
 
 	cr_expect(cfg == NULL);
 	cr_expect(err.count >= 1 && strstr(err.msg[0], "u.conf:17: keylog: "
-	    "give file, wireshark_dir or both") != NULL, "%s", err.msg[0]);
+	    "give file, wireshark_dir, trace = yes, or several") != NULL, "%s",
+	    err.msg[0]);
+	cfg_free(cfg);
+	cfg = load(MANUAL "keylog {\n trace = maybe\n}\n", &err);
+	cr_expect(cfg == NULL);
+	cr_expect(err.count >= 1 && strstr(err.msg[0], "u.conf:18: keylog."
+	    "trace: want yes or no") != NULL, "%s", err.msg[0]);
+	cfg_free(cfg);
+	cfg = load(MANUAL "keylog {\n trace = yes\n}\n", &err);
+	cr_assert(cfg != NULL && cfg->keylog != NULL, "%s", err.msg[0]);
+	cr_expect(cfg->keylog->trace);
+	cr_expect_str_eq(cfg->keylog->file, "");
 	cfg_free(cfg);
 	cfg = load(MANUAL "keylog {\n path = x\n}\n", &err);
 	cr_expect(cfg == NULL);

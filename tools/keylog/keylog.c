@@ -261,6 +261,27 @@ keylog_read(struct keylog *kl, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
+int
+keylog_read_line(struct keylog *kl, const char *line, size_t len,
+    const char *what, unsigned lineno, char *err, size_t errlen)
+{
+	struct kl_ctx c = { .kl = kl, .path = what, .line = lineno,
+	    .err = err, .errlen = errlen };
+	const uint8_t *p = (const uint8_t *)line;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (len > KL_LINE_MAX)
+		return kl_error(&c, "line longer than %d bytes", KL_LINE_MAX);
+	if (memchr(p, '\0', len) != NULL)
+		return kl_error(&c, "NUL byte in a text line");
+	while (len > 0 && p[len - 1] == '\r')
+		len--;
+	if (kl_skippable(p, len))
+		return 0;
+	return kl_text_line(&c, p, len);
+}
+
 const struct keylog_ike *
 keylog_find_ike(const struct keylog *kl, uint64_t spi_i, uint64_t spi_r)
 {

@@ -64,6 +64,11 @@ struct keylog {
  * a charon log, which skips them). */
 int	 keylog_read(struct keylog *kl, const char *path, char *err,
 	    size_t errlen);
+/* One line of uipsec's key log (as `uipsec trace` receives them from the
+ * daemon, doc/pcap.md): its record appended to kl; empty and '#' lines
+ * are skipped. 0, or -1 with "what:lineno: what is wrong" in err. */
+int	 keylog_read_line(struct keylog *kl, const char *line, size_t len,
+	    const char *what, unsigned lineno, char *err, size_t errlen);
 /* Wipes and frees every record; kl is empty afterwards. */
 void	 keylog_free(struct keylog *kl);
 
@@ -81,6 +86,10 @@ const struct keylog_esp *keylog_find_esp(const struct keylog *kl,
  * ChaCha20-Poly1305). 0, or -1 on a write error. */
 int	 keylog_write_ike(FILE *f, const struct keylog_ike *k);
 int	 keylog_write_esp(FILE *f, const struct keylog_esp *k);
+/* The same line of uipsec's key log without its newline into out[cap]:
+ * its length, or -1 if it does not fit. The caller wipes out. */
+int	 keylog_format_ike(char *out, size_t cap, const struct keylog_ike *k);
+int	 keylog_format_esp(char *out, size_t cap, const struct keylog_esp *k);
 int	 keylog_write_wireshark_ike(FILE *f, const struct keylog_ike *k);
 int	 keylog_write_wireshark_esp(FILE *f, const struct keylog_esp *k);
 

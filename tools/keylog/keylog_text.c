@@ -166,7 +166,7 @@ kl_hex_or_dash(const uint8_t *k, size_t len, char *out, size_t cap)
 }
 
 int
-keylog_write_ike(FILE *f, const struct keylog_ike *k)
+keylog_format_ike(char *out, size_t cap, const struct keylog_ike *k)
 {
 	char encr[KL_NAME_MAX], integ[KL_NAME_MAX];
 	char h[4][2 * KEYLOG_INTEG_KEY_MAX + 1];
@@ -174,14 +174,36 @@ keylog_write_ike(FILE *f, const struct keylog_ike *k)
 
 	kl_encr_name(k->encr, k->encr_bits, encr, sizeof(encr));
 	kl_integ_name(k->integ, integ, sizeof(integ));
-	n = fprintf(f, "IKE %016" PRIx64 " %016" PRIx64 " %s %s %s %s %s %s\n",
-	    k->spi_i, k->spi_r, encr, integ,
+	n = snprintf(out, cap, "IKE %016" PRIx64 " %016" PRIx64
+	    " %s %s %s %s %s %s", k->spi_i, k->spi_r, encr, integ,
 	    kl_hex_or_dash(k->sk_ei, k->encr_len, h[0], sizeof(h[0])),
 	    kl_hex_or_dash(k->sk_er, k->encr_len, h[1], sizeof(h[1])),
 	    kl_hex_or_dash(k->sk_ai, k->integ_len, h[2], sizeof(h[2])),
 	    kl_hex_or_dash(k->sk_ar, k->integ_len, h[3], sizeof(h[3])));
 	sodium_memzero(h, sizeof(h));
-	return n < 0 ? -1 : 0;
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* A line of a key log: room for the longest record. */
+#define KL_RECORD_MAX	1024
+
+/* One record line into f; the stack copy wiped. */
+static int
+kl_write_line(FILE *f, char *line, int n)
+{
+	int ret = n < 0 || fprintf(f, "%s\n", line) < 0 ? -1 : 0;
+
+	sodium_memzero(line, KL_RECORD_MAX);
+	return ret;
+}
+
+int
+keylog_write_ike(FILE *f, const struct keylog_ike *k)
+{
+	char line[KL_RECORD_MAX];
+
+	return kl_write_line(f, line, keylog_format_ike(line, sizeof(line),
+	    k));
 }
 
 /* An address as text, "*" for any. */
@@ -194,7 +216,7 @@ kl_addr_text(int family, const uint8_t *a, char *out, size_t cap)
 }
 
 int
-keylog_write_esp(FILE *f, const struct keylog_esp *k)
+keylog_format_esp(char *out, size_t cap, const struct keylog_esp *k)
 {
 	char encr[KL_NAME_MAX], integ[KL_NAME_MAX];
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -203,12 +225,21 @@ keylog_write_esp(FILE *f, const struct keylog_esp *k)
 
 	kl_encr_name(k->encr, k->encr_bits, encr, sizeof(encr));
 	kl_integ_name(k->integ, integ, sizeof(integ));
-	n = fprintf(f, "ESP %s %s %08" PRIx32 " %s %s %s %s %s\n",
+	n = snprintf(out, cap, "ESP %s %s %08" PRIx32 " %s %s %s %s %s",
 	    kl_addr_text(k->family, k->src, src, sizeof(src)),
 	    kl_addr_text(k->family, k->dst, dst, sizeof(dst)), k->spi,
 	    encr, integ, k->esn ? "esn" : "noesn",
 	    kl_hex_or_dash(k->encr_key, k->encr_len, h[0], sizeof(h[0])),
 	    kl_hex_or_dash(k->integ_key, k->integ_len, h[1], sizeof(h[1])));
 	sodium_memzero(h, sizeof(h));
-	return n < 0 ? -1 : 0;
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+int
+keylog_write_esp(FILE *f, const struct keylog_esp *k)
+{
+	char line[KL_RECORD_MAX];
+
+	return kl_write_line(f, line, keylog_format_esp(line, sizeof(line),
+	    k));
 }

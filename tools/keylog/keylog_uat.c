@@ -113,6 +113,31 @@ static const struct kl_uat_alg uat_esp_auth[] = {
 	{ IKEV2_AUTH_NONE, 64, "ANY 64 bit authentication [no checking]" },
 	{ IKEV2_AUTH_NONE, 96, "ANY 96 bit authentication [no checking]" },
 	{ IKEV2_AUTH_NONE, 128, "ANY 128 bit authentication [no checking]" },
+	{ IKEV2_AUTH_NONE, 192, "ANY 192 bit authentication [no checking]" },
+	{ IKEV2_AUTH_NONE, 256, "ANY 256 bit authentication [no checking]" },
+};
+/*
+ * ESN (RFC 4303 §2.2.1): Wireshark 4.0's esp_sa has no field for it (8
+ * fields; a 9th is discarded) and checks every ICV over 32-bit sequence
+ * numbers. Decryption does not depend on the high half, so an ESN SA is
+ * still written: with HMAC as "ANY n bit authentication [no checking]"
+ * (tshark decrypts and shows the ICV unchecked rather than bad; read
+ * back, that row is the HMAC of that ICV and key length, with ESN), with
+ * AES-GCM as it is (tshark decrypts and reports the ICV bad; read back,
+ * the ESN flag is lost). A comment line above says so. `uipsec pcap`
+ * verifies both with uipsec's own key log. ChaCha20-Poly1305 (RFC 7634)
+ * has no name in either of Wireshark 4.0's tables: a comment line only.
+ */
+struct kl_uat_esn {
+	uint16_t	 integ;
+	uint16_t	 icv_bits;
+	size_t		 key_len;
+};
+static const struct kl_uat_esn uat_esn[] = {
+	{ IKEV2_AUTH_HMAC_SHA1_96, 96, 20 },
+	{ IKEV2_AUTH_HMAC_SHA2_256_128, 128, 32 },
+	{ IKEV2_AUTH_HMAC_SHA2_384_192, 192, 48 },
+	{ IKEV2_AUTH_HMAC_SHA2_512_256, 256, 64 },
 };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -294,6 +319,7 @@ kl_uat_esp_algs(struct kl_ctx *c, const char *ename, const char *aname,
     struct keylog_esp *k)
 {
 	const struct kl_uat_alg *e, *a;
+	size_t i;
 
 	if ((e = kl_uat_by_name(uat_esp_encr, N(uat_esp_encr), ename)) ==
 	    NULL)
@@ -312,9 +338,18 @@ kl_uat_esp_algs(struct kl_ctx *c, const char *ename, const char *aname,
 		if (k->encr == 0)
 			return kl_error(c, "AES-GCM [RFC4106] wants an \"ANY "
 			    "64|96|128 bit\" authentication");
-	} else if (a->bits != 0)
-		return kl_error(c, "'%s' checks nothing: no key log record",
-		    aname);
+	} else if (a->bits != 0) {
+		/* what uipsec writes for an HMAC with ESN (above) */
+		for (i = 0; i < N(uat_esn); i++)
+			if (uat_esn[i].icv_bits == a->bits &&
+			    uat_esn[i].key_len == k->integ_len)
+				break;
+		if (e->id == IKEV2_ENCR_NULL || i == N(uat_esn))
+			return kl_error(c, "'%s' checks nothing: no key log "
+			    "record", aname);
+		k->integ = uat_esn[i].integ;
+		k->esn = true;
+	}
 	k->encr_bits = kl_uat_esp_bits(k->encr, k->encr_len);
 	return 0;
 }
@@ -399,6 +434,28 @@ keylog_write_wireshark_ike(FILE *f, const struct keylog_ike *k)
 	return n < 0 ? -1 : 0;
 }
 
+/* An ESN SA: the comment line above its row, and for an HMAC the "no
+ * checking" authentication of its ICV length into *a (see uat_esn). */
+static int
+kl_uat_esn_row(FILE *f, const struct keylog_esp *k,
+    const struct kl_uat_alg **a)
+{
+	size_t i, j;
+
+	for (i = 0; i < N(uat_esn) && uat_esn[i].integ != k->integ; i++)
+		;
+	if (i == N(uat_esn))
+		return fprintf(f, "# SPI 0x%08" PRIx32 " has ESN: Wireshark 4.0 "
+		    "has none and reports its ICVs bad (uipsec pcap checks "
+		    "them)\n", k->spi) < 0 ? -1 : 0;
+	for (j = 0; j < N(uat_esp_auth); j++)
+		if (uat_esp_auth[j].bits == uat_esn[i].icv_bits)
+			*a = &uat_esp_auth[j];
+	return fprintf(f, "# SPI 0x%08" PRIx32 " has ESN: Wireshark 4.0 has "
+	    "none, its ICVs are left unchecked (uipsec pcap checks them)\n",
+	    k->spi) < 0 ? -1 : 0;
+}
+
 int
 keylog_write_wireshark_esp(FILE *f, const struct keylog_esp *k)
 {
@@ -424,6 +481,8 @@ keylog_write_wireshark_esp(FILE *f, const struct keylog_esp *k)
 		inet_ntop(k->family, k->src, src, sizeof(src));
 		inet_ntop(k->family, k->dst, dst, sizeof(dst));
 	}
+	if (k->esn && kl_uat_esn_row(f, k, &a) < 0)
+		return -1;
 	hex_encode(k->encr_key, k->encr_len, h[0], sizeof(h[0]));
 	hex_encode(k->integ_key, k->integ_len, h[1], sizeof(h[1]));
 	n = fprintf(f, "\"%s\",\"%s\",\"%s\",\"0x%08" PRIx32 "\",\"%s\","

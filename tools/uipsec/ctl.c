@@ -15,10 +15,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 struct ctl {
 	FILE	*f;
 	char	*line;
 	size_t	 cap;
+	bool	 secret;		/* lines carry keys: wipe */
+	char	 buf[BUFSIZ];		/* the stream's buffer */
 };
 
 void
@@ -28,8 +32,17 @@ ctl_close(struct ctl *c)
 		return;
 	if (c->f)
 		fclose(c->f);
+	if (c->line)
+		sodium_memzero(c->line, c->cap);
 	free(c->line);
+	sodium_memzero(c->buf, sizeof(c->buf));
 	free(c);
+}
+
+void
+ctl_secret(struct ctl *c)
+{
+	c->secret = true;
 }
 
 /* The next reply line without its newline, or NULL. */
@@ -45,8 +58,21 @@ next_line(struct ctl *c)
 	return c->line;
 }
 
+static void
+to_file(void *arg, const char *line)
+{
+	fprintf(arg, "%s\n", line);
+}
+
 int
 ctl_command(struct ctl *c, const char *cmd, FILE *out, char *msg, size_t cap)
+{
+	return ctl_command_lines(c, cmd, out ? to_file : NULL, out, msg, cap);
+}
+
+int
+ctl_command_lines(struct ctl *c, const char *cmd,
+    void (*fn)(void *arg, const char *line), void *arg, char *msg, size_t cap)
 {
 	const char *l;
 	int code;
@@ -62,8 +88,10 @@ ctl_command(struct ctl *c, const char *cmd, FILE *out, char *msg, size_t cap)
 			snprintf(msg, cap, "%s", l + 4);
 			return code;
 		}
-		if (out)
-			fprintf(out, "%s\n", l + 4);
+		if (fn)
+			fn(arg, l + 4);
+		if (c->secret)
+			sodium_memzero(c->line, c->cap);
 	}
 	snprintf(msg, cap, "%s", l ? "not a uipsec-control reply" :
 	    "the daemon closed the connection");
@@ -99,6 +127,7 @@ ctl_open(const char *path)
 		ctl_close(c);
 		return NULL;
 	}
+	setvbuf(c->f, c->buf, _IOFBF, sizeof(c->buf));
 	if ((code = ctl_command(c, "uipsec-control 1", NULL, msg,
 	    sizeof(msg))) != 200) {
 		fprintf(stderr, "uipsec: %s: %s\n", path, msg);

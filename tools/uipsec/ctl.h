@@ -24,6 +24,14 @@ void	 ctl_close(struct ctl *c);	/* accepts NULL */
 int	 ctl_command(struct ctl *c, const char *cmd, FILE *out, char *msg,
 	    size_t cap);
 
+/* The same, each data line (prefix and newline removed, borrowed for the
+ * call) to fn. With secret set (keys), every buffer a line passed through
+ * is wiped afterwards. */
+int	 ctl_command_lines(struct ctl *c, const char *cmd,
+	    void (*fn)(void *arg, const char *line), void *arg, char *msg,
+	    size_t cap);
+void	 ctl_secret(struct ctl *c);
+
 /* `uipsec up|down NAME [-s SOCKET]` share their whole body; with a flag
  * (`uipsec rekey [--ike] NAME`), --FLAG appends " FLAG" to the command. */
 int	 ctl_up_down(int argc, char **argv, const char *verb);

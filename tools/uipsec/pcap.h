@@ -54,6 +54,12 @@ struct pcap_ip {
 	uint32_t	 frag_id;
 	uint16_t	 frag_off;	/* in bytes */
 	bool		 frag_more;
+	/* A fragment's data (after the IPv4 header / the IPv6 Fragment
+	 * header) to the datagram's end or the capture's, and for IPv6 the
+	 * Fragment header's Next Header (RFC 8200 §4.5). */
+	const uint8_t	*frag_data;
+	size_t		 frag_len;
+	uint8_t		 frag_nh;
 	bool		 truncated;	/* caplen < total */
 };
 
@@ -74,6 +80,45 @@ struct pcap_pkt {
 /* Classifies one captured frame of `linktype`; always fills out. */
 void	 pcap_classify(int linktype, const uint8_t *frame, size_t caplen,
 	    struct pcap_pkt *out);
+
+/*
+ * IP reassembly of UDP and ESP fragments (pcap_frag.c): bounded in
+ * datagrams, fragments and bytes held, with a timeout in capture time;
+ * overlapping fragments drop their datagram.
+ */
+#define PCAP_FRAG_DATAGRAMS	64		/* in flight */
+#define PCAP_FRAG_PARTS		128		/* fragments per datagram */
+#define PCAP_FRAG_BYTES		(1024 * 1024)	/* held in all */
+#define PCAP_FRAG_TIMEOUT_S	30
+
+struct pcap_frag;
+struct pcap_frag_stats {
+	uint64_t	 reassembled;
+	uint64_t	 overlaps;	/* datagrams dropped for overlaps */
+	uint64_t	 timed_out;
+	uint64_t	 evicted;	/* dropped to stay in the limits */
+	uint64_t	 bad;		/* lengths, offsets, too many parts */
+	uint64_t	 incomplete;	/* still waiting (at the end) */
+};
+enum pcap_frag_result {
+	PCAP_FRAG_HELD,		/* kept (or a duplicate): more to come */
+	PCAP_FRAG_DONE,		/* *out: the whole datagram */
+	PCAP_FRAG_DROPPED,	/* *why; the datagram is given up */
+};
+
+/* NULL when out of memory. Caller frees with pcap_frag_free. */
+struct pcap_frag *pcap_frag_new(void);
+void	 pcap_frag_free(struct pcap_frag *f);	/* accepts NULL */
+/* One fragment (ip->fragment, from pcap_ip_parse) captured at ts. DONE:
+ * *out and *out_len hold the reassembled datagram, a fresh IP header
+ * first, borrowed until the next call, *n_frags how many fragments made
+ * it. HELD: *why NULL, or a note ("duplicate fragment"). DROPPED: *why. */
+enum pcap_frag_result pcap_frag_add(struct pcap_frag *f,
+	    const struct pcap_ip *ip, const struct timeval *ts,
+	    const uint8_t **out, size_t *out_len, unsigned *n_frags,
+	    const char **why);
+void	 pcap_frag_stats(const struct pcap_frag *f,
+	    struct pcap_frag_stats *out);
 
 /* UDP GSO (UDP_SEGMENT): a sender's capture on a GSO-capable device
  * (veth, some NICs) shows one datagram that the kernel splits into
@@ -114,6 +159,14 @@ void	 pcap_view_keys_changed(struct pcap_view *v, const struct keylog *kl);
 void	 pcap_view_frame(struct pcap_view *v, int linktype,
 	    const struct timeval *ts, const uint8_t *frame, size_t caplen,
 	    size_t wirelen);
+/* `uipsec trace` without a key log: fn is called before an encrypted IKE
+ * message or an ESP packet whose SA has no keys in the key log is
+ * handled; it may fetch them and call pcap_view_keys_changed, and the
+ * packet is then decrypted with them. `sa` names the SA: the initiator's
+ * IKE SPI, or the ESP SPI. */
+typedef void pcap_keys_fn(void *arg, struct pcap_view *v, uint64_t sa);
+void	 pcap_view_on_missing_keys(struct pcap_view *v, pcap_keys_fn *fn,
+	    void *arg);
 /* True once a packet of an SA without keys was seen (trace re-reads). */
 bool	 pcap_view_missing_keys(struct pcap_view *v);
 /* Totals, per IKE SA and per ESP SA (doc/pcap.md). */

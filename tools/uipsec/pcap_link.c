@@ -105,7 +105,13 @@ ipv6_parse(struct buf_reader *r, size_t caplen, struct pcap_ip *ip,
 			ip->frag_off = frag & 0xFFF8;
 			ip->frag_more = (frag & 1) != 0;
 			ip->fragment = true;
-			nh = ext_nh;
+			ip->frag_nh = nh = ext_nh;
+			ip->frag_data = buf_cursor(r);
+			/* Past the first fragment comes data, not headers. */
+			if (ip->frag_off != 0) {
+				ip->proto = nh;
+				return 0;
+			}
 			continue;
 		}
 		ip->proto = nh;
@@ -156,6 +162,10 @@ pcap_ip_parse(const uint8_t *p, size_t len, struct pcap_ip *ip,
 	end = ip->total < len ? ip->total : len;
 	ip->l4 = p + r.off;
 	ip->l4_len = end - r.off;
+	if (ip->family == AF_INET)
+		ip->frag_data = ip->l4;
+	if (ip->fragment)
+		ip->frag_len = (size_t)(p + end - ip->frag_data);
 	return 0;
 }
 

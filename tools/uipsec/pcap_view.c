@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/buf.h"
+#include "ike/ike.h"
+#include "ike/ikev2_wire.h"
 #include "tools/uipsec/pcap.h"
 
 struct pcap_counts {
@@ -20,9 +23,12 @@ struct pcap_view {
 	unsigned		 flags;
 	struct pcap_esp		*esp;
 	struct pcap_ike		*ike;
+	struct pcap_frag	*frag;
 	pcap_inner_fn		*inner_fn;
 	void			*inner_arg;
 	bool			 missing_keys;
+	pcap_keys_fn		*keys_fn;
+	void			*keys_arg;
 	struct pcap_counts	 n;
 };
 
@@ -38,7 +44,8 @@ pcap_view_new(const struct keylog *kl, FILE *out, unsigned flags)
 	v->flags = flags;
 	v->esp = pcap_esp_new();
 	v->ike = pcap_ike_new();
-	if (v->esp == NULL || v->ike == NULL) {
+	v->frag = pcap_frag_new();
+	if (v->esp == NULL || v->ike == NULL || v->frag == NULL) {
 		pcap_view_free(v);
 		return NULL;
 	}
@@ -53,6 +60,7 @@ pcap_view_free(struct pcap_view *v)
 		return;
 	pcap_esp_free(v->esp);
 	pcap_ike_free(v->ike);
+	pcap_frag_free(v->frag);
 	free(v);
 }
 
@@ -69,6 +77,38 @@ pcap_view_keys_changed(struct pcap_view *v, const struct keylog *kl)
 	v->kl = kl;
 	v->missing_keys = false;
 	pcap_esp_keys_changed(v->esp, kl);
+}
+
+void
+pcap_view_on_missing_keys(struct pcap_view *v, pcap_keys_fn *fn, void *arg)
+{
+	v->keys_fn = fn;
+	v->keys_arg = arg;
+}
+
+/* Before an IKE message or ESP packet: keys the key log lacks may be
+ * fetched now (trace asks the daemon). IKE_SA_INIT is not encrypted. */
+static void
+keys_check(struct pcap_view *v, const struct pcap_pkt *pkt)
+{
+	struct ike_decoded d;
+	struct buf_reader r;
+	uint32_t spi;
+
+	if (v->keys_fn == NULL)
+		return;
+	if (pkt->kind == PCAP_IKE) {
+		if (ike_decode_header(pkt->data, pkt->len, &d) == 0 &&
+		    d.exchange != IKEV2_EXCH_IKE_SA_INIT &&
+		    keylog_find_ike(v->kl, d.spi_i, d.spi_r) == NULL)
+			v->keys_fn(v->keys_arg, v, d.spi_i);
+		return;
+	}
+	buf_reader_init(&r, pkt->data, pkt->len);
+	if (pkt->kind == PCAP_ESP && buf_get_u32(&r, &spi) &&
+	    keylog_find_esp(v->kl, spi, pkt->ip.family, pkt->ip.src,
+	    pkt->ip.dst) == NULL)
+		v->keys_fn(v->keys_arg, v, spi);
 }
 
 bool
@@ -143,63 +183,106 @@ frame_esp(struct pcap_view *v, const struct timeval *ts,
 	}
 }
 
+/* What one datagram (a frame's, or one reassembled) is: its line's
+ * rest, its counts. */
+static void
+packet(struct pcap_view *v, const struct timeval *ts, struct pcap_pkt *pkt,
+    FILE *out);
+
+/* A fragment: held until its datagram is complete, which is then shown
+ * on a line of its own, "[IP n fragments]" before what it carries. */
+static void
+fragment(struct pcap_view *v, const struct timeval *ts,
+    const struct pcap_pkt *pkt, FILE *out)
+{
+	struct pcap_pkt whole;
+	const uint8_t *dg = NULL;
+	const char *why = NULL;
+	size_t dg_len = 0;
+	unsigned n = 0;
+	enum pcap_frag_result r;
+
+	v->n.fragments++;
+	r = pcap_frag_add(v->frag, &pkt->ip, ts, &dg, &dg_len, &n, &why);
+	if (out)
+		fprintf(out, "IP fragment id %u offset %u%s proto %u%s%s%s\n",
+		    pkt->ip.frag_id, pkt->ip.frag_off, pkt->ip.frag_more ?
+		    "+" : "", pkt->ip.proto, why ? " (" : "", why ? why : "",
+		    why ? ")" : "");
+	if (r != PCAP_FRAG_DONE)
+		return;
+	pcap_classify(PCAP_LINK_RAW, dg, dg_len, &whole);
+	keys_check(v, &whole);
+	if (out) {
+		line_start(out, ts, &whole);
+		fprintf(out, "[IP %u fragments] ", n);
+	}
+	packet(v, ts, &whole, out);
+}
+
 void
 pcap_view_frame(struct pcap_view *v, int linktype, const struct timeval *ts,
     const uint8_t *frame, size_t caplen, size_t wirelen)
 {
 	struct pcap_pkt pkt;
 	FILE *out = (v->flags & PCAP_VIEW_QUIET) ? NULL : v->out;
-	bool unknown;
 
 	v->n.frames++;
 	pcap_classify(linktype, frame, caplen, &pkt);
 	if (pkt.kind == PCAP_TRUNCATED && caplen < wirelen)
 		pkt.why = "captured shorter than the frame (snap length)";
+	keys_check(v, &pkt);
 	if (out && ((pkt.kind != PCAP_OTHER && pkt.kind != PCAP_NOT_IP) ||
 	    (v->flags & PCAP_VIEW_ALL)))
 		line_start(out, ts, &pkt);
-	switch (pkt.kind) {
+	if (pkt.kind == PCAP_IP_FRAGMENT)
+		fragment(v, ts, &pkt, out);
+	else
+		packet(v, ts, &pkt, out);
+}
+
+static void
+packet(struct pcap_view *v, const struct timeval *ts, struct pcap_pkt *pkt,
+    FILE *out)
+{
+	bool unknown;
+
+	switch (pkt->kind) {
 	case PCAP_IKE:
 		v->n.ike++;
-		v->n.ike_ok += pcap_ike_packet(v->ike, v->kl, &pkt, out,
+		v->n.ike_ok += pcap_ike_packet(v->ike, v->kl, pkt, out,
 		    &unknown);
 		v->missing_keys |= unknown;
 		return;
 	case PCAP_ESP:
-		frame_esp(v, ts, &pkt, out);
+		frame_esp(v, ts, pkt, out);
 		return;
 	case PCAP_KEEPALIVE:
 		v->n.keepalive++;
 		if (out)
 			fprintf(out, "NAT keepalive\n");
 		return;
-	case PCAP_IP_FRAGMENT:
-		v->n.fragments++;
+	case PCAP_IP_FRAGMENT:	/* a reassembled datagram never is one */
+	case PCAP_MALFORMED:
+		v->n.malformed++;
 		if (out)
-			fprintf(out, "IP fragment id %u offset %u%s proto %u "
-			    "(not reassembled)\n", pkt.ip.frag_id,
-			    pkt.ip.frag_off, pkt.ip.frag_more ? "+" : "",
-			    pkt.ip.proto);
+			fprintf(out, "malformed: %s\n", pkt->why ? pkt->why :
+			    "fragment in a fragment");
 		return;
 	case PCAP_TRUNCATED:
 		v->n.truncated++;
 		if (out)
-			fprintf(out, "truncated: %s\n", pkt.why);
-		return;
-	case PCAP_MALFORMED:
-		v->n.malformed++;
-		if (out)
-			fprintf(out, "malformed: %s\n", pkt.why);
+			fprintf(out, "truncated: %s\n", pkt->why);
 		return;
 	case PCAP_OTHER:
 		v->n.other++;
 		if (out && (v->flags & PCAP_VIEW_ALL))
-			fprintf(out, "IP proto %u, not IPsec\n", pkt.ip.proto);
+			fprintf(out, "IP proto %u, not IPsec\n", pkt->ip.proto);
 		return;
 	case PCAP_NOT_IP:
 		v->n.not_ip++;
 		if (out && (v->flags & PCAP_VIEW_ALL))
-			fprintf(out, "%s\n", pkt.why);
+			fprintf(out, "%s\n", pkt->why);
 		return;
 	}
 }
@@ -218,6 +301,19 @@ pcap_view_summary(const struct pcap_view *v, FILE *out)
 	    (unsigned long long)n->fragments, (unsigned long long)n->truncated,
 	    (unsigned long long)n->malformed, (unsigned long long)n->other,
 	    (unsigned long long)n->not_ip);
+	if (n->fragments) {
+		struct pcap_frag_stats f;
+
+		pcap_frag_stats(v->frag, &f);
+		fprintf(out, "  IP fragments: %llu datagrams reassembled, "
+		    "dropped: %llu overlapping, %llu timed out, %llu over the "
+		    "limits, %llu malformed; %llu incomplete\n",
+		    (unsigned long long)f.reassembled,
+		    (unsigned long long)f.overlaps,
+		    (unsigned long long)f.timed_out,
+		    (unsigned long long)f.evicted, (unsigned long long)f.bad,
+		    (unsigned long long)f.incomplete);
+	}
 	pcap_ike_summary(v->ike, out);
 	pcap_esp_summary(v->esp, v->kl, out);
 }
@@ -225,6 +321,12 @@ pcap_view_summary(const struct pcap_view *v, FILE *out)
 bool
 pcap_view_all_ok(const struct pcap_view *v)
 {
+	struct pcap_frag_stats f;
+
+	/* A fragmented datagram given up was not verified either. */
+	pcap_frag_stats(v->frag, &f);
 	return v->n.ike == v->n.ike_ok && v->n.esp == v->n.esp_ok &&
-	    v->n.truncated == 0 && v->n.malformed == 0;
+	    v->n.truncated == 0 && v->n.malformed == 0 && f.overlaps == 0 &&
+	    f.timed_out == 0 && f.evicted == 0 && f.bad == 0 &&
+	    f.incomplete == 0;
 }

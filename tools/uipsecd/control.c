@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "common/log.h"
 
 #define TAG_LISTEN	((uint64_t)1)
@@ -30,6 +32,7 @@ struct control_reply {
 	char	*buf;
 	size_t	 len, cap;
 	bool	 truncated;
+	bool	 secret;	/* holds keys: wiped when sent */
 };
 
 struct client {
@@ -83,9 +86,14 @@ reply_add(struct control_reply *r, const char *text, size_t len, size_t limit)
 		cap = r->cap ? r->cap : 4096;
 		while (cap < r->len + len)
 			cap *= 2;
-		if (!(p = realloc(r->buf, cap))) {
+		if (!(p = r->secret ? malloc(cap) : realloc(r->buf, cap))) {
 			r->truncated = true;
 			return false;
+		}
+		if (r->secret && r->buf) {	/* no unwiped copy left */
+			memcpy(p, r->buf, r->len);
+			sodium_memzero(r->buf, r->cap);
+			free(r->buf);
 		}
 		r->buf = p;
 		r->cap = cap;
@@ -108,12 +116,21 @@ control_line(struct control_reply *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(line + 4, sizeof(line) - 5, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 6)
-		n = (int)sizeof(line) - 6;	/* cut an overlong line */
-	line[4 + n] = '\n';
-	reply_add(r, line, (size_t)n + 5, CONTROL_REPLY_MAX - FINAL_MAX);
+	if (n >= 0) {
+		if ((size_t)n > sizeof(line) - 6)
+			n = (int)sizeof(line) - 6;	/* cut an overlong line */
+		line[4 + n] = '\n';
+		reply_add(r, line, (size_t)n + 5, CONTROL_REPLY_MAX -
+		    FINAL_MAX);
+	}
+	if (r->secret)
+		sodium_memzero(line, sizeof(line));
+}
+
+void
+control_reply_secret(struct control_reply *r)
+{
+	r->secret = true;
 }
 
 size_t
@@ -167,6 +184,8 @@ client_free(struct control *c, struct client *cl)
 			c->clients[i] = NULL;
 	epoll_ctl(c->ep, EPOLL_CTL_DEL, cl->fd, NULL);
 	close(cl->fd);
+	if (cl->out.secret)
+		sodium_memzero(cl->out.buf, cl->out.cap);
 	free(cl->out.buf);
 	free(cl);
 }
@@ -193,6 +212,10 @@ client_flush(struct control *c, struct client *cl)
 			return false;
 		}
 		cl->out_off += (size_t)n;
+	}
+	if (cl->out.secret) {
+		sodium_memzero(cl->out.buf, cl->out.cap);
+		cl->out.secret = false;
 	}
 	cl->out.len = cl->out_off = 0;
 	if (cl->closing) {
@@ -349,6 +372,31 @@ rekey(struct control *c, struct client *cl, int argc, char **argv)
 	    "ok" : "no such connection");
 }
 
+#define KEYS_USAGE	"usage: keys ADDRESS [SINCE]"
+
+/* keys ADDR [SINCE]: refused unless the daemon keeps keys for trace. */
+static void
+keys(struct control *c, struct client *cl, int argc, char **argv)
+{
+	char msg[256] = "", *end = NULL;
+	unsigned long long since = 0;
+	int code;
+
+	if (argc == 3) {
+		errno = 0;
+		since = strtoull(argv[2], &end, 10);
+	}
+	if (argc < 2 || argc > 3 || (argc == 3 && (errno || end == argv[2] ||
+	    *end || argv[2][0] == '-'))) {
+		reply_end(&cl->out, CONTROL_BAD_REQUEST, KEYS_USAGE);
+		return;
+	}
+	code = c->h.keys ? c->h.keys(c->h.arg, argv[1], since, &cl->out, msg,
+	    sizeof(msg)) : CONTROL_FORBIDDEN;
+	reply_end(&cl->out, code, "%s", msg[0] ? msg : "keys are not handed "
+	    "out here");
+}
+
 static void
 command(struct control *c, struct client *cl, char *line)
 {
@@ -364,6 +412,8 @@ command(struct control *c, struct client *cl, char *line)
 		up_down(c, cl, argc, argv);
 	} else if (!strcmp(argv[0], "rekey")) {
 		rekey(c, cl, argc, argv);
+	} else if (!strcmp(argv[0], "keys")) {
+		keys(c, cl, argc, argv);
 	} else if (!strcmp(argv[0], "help") && argc == 1) {
 		control_line(&cl->out, "status [--json] [--count] [--peer ADDR] "
 		    "[--id PATTERN] [--state STATE]");
@@ -374,6 +424,8 @@ command(struct control *c, struct client *cl, char *line)
 		control_line(&cl->out, "down NAME         close a connection");
 		control_line(&cl->out, "rekey NAME [ike]  rekey its CHILD_SAs "
 		    "(or its IKE SA)");
+		control_line(&cl->out, "keys ADDR [SINCE] the keys of a peer's "
+		    "SAs, for uipsec trace (keylog.trace)");
 		control_line(&cl->out, "quit              close this session");
 		reply_end(&cl->out, CONTROL_OK, "ok");
 	} else if (!strcmp(argv[0], "quit") && argc == 1) {

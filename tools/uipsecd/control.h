@@ -6,7 +6,8 @@
  *   C: uipsec-control 1            the client's version, first
  *   S: 200 uipsec-control 1 uipsecd
  *   C: status [--json] [--count] [--peer ADDR] [--id PATTERN] [--state S]
- *      | up NAME | down NAME | help | quit
+ *      | up NAME | down NAME | rekey NAME [ike] | keys ADDR [SINCE]
+ *      | help | quit
  *   S: 200-data line               zero or more
  *   S: CODE text                   final line: 200 ok, 4xx/5xx refused
  *
@@ -52,6 +53,9 @@ struct control_reply;
  * are dropped and the reply ends in 507. */
 void	 control_line(struct control_reply *r, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* The reply carries keys (`keys`): its buffer is wiped once sent, and
+ * never left behind unwiped when it grows. */
+void	 control_reply_secret(struct control_reply *r);
 /* Bytes in the reply so far (a streaming handler stops near
  * CONTROL_CHUNK). */
 size_t	 control_reply_len(const struct control_reply *r);
@@ -87,6 +91,10 @@ struct control_handlers {
 	/* rekey NAME [ike]: the CHILD_SAs, or the IKE SA (RFC 7296 §1.3). */
 	int	(*rekey)(void *arg, const char *name, bool ike, char *msg,
 		    size_t cap);
+	/* keys ADDR [SINCE]: the keys of a peer's live SAs for `uipsec
+	 * trace` (keylog_out.h); data lines into r, the final text in msg. */
+	int	(*keys)(void *arg, const char *peer, uint64_t since,
+		    struct control_reply *r, char *msg, size_t cap);
 };
 
 struct control;

@@ -11,6 +11,7 @@
 
 #include "daemon.h"
 #include "ike_glue.h"
+#include "keylog_out.h"
 #include "tun/tun.h"
 
 static void
@@ -141,12 +142,21 @@ d_rekey(void *arg, const char *name, bool ike, char *msg, size_t cap)
 	return ike_glue_rekey(d->ike, name, ike, msg, cap);
 }
 
+static int
+d_keys(void *arg, const char *peer, uint64_t since, struct control_reply *r,
+    char *msg, size_t cap)
+{
+	struct daemon *d = arg;
+
+	return keylog_out_keys(d->keylog, peer, since, r, msg, cap);
+}
+
 int
 daemon_control_open(struct daemon *d, const char *path)
 {
 	struct control_handlers h = {
 		.arg = d, .status = d_status, .up = d_up, .down = d_down,
-		.rekey = d_rekey,
+		.rekey = d_rekey, .keys = d_keys,
 	};
 
 	d->ctl = control_open(path, &h);

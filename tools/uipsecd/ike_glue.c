@@ -280,6 +280,7 @@ io_child_remove(void *arg, uint32_t spi_in, uint32_t spi_out)
 	struct glue_child *ch = sad_remove(&g->d->sad, spi_in);
 
 	(void)spi_out;
+	keylog_out_child_gone(g->d->keylog, spi_in);
 	if (ch)
 		child_gone(g, ch);
 }
@@ -384,6 +385,8 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	uint64_t delay;
 	unsigned i;
 
+	if (ev != IKE_SA_EVENT_UP)
+		keylog_out_ike_gone(g->d->keylog, ike_id);
 	if (!c)
 		return;
 	gc = &g->conns[c - g->cfg->conns];

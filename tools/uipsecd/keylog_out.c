@@ -5,6 +5,7 @@
  */
 #include "keylog_out.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,7 +18,9 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "control.h"
 #include "ike/ikev2_wire.h"
+#include "keylog_store.h"
 #include "tools/keylog/keylog.h"
 
 enum { KO_TEXT, KO_WS_IKE, KO_WS_ESP, KO_COUNT };
@@ -31,6 +34,7 @@ struct keylog_out_file {
 
 struct keylog_out {
 	struct keylog_out_file file[KO_COUNT];
+	struct keylog_store *store;	/* trace = yes; NULL otherwise */
 };
 
 static int
@@ -84,10 +88,20 @@ keylog_out_open(const struct cfg_keylog *cfg)
 		if (ko_open(&o->file[KO_WS_ESP], path, NULL) < 0)
 			goto fail;
 	}
-	log_warn("keylog: WRITING IKE AND ESP KEYS to %s%s%s: whoever reads "
-	    "them can decrypt the traffic; remove the keylog section when "
-	    "done", cfg->file, cfg->file[0] && cfg->wireshark_dir[0] ?
-	    " and " : "", cfg->wireshark_dir);
+	if (cfg->file[0] || cfg->wireshark_dir[0])
+		log_warn("keylog: WRITING IKE AND ESP KEYS to %s%s%s: whoever "
+		    "reads them can decrypt the traffic; remove the keylog "
+		    "section when done", cfg->file, cfg->file[0] &&
+		    cfg->wireshark_dir[0] ? " and " : "", cfg->wireshark_dir);
+	if (cfg->trace) {
+		if (!(o->store = keylog_store_new())) {
+			log_err("keylog: out of memory");
+			goto fail;
+		}
+		log_warn("keylog: KEEPING IKE AND ESP KEYS in memory for "
+		    "`uipsec trace` (keylog.trace = yes): root on this host "
+		    "can fetch them over the control socket");
+	}
 	return o;
 fail:
 	keylog_out_close(o);
@@ -104,6 +118,7 @@ keylog_out_close(struct keylog_out *o)
 	for (i = 0; i < KO_COUNT; i++)
 		if (o->file[i].f)
 			fclose(o->file[i].f);
+	keylog_store_free(o->store);
 	sodium_memzero(o, sizeof(*o));
 	free(o);
 }
@@ -143,6 +158,7 @@ keylog_out_ike(struct keylog_out *o, const struct ike_keys_report *r)
 	    .encr = r->encr, .encr_bits = r->encr_bits, .integ = r->integ,
 	    .encr_len = r->encr_len, .integ_len = r->integ_len };
 	struct keylog_out_file *f;
+	char what[KEYLOG_STORE_LABEL];
 
 	if (!o || k.encr_len > sizeof(k.sk_ei) ||
 	    k.integ_len > sizeof(k.sk_ai))
@@ -159,6 +175,15 @@ keylog_out_ike(struct keylog_out *o, const struct ike_keys_report *r)
 	}
 	if ((f = &o->file[KO_WS_IKE])->f)
 		ko_flush(f, keylog_write_wireshark_ike(f->f, &k));
+	if (o->store && r->remote) {
+		snprintf(what, sizeof(what), "%s[%llu] IKE SA", r->conn,
+		    (unsigned long long)r->ike_id);
+		if (keylog_store_ike(o->store, &k, r->ike_id, r->remote,
+		    what) < 0)
+			log_err("%s: keylog: no memory to keep the keys of IKE "
+			    "SA %llu for trace", r->conn,
+			    (unsigned long long)r->ike_id);
+	}
 	sodium_memzero(&k, sizeof(k));
 }
 
@@ -244,6 +269,88 @@ keylog_out_child(struct keylog_out *o, const struct ike_child_install *c)
 	if ((f = &o->file[KO_WS_ESP])->f)
 		for (i = 0; i < 2; i++)
 			ko_flush(f, keylog_write_wireshark_esp(f->f, &k[i]));
+	if (o->store) {
+		snprintf(what, sizeof(what), "%s[%llu] CHILD_SA %s", c->conn,
+		    (unsigned long long)c->ike_id, c->child);
+		if (keylog_store_child(o->store, k, &c->remote, what) < 0)
+			log_err("%s: keylog: no memory to keep the keys of "
+			    "CHILD_SA %s for trace", c->conn, c->child);
+	}
 out:
 	sodium_memzero(k, sizeof(k));
+}
+
+void
+keylog_out_child_gone(struct keylog_out *o, uint32_t spi_in)
+{
+	if (o)
+		keylog_store_child_gone(o->store, spi_in);
+}
+
+void
+keylog_out_ike_gone(struct keylog_out *o, uint64_t ike_id)
+{
+	if (o)
+		keylog_store_ike_gone(o->store, ike_id);
+}
+
+/* A `keys` reply being written: its lines, the count. */
+struct ko_keys {
+	struct control_reply	*r;
+	unsigned		 n_ike, n_child;
+};
+
+static void
+ko_keys_line(void *arg, uint64_t seq, const char *label,
+    const struct keylog_ike *ike, const struct keylog_esp *esp)
+{
+	struct ko_keys *q = arg;
+	char line[1024];
+	int i;
+
+	control_line(q->r, "# %llu %s", (unsigned long long)seq, label);
+	if (ike) {
+		if (keylog_format_ike(line, sizeof(line), ike) > 0)
+			control_line(q->r, "%s", line);
+		q->n_ike++;
+	}
+	for (i = 0; esp && i < 2; i++)
+		if (keylog_format_esp(line, sizeof(line), &esp[i]) > 0)
+			control_line(q->r, "%s", line);
+	q->n_child += esp != NULL;
+	sodium_memzero(line, sizeof(line));
+}
+
+int
+keylog_out_keys(struct keylog_out *o, const char *peer, uint64_t since,
+    struct control_reply *r, char *msg, size_t cap)
+{
+	struct ko_keys q = { .r = r };
+	uint8_t addr[16];
+	int family = strchr(peer, ':') ? AF_INET6 : AF_INET;
+
+	if (!o || !o->store) {
+		snprintf(msg, cap, "keys are not handed out: uipsecd's "
+		    "configuration needs keylog { trace = yes }");
+		return CONTROL_FORBIDDEN;
+	}
+	if (inet_pton(family, peer, addr) != 1) {
+		snprintf(msg, cap, "usage: keys ADDRESS [SINCE]: '%s' is not "
+		    "an IP address", peer);
+		return CONTROL_BAD_REQUEST;
+	}
+	control_reply_secret(r);
+	if (keylog_store_peer(o->store, family, addr, since, ko_keys_line,
+	    &q) < 0) {
+		snprintf(msg, cap, "out of memory");
+		return CONTROL_UNAVAILABLE;
+	}
+	if (q.n_ike || q.n_child)
+		log_warn("keylog: HANDED THE KEYS of %u IKE SA%s and %u "
+		    "CHILD_SA%s of peer %s to a control client (uipsec trace; "
+		    "keylog.trace = yes)", q.n_ike, q.n_ike == 1 ? "" : "s",
+		    q.n_child, q.n_child == 1 ? "" : "s", peer);
+	snprintf(msg, cap, "ok seq %llu",
+	    (unsigned long long)keylog_store_seq(o->store));
+	return CONTROL_OK;
 }

@@ -24,4 +24,18 @@ void	 keylog_out_ike(struct keylog_out *o, const struct ike_keys_report *k);
 void	 keylog_out_child(struct keylog_out *o,
 	    const struct ike_child_install *c);
 
+/* keylog { trace = yes } (keylog_store.h): the keys of live SAs are also
+ * kept in memory; these drop them when the SA goes (o may be NULL). */
+void	 keylog_out_child_gone(struct keylog_out *o, uint32_t spi_in);
+void	 keylog_out_ike_gone(struct keylog_out *o, uint64_t ike_id);
+
+/* The control command `keys PEER [SINCE]` (doc/control.md): the records of
+ * peer's live SAs numbered above since, as lines of uipsec's key log, each
+ * after a comment "# SEQ conn[id] WHAT"; msg gets "ok seq N" (N: the
+ * newest number, for the next SINCE). Refused (403) unless trace = yes;
+ * a warning is logged whenever keys are handed out. Returns the code. */
+struct control_reply;
+int	 keylog_out_keys(struct keylog_out *o, const char *peer,
+	    uint64_t since, struct control_reply *r, char *msg, size_t cap);
+
 #endif
