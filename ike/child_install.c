@@ -126,13 +126,20 @@ ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch)
 		e->io.child_remove(e->io.arg, ch->spi_in, ch->spi_out);
 }
 
+bool
+ike_child_route_pending(const struct ike_child_sa *ch)
+{
+	return ch->installed && ch->out_deferred && !ch->delete_due &&
+	    ch->state != IKE_CHILD_DELETING;
+}
+
 void
 ike_children_route(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct ike_child_sa *ch;
 
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
-		if (!ch->out_deferred || !ch->installed)
+		if (!ike_child_route_pending(ch))
 			continue;
 		ch->out_deferred = false;
 		log_info("%s[%llu]: CHILD_SA %s %08x_i %08x_o takes outbound "

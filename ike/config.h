@@ -107,10 +107,12 @@ struct ike_child_cfg {
 	 * or a multiple of 64; ESP_REPLAY_WINDOW_DEFAULT (64). */
 	uint32_t		 replay_window;
 	/* Lifetimes (swanctl.conf(5), ike/lifetime.c): rekey at rekey_x
-	 * less a random part of rand_x, delete at life_x; 0 = never. */
+	 * less a random part of rand_x, delete at life_x; 0 = never. Life
+	 * and rand times in milliseconds: their defaults are a tenth of
+	 * rekey_time, less than a second when it is under 10 s. */
 	uint32_t		 rekey_time;	/* seconds; default 1h */
-	uint32_t		 life_time;	/* default rekey_time + 10% */
-	uint32_t		 rand_time;	/* default life_time - rekey_time */
+	uint64_t		 life_time_ms;	/* default rekey_time * 1.1 */
+	uint64_t		 rand_time_ms;	/* default life - rekey_time */
 	uint64_t		 rekey_bytes, life_bytes, rand_bytes;
 	uint64_t		 rekey_packets, life_packets, rand_packets;
 	const char		*file;		/* where it was defined */

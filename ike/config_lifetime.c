@@ -3,9 +3,9 @@
  * strongSwan's defaults:
  *   IKE:   rekey_time 4h, reauth_time 0, over_time 10% of the longer of
  *          the two, rand_time = over_time;
- *   CHILD: rekey_time 1h, life_time rekey_time + 10%, rand_time
- *          life_time - rekey_time; the same for _bytes and _packets
- *          (rekey 0 = none).
+ *   CHILD: rekey_time 1h, life_time rekey_time * 1.1 (to the
+ *          millisecond), rand_time life_time - rekey_time; the same for
+ *          _bytes and _packets (rekey 0 = none).
  * What they mean at run time is ike/lifetime.c's.
  */
 #include <stdio.h>
@@ -78,18 +78,19 @@ void
 ikecfg_child_lifetimes(const struct conf_node *sec, struct ike_child_cfg *c,
     struct conf_errors *err)
 {
-	uint64_t life, rand;
+	uint32_t life = 0, rand = 0;
 	bool life_set, rand_set;
 
 	c->rekey_time = IKE_DEFAULT_CHILD_REKEY;
 	get_time(sec, "rekey_time", &c->rekey_time, err);
-	life_set = get_time(sec, "life_time", &c->life_time, err);
-	rand_set = get_time(sec, "rand_time", &c->rand_time, err);
-	life = c->life_time;
-	rand = c->rand_time;
-	volume_defaults(c->rekey_time, &life, life_set, &rand, rand_set);
-	c->life_time = (uint32_t)(life > UINT32_MAX ? UINT32_MAX : life);
-	c->rand_time = (uint32_t)rand;
+	life_set = get_time(sec, "life_time", &life, err);
+	rand_set = get_time(sec, "rand_time", &rand, err);
+	/* In ms: with rekey_time 9s, whole seconds would make life_time
+	 * 9s too, and the CHILD_SA would expire instead of rekeying. */
+	c->life_time_ms = (uint64_t)life * 1000;
+	c->rand_time_ms = (uint64_t)rand * 1000;
+	volume_defaults((uint64_t)c->rekey_time * 1000, &c->life_time_ms,
+	    life_set, &c->rand_time_ms, rand_set);
 
 	get_volume(sec, "rekey_bytes", &c->rekey_bytes, err);
 	life_set = get_volume(sec, "life_bytes", &c->life_bytes, err);

@@ -240,17 +240,25 @@ int	 ike_child_install(struct ike_engine *e, struct ike_sa *sa,
 void	 ike_child_remove(struct ike_engine *e, struct ike_child_sa *ch);
 void	 ike_children_remove(struct ike_engine *e, struct ike_sa *sa);
 /* Pairs installed with outbound_later (a rekey we answered) take outbound
- * traffic: the peer deleted the old pair, so it has the new one. */
+ * traffic: the peer deleted the old pair, so it has the new one. Never a
+ * pair being deleted (a collision's redundant one, §2.8.1). */
 void	 ike_children_route(struct ike_engine *e, struct ike_sa *sa);
+/* Whether ch waits to take outbound traffic (and will). */
+bool	 ike_child_route_pending(const struct ike_child_sa *ch);
 /* ... or at the latest this long after their installation. */
 #define IKE_ROUTE_DEFER_MS	10000
 
-/* exchange_create_child.c: CREATE_CHILD_SA (§1.3) — CHILD_SA rekey
+/* exchange_create_child.c: CREATE_CHILD_SA (§1.3) — additional CHILD_SAs
+ * (§1.3.1) and CHILD_SA rekey
  * (REKEY_SA, with PFS when the ESP proposals carry a DH group) in both
  * roles, collisions by the nonce rule (§2.8.1); IKE SA rekeys go to
  * exchange_rekey_ike.c. Start: -1 if the SA is busy (try again later). */
 int	 ike_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
 	    struct ike_child_sa *old);
+/* An additional CHILD_SA of cfg (one of sa->conn's children), §1.3.1;
+ * -1 if the SA is busy. */
+int	 ike_child_create_start(struct ike_engine *e, struct ike_sa *sa,
+	    const struct ike_child_cfg *cfg);
 void	 ike_create_child_respond(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 void	 ike_create_child_process_response(struct ike_engine *e,

@@ -316,6 +316,10 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	 * payloads (§2.15) and this CHILD_SA's keys (§2.17) only. */
 	ike_sa_setup_done(sa);
 	ike_lifetime_ike_start(e, sa);
+	/* The other children by CREATE_CHILD_SA (§1.3.1), one at a time. */
+	if (sa->initiator && sa->conn->n_children > 1)
+		sa->children_todo = (uint8_t)(((1u << sa->conn->n_children) -
+		    1) & ~1u);
 	if (sa->reauth_of != 0)
 		ike_reauth_done(e, sa);	/* make-before-break */
 	if (e->io.sa_event != NULL)

@@ -1,13 +1,17 @@
 /*
- * ike/exchange_create_child.c — CREATE_CHILD_SA (RFC 7296 §1.3): rekeying a
- * CHILD_SA (§1.3.3, §2.8) in both roles, with PFS when the ESP proposals
- * carry a DH group; simultaneous rekeys of one CHILD_SA (§2.8.1). IKE SA
- * rekeys (an SA payload for protocol IKE) go to exchange_rekey_ike.c.
+ * ike/exchange_create_child.c — CREATE_CHILD_SA (RFC 7296 §1.3): additional
+ * CHILD_SAs (§1.3.1: a connection's children after the first, which
+ * IKE_AUTH made; the responder picks the child config by the selectors)
+ * and rekeying a CHILD_SA (§1.3.3, §2.8), in both roles, with PFS when the
+ * ESP proposals carry a DH group; simultaneous rekeys of one CHILD_SA
+ * (§2.8.1). IKE SA rekeys (an SA payload for protocol IKE) go to
+ * exchange_rekey_ike.c.
  *
- *   SK { N(REKEY_SA, ESP, old SPI), SA, Ni, [KEi], TSi, TSr } -->
+ *   SK { [N(REKEY_SA, ESP, old SPI)], SA, Ni, [KEi], TSi, TSr } -->
  *            <-- SK { SA, Nr, [KEr], TSi, TSr }
  *   (or <-- SK { N(TEMPORARY_FAILURE | CHILD_SA_NOT_FOUND |
- *                  NO_PROPOSAL_CHOSEN | INVALID_KE_PAYLOAD) })
+ *                  NO_PROPOSAL_CHOSEN | INVALID_KE_PAYLOAD |
+ *                  TS_UNACCEPTABLE | NO_ADDITIONAL_SAS) })
  *
  * Make-before-break: the new CHILD_SA is installed (outbound takes over in
  * the data plane) before the old one's Delete is sent; the old inbound SA
@@ -118,41 +122,57 @@ spi_bytes(uint32_t spi, uint8_t out[4])
 	buf_store_u32(out, spi);
 }
 
-/* Initiator: CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, [KEi], TSi, TSr } --> */
+/* Initiator: CREATE_CHILD_SA { [N(REKEY_SA)], SA, Ni, [KEi], TSi, TSr } -->
+ * for a rekey of `old`, or (old NULL) an additional CHILD_SA of cfg. */
 static int
-child_rekey_send(struct ike_engine *e, struct ike_sa *sa,
-    struct ike_child_sa *old, uint16_t group)
+child_create_send(struct ike_engine *e, struct ike_sa *sa,
+    struct ike_child_sa *old, const struct ike_child_cfg *cfg, uint16_t group)
 {
 	struct ike_out *o = &e->tx;
 	struct ike_payload extra[2], n = { .type = IKEV2_PL_NOTIFY };
+	const struct ike_child_sa *like = old != NULL ? old : sa->children;
 	struct ike_rekey *rk;
 	uint8_t spi[4];
 
 	if ((rk = calloc(1, sizeof(*rk))) == NULL)
 		return -1;
 	rk->old = old;
+	rk->create = old == NULL ? cfg : NULL;
 	rk->group = group;
-	if ((rk->child = ike_child_sa_new(sa, old->cfg)) == NULL ||
+	if ((rk->child = ike_child_sa_new(sa, cfg)) == NULL ||
 	    ike_nonce_new(rk->ni, rk->ni_len = ike_nonce_len(sa->keys.prf)) ||
 	    (group != 0 && ike_dh_new(&rk->dh, group) != IKE_DH_OK))
 		goto fail;
-	rk->child->has_vip = old->has_vip;
-	rk->child->vip = old->vip;
+	/* The virtual IP from IKE_AUTH's CFG_REPLY is every child's. */
+	if (like != NULL && like != rk->child) {
+		rk->child->has_vip = like->has_vip;
+		rk->child->vip = like->vip;
+	}
 	ike_nonce_payload(&extra[0], rk->ni, rk->ni_len);
 	if (rk->dh != NULL)
 		ike_ke_payload(&extra[1], rk->dh);
-	spi_bytes(old->spi_in, spi);
-	n.u.notify.type = IKEV2_N_REKEY_SA;
-	n.u.notify.protocol = IKEV2_PROTO_ESP;
-	n.u.notify.spi = (struct ike_view){ spi, 4 };
 	ike_out_begin(o, sa, IKEV2_EXCH_CREATE_CHILD_SA, false, 0);
-	if (!ike_out_add(o, &n) || ike_child_propose(sa, rk->child, old, group != 0, extra,
+	if (old != NULL) {
+		spi_bytes(old->spi_in, spi);
+		n.u.notify.type = IKEV2_N_REKEY_SA;
+		n.u.notify.protocol = IKEV2_PROTO_ESP;
+		n.u.notify.spi = (struct ike_view){ spi, 4 };
+		if (!ike_out_add(o, &n))
+			goto fail;
+	}
+	if (ike_child_propose(sa, rk->child, old, group != 0, extra,
 	    rk->dh != NULL ? 2 : 1, o) != 0 || ike_out_send(e, sa, o) < 0)
 		goto fail;
-	log_info("%s[%llu]: rekeying CHILD_SA %s %08x_i %08x_o%s",
-	    ike_sa_name(sa), (unsigned long long)sa->id, old->cfg->name,
-	    old->spi_in, old->spi_out, group != 0 ? " with PFS" : "");
-	old->state = IKE_CHILD_REKEYING;
+	if (old != NULL) {
+		log_info("%s[%llu]: rekeying CHILD_SA %s %08x_i %08x_o%s",
+		    ike_sa_name(sa), (unsigned long long)sa->id, cfg->name,
+		    old->spi_in, old->spi_out, group != 0 ? " with PFS" : "");
+		old->state = IKE_CHILD_REKEYING;
+	} else {
+		log_info("%s[%llu]: creating CHILD_SA %s%s", ike_sa_name(sa),
+		    (unsigned long long)sa->id, cfg->name,
+		    group != 0 ? " with PFS" : "");
+	}
 	sa->rekey = rk;
 	return 0;
 fail:
@@ -171,8 +191,19 @@ ike_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
 	    sa->rekey != NULL || old->state != IKE_CHILD_INSTALLED)
 		return -1;
 	/* PFS: the first DH group of the ESP proposals (0: none). */
-	return child_rekey_send(e, sa, old,
+	return child_create_send(e, sa, old, old->cfg,
 	    ike_proposals_first_group(&old->cfg->esp_proposals));
+}
+
+int
+ike_child_create_start(struct ike_engine *e, struct ike_sa *sa,
+    const struct ike_child_cfg *cfg)
+{
+	if (sa->state != IKE_STATE_ESTABLISHED || sa->req.active ||
+	    sa->rekey != NULL)
+		return -1;
+	return child_create_send(e, sa, NULL, cfg,
+	    ike_proposals_first_group(&cfg->esp_proposals));
 }
 
 /* An error notify alone in the response to request m (§1.3, §2.21.2),
@@ -233,15 +264,40 @@ note_collision(struct ike_sa *sa, struct ike_child_sa *old,
 	    ike_sa_name(sa), (unsigned long long)sa->id, old->cfg->name);
 }
 
-/* Responder: the new CHILD_SA made, its keys installed, the answer sent. */
+/* Responder, a rekey: the CHILD_SA the REKEY_SA notify names, NULL when
+ * refused (answered). */
+static struct ike_child_sa *
+rekey_old(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
+    const struct ike_payload *rekey)
+{
+	struct ike_child_sa *old;
+	uint32_t spi;
+
+	if ((old = rekeyed_child(sa, rekey, &spi)) == NULL) {
+		answer_error(e, sa, m, IKEV2_N_CHILD_SA_NOT_FOUND, spi, NULL, 0);
+		return NULL;
+	}
+	/* §2.25: a CHILD_SA on its way out is not rekeyed. */
+	if (old->state == IKE_CHILD_DELETING || old->state == IKE_CHILD_REKEYED ||
+	    old->delete_due) {
+		answer_error(e, sa, m, IKEV2_N_TEMPORARY_FAILURE, spi, NULL, 0);
+		return NULL;
+	}
+	return old;
+}
+
+/* Responder: the new CHILD_SA made (a rekey's successor, or with
+ * `rekey` NULL an additional one whose child config the selectors
+ * choose, §1.3.1), its keys installed, the answer sent. */
 static void
-child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
+child_create_respond(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m, const struct ike_payload *rekey)
 {
 	const struct ike_payload *no = ike_msg_next(m, IKEV2_PL_NONCE, NULL);
 	const struct ike_payload *ke = ike_msg_next(m, IKEV2_PL_KE, NULL);
 	struct ike_out *o = &e->tx;
-	struct ike_child_sa *old, *ch = NULL;
+	struct ike_child_sa *old = NULL, *ch = NULL;
+	const struct ike_child_cfg *cfg;
 	struct ike_payload extra[2];
 	struct ike_dh *dh = NULL;
 	struct ike_dh_secret gir;
@@ -250,27 +306,28 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 	uint8_t nr[IKE_NONCE_LEN];
 	size_t nr_len = ike_nonce_len(sa->keys.prf);
 	uint16_t err = 0, want = 0;
-	uint32_t spi;
 
 	memset(&gir, 0, sizeof(gir));
-	if ((old = rekeyed_child(sa, rekey, &spi)) == NULL) {
-		answer_error(e, sa, m, IKEV2_N_CHILD_SA_NOT_FOUND, spi, NULL, 0);
+	if (rekey != NULL && (old = rekey_old(e, sa, m, rekey)) == NULL)
+		return;
+	if (no == NULL) {
+		answer_error(e, sa, m, IKEV2_N_TEMPORARY_FAILURE, 0, NULL, 0);
 		return;
 	}
-	/* §2.25: a CHILD_SA on its way out is not rekeyed. */
-	if (old->state == IKE_CHILD_DELETING || old->state == IKE_CHILD_REKEYED ||
-	    old->delete_due || no == NULL) {
-		answer_error(e, sa, m, IKEV2_N_TEMPORARY_FAILURE, spi, NULL, 0);
+	if (old == NULL && sa->conn->n_children == 0) {
+		answer_error(e, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, 0, NULL, 0);
 		return;
 	}
-	if ((ch = ike_child_sa_new(sa, old->cfg)) == NULL ||
+	cfg = old != NULL ? old->cfg : ike_child_cfg_select(sa, m,
+	    sa->vip_leased ? &sa->vip : NULL);
+	if ((ch = ike_child_sa_new(sa, cfg)) == NULL ||
 	    ike_nonce_new(nr, nr_len) != 0 ||
 	    (ke != NULL && ike_dh_new(&dh, ke->u.ke.group) != IKE_DH_OK)) {
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	ch->has_vip = old->has_vip;
-	ch->vip = old->vip;
+	ch->has_vip = old != NULL ? old->has_vip : sa->vip_leased;
+	ch->vip = old != NULL ? old->vip : sa->vip;
 	ike_nonce_payload(&extra[0], nr, nr_len);
 	if (dh != NULL)
 		ike_ke_payload(&extra[1], dh);
@@ -291,7 +348,8 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 	}
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
 	    .ni = no->u.nonce, .nr = { nr, nr_len } };
-	ch->out_deferred = true;	/* until the peer deletes the old one */
+	/* A successor sends on the old pair until the peer deletes it. */
+	ch->out_deferred = old != NULL;
 	if (ike_child_install(e, sa, ch, &in, false) != 0) {
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
@@ -300,6 +358,12 @@ child_rekey_respond(struct ike_engine *e, struct ike_sa *sa,
 	if (ike_out_send(e, sa, o) < 0) {
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		ike_child_remove(e, ch);
+		goto out;
+	}
+	if (old == NULL) {
+		log_info("%s[%llu]: CHILD_SA %s created by peer",
+		    ike_sa_name(sa), (unsigned long long)sa->id, cfg->name);
+		ch = NULL;
 		goto out;
 	}
 	log_info("%s[%llu]: CHILD_SA %s %08x_i %08x_o rekeyed by peer",
@@ -334,15 +398,34 @@ ike_create_child_respond(struct ike_engine *e, struct ike_sa *sa,
 	} else if (sap != NULL && sap->u.sa.n_prop > 0 &&
 	    sap->u.sa.prop[0].protocol == IKEV2_PROTO_IKE) {
 		ike_rekey_ike_respond(e, sa, m);
-	} else if (rekey != NULL) {
-		child_rekey_respond(e, sa, m, rekey);
 	} else {
-		/* Only rekeys: a CCU tunnel has its CHILD_SAs from IKE_AUTH. */
-		answer_error(e, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, 0, NULL, 0);
+		child_create_respond(e, sa, m, rekey);
 	}
 }
 
-/* Initiator: our rekey of rk->old was refused. */
+/* Initiator: our additional CHILD_SA rk->create was refused: with
+ * another DH group (§1.3) or later (TEMPORARY_FAILURE, §2.25) it is tried
+ * again; anything else leaves the IKE SA without it. */
+static void
+child_create_refused(struct ike_engine *e, struct ike_sa *sa,
+    struct ike_rekey *rk, uint16_t type, uint16_t group)
+{
+	const struct ike_child_cfg *cfg = rk->create;
+
+	log_info("%s[%llu]: creating CHILD_SA %s refused: %s", ike_sa_name(sa),
+	    (unsigned long long)sa->id, cfg->name,
+	    ike_notify_name(type) ? ike_notify_name(type) : "error");
+	if (group != 0 && group != rk->group) {
+		child_create_send(e, sa, NULL, cfg, group);
+	} else if (type == IKEV2_N_TEMPORARY_FAILURE) {
+		sa->children_todo |= (uint8_t)(1u << (cfg - sa->conn->children));
+		sa->retry_ms = e->now_ms + IKE_REKEY_RETRY_MS +
+		    (uint64_t)(randombytes_uniform(IKE_REKEY_RETRY_MS));
+	}
+}
+
+/* Initiator: our rekey of rk->old (or creation of rk->create) was
+ * refused. */
 static void
 child_rekey_refused(struct ike_engine *e, struct ike_sa *sa,
     struct ike_rekey *rk, const struct ike_payload *n)
@@ -350,14 +433,18 @@ child_rekey_refused(struct ike_engine *e, struct ike_sa *sa,
 	uint16_t type = n->u.notify.type, group = 0;
 	struct ike_child_sa *old = rk->old;
 
+	if (type == IKEV2_N_INVALID_KE_PAYLOAD && n->u.notify.data.len == 2)
+		group = (uint16_t)(n->u.notify.data.p[0] << 8 |
+		    n->u.notify.data.p[1]);
+	if (rk->create != NULL) {
+		child_create_refused(e, sa, rk, type, group);
+		return;
+	}
 	log_info("%s[%llu]: rekeying a CHILD_SA refused: %s", ike_sa_name(sa),
 	    (unsigned long long)sa->id,
 	    ike_notify_name(type) ? ike_notify_name(type) : "error");
 	if (old == NULL)
 		return;		/* deleted by the peer meanwhile */
-	if (type == IKEV2_N_INVALID_KE_PAYLOAD && n->u.notify.data.len == 2)
-		group = (uint16_t)(n->u.notify.data.p[0] << 8 |
-		    n->u.notify.data.p[1]);
 	if (old->state == IKE_CHILD_REKEYING)
 		old->state = IKE_CHILD_INSTALLED;
 	if (type == IKEV2_N_CHILD_SA_NOT_FOUND) {
@@ -366,7 +453,7 @@ child_rekey_refused(struct ike_engine *e, struct ike_sa *sa,
 		ike_child_sa_free(sa, old);
 	} else if (group != 0 && group != rk->group &&
 	    old->state == IKE_CHILD_INSTALLED) {
-		child_rekey_send(e, sa, old, group);	/* §1.3: its group */
+		child_create_send(e, sa, old, old->cfg, group);	/* §1.3 */
 	} else {
 		sa->retry_ms = e->now_ms + IKE_REKEY_RETRY_MS +
 		    (uint64_t)(randombytes_uniform(IKE_REKEY_RETRY_MS));
@@ -397,6 +484,22 @@ child_rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_rekey *rk,
 		sa->retry_ms = e->now_ms + IKE_REKEY_RETRY_MS;
 		goto out;
 	}
+	/* §2.8.1: in a collision, the SA made with the lowest of the four
+	 * nonces is deleted by the end that made it. Decided before it is
+	 * installed: a redundant pair of ours never takes outbound traffic
+	 * (make-before-break: the peer drops it once our Delete is
+	 * answered); we send on the old pair until the peer deletes that,
+	 * then on the peer's new one (ike_children_route). */
+	loser = old;
+	if (rk->collision) {
+		ike_nonce_min(rk->ni, rk->ni_len, no->u.nonce.p,
+		    no->u.nonce.len, mine, &mine_len);
+		if (ike_nonce_cmp(mine, mine_len, rk->peer_min,
+		    rk->peer_min_len) < 0) {
+			loser = ch;	/* ours is redundant; the peer deletes old */
+			ch->out_deferred = ch->delete_due = true;
+		}
+	}
 	in = (struct ike_kdf_input){ .gir = { gir.b, gir.len },
 	    .ni = { rk->ni, rk->ni_len }, .nr = no->u.nonce };
 	if (ike_child_install(e, sa, ch, &in, true) != 0) {
@@ -406,28 +509,23 @@ child_rekey_done(struct ike_engine *e, struct ike_sa *sa, struct ike_rekey *rk,
 		goto out;
 	}
 	ike_lifetime_child_start(e, ch);
+	if (rk->create != NULL) {
+		log_info("%s[%llu]: CHILD_SA %s created", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->cfg->name);
+		goto out;
+	}
 	log_info("%s[%llu]: CHILD_SA %s rekeyed: %08x_i %08x_o -> %08x_i "
 	    "%08x_o", ike_sa_name(sa), (unsigned long long)sa->id,
 	    ch->cfg->name, old ? old->spi_in : 0, old ? old->spi_out : 0,
 	    ch->spi_in, ch->spi_out);
-	loser = old;
-	if (rk->collision) {
-		/* §2.8.1: the SA made with the lowest of the four nonces is
-		 * deleted by the end that made it. */
-		ike_nonce_min(rk->ni, rk->ni_len, no->u.nonce.p,
-		    no->u.nonce.len, mine, &mine_len);
-		if (ike_nonce_cmp(mine, mine_len, rk->peer_min,
-		    rk->peer_min_len) < 0) {
-			loser = ch;	/* ours is redundant; the peer deletes old */
-			log_info("%s[%llu]: rekey collision lost: deleting our "
-			    "new CHILD_SA %08x_i", ike_sa_name(sa),
-			    (unsigned long long)sa->id, ch->spi_in);
-		} else {
-			log_info("%s[%llu]: rekey collision won: the peer "
-			    "deletes its new CHILD_SA", ike_sa_name(sa),
-			    (unsigned long long)sa->id);
-		}
-	}
+	if (loser == ch)
+		log_info("%s[%llu]: rekey collision lost: deleting our new "
+		    "CHILD_SA %08x_i, never sent on", ike_sa_name(sa),
+		    (unsigned long long)sa->id, ch->spi_in);
+	else if (rk->collision)
+		log_info("%s[%llu]: rekey collision won: the peer deletes its "
+		    "new CHILD_SA", ike_sa_name(sa),
+		    (unsigned long long)sa->id);
 	if (old != NULL)
 		old->state = IKE_CHILD_REKEYED;
 	if (loser != NULL) {

@@ -48,6 +48,8 @@ move_children(struct ike_sa *from, struct ike_sa *to)
 		;
 	*p = from->children;
 	from->children = NULL;
+	to->children_todo |= from->children_todo;
+	from->children_todo = 0;
 	from->replaced = true;
 	/* The peer's virtual IP goes with its CHILD_SAs (pool_lease.c). */
 	if (from->vip_leased) {

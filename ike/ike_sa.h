@@ -150,12 +150,13 @@ struct ike_child_sa {
 };
 
 /*
- * A CREATE_CHILD_SA exchange we started (§1.3.2, §1.3.3), on the heap while
- * it runs: what it replaces, what it makes, our nonce and KE; and a
- * collision (§2.8.1, §2.8.2): the peer rekeyed the same SA meanwhile.
+ * A CREATE_CHILD_SA exchange we started (§1.3.1, §1.3.2, §1.3.3), on the
+ * heap while it runs: what it replaces, what it makes, our nonce and KE;
+ * and a collision (§2.8.1, §2.8.2): the peer rekeyed the same SA meanwhile.
  */
 struct ike_rekey {
 	struct ike_child_sa	*old, *child;	/* CHILD_SA rekey */
+	const struct ike_child_cfg *create;	/* an additional CHILD_SA */
 	struct ike_sa		*sa;		/* IKE SA rekey: the new SA */
 	struct ike_dh		*dh;		/* KEi; NULL without PFS */
 	uint16_t		 group;
@@ -241,6 +242,9 @@ struct ike_sa {
 	struct ike_rekey	*rekey;		/* owned; our exchange running */
 	bool			 replaced;	/* rekeyed: goes without a word */
 	bool			 delete_due;	/* ours to Delete when free */
+	/* Initiator: children of sa->conn (bit i: children[i]) still to
+	 * create with CREATE_CHILD_SA (§1.3.1) after IKE_AUTH made the first. */
+	uint8_t			 children_todo;
 	uint64_t		 reauth_of;	/* id of the SA this one replaces */
 	uint64_t		 rekey_ms, reauth_ms, expire_ms;	/* IKE SA */
 	uint64_t		 retry_ms;	/* rekey refused: try again */

@@ -40,13 +40,11 @@ jitter(uint64_t range)
 	return r % range;
 }
 
-/* now + secs - random(rand) in ms; UINT64_MAX when secs is 0. */
+/* now + t - random(r), all in ms; UINT64_MAX when t is 0. */
 static uint64_t
-soft_deadline(uint64_t now, uint32_t secs, uint32_t rand)
+soft_deadline(uint64_t now, uint64_t t, uint64_t r)
 {
-	uint64_t t = (uint64_t)secs * 1000, r = (uint64_t)rand * 1000;
-
-	if (secs == 0)
+	if (t == 0)
 		return UINT64_MAX;
 	return now + t - jitter(r < t ? r : t - 1);
 }
@@ -56,9 +54,10 @@ ike_lifetime_child_start(struct ike_engine *e, struct ike_child_sa *ch)
 {
 	const struct ike_child_cfg *c = ch->cfg;
 
-	ch->rekey_ms = soft_deadline(e->now_ms, c->rekey_time, c->rand_time);
-	ch->expire_ms = c->life_time ? e->now_ms +
-	    (uint64_t)c->life_time * 1000 : UINT64_MAX;
+	ch->rekey_ms = soft_deadline(e->now_ms, (uint64_t)c->rekey_time * 1000,
+	    c->rand_time_ms);
+	ch->expire_ms = c->life_time_ms ? e->now_ms + c->life_time_ms :
+	    UINT64_MAX;
 	ch->rekey_bytes = c->rekey_bytes ? c->rekey_bytes -
 	    jitter(c->rand_bytes < c->rekey_bytes ? c->rand_bytes : 0) : 0;
 	ch->life_bytes = c->life_bytes;
@@ -72,16 +71,19 @@ void
 ike_lifetime_ike_start(struct ike_engine *e, struct ike_sa *sa)
 {
 	const struct ike_conn_cfg *c = sa->conn;
+	uint64_t rand;
 	uint32_t first;
 
 	sa->rekey_ms = sa->reauth_ms = sa->expire_ms = UINT64_MAX;
 	if (c == NULL)
 		return;
-	sa->rekey_ms = soft_deadline(e->now_ms, c->rekey_time, c->rand_time);
+	rand = (uint64_t)c->rand_time * 1000;
+	sa->rekey_ms = soft_deadline(e->now_ms, (uint64_t)c->rekey_time * 1000,
+	    rand);
 	/* Only the end that can reach the other reauthenticates. */
 	if (sa->initiator && ike_conn_can_initiate(c))
-		sa->reauth_ms = soft_deadline(e->now_ms, c->reauth_time,
-		    c->rand_time);
+		sa->reauth_ms = soft_deadline(e->now_ms,
+		    (uint64_t)c->reauth_time * 1000, rand);
 	first = c->rekey_time;
 	if (c->reauth_time != 0 && (first == 0 || c->reauth_time < first))
 		first = c->reauth_time;
@@ -136,7 +138,7 @@ children_expire(struct ike_engine *e, struct ike_sa *sa)
 	struct ike_child_sa *ch;
 
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
-		if (ch->out_deferred &&
+		if (ike_child_route_pending(ch) &&
 		    e->now_ms >= ch->installed_ms + IKE_ROUTE_DEFER_MS)
 			ike_children_route(e, sa);
 		read_counters(e, ch);
@@ -210,6 +212,22 @@ ike_reauth_done(struct ike_engine *e, struct ike_sa *sa)
 		ike_info_delete(e, old);
 }
 
+/* The next of the connection's children still to create (§1.3.1). */
+static bool
+create_next_child(struct ike_engine *e, struct ike_sa *sa)
+{
+	unsigned i;
+
+	for (i = 0; i < sa->conn->n_children; i++)
+		if (sa->children_todo & (1u << i)) {
+			sa->children_todo &= (uint8_t)~(1u << i);
+			return ike_child_create_start(e, sa,
+			    &sa->conn->children[i]) == 0;
+		}
+	sa->children_todo = 0;
+	return false;
+}
+
 static bool
 start_due(struct ike_engine *e, struct ike_sa *sa)
 {
@@ -223,6 +241,8 @@ start_due(struct ike_engine *e, struct ike_sa *sa)
 			return ike_info_delete_child(e, sa, ch) == 0;
 	if (sa->replaced || sa->rekey != NULL || now < sa->retry_ms)
 		return false;
+	if (sa->children_todo != 0)
+		return create_next_child(e, sa);
 	if (now >= sa->reauth_ms)
 		return reauth_start(e, sa);
 	if (now >= sa->rekey_ms) {
@@ -283,7 +303,7 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 	for (ch = sa->children; ch != NULL; ch = ch->next) {
 		if (ch->installed)
 			earliest(&next, ch->expire_ms);
-		if (ch->installed && ch->out_deferred)
+		if (ike_child_route_pending(ch))
 			earliest(&next, ch->installed_ms + IKE_ROUTE_DEFER_MS);
 		if (ch->installed && has_volume_limits(ch) &&
 		    e->io.child_counters != NULL)
@@ -296,6 +316,8 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 	if (sa->delete_due && !busy)
 		earliest(&next, e->now_ms);
 	if (rekeys) {
+		if (sa->children_todo != 0)
+			earliest(&soft, e->now_ms);
 		earliest(&soft, sa->rekey_ms);
 		earliest(&soft, sa->reauth_ms);
 	}

@@ -152,14 +152,20 @@ ss_instance() {
 #   child [NAME] local_ts remote_ts esp_proposals [default] start_action
 #     child_rekey_time dpd_action close_action mode [tunnel]
 #   local.K=V remote.K=V child.K=V  any other key of those sections
+# A child=NAME after child keys starts another child: the child keys that
+# follow are its own (several children of one connection).
 ss_conn_write() {
-	local dir=$1 name=$2 kv k v child=$2; shift 2
-	local -a conn=() loc=() rem=() chd=()
+	local dir=$1 name=$2 kv k v i nc=0; shift 2
+	local -a conn=() loc=() rem=() cname=("$name") cbody=("")
 	for kv in "$@"; do
 		k=${kv%%=*} v=${kv#*=}
 		[ "$k" = "$kv" ] && { ss_err "ss_conn_write: '$kv' is not KEY=VALUE"; return 1; }
 		case $k in
-		child) child=$v ;;
+		child)
+			if [ -n "${cbody[nc]}" ]; then
+				nc=$((nc + 1)) cbody[nc]=''
+			fi
+			cname[nc]=$v ;;
 		local_id) loc+=("id = $v") ;;
 		local_cert) loc+=("certs = $v") ;;
 		local_auth) loc+=("auth = $v") ;;
@@ -168,11 +174,11 @@ ss_conn_write() {
 		remote_cacerts) rem+=("cacerts = $v") ;;
 		remote_revocation) rem+=("revocation = $v") ;;
 		local_ts|remote_ts|esp_proposals|start_action|dpd_action|\
-		close_action|mode) chd+=("$k = $v") ;;
-		child_rekey_time) chd+=("rekey_time = $v") ;;
+		close_action|mode) cbody[nc]+="        $k = $v"$'\n' ;;
+		child_rekey_time) cbody[nc]+="        rekey_time = $v"$'\n' ;;
 		local.*) loc+=("${k#local.} = $v") ;;
 		remote.*) rem+=("${k#remote.} = $v") ;;
-		child.*) chd+=("${k#child.} = $v") ;;
+		child.*) cbody[nc]+="        ${k#child.} = $v"$'\n' ;;
 		*) conn+=("$k = $v") ;;
 		esac
 	done
@@ -190,9 +196,11 @@ ss_conn_write() {
 		printf '      %s\n' "${rem[@]}"
 		echo "    }"
 		echo "    children {"
-		echo "      $child {"
-		[ ${#chd[@]} -gt 0 ] && printf '        %s\n' "${chd[@]}"
-		echo "      }"
+		for ((i = 0; i <= nc; i++)); do
+			echo "      ${cname[i]} {"
+			printf '%s' "${cbody[i]}"
+			echo "      }"
+		done
 		echo "    }"
 		echo "  }"
 		echo "}"

@@ -11,6 +11,15 @@
 #   request before it gets its own answer, and charon sees uipsecd's only
 #   after answering its own... both must then keep the same one SA (the
 #   nonce rule), and uipsecd logs the collision.
+# Then a connection with three children, both ways round (RFC 7296
+# §1.3.1): "bench" from IKE_AUTH, "bench2" (no PFS) and "bench3" (PFS,
+# ecp256) by CREATE_CHILD_SA without REKEY_SA (uipsecd brings them all up on
+# `uipsec up`; charon is asked for each with swanctl --initiate --child);
+# the responder lists them the other way round, so it must pick each by
+# its traffic selectors. Both ends must agree on three CHILD_SAs under one
+# IKE SA, each carrying a ping both ways; charon then rekeys bench2 alone
+# (the others keep their SPIs) and uipsecd rekeys all three, each by its
+# own exchange.
 # Pings run every 20 ms through the tunnel the whole time: every echo
 # request must be answered (no sequence number missing: make-before-break).
 # After each rekey both ends must settle on one IKE SA and one CHILD_SA
@@ -27,6 +36,7 @@ UIPSECD=$bin UIPSEC=$cli
 
 NS_I=uipsec-rk-i-$$ NS_R=uipsec-rk-r-$$
 OUT_I=10.0.0.1 OUT_R=10.0.0.2 IN_I=10.30.1.1 IN_R=10.30.2.1
+IN_I2=10.30.1.2 IN_R2=10.30.2.2 IN_I3=10.30.1.3 IN_R3=10.30.2.3
 PEER_WORK=$(mktemp -d /tmp/uipsec-rekey.XXXXXX)
 DI=$PEER_WORK/i DR=$PEER_WORK/r
 PING_PID=''
@@ -43,8 +53,8 @@ fail() {
 }
 
 netns_pair "$NS_I" "$NS_R" $OUT_I $OUT_R 24 || fail "namespaces"
-ip -n "$NS_I" addr add $IN_I/32 dev lo && ip -n "$NS_R" addr add $IN_R/32 dev lo ||
-	fail "inner addresses"
+for a in $IN_I $IN_I2 $IN_I3; do ip -n "$NS_I" addr add $a/32 dev lo || fail "inner addresses"; done
+for a in $IN_R $IN_R2 $IN_R3; do ip -n "$NS_R" addr add $a/32 dev lo || fail "inner addresses"; done
 peer_certs ecdsa || fail "certificates"
 
 # u_view DIR: "IKE_SAS CHILD_SAS IKE_SPI_I CHILD_IN CHILD_OUT" of uipsecd
@@ -198,6 +208,110 @@ run_case() {
 	peer_${conc}_stop "$DR"
 }
 
+# u_kids DIR / s_kids DIR: "NAME IN OUT" of each installed CHILD_SA (our
+# SPIs in, out), sorted, of uipsecd / of charon (with an "ike N" line: its
+# IKE SAs established)
+u_kids() {
+	"$UIPSEC" status --json -s "$1/uipsecd.sock" 2>/dev/null |
+	/usr/bin/python3 -c 'import json, sys
+s = [x for x in json.load(sys.stdin)["ike_sas"] if x["state"] == "ESTABLISHED"]
+for n, i, o in sorted((k["name"], k["in"]["spi"], k["out"]["spi"]) for x in s
+        for k in x["child_sas"] if k["state"] == "INSTALLED"):
+    print(n, i, o)'
+}
+s_kids() {
+	ss_list_sas "$1" 2>/dev/null | awk '
+	/^bench: #.*ESTABLISHED/ { n++ }
+	/^  [a-z0-9]+: #[0-9]+, reqid/ { name = $1; sub(/:$/, "", name); ok = /INSTALLED/ }
+	ok && $1 == "in" { sub(/,.*/, "", $2); sub(/\(.*/, "", $2); cin = $2 }
+	ok && $1 == "out" { sub(/,.*/, "", $2); sub(/\(.*/, "", $2); print name, cin, $2 | "sort" }
+	END { print "ike", n + 0 }' | sort
+}
+# kids_agree U S WANT: one IKE SA each, the CHILD_SAs WANT (names) on both
+# sides, each pair's SPIs crossed; KIDS= uipsecd's view ("NAME IN OUT")
+KIDS=''
+kids_agree() {
+	local u s names
+	u=$(u_kids "$1") s=$(s_kids "$2")
+	grep -qx 'ike 1' <<<"$s" || return 1
+	[ "$("$UIPSEC" status -s "$1/uipsecd.sock" 2>/dev/null | grep -c '^bench: #')" = 1 ] ||
+		return 1
+	names=$(cut -d' ' -f1 <<<"$u" | tr '\n' ' ')
+	[ "$names" = "$3 " ] || return 1
+	[ "$(awk '{ print $1, $3, $2 }' <<<"$u")" = "$(grep -v '^ike' <<<"$s")" ] ||
+		return 1
+	KIDS=$u
+}
+spi_of() { awk -v n="$2" '$1 == n { print $2 }' <<<"$1"; }
+
+# run_children CCU_IMPL: see the top; the CCU is uipsec or ss
+run_children() {
+	local ccu=$1 conc i before k
+	local -a mine=(child=bench2 local_ts=$IN_I2/32 remote_ts=$IN_R2/32
+	    esp_proposals=aes256-sha1 child=bench3 local_ts=$IN_I3/32
+	    remote_ts=$IN_R3/32 esp_proposals=aes256-sha1-ecp256)
+	local -a theirs=(child=bench3 local_ts=$IN_R3/32 remote_ts=$IN_I3/32
+	    esp_proposals=aes256-sha1-ecp256 child=bench2 local_ts=$IN_R2/32
+	    remote_ts=$IN_I2/32 esp_proposals=aes256-sha1)
+	conc=$([ "$ccu" = uipsec ] && echo ss || echo uipsec)
+	rm -rf "$DI" "$DR"
+	mkdir -p "$DI" "$DR"
+	peer_${ccu}_start init "$NS_I" "$DI" ecdsa "${mine[@]}" || fail "$ccu init start"
+	peer_${conc}_start resp "$NS_R" "$DR" ecdsa "${theirs[@]}" ||
+		fail "$conc resp start"
+	peer_${ccu}_up "$DI" || fail "$ccu: no tunnel"
+	if [ "$ccu" = uipsec ]; then
+		DU=$DI DS=$DR
+	else
+		DU=$DR DS=$DI
+		for k in bench2 bench3; do
+			ss_swanctl "$DI" --initiate --child $k --timeout 10 >/dev/null 2>&1 ||
+				fail "ss -> uipsec: swanctl --initiate --child $k failed"
+		done
+	fi
+	ss_poll 20 kids_agree "$DU" "$DS" "bench bench2 bench3" ||
+		fail "$ccu -> $conc: three CHILD_SAs not up on both ends" \
+		    "(uipsecd: $(u_kids "$DU" | tr '\n' ';')" \
+		    "charon: $(s_kids "$DS" | tr '\n' ';'))"
+	grep -q 'creating CHILD_SA bench3 with PFS\|received CREATE_CHILD_SA request [0-9]* \[ SK { SA No KE TSi TSr } \]' \
+	    "$DU/uipsecd.log" || fail "$ccu -> $conc: bench3 without a KE (PFS)"
+	for i in "$IN_I $IN_R" "$IN_I2 $IN_R2" "$IN_I3 $IN_R3"; do
+		set -- $i
+		ping_from "$NS_I" "$1" "$2" && ping_from "$NS_R" "$2" "$1" ||
+			fail "$ccu -> $conc: no ping between $1 and $2"
+	done
+	echo "  three CHILD_SAs: $(tr '\n' ';' <<<"$KIDS")"
+	before=$KIDS
+	ss_swanctl "$DS" --rekey --child bench2 >/dev/null 2>&1 ||
+		fail "$ccu -> $conc: swanctl --rekey --child bench2 failed"
+	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
+	    [ "$(spi_of "$KIDS" bench2)" != "$(spi_of "$before" bench2)" ]' ||
+		fail "$ccu -> $conc: bench2 not rekeyed by charon"
+	for k in bench bench3; do
+		[ "$(spi_of "$KIDS" $k)" = "$(spi_of "$before" $k)" ] ||
+			fail "$ccu -> $conc: $k rekeyed with bench2"
+	done
+	before=$KIDS
+	"$UIPSEC" rekey bench -s "$DU/uipsecd.sock" >/dev/null ||
+		fail "$ccu -> $conc: uipsec rekey refused"
+	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
+	    [ "$(spi_of "$KIDS" bench)" != "$(spi_of "$before" bench)" ] &&
+	    [ "$(spi_of "$KIDS" bench2)" != "$(spi_of "$before" bench2)" ] &&
+	    [ "$(spi_of "$KIDS" bench3)" != "$(spi_of "$before" bench3)" ]' ||
+		fail "$ccu -> $conc: not all three rekeyed by uipsecd" \
+		    "(uipsecd: $(u_kids "$DU" | tr '\n' ';'))"
+	for i in "$IN_I $IN_R" "$IN_I2 $IN_R2" "$IN_I3 $IN_R3"; do
+		set -- $i
+		ping_from "$NS_I" "$1" "$2" && ping_from "$NS_R" "$2" "$1" ||
+			fail "$ccu -> $conc: no ping between $1 and $2 after the rekeys"
+	done
+	echo "ok: $ccu ccu -> $conc: three CHILD_SAs, rekeyed alone and all together"
+	peer_${ccu}_stop "$DI"
+	peer_${conc}_stop "$DR"
+}
+
+run_children uipsec
+run_children ss
 run_case uipsec
 run_case ss
 PEER_ESP=aes256-sha1-ecp256	# PFS: a KE in every CHILD_SA rekey

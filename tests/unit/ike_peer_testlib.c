@@ -90,6 +90,8 @@ io_child_install(void *arg, const struct ike_child_install *c)
 	pc = &p->child[p->n_children++];
 	pc->c = *c;
 	pc->routed = !c->outbound_later;
+	if (pc->routed)
+		pc->route_seq = ++p->route_seq;
 	copy_key(pc->in_enc, c->in.enc_key, c->in.enc_key_len);
 	copy_key(pc->in_auth, c->in.auth_key, c->in.auth_key_len);
 	copy_key(pc->out_enc, c->out.enc_key, c->out.enc_key_len);
@@ -117,8 +119,10 @@ io_child_route(void *arg, uint32_t spi_in, uint32_t spi_out)
 
 	for (i = 0; i < p->n_children; i++)
 		if (p->child[i].c.in.spi == spi_in &&
-		    p->child[i].c.out.spi == spi_out)
+		    p->child[i].c.out.spi == spi_out) {
 			p->child[i].routed = true;
+			p->child[i].route_seq = ++p->route_seq;
+		}
 }
 
 static int
@@ -429,15 +433,56 @@ peer_live_children(int who)
 	return n;
 }
 
+/* The first live CHILD_SA of one side (of child config `name` unless
+ * NULL), or NULL. */
+static const struct peer_child *
+live_named(int who, const char *name, size_t *n)
+{
+	const struct peer_child *first = NULL, *pc;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < net.p[who].n_children; i++) {
+		pc = &net.p[who].child[i];
+		if (pc->removed || (name != NULL && strcmp(pc->c.child, name)))
+			continue;
+		if ((*n)++ == 0)
+			first = pc;
+	}
+	return first;
+}
+
 static const struct peer_child *
 live_child(int who)
 {
-	size_t i;
+	size_t n;
 
-	for (i = 0; i < net.p[who].n_children; i++)
-		if (!net.p[who].child[i].removed)
-			return &net.p[who].child[i];
-	return NULL;
+	return live_named(who, NULL, &n);
+}
+
+size_t
+peer_live_named(int who, const char *child)
+{
+	size_t n;
+
+	live_named(who, child, &n);
+	return n;
+}
+
+void
+assert_live_pair(const char *child)
+{
+	const struct peer_child *a, *b;
+	size_t na, nb;
+
+	a = live_named(PEER_A, child, &na);
+	b = live_named(PEER_B, child, &nb);
+	cr_assert_eq(na, 1, "A holds %zu CHILD_SAs %s", na, child);
+	cr_assert_eq(nb, 1, "B holds %zu CHILD_SAs %s", nb, child);
+	assert_half(a, b);
+	assert_half(b, a);
+	cr_assert(a->routed && b->routed, "CHILD_SA %s left without outbound "
+	    "traffic", child);
 }
 
 void
@@ -451,4 +496,32 @@ assert_live_children_match(void)
 	assert_half(live_child(PEER_B), live_child(PEER_A));
 	cr_assert(live_child(PEER_A)->routed && live_child(PEER_B)->routed,
 	    "a CHILD_SA left without outbound traffic");
+}
+
+void
+assert_outbound_received(void)
+{
+	const struct peer_child *out, *pc;
+	size_t i, j;
+	int who;
+
+	for (who = 0; who < 2; who++) {
+		out = NULL;
+		for (i = 0; i < net.p[who].n_children; i++) {
+			pc = &net.p[who].child[i];
+			if (pc->routed && !pc->removed &&
+			    (out == NULL || pc->route_seq > out->route_seq))
+				out = pc;
+		}
+		if (out == NULL)
+			continue;
+		for (j = 0; j < net.p[1 - who].n_children; j++) {
+			pc = &net.p[1 - who].child[j];
+			if (!pc->removed && pc->c.in.spi == out->c.out.spi)
+				break;
+		}
+		cr_assert_lt(j, net.p[1 - who].n_children, "peer %d sends on "
+		    "%08x, which its peer no longer (or not yet) receives on",
+		    who, out->c.out.spi);
+	}
 }

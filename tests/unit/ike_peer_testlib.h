@@ -18,7 +18,7 @@
 #define PEER_B	1	/* the concentrator: responder */
 #define NET_QUEUE_MAX	48
 #define PEER_KEY_MAX	64
-#define PEER_CHILDREN_MAX	16
+#define PEER_CHILDREN_MAX	64
 
 struct net_dgram {
 	int			 to;
@@ -34,6 +34,7 @@ struct peer_child {
 	uint8_t	out_enc[PEER_KEY_MAX], out_auth[PEER_KEY_MAX];
 	bool	removed;
 	bool	routed;		/* takes outbound traffic */
+	unsigned route_seq;	/* when it was routed: the newest sends */
 };
 
 struct peer {
@@ -55,6 +56,7 @@ struct peer {
 	/* Many SAs: installs are counted in n_installed, not kept. */
 	bool			 children_counted_only;
 	size_t			 n_installed;
+	unsigned		 route_seq;	/* routes so far */
 };
 
 struct net {
@@ -106,5 +108,14 @@ void	 assert_children_match(void);
 void	 assert_live_children_match(void);
 /* CHILD_SAs installed, and not removed, on one side. */
 size_t	 peer_live_children(int who);
+/* The same for one child config (its name in the install). */
+size_t	 peer_live_named(int who, const char *child);
+/* Make-before-break (RFC 7296 §2.8): fails unless the pair each side
+ * sends on now (as uipsecd's routes pick it: the newest routed one not
+ * removed) is installed inbound, not removed, on the other side. */
+void	 assert_outbound_received(void);
+/* Fails unless each side holds exactly one live CHILD_SA of that child
+ * config, the halves of the two match, and both take outbound traffic. */
+void	 assert_live_pair(const char *child);
 
 #endif

@@ -68,6 +68,7 @@ Test(conf_uipsecd, good_file_loads_every_value)
 	cr_assert_eq(cfg->tun.naddrs, 2);
 	cr_assert_eq(cfg->tun.addrs[1].family, AF_INET6);
 	cr_assert_eq(cfg->tun.mtu, 0);
+	cr_assert_eq(cfg->cipher_contexts, CFG_CONTEXTS, "the default");
 	cr_assert_eq(cfg->nconns, 1);
 	c = &cfg->conns[0];
 	cr_assert_str_eq(c->name, "ccu-to-conc");
@@ -179,6 +180,31 @@ ParameterizedTest(struct bad_case *c, conf_uipsecd, one_bad_line)
 	cr_assert_null(cfg);
 	cr_assert_geq(err.count, 1);
 	cr_assert_str_eq(err.msg[0], c->msg);
+}
+
+/* dataplane { cipher_contexts }: the SAs' shared cipher contexts; 0 is
+ * allowed (each SA its own), a number out of range is not. */
+Test(conf_uipsecd, dataplane_cipher_contexts)
+{
+	char text[sizeof(good) + 64], want[128];
+	struct conf_errors err;
+	struct cfg *cfg;
+	unsigned line = 1;
+	const char *p;
+
+	for (p = good; *p; p++)
+		line += *p == '\n';
+	snprintf(text, sizeof(text), "%sdataplane {\n  cipher_contexts = 0\n}"
+	    "\n", good);
+	cr_assert_not_null(cfg = load(text, &err), "%s", err.msg[0]);
+	cr_assert_eq(cfg->cipher_contexts, 0);
+	cfg_free(cfg);
+	snprintf(text, sizeof(text), "%sdataplane {\n  cipher_contexts = "
+	    "2000000\n}\n", good);
+	cr_assert_null(load(text, &err));
+	snprintf(want, sizeof(want), "u.conf:%u: dataplane.cipher_contexts: "
+	    "'2000000' is not a number of contexts (0-1048576)", line + 1);
+	cr_assert_str_eq(err.msg[0], want);
 }
 
 Test(conf_uipsecd, aead_suite_takes_salted_key_and_no_auth_key)

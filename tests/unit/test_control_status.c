@@ -58,6 +58,7 @@ setup(void)
 	d.cfg = cfg_parse(conf, strlen(conf), "u.conf", &err);
 	cr_assert_not_null(d.cfg, "%s", err.msg[0]);
 	cr_assert_eq(sad_build(&d.sad, d.cfg), 0);
+	d.dp.sad = &d.sad;
 	d.mtu = 1400;
 	d.dp.out.cnt.packets = 3;
 	d.dp.out.cnt.bytes = 252;
@@ -139,6 +140,8 @@ Test(control_status, manual_sas_and_counters_as_text)
 	    "200-  local  10.10.1.0/24\n"
 	    "200-  remote 10.10.2.0/24 10.20.0.0/16\n"
 	    "200-data plane: -, mtu 1400\n"
+	    "200-  cipher contexts: 0 of 256 bound; 0 binds (misses), "
+	    "0 evictions\n"
 	    "200-  out (tun->udp): 3 packets, 252 bytes; dropped: malformed 0, "
 	    "no policy 0, unknown SPI 0, policy 0, ESP 0, I/O 0; keepalives 0, "
 	    "IKE 0\n"
@@ -169,7 +172,9 @@ Test(control_status, json_parses_and_escapes_names)
 	    "assert c[\"name\"]==\"ccu\\\\1\", c[\"name\"]; "
 	    "assert c[\"in\"][\"spi\"]==\"00002001\"; "
 	    "assert c[\"remote_ts\"]==[\"10.10.2.0/24\",\"10.20.0.0/16\"]; "
-	    "assert s[\"dataplane\"][\"in\"][\"drop_no_sa\"]==7' %s", path);
+	    "assert s[\"dataplane\"][\"in\"][\"drop_no_sa\"]==7; "
+	    "assert s[\"dataplane\"][\"contexts\"][\"slots\"]==256' %s",
+	    path);
 	cr_assert_eq(system(cmd), 0, "%s", r);
 }
 

@@ -263,8 +263,8 @@ Test(ike_config, defaults_are_strongswans)
 	cr_assert_eq(c->reauth_time, 0);
 	cr_assert_eq(c->over_time, 1440);
 	cr_assert_eq(c->rand_time, 1440);
-	cr_assert_eq(c->children[0].life_time, 3960);
-	cr_assert_eq(c->children[0].rand_time, 360);
+	cr_assert_eq(c->children[0].life_time_ms, 3960000);
+	cr_assert_eq(c->children[0].rand_time_ms, 360000);
 	cr_assert_eq(c->children[0].rekey_bytes, 0);
 	cr_assert_eq(c->children[0].life_bytes, 0);
 	cr_assert_eq(c->children[0].rekey_packets, 0);
@@ -371,8 +371,8 @@ Test(ike_config, lifetime_keys)
 	cr_assert_eq(cfg.conns[0].rand_time, 720);
 	ch = &cfg.conns[0].children[0];
 	cr_assert_eq(ch->rekey_time, 1200);
-	cr_assert_eq(ch->life_time, 1800);
-	cr_assert_eq(ch->rand_time, 600);
+	cr_assert_eq(ch->life_time_ms, 1800000);
+	cr_assert_eq(ch->rand_time_ms, 600000);
 	cr_assert_eq(ch->rekey_bytes, 1048576);
 	cr_assert_eq(ch->life_bytes, 1048576 + 104857);
 	cr_assert_eq(ch->rand_bytes, 104857);
@@ -386,6 +386,34 @@ Test(ike_config, lifetime_keys)
 	    "%s", err.msg[0]);
 	cr_assert(strstr(err.msg[1], "rekey_bytes: '1t' is not a count"),
 	    "%s", err.msg[1]);
+}
+
+/* A short rekey_time: life_time is rekey_time * 1.1 to the millisecond
+ * (whole seconds made 9s of 9s: the CHILD_SA expired instead of
+ * rekeying), rand_time the difference; set ones stay as they are. */
+Test(ike_config, short_child_rekey_time)
+{
+	static const char text[] =
+	    "connections {\n  m {\n    local {\n      certs = ccu.pem\n    }\n"
+	    "    children {\n"
+	    "      a {\n        rekey_time = 9s\n      }\n"
+	    "      b {\n        rekey_time = 5\n        rand_time = 2s\n      }\n"
+	    "      c {\n        rekey_time = 1s\n        life_time = 1s\n      }\n"
+	    "    }\n  }\n}\n";
+	const struct ike_child_cfg *ch;
+	struct ike_config cfg;
+	struct conf_errors err;
+
+	cr_assert_eq(parse(&cfg, text, &err), 0, "%s", err.msg[0]);
+	ch = cfg.conns[0].children;
+	cr_assert_eq(ch[0].rekey_time, 9);
+	cr_assert_eq(ch[0].life_time_ms, 9900);
+	cr_assert_eq(ch[0].rand_time_ms, 900);
+	cr_assert_eq(ch[1].life_time_ms, 5500);
+	cr_assert_eq(ch[1].rand_time_ms, 2000);
+	cr_assert_eq(ch[2].life_time_ms, 1000);
+	cr_assert_eq(ch[2].rand_time_ms, 0);
+	ike_config_free(&cfg);
 }
 
 Test(ike_config, credentials_default_to_the_files_directory)

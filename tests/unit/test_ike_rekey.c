@@ -113,7 +113,7 @@ Test(ike_rekey, child_pfs_mismatch_refused)
 	net_init(IKE_PROPS, "aes256-sha1-ecp256");
 	peer_set_proposals(PEER_B, IKE_PROPS, ESP_PROPS);
 	child_cfg(PEER_A)->rekey_time = 60;
-	child_cfg(PEER_A)->life_time = 600;
+	child_cfg(PEER_A)->life_time_ms = 600000;
 	up();
 	net_advance(60000);
 	net_run(4);	/* NO_PROPOSAL_CHOSEN: the old one stays */
@@ -147,6 +147,50 @@ Test(ike_rekey, child_collision_many)
 	for (i = 0; i < 5; i++) {
 		net_advance(60000);
 		net_run(16);
+		assert_live_children_match();
+	}
+	cr_assert_eq(net.p[PEER_A].n_down + net.p[PEER_B].n_down, 0);
+}
+
+/* rekey_time 5s with the defaults the configuration gives it (life 5.5 s,
+ * rand 0.5 s): every CHILD_SA is rekeyed before its hard lifetime, none
+ * expires (before, life_time was 5 s too and they expired instead). */
+Test(ike_rekey, child_short_rekey_time)
+{
+	int i, t;
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_time = 5;
+	child_cfg(PEER_A)->life_time_ms = 5500;
+	child_cfg(PEER_A)->rand_time_ms = 500;
+	up();
+	for (i = 0; i < 10; i++) {
+		for (t = 0; t < 50 && net.n == 0; t++)
+			net_advance(100);
+		head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+		net_run(8);
+		assert_live_children_match();
+	}
+	settled(11);
+}
+
+/* Make-before-break in collisions too (§2.8.1): at every step of many
+ * collisions (either end's nonce the lowest), what each end sends on is
+ * what the other receives on. The loser's redundant pair never takes
+ * traffic: it used to, and the peer dropped what came on it once it had
+ * answered the loser's Delete. */
+Test(ike_rekey, child_collision_make_before_break)
+{
+	int i;
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	child_cfg(PEER_A)->rekey_time = child_cfg(PEER_B)->rekey_time = 60;
+	up();
+	for (i = 0; i < 24; i++) {
+		net_advance(60000);
+		cr_assert_eq(net.n, 2, "both rekey at once");
+		while (net_step())
+			assert_outbound_received();
 		assert_live_children_match();
 	}
 	cr_assert_eq(net.p[PEER_A].n_down + net.p[PEER_B].n_down, 0);
@@ -284,7 +328,7 @@ Test(ike_rekey, child_by_packets)
 Test(ike_rekey, child_hard_expiry)
 {
 	net_init(IKE_PROPS, ESP_PROPS);
-	child_cfg(PEER_A)->life_time = 30;
+	child_cfg(PEER_A)->life_time_ms = 30000;
 	up();
 	net_advance(29999);
 	cr_assert_eq(peer_live_children(PEER_A), 1);
@@ -352,7 +396,7 @@ Test(ike_rekey, status_countdowns)
 	net.p[PEER_A].conn.rekey_time = 100;
 	net.p[PEER_A].conn.over_time = 10;
 	child_cfg(PEER_A)->rekey_time = 60;
-	child_cfg(PEER_A)->life_time = 66;
+	child_cfg(PEER_A)->life_time_ms = 66000;
 	up();
 	ike_engine_foreach(net.p[PEER_A].e, times_fn, &t);
 	cr_assert_eq(t.n_children, 1);
@@ -361,7 +405,7 @@ Test(ike_rekey, status_countdowns)
 	cr_assert_eq(t.child_rekey - t.now, 60000);
 	cr_assert_eq(t.child_expire - t.now, 66000);
 	/* with rand_time, the rekey comes earlier by at most that */
-	child_cfg(PEER_A)->rand_time = 6;
+	child_cfg(PEER_A)->rand_time_ms = 6000;
 	net_advance(60000);
 	net_run(8);
 	ike_engine_foreach(net.p[PEER_A].e, times_fn, &t);

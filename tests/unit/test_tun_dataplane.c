@@ -222,6 +222,10 @@ Test(dataplane, a_batch_arrives_whole_and_in_order)
 	cr_assert_eq(A.dp.out.cnt.packets, 100);
 	cr_assert_eq(B.dp.in.cnt.packets, moved);
 	cr_assert_eq(esp_sa_stats(B.sad.conns[0]->in)->packets, 100);
+	/* each side's SA took one of its cache's contexts, once */
+	cr_assert_eq(esp_ctx_cache_stats(A.sad.cache)->bound, 1);
+	cr_assert_eq(esp_ctx_cache_stats(A.sad.cache)->binds, 1);
+	cr_assert_eq(esp_ctx_cache_stats(B.sad.cache)->binds, 1);
 }
 
 Test(dataplane, ipv6_inner_and_the_way_back)

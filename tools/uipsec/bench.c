@@ -31,6 +31,7 @@ static const size_t bench_default_sizes[] = { 64, 512, 1400 };
 
 struct bench_opts {
 	double		 seconds;
+	size_t		 sas, slots;
 	struct bench_case suites[BENCH_MAX_CASES];	/* size unset */
 	size_t		 nsuites;
 	size_t		 sizes[BENCH_MAX_CASES];
@@ -143,14 +144,20 @@ bench_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: uipsec bench [--seconds S] [--size BYTES]... "
-	    "[--suite TOKEN]...\n"
+	    "[--suite TOKEN]... [--sas N] [--slots M]\n"
 	    "  ESP encap/decap throughput of inner IPv4 packets beside the raw\n"
 	    "  cipher+MAC of the same suite on same-size buffers.\n"
 	    "  --seconds S     timed seconds per measurement (default 0.5)\n"
 	    "  --size BYTES    inner packet size, %d..%d (default 64, 512, "
 	    "1400)\n"
 	    "  --suite TOKEN   strongSwan ESP token, e.g. aes256-sha1-esn "
-	    "(default: all)\n", BENCH_SIZE_MIN, BENCH_SIZE_MAX);
+	    "(default: all)\n"
+	    "  --sas N         packets round-robin through N SAs, 1..%d "
+	    "(default 1)\n"
+	    "  --slots M       the SAs share a context cache of M slots "
+	    "(default: none,\n"
+	    "                  each SA owns its contexts); M < N re-keys a "
+	    "slot per packet\n", BENCH_SIZE_MIN, BENCH_SIZE_MAX, BENCH_BATCH);
 }
 
 static int
@@ -179,6 +186,8 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 		{ "seconds", required_argument, NULL, 't' },
 		{ "size", required_argument, NULL, 's' },
 		{ "suite", required_argument, NULL, 'S' },
+		{ "sas", required_argument, NULL, 'n' },
+		{ "slots", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -186,7 +195,7 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 	unsigned long n;
 	int ch;
 
-	*o = (struct bench_opts){ .seconds = 0.5 };
+	*o = (struct bench_opts){ .seconds = 0.5, .sas = 1 };
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -216,6 +225,18 @@ bench_parse(int argc, char **argv, struct bench_opts *o)
 		case 'S':
 			if (bench_add_suite(o, optarg) < 0)
 				return -1;
+			break;
+		case 'n':
+		case 'm':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || n < 1 || n > BENCH_BATCH) {
+				fprintf(stderr, "bench: --%s wants 1..%d, not "
+				    "'%s'\n", ch == 'n' ? "sas" : "slots",
+				    BENCH_BATCH, optarg);
+				return -1;
+			}
+			*(ch == 'n' ? &o->sas : &o->slots) = n;
 			break;
 		case 'h':
 			bench_usage(stdout);
@@ -260,6 +281,10 @@ cmd_bench(int argc, char **argv)
 	    "batches of %d\nraw: the suite's cipher and MAC alone on same-size "
 	    "buffers (%s; libsodium %s)\n\n", o.seconds, BENCH_BATCH,
 	    OpenSSL_version(OPENSSL_VERSION), sodium_version_string());
+	if (o.sas > 1 || o.slots > 0)
+		printf("ESP: packets round-robin through %zu SAs, %s%zu "
+		    "slots\n\n", o.sas, o.slots ? "sharing a context cache of "
+		    : "each owning its contexts, ", o.slots ? o.slots : o.sas);
 	printf("%-22s %5s  %-5s %10s %10s %10s %10s %7s  %s\n", "suite",
 	    "bytes", "op", "ESP MB/s", "ESP kpps", "raw MB/s", "raw kpps",
 	    "ESP/raw", "raw via");
@@ -268,6 +293,8 @@ cmd_bench(int argc, char **argv)
 			c = o.suites[s];
 			c.size = o.sizes[z];
 			c.seconds = o.seconds;
+			c.sas = o.sas;
+			c.slots = o.slots;
 			if (bench_case_run(&c) < 0)
 				return 1;
 		}

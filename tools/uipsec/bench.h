@@ -29,6 +29,11 @@ struct bench_case {
 	bool		 esn;
 	size_t		 size;		/* inner packet bytes */
 	double		 seconds;	/* timed seconds per measurement */
+	/* Packet i of a batch goes through SA i % sas; slots > 0: the SAs
+	 * share an esp_ctx_cache of that many slots (fewer slots than SAs:
+	 * every packet re-keys a slot); 0: each SA owns its contexts. */
+	size_t		 sas;		/* 1..BENCH_BATCH */
+	size_t		 slots;
 };
 
 struct bench_rate {

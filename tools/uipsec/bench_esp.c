@@ -8,6 +8,11 @@
  * untimed), so each packet passes the replay window exactly once and every
  * decap must return ESP_OK with the original inner packet, else the bench
  * fails instead of timing drops.
+ *
+ * With --sas N the batch goes round-robin through N SA pairs, and with
+ * --slots M they share an esp_ctx_cache of M slots (esp.h): M < N makes
+ * every packet take a slot from another SA and re-key it, the worst case
+ * of a concentrator with more active tunnels than slots.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +28,10 @@ struct esp_bench {
 	struct esp_sa_config	 cfg;
 	uint8_t			 enc_key[64];
 	uint8_t			 auth_key[64];
-	struct esp_sa		*out;
-	struct esp_sa		*in;
+	struct esp_ctx_cache	*cache;		/* --slots; NULL: none */
+	size_t			 nsas;
+	struct esp_sa		*out[BENCH_BATCH];
+	struct esp_sa		*in[BENCH_BATCH];
 	size_t			 size;		/* inner bytes */
 	size_t			 slot;		/* bytes per slot */
 	uint8_t			*buf;		/* BENCH_BATCH slots, worked on */
@@ -32,6 +39,32 @@ struct esp_bench {
 	uint8_t			*inner;		/* decap: the original batch */
 	struct esp_pkt		 pkts[BENCH_BATCH]; /* decap: where each lies */
 };
+
+/* The N SAs of one direction, SPIs and keys of their own (the first key
+ * byte numbers them). */
+static int
+esp_bench_sas(struct esp_bench *eb, struct esp_sa **sas, enum esp_dir dir)
+{
+	struct esp_sa_config cfg = eb->cfg;
+	uint8_t key0 = eb->enc_key[0];
+	enum esp_status st = ESP_OK;
+
+	for (size_t j = 0; j < eb->nsas && st == ESP_OK; j++) {
+		esp_sa_free(sas[j]);
+		sas[j] = NULL;
+		cfg.spi = eb->cfg.spi + (uint32_t)j;
+		eb->enc_key[0] = (uint8_t)(key0 + j);
+		st = esp_sa_new(&sas[j], &cfg, dir);
+	}
+	eb->enc_key[0] = key0;
+	if (st != ESP_OK) {
+		fprintf(stderr, "bench: %s: %s SA: %s\n",
+		    esp_suite_name(cfg.suite), dir == ESP_DIR_IN ? "inbound" :
+		    "outbound", esp_status_str(st));
+		return -1;
+	}
+	return 0;
+}
 
 static int
 esp_bench_init(struct esp_bench *eb, const struct bench_case *c)
@@ -50,6 +83,7 @@ esp_bench_init(struct esp_bench *eb, const struct bench_case *c)
 		.esn = c->esn,
 		.replay_window = BENCH_REPLAY_WINDOW,
 	};
+	eb->nsas = c->sas;
 	if (eb->cfg.enc_key_len > sizeof(eb->enc_key) ||
 	    eb->cfg.auth_key_len > sizeof(eb->auth_key)) {
 		fprintf(stderr, "bench: %s: key longer than the bench holds\n",
@@ -64,11 +98,15 @@ esp_bench_init(struct esp_bench *eb, const struct bench_case *c)
 		fprintf(stderr, "bench: out of memory\n");
 		return -1;
 	}
-	if ((st = esp_sa_new(&eb->out, &eb->cfg, ESP_DIR_OUT)) != ESP_OK) {
-		fprintf(stderr, "bench: %s: outbound SA: %s\n",
-		    esp_suite_name(c->suite), esp_status_str(st));
+	if (c->slots > 0 &&
+	    (st = esp_ctx_cache_new(&eb->cache, c->slots)) != ESP_OK) {
+		fprintf(stderr, "bench: context cache: %s\n",
+		    esp_status_str(st));
 		return -1;
 	}
+	eb->cfg.cache = eb->cache;
+	if (esp_bench_sas(eb, eb->out, ESP_DIR_OUT) < 0)
+		return -1;
 	for (size_t i = 0; i < BENCH_BATCH; i++) {
 		bench_fill_inner(eb->inner + i * eb->size, eb->size,
 		    (uint32_t)i);
@@ -87,7 +125,7 @@ esp_bench_encap_slot(struct esp_bench *eb, size_t i, struct esp_pkt *pkt)
 		.off = ESP_HEADROOM,
 		.len = eb->size,
 	};
-	return esp_encap(eb->out, pkt, ESP_NH_IPV4);
+	return esp_encap(eb->out[i % eb->nsas], pkt, ESP_NH_IPV4);
 }
 
 /* Encap overwrites the slot with ciphertext; the next round encapsulates
@@ -123,17 +161,13 @@ esp_round_decap(void *arg, uint64_t *ns)
 	size_t i;
 
 	memcpy(eb->buf, eb->sealed, BENCH_BATCH * eb->slot);
-	esp_sa_free(eb->in);
-	eb->in = NULL;
-	if ((st = esp_sa_new(&eb->in, &eb->cfg, ESP_DIR_IN)) != ESP_OK) {
-		fprintf(stderr, "bench: %s: inbound SA: %s\n",
-		    esp_suite_name(eb->cfg.suite), esp_status_str(st));
+	if (esp_bench_sas(eb, eb->in, ESP_DIR_IN) < 0)
 		return -1;
-	}
 	t0 = bench_now_ns();
 	for (i = 0; i < BENCH_BATCH; i++) {
 		done[i] = eb->pkts[i];
-		if ((st = esp_decap(eb->in, &done[i], &nh)) != ESP_OK)
+		if ((st = esp_decap(eb->in[i % eb->nsas], &done[i], &nh)) !=
+		    ESP_OK)
 			goto bad;
 		if (nh != ESP_NH_IPV4 || done[i].len != eb->size)
 			goto wrong;
@@ -161,8 +195,11 @@ bench_esp_free(struct bench_side *side)
 
 	if (eb == NULL)
 		return;
-	esp_sa_free(eb->out);
-	esp_sa_free(eb->in);
+	for (size_t j = 0; j < eb->nsas; j++) {
+		esp_sa_free(eb->out[j]);
+		esp_sa_free(eb->in[j]);
+	}
+	esp_ctx_cache_free(eb->cache);
 	free(eb->buf);
 	free(eb->sealed);
 	free(eb->inner);

@@ -13,6 +13,8 @@
  *       out { spi enc_key auth_key } in { spi enc_key auth_key }
  *     }
  *   }
+ *   dataplane { cipher_contexts = 256 }   keyed cipher contexts the SAs
+ *                      share (esp.h esp_ctx_cache); 0: one per SA
  *   ike { ... }        IKE connections (ike_cfg.c)
  *   keylog { ... }     opt-in key logs (keylog_cfg.c, doc/keylog.md)
  *
@@ -37,6 +39,7 @@
 static const struct conf_rule top_rules[] = {
 	{ "tun", CONF_SECTION, true },
 	{ "manual", CONF_SECTION, false },	/* one of these two */
+	{ "dataplane", CONF_SECTION, false },
 	{ "ike", CONF_SECTION, false },
 	{ "keylog", CONF_SECTION, false },
 	{ NULL, CONF_KEY, false },
@@ -45,6 +48,10 @@ static const struct conf_rule tun_rules[] = {
 	{ "name", CONF_KEY, false },
 	{ "addrs", CONF_KEY, false },
 	{ "mtu", CONF_KEY, false },
+	{ NULL, CONF_KEY, false },
+};
+static const struct conf_rule dataplane_rules[] = {
+	{ "cipher_contexts", CONF_KEY, false },
 	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule manual_rules[] = {
@@ -210,6 +217,23 @@ get_tun(const struct conf_node *sec, struct cfg_tun *tun,
 			bad_value(err, n, "is not 'auto' or an MTU (576-65535)");
 		else
 			tun->mtu = v;
+	}
+}
+
+static void
+get_dataplane(const struct conf_node *sec, struct cfg *cfg,
+    struct conf_errors *err)
+{
+	const struct conf_node *n;
+	uint32_t v;
+
+	conf_check(sec, dataplane_rules, err);
+	if ((n = key(sec, "cipher_contexts"))) {
+		if (!parse_u32(n->value, 0, CFG_CONTEXTS_MAX, &v))
+			bad_value(err, n, "is not a number of contexts "
+			    "(0-1048576)");
+		else
+			cfg->cipher_contexts = v;
 	}
 }
 
@@ -381,6 +405,9 @@ cfg_from_tree(const struct conf_node *root, const char *file,
 	conf_check(root, top_rules, err);
 	if ((n = conf_find(root, "tun")) && conf_is_section(n))
 		get_tun(n, &cfg->tun, err);
+	cfg->cipher_contexts = CFG_CONTEXTS;
+	if ((n = conf_find(root, "dataplane")) && conf_is_section(n))
+		get_dataplane(n, cfg, err);
 	cfg_ike_get(root, cfg, err);
 	cfg_keylog_get(root, cfg, err);
 	manual = conf_find(root, "manual");

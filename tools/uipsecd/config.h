@@ -87,9 +87,17 @@ struct cfg_keylog {
 	bool		trace;
 };
 
+/* dataplane.cipher_contexts: keyed cipher contexts (esp.h esp_ctx_cache)
+ * that every SA shares: tunnels that carry traffic at once take turns
+ * beyond that many SAs. A used one costs ~1 KB (aes256-sha1), an idle
+ * tunnel none; 0: each SA keeps its own (~1.1 KB per SA). */
+#define CFG_CONTEXTS		256
+#define CFG_CONTEXTS_MAX	1048576
+
 struct cfg {
 	char		*file;
 	struct cfg_tun	 tun;
+	unsigned	 cipher_contexts;
 	struct cfg_conn	*conns;		/* manual; may be none with ike */
 	unsigned	 nconns;
 	struct cfg_ike	*ike;		/* NULL: manual keys only */

@@ -210,17 +210,40 @@ counters_json(struct control_reply *r, const char *dir,
 	    U(c->drop_esp), U(c->drop_io), U(c->keepalives), U(c->ike), end);
 }
 
+/* The SAs' shared cipher contexts (esp.h esp_ctx_cache): how many are in
+ * use, and how often an SA had to take one (a miss) or take it from
+ * another SA (an eviction). All 0 without a cache. */
+static void
+contexts(struct control_reply *r, const struct esp_ctx_cache *cache,
+    bool json)
+{
+	static const struct esp_ctx_cache_stats none;
+	const struct esp_ctx_cache_stats *s = cache ?
+	    esp_ctx_cache_stats(cache) : &none;
+
+	if (json)
+		control_line(r, "   \"contexts\": {\"slots\": %zu, \"bound\": "
+		    "%zu, \"binds\": %llu, \"evictions\": %llu},", s->slots,
+		    s->bound, U(s->binds), U(s->evictions));
+	else if (cache)
+		control_line(r, "  cipher contexts: %zu of %zu bound; %llu binds "
+		    "(misses), %llu evictions", s->bound, s->slots, U(s->binds),
+		    U(s->evictions));
+}
+
 void
 status_dataplane(struct control_reply *r, const struct dp *dp,
     const char *tun, unsigned mtu, bool json)
 {
 	if (json) {
 		control_line(r, "  \"tun\": \"%s\", \"mtu\": %u,", tun, mtu);
+		contexts(r, dp->sad->cache, true);
 		counters_json(r, "out", &dp->out.cnt, ",");
 		counters_json(r, "in", &dp->in.cnt, "");
 		return;
 	}
 	control_line(r, "data plane: %s, mtu %u", tun, mtu);
+	contexts(r, dp->sad->cache, false);
 	counters_text(r, "out (tun->udp):", &dp->out.cnt);
 	counters_text(r, "in  (udp->tun):", &dp->in.cnt);
 }

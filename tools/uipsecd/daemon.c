@@ -159,12 +159,20 @@ log_counters(const char *dir, const struct dp_counters *c)
 void
 daemon_log_stats(const struct daemon *d)
 {
+	const struct esp_ctx_cache_stats *s;
 	const struct esp_sa_stats *o, *i;
 	const struct sad_conn *c;
 	unsigned n;
 
 	log_counters("out (tun->udp)", &d->dp.out.cnt);
 	log_counters("in (udp->tun)", &d->dp.in.cnt);
+	if (d->sad.cache) {
+		s = esp_ctx_cache_stats(d->sad.cache);
+		log_info("cipher contexts: %zu of %zu bound; %llu binds "
+		    "(misses), %llu evictions", s->bound, s->slots,
+		    (unsigned long long)s->binds,
+		    (unsigned long long)s->evictions);
+	}
 	for (n = 0; n < d->sad.nconns; n++) {
 		c = d->sad.conns[n];
 		o = esp_sa_stats(c->out);

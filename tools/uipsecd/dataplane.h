@@ -9,8 +9,8 @@
  *          dst) -> write to TUN
  *
  * No allocation after dp_init(); every dropped packet is counted, and logged
- * at most once per interval per reason. The two directions share nothing
- * mutable, so each may run on its own thread.
+ * at most once per interval per reason. Both directions run on one thread:
+ * their SAs share one cache of keyed cipher contexts (sad.h).
  */
 #ifndef UIPSECD_DATAPLANE_H
 #define UIPSECD_DATAPLANE_H

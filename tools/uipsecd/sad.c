@@ -34,8 +34,8 @@ spi_slot(uint32_t mask, uint32_t spi)
 }
 
 static int
-sa_new(struct esp_sa **sa, const struct cfg_conn *c, const struct cfg_sa *k,
-    enum esp_dir dir)
+sa_new(const struct sad *sad, struct esp_sa **sa, const struct cfg_conn *c,
+    const struct cfg_sa *k, enum esp_dir dir)
 {
 	struct esp_sa_config sc = {
 		.spi = k->spi,
@@ -46,6 +46,7 @@ sa_new(struct esp_sa **sa, const struct cfg_conn *c, const struct cfg_sa *k,
 		.auth_key_len = k->auth_key_len,
 		.esn = c->esn,
 		.replay_window = dir == ESP_DIR_IN ? c->replay_window : 0,
+		.cache = sad->cache,
 	};
 	enum esp_status st = esp_sa_new(sa, &sc, dir);
 
@@ -160,8 +161,8 @@ conn_add(struct sad *sad, const struct cfg_conn *k, const char *name,
 	c->local_ts = c->ts;
 	c->remote_ts = c->ts + k->nlocal_ts;
 	c->routes = (struct trie_link *)(c->ts + nts);	/* 24-byte steps */
-	if (sa_new(&c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
-	    sa_new(&c->in, k, &k->in, ESP_DIR_IN) < 0)
+	if (sa_new(sad, &c->out, k, &k->out, ESP_DIR_OUT) < 0 ||
+	    sa_new(sad, &c->in, k, &k->in, ESP_DIR_IN) < 0)
 		goto fail;
 	for (i = 0; routed && i < c->nremote_ts; i++) {
 		c->routes[i].owner = c;
@@ -190,7 +191,8 @@ sad_build(struct sad *sad, const struct cfg *cfg)
 	sad->mask = 31;
 	sad->conns = calloc(sad->cap, sizeof(*sad->conns));
 	sad->by_spi = calloc(sad->mask + 1, sizeof(*sad->by_spi));
-	if (!sad->conns || !sad->by_spi) {
+	if (!sad->conns || !sad->by_spi || (cfg->cipher_contexts &&
+	    esp_ctx_cache_new(&sad->cache, cfg->cipher_contexts) != ESP_OK)) {
 		log_err("SA database: out of memory");
 		sad_free(sad);
 		return -1;
@@ -270,6 +272,7 @@ sad_free(struct sad *sad)
 	for (i = 0; sad->conns && i < sad->nconns; i++)
 		conn_free(sad, sad->conns[i]);
 	trie_free(&sad->routes);
+	esp_ctx_cache_free(sad->cache);	/* after its SAs */
 	free(sad->conns);
 	free(sad->by_spi);
 	memset(sad, 0, sizeof(*sad));

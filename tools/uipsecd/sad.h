@@ -55,6 +55,9 @@ struct sad_conn {
 };
 
 struct sad {
+	/* The keyed cipher contexts every SA of the sad binds when it
+	 * carries a packet (NULL: each SA has its own). */
+	struct esp_ctx_cache	*cache;
 	struct sad_conn		**conns;	/* nconns of them, any order */
 	unsigned		 nconns, cap;
 	struct sad_conn		**by_spi;	/* open addressing, mask + 1 */
@@ -62,9 +65,9 @@ struct sad {
 	struct trie		 routes;	/* remote_ts -> sad_conn */
 };
 
-/* Creates every SA of cfg, which must outlive the sad (the entries borrow
- * the connections' names). Returns 0, or -1 with a log line naming the
- * connection. */
+/* Creates the context cache (cfg->cipher_contexts) and every SA of cfg,
+ * which must outlive the sad (the entries borrow the connections' names).
+ * Returns 0, or -1 with a log line naming the connection. */
 int	 sad_build(struct sad *sad, const struct cfg *cfg);
 /* Adds the SA pair k describes: k is read during the call only (keys
  * copied into the SAs; the caller wipes its copy); name is borrowed until
@@ -83,7 +86,7 @@ int	 sad_route(struct sad *sad, uint32_t spi_in);
  * owner, or NULL if there is none (or it is a manual SA). The other
  * entries stay where they are; their order in conns[] changes. */
 void	*sad_remove(struct sad *sad, uint32_t spi_in);
-/* Frees every SA, wiping its keys. */
+/* Frees every SA, wiping its keys, then the context cache. */
 void	 sad_free(struct sad *sad);
 
 /* Outbound (RFC 4301 §5.1): of the connections whose remote_ts holds dst
