@@ -151,12 +151,18 @@ send_request(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	struct ike_payload sap = { .type = IKEV2_PL_SA };
 	long len;
 
-	ike_dh_free(st->dh);
-	st->dh = NULL;
+	/* §2.6: the retry with a cookie carries every other payload
+	 * unchanged, KEi too (a responder that answered the first of two
+	 * retries must not see keys from the second); only another group
+	 * (§1.2) needs a new key. */
+	if (st->dh == NULL || ike_dh_group(st->dh) != group) {
+		ike_dh_free(st->dh);
+		st->dh = NULL;
+		if (ike_dh_new(&st->dh, group) != IKE_DH_OK)
+			return -1;
+	}
 	sa->dh_group = group;
 	sa->next_req_id = 0;
-	if (ike_dh_new(&st->dh, group) != IKE_DH_OK)
-		return -1;
 	sap.u.sa.prop = view;
 	sap.u.sa.n_prop = ike_proposals_view(&sa->conn->proposals, 0, 0, view);
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_SA_INIT, false, 0);

@@ -406,6 +406,47 @@ Test(ike_live, forged_cookie_refused)
 	cr_assert_eq(net.p[PEER_A].n_up, 1);
 }
 
+/* B answers A's IKE_SA_INIT and a retransmission of it, both with
+ * N(COOKIE): A retries each time with every other payload unchanged (KEi
+ * too, §2.6), so both retries are the same message and B's answer to
+ * either fits A's keys and AUTH octets. A new KEi per retry let B answer
+ * one retry while A derived its keys from the next: IKE_AUTH then failed
+ * its ICV check (`uipsec load` all at once, doc/load.md). */
+Test(ike_live, cookie_retries_keep_their_payloads)
+{
+	static struct net_dgram first;
+	size_t cookie_n = 4 + 4 + 17;	/* N(COOKIE) payload */
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	settings(PEER_B);
+	net.p[PEER_B].set.cookie_threshold = 1;
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();
+	net_step();
+	net_drop();		/* one set-up half-open at B */
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	first = net.q[0];
+	net_dup();		/* as if A had retransmitted it */
+	net_step();
+	net_step();		/* two N(COOKIE) answers for A */
+	net_step();
+	net_step();		/* two retries */
+	cr_assert_eq(net.n, 2);
+	/* IKE_SA_INIT { N(COOKIE), SAi1, KEi, Ni, ... } --> twice */
+	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	cr_assert_eq(net.q[0].len, first.len + cookie_n);
+	cr_assert_arr_eq(net.q[0].b + IKEV2_HDR_LEN + cookie_n,
+	    first.b + IKEV2_HDR_LEN, first.len - IKEV2_HDR_LEN,
+	    "the retry changed a payload besides the cookie");
+	cr_assert_eq(net.q[1].len, net.q[0].len);
+	cr_assert_arr_eq(net.q[1].b, net.q[0].b, net.q[0].len);
+	net_run(8);
+	cr_assert_eq(net.p[PEER_A].n_up, 1, "%s", net.p[PEER_A].why);
+	cr_assert_eq(net.p[PEER_B].n_up, 1);
+	cr_assert_eq(net.p[PEER_A].n_failed, 0);
+}
+
 /* block_threshold: one source holds at most that many half-open SAs;
  * further requests from it go unanswered; a finished set-up frees one. */
 Test(ike_live, block_threshold_per_source)

@@ -23,7 +23,9 @@ usage(FILE *out)
 	    "[--timeout SECONDS]\n"
 	    "           [--remote-id ID] [--remote-ts TS] [--proposals P] "
 	    "[--esp-proposals P]\n"
-	    "           [--no-vip] [--no-teardown] [--verbose]\n"
+	    "           [--retransmit-timeout S] [--retransmit-tries N] "
+	    "[--no-vip]\n"
+	    "           [--no-teardown] [--verbose]\n"
 	    "  --first      outer address of the first CCU; CCU i has FIRST + "
 	    "i - 1 (route\n"
 	    "               the range to this namespace: ip route add local "
@@ -35,6 +37,10 @@ usage(FILE *out)
 	    "the reply\n"
 	    "               expected on that CCU's own inbound SA\n"
 	    "  --timeout    for all set-ups (default 120)\n"
+	    "  --retransmit-timeout, --retransmit-tries\n"
+	    "               the first IKE retransmission after S seconds "
+	    "(default 10;\n"
+	    "               a CCU's is 2), at most N of them (default 5)\n"
 	    "doc/load.md describes the run and its report.\n");
 }
 
@@ -64,6 +70,22 @@ parse_uint(const char *s, unsigned max, unsigned *v, const char *what)
 	return 0;
 }
 
+/* Seconds, fractions allowed (0.001 to 3600), as milliseconds. */
+static int
+parse_seconds_ms(const char *s, unsigned *ms, const char *what)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= 0.001 && v <= 3600)) {
+		fprintf(stderr, "uipsec load run: %s '%s': seconds, 0.001 to "
+		    "3600\n", what, s);
+		return -1;
+	}
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return 0;
+}
+
 static int
 parse_run(int argc, char **argv, struct load_opts *o)
 {
@@ -77,6 +99,8 @@ parse_run(int argc, char **argv, struct load_opts *o)
 		{ "ping", required_argument, NULL, 'p' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "retransmit-timeout", required_argument, NULL, 'X' },
+		{ "retransmit-tries", required_argument, NULL, 'Y' },
 		{ "remote-id", required_argument, NULL, 'i' },
 		{ "remote-ts", required_argument, NULL, 'T' },
 		{ "proposals", required_argument, NULL, 'P' },
@@ -93,6 +117,8 @@ parse_run(int argc, char **argv, struct load_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->vip = o->teardown = true;
 	o->timeout_s = 120;
+	o->rexmit_ms = LOAD_REXMIT_MS;
+	o->rexmit_tries = LOAD_REXMIT_TRIES;
 	o->remote_ts = "0.0.0.0/0";
 	o->proposals = "aes256-sha256-ecp256";
 	o->esp_proposals = "aes256-sha1";
@@ -116,6 +142,12 @@ parse_run(int argc, char **argv, struct load_opts *o)
 			  break;
 		case 't': bad = parse_uint(optarg, 86400, &o->timeout_s,
 			      "--timeout");
+			  break;
+		case 'X': bad = parse_seconds_ms(optarg, &o->rexmit_ms,
+			      "--retransmit-timeout");
+			  break;
+		case 'Y': bad = parse_uint(optarg, 20, &o->rexmit_tries,
+			      "--retransmit-tries");
 			  break;
 		case 'i': o->remote_id = optarg; break;
 		case 'T': o->remote_ts = optarg; break;

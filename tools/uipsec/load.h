@@ -26,6 +26,13 @@
 #define LOAD_NAME_FMT	"ccu%05u"	/* certificate, CN and connection */
 #define LOAD_SUBDIR	"load"		/* CADIR/load/{x509,private}/ */
 #define LOAD_REASONS	16		/* distinct failure reasons kept */
+/* Retransmissions of a load test: a CCU retransmits after 2 s (ike.h), but
+ * a thousand set-ups at once queue for seconds at the concentrator, and a
+ * request sent again before the first was answered only lengthens that
+ * queue (and an IKE_SA_INIT sent again races its cookie retry, RFC 7296
+ * §2.6). A lost datagram then costs 10 s instead of 2. */
+#define LOAD_REXMIT_MS		10000
+#define LOAD_REXMIT_TRIES	5
 
 struct load_opts {
 	const char	*pki;		/* CA directory with CADIR/load/ */
@@ -40,6 +47,8 @@ struct load_opts {
 	const char	*proposals, *esp_proposals;
 	bool		 vip;		/* ask for a virtual IP */
 	unsigned	 timeout_s;	/* for all set-ups */
+	unsigned	 rexmit_ms;	/* first retransmission (RFC 7296 §2.1) */
+	unsigned	 rexmit_tries;	/* retransmissions before giving up */
 	unsigned	 hold_s;	/* tunnels held before teardown */
 	bool		 teardown;
 	bool		 verbose;

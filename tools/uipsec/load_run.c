@@ -516,6 +516,7 @@ load_run(const struct load_opts *o)
 		.child_remove = io_child_remove, .sa_event = io_sa_event,
 	};
 	struct load *l = calloc(1, sizeof(*l));
+	struct ike_settings set;
 	uint64_t tick = 0, until;
 	double cpu0, cpu_setup;
 	int rc = 1;
@@ -532,6 +533,10 @@ load_run(const struct load_opts *o)
 	    (l->fd4500 = udp_socket(IKEV2_PORT_NATT)) < 0 ||
 	    !(l->e = ike_engine_new(&l->cfg, &io, load_now_us() / 1000)))
 		goto out;
+	ike_settings_default(&set);
+	set.retransmit_timeout_ms = o->rexmit_ms;
+	set.retransmit_tries = o->rexmit_tries;
+	ike_engine_set_settings(l->e, &set);
 	cpu0 = cpu_seconds();
 	phase_setup(l, &tick);
 	cpu_setup = cpu_seconds() - cpu0;
