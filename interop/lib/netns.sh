@@ -218,6 +218,9 @@ uipsecd_start() {
 	# /run is shared between namespaces: each daemon its own control
 	# socket beside its log (uipsec status -s "$UIPSECD_SOCK").
 	UIPSECD_SOCK=${log%.log}.sock
+	# the background job truncates LOG only when it gets to run: a LOG
+	# left by an earlier daemon would say "up:" before this one is
+	rm -f "$log"
 	ip netns exec "$ns" "$bin" -s "$UIPSECD_SOCK" "$conf" >"$log" 2>&1 &
 	UIPSECD_PID=$!
 	# "up:" comes once the control socket listens; a daemon that exits
