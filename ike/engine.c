@@ -359,6 +359,8 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 	}
 	if (!sa->have_keys || !open_sk(e, sa, m, request))
 		return;
+	if (request)	/* §2.3: so the peer has the last response */
+		ike_idle_drop_response(sa);
 	sa->last_rx_ms = e->now_ms;
 	ike_sockaddr_set(&sa->local, local);
 	if (sa->state == IKE_STATE_ESTABLISHED)
@@ -442,8 +444,8 @@ next_one(void *arg, struct ike_sa *sa)
 		n->next = sa->req.deadline_ms;
 	if (ike_dpd_deadline(n->e, sa) < n->next)
 		n->next = ike_dpd_deadline(n->e, sa);
-	if (ike_idle_next(sa) < n->next)
-		n->next = ike_idle_next(sa);
+	if (ike_idle_next(n->e, sa) < n->next)
+		n->next = ike_idle_next(n->e, sa);
 	if (ike_lifetime_next(n->e, sa) < n->next)
 		n->next = ike_lifetime_next(n->e, sa);
 	if (sa->frag_rx != NULL &&

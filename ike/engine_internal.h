@@ -161,9 +161,12 @@ void	 ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 void	 ike_sa_init_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 
-/* idle.c: the cached response of a quiet established SA is dropped. */
-uint64_t ike_idle_next(const struct ike_sa *sa);
+/* idle.c: the cached response of an established SA is dropped once the
+ * peer has shown it got it (ESP on the CHILD_SA it created, polled here;
+ * its next request: ike_idle_drop_response()) or has been quiet long. */
+uint64_t ike_idle_next(const struct ike_engine *e, const struct ike_sa *sa);
 void	 ike_idle_tick(struct ike_engine *e, struct ike_sa *sa);
+void	 ike_idle_drop_response(struct ike_sa *sa);
 
 /* conn_select.c: which connection (and child) a responder uses. */
 const struct ike_conn_cfg *ike_conn_for_init(struct ike_engine *e,

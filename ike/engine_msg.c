@@ -185,6 +185,8 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 		    o->msg_id, frag_len, n_frags) != 0)
 			return -1;
 		sa->have_last_resp = true;
+		sa->resp_child = 0;	/* idle.c */
+		sa->resp_polls = 0;
 		sa->peer_req_id = o->msg_id + 1;
 	} else {
 		if (ike_request_arm(e, sa, o->exchange, msg, (size_t)len,

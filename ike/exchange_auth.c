@@ -312,6 +312,8 @@ established(struct ike_engine *e, struct ike_sa *sa)
 		    (unsigned long long)sa->id, ch->cfg->name);
 	else if (ch != NULL)
 		ike_lifetime_child_start(e, ch);
+	if (ch != NULL && ch->installed && !sa->initiator)
+		sa->resp_child = ch->spi_in;	/* idle.c: ESP on it */
 	/* The nonces, IKE_SA_INIT messages and SK_pi/SK_pr were for the AUTH
 	 * payloads (§2.15) and this CHILD_SA's keys (§2.17) only. */
 	ike_sa_setup_done(sa);

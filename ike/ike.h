@@ -229,7 +229,9 @@ int	 ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
 	    uint64_t now_ms);
 
 /* For `uipsec status`: calls fn once per IKE SA with a snapshot. */
-#define IKE_STATUS_CHILDREN_MAX	4
+/* Every child of a connection, and each one's successor while it is
+ * rekeyed. */
+#define IKE_STATUS_CHILDREN_MAX	(2 * IKE_CHILDREN_MAX)
 struct ike_sa_status {
 	uint64_t		 id;
 	const char		*conn;

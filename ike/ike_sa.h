@@ -208,6 +208,26 @@ struct ike_sa {
 	bool			 peer_frag;	/* IKEV2_FRAGMENTATION_SUPPORTED */
 	bool			 have_last_resp;
 	uint16_t		 dh_group;	/* of IKE_SA_INIT; IKE SA rekeys */
+	/* cookie.c: counted half-open (R), in its source's bucket. */
+	uint16_t		 half_open_bucket;
+	bool			 half_open;
+	/* Rekeying (exchange_rekey_*.c, lifetime.c): rekeyed, it goes
+	 * without a word; ours to Delete when free. */
+	bool			 replaced, delete_due;
+	/* Responder: the virtual IP leased to the peer (pool.h, vip below),
+	 * released when the SA closes (pool_lease.c). An IKE SA rekey moves
+	 * it to the new SA (vip_leased cleared on the old one). */
+	bool			 vip_leased;
+	/* In the index by peer identity (sa_index.h), once ESTABLISHED. */
+	bool			 in_peer_index;
+	/* idle.c: reads of the counter of resp_child, our inbound SPI of
+	 * the CHILD_SA that last_resp created (0: none), whose ESP shows
+	 * that the peer got last_resp. */
+	uint8_t			 resp_polls;
+	/* Initiator: children of sa->conn (bit i: children[i]) still to
+	 * create with CREATE_CHILD_SA (§1.3.1) after IKE_AUTH made the first. */
+	uint8_t			 children_todo;
+	uint32_t		 resp_child;
 	union ike_sockaddr	 local, remote;	/* ike_sockaddr_get() */
 
 	struct ike_sa_setup	*setup;		/* owned; NULL once established */
@@ -216,6 +236,7 @@ struct ike_sa {
 	struct ike_chosen	 chosen;
 	struct ike_sk_suite	 suite;
 	struct ike_sa_keys	 keys;
+	unsigned		 retransmits;	/* all requests, for status */
 	struct ike_frag_rx	*frag_rx;	/* owned; NULL: none under way */
 
 	/* IKE_AUTH: the identity the peer proved (owned, NULL until read;
@@ -230,21 +251,13 @@ struct ike_sa {
 	uint32_t		 peer_req_id;	/* the peer's next request */
 	struct ike_request	 req;
 	struct ike_msg_buf	 last_resp;	/* for peer_req_id - 1 */
-	unsigned		 retransmits;	/* all requests, for status */
 
-	/* Liveness and DoS resistance (dpd.c, cookie.c) */
-	bool			 half_open;	/* counted (R) */
-	uint16_t		 half_open_bucket;	/* its source's */
+	/* Liveness (dpd.c) */
 	uint64_t		 esp_rx_seen;	/* ESP packets in, DPD */
 	uint64_t		 dpd_poll_ms;	/* last look at them */
 
 	/* Rekeying (exchange_rekey_*.c, lifetime.c). */
 	struct ike_rekey	*rekey;		/* owned; our exchange running */
-	bool			 replaced;	/* rekeyed: goes without a word */
-	bool			 delete_due;	/* ours to Delete when free */
-	/* Initiator: children of sa->conn (bit i: children[i]) still to
-	 * create with CREATE_CHILD_SA (§1.3.1) after IKE_AUTH made the first. */
-	uint8_t			 children_todo;
 	uint64_t		 reauth_of;	/* id of the SA this one replaces */
 	uint64_t		 rekey_ms, reauth_ms, expire_ms;	/* IKE SA */
 	uint64_t		 retry_ms;	/* rekey refused: try again */
@@ -253,15 +266,8 @@ struct ike_sa {
 	uint64_t		 last_rx_ms;	/* last authenticated message */
 	uint64_t		 bytes_in, bytes_out;
 	struct ike_sa		*next_ours, *next_init;	/* table chains */
-
-	/* Responder: the virtual IP leased to the peer (pool.h), released
-	 * when the SA closes (pool_lease.c). An IKE SA rekey moves it to
-	 * the new SA (vip_leased cleared on the old one). */
-	bool			 vip_leased;
-	/* The index by peer identity (sa_index.h), once ESTABLISHED. */
-	bool			 in_peer_index;
-	struct ike_prefix	 vip;
-	struct ike_sa		*next_peer;
+	struct ike_prefix	 vip;		/* vip_leased */
+	struct ike_sa		*next_peer;	/* in_peer_index */
 	/* SAs closed during an event, freed after it (engine.c reap). */
 	struct ike_sa		*next_closed;
 };

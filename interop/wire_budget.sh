@@ -24,7 +24,8 @@
 #                 tunnel, everything on the CCU's link (IKE, keepalives, ESP),
 #                 scaled to one minute and one hour (so: an estimate from a
 #                 shorter window; DPD and keepalive intervals that do not
-#                 divide the window make it approximate); afterwards a ping
+#                 divide the window make it approximate; -m 60 measures
+#                 the hour itself, doc/profiles.md); afterwards a ping
 #                 from the concentrator checks the NAT still maps the CCU
 #   dead peer     then the concentrator is killed (SIGKILL) right after the
 #                 CCU received that ping, the worst case for DPD: seconds
@@ -61,7 +62,7 @@ while getopts "r:p:m:n:d:b:kh" o; do
 	d) deadmax=$OPTARG ;;
 	b) build=$OPTARG ;;
 	k) keep=yes ;;
-	*) sed -n '2,45p' "$0"; exit 2 ;;
+	*) sed -n '2,46p' "$0"; exit 2 ;;
 	esac
 done
 say() { echo "wire_budget: $*" >&2; }

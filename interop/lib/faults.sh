@@ -53,6 +53,7 @@ faults_loss_count() {
 faults_relay_start() {
 	local ns=$1 listen=$2 to=$3 log=$4
 	shift 4
+	rm -f "$log"	# an old one would say "listening" too early
 	ip netns exec "$ns" /usr/bin/python3 \
 	    "$(dirname "${BASH_SOURCE[0]}")/relay.py" --listen "$listen" \
 	    --to "$to" "$@" >"$log" 2>&1 &

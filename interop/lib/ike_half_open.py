@@ -6,7 +6,10 @@ Sends COUNT IKE_SA_INIT requests (RFC 7296 §1.2) from SRC:SPORT (default
 (group 14) public value, offering aes256-sha1-modp2048 (prf sha1, integ
 hmac-sha1-96), and never continues with IKE_AUTH: each answered request
 leaves a half-open IKE SA at the responder. Prints one line:
-"answered N cookie C" — N responses within 2 s, C of them N(COOKIE) alone.
+"answered N cookie C" — N responses, C of them N(COOKIE) alone. It waits
+until QUIET seconds passed without a response (after the last request or
+response; at most LIMIT in all): a loaded machine may answer late, and one
+that answers no more stays quiet.
 """
 import os
 import socket
@@ -16,6 +19,7 @@ import time
 
 NOTIFY, SA, KE, NONCE = 41, 33, 34, 40
 COOKIE = 16390
+QUIET, LIMIT = 3.0, 30.0
 
 
 def transform(last, xtype, xid, attr=b""):
@@ -57,13 +61,14 @@ def main():
         s.sendto(request(), (dst, 500))
         time.sleep(0.05)
     answered = cookies = 0
-    end = time.time() + 2
-    while time.time() < end:
-        s.settimeout(max(0.01, end - time.time()))
+    last, limit = time.time(), time.time() + LIMIT
+    while time.time() < min(last + QUIET, limit):
+        s.settimeout(max(0.01, min(last + QUIET, limit) - time.time()))
         try:
             msg, _ = s.recvfrom(4096)
         except socket.timeout:
             break
+        last = time.time()
         answered += 1
         cookies += is_cookie(msg)
     print(f"answered {answered} cookie {cookies}")

@@ -17,7 +17,7 @@
 #   uipsecd_conc_conf DIR PKI POOL            a concentrator for any CCU of a CA
 #   fail_with_logs N MESSAGE FILE...          FAIL: MESSAGE, the last N lines
 #                                             of each FILE there is, exit 1
-#   wait_for CMD...                           retry a command for up to 5 s
+#   wait_for CMD...                           retry a command for up to 30 s
 #   poll_for SECONDS CMD...                   the same, for up to SECONDS
 #   ping_from NS SRC DST                      two pings from inner address SRC
 #   xfer_check FROM_NS SRC TO_NS DST FILE     FILE over TCP arrives identical
@@ -197,9 +197,13 @@ uipsecd_conc_conf() {
 	chmod 600 "$1/conc.conf"
 }
 
+# wait_for CMD...: CMD must come true (a daemon up, a socket listening):
+# 30 s, so that a loaded 2-core CI machine is not taken for a failure; it
+# costs nothing when CMD succeeds at once. Never for things that must NOT
+# happen (use a fixed sleep for those).
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
@@ -214,13 +218,23 @@ uipsecd_start() {
 	# /run is shared between namespaces: each daemon its own control
 	# socket beside its log (uipsec status -s "$UIPSECD_SOCK").
 	UIPSECD_SOCK=${log%.log}.sock
+	# the background job truncates LOG only when it gets to run: a LOG
+	# left by an earlier daemon would say "up:" before this one is
+	rm -f "$log"
 	ip netns exec "$ns" "$bin" -s "$UIPSECD_SOCK" "$conf" >"$log" 2>&1 &
 	UIPSECD_PID=$!
-	if ! wait_for grep -q '^info: up:' "$log"; then
+	# "up:" comes once the control socket listens; a daemon that exits
+	# (a refused config) ends the wait at once
+	wait_for uipsecd_ready "$log" "$UIPSECD_PID"
+	if ! grep -q '^info: up:' "$log"; then
 		echo "uipsecd in $ns did not come up:" >&2
 		cat "$log" >&2
 		return 1
 	fi
+}
+
+uipsecd_ready() {	# LOG PID
+	grep -q '^info: up:' "$1" || ! kill -0 "$2" 2>/dev/null
 }
 
 # uipsecd_stop PID: SIGTERM, then its exit status (0: it shut down cleanly).

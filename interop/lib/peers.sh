@@ -103,7 +103,7 @@ peer_ss_start() {
 }
 # swanctl --initiate exits 0 only once the CHILD_SA is established
 peer_ss_up() {
-	ss_swanctl "$1" --initiate --child bench --timeout 10 >/dev/null 2>&1 ||
+	ss_swanctl "$1" --initiate --child bench --timeout 30 >/dev/null 2>&1 ||
 		{ peer_say "swanctl --initiate failed"; return 1; }
 }
 peer_ss_child_up() { ss_child_up "$1" bench; }
@@ -149,11 +149,11 @@ peer_uipsec_up() {
 	local i
 	"$UIPSEC" up bench -s "$1/uipsecd.sock" >/dev/null ||
 		{ peer_say "uipsec up failed"; return 1; }
-	for ((i = 0; i < 2000; i++)); do
+	for ((i = 0; i < 6000; i++)); do
 		peer_uipsec_child_up "$1" && return 0
 		sleep 0.005
 	done
-	peer_say "uipsecd: no CHILD_SA 10 s after uipsec up"
+	peer_say "uipsecd: no CHILD_SA 30 s after uipsec up"
 	return 1
 }
 peer_uipsec_sa_gone() {
@@ -161,7 +161,7 @@ peer_uipsec_sa_gone() {
 }
 peer_uipsec_down() {
 	"$UIPSEC" down bench -s "$1/uipsecd.sock" >/dev/null &&
-	ss_poll 10 peer_uipsec_sa_gone "$1" ||
+	ss_poll 30 peer_uipsec_sa_gone "$1" ||
 		{ peer_say "uipsec down: IKE_SA still there"; return 1; }
 }
 peer_uipsec_pid() { cat "$1/uipsecd.pid"; }

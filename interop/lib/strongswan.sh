@@ -415,7 +415,7 @@ ss_start() {
 	    >"$dir/charon.out" 2>&1 </dev/null &
 	SS_PID=$!
 	echo "$SS_PID" >"$dir/charon.pid"
-	ss_poll 10 ss_started "$dir" "$SS_PID"
+	ss_poll 30 ss_started "$dir" "$SS_PID"
 	if ! kill -0 "$SS_PID" 2>/dev/null; then
 		cat "$dir/charon.out" "$dir/charon.log" >&2 2>/dev/null
 		ss_err "charon in $ns exited during start-up"
@@ -435,7 +435,7 @@ ss_child_up() {
 }
 
 # ss_poll SECONDS CMD...: retry CMD every 50 ms until it succeeds (0) or
-# SECONDS have passed (1). netns.sh's wait_for has a fixed 5 s.
+# SECONDS have passed (1). netns.sh's wait_for has a fixed 30 s.
 ss_poll() {
 	local n=$(( $1 * 20 )) i; shift
 	for ((i = 0; i < n; i++)); do

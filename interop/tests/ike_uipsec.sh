@@ -214,12 +214,11 @@ stop
 
 # The concentrator accepts another CCU only: refused, and both say so.
 start "C=DE, O=uipsec test, CN=other"
-sleep 1
-child_up "$SOCK_A" && fail "a CHILD_SA with a refused ID"
+poll_for 30 grep -qi 'fail\|AUTHENTICATION_FAILED' "$work/ccu.log" ||
+	fail "refused ID: no log line on the ccu"
 grep -qi 'fail\|refus\|AUTHENTICATION_FAILED' "$work/conc.log" ||
 	fail "refused ID: no log line on the concentrator"
-grep -qi 'fail\|AUTHENTICATION_FAILED' "$work/ccu.log" ||
-	fail "refused ID: no log line on the ccu"
+child_up "$SOCK_A" && fail "a CHILD_SA with a refused ID"
 stop
 echo "ok: a peer ID the concentrator does not accept is refused, both log it"
 
@@ -229,20 +228,22 @@ echo "ok: a peer ID the concentrator does not accept is refused, both log it"
 # it up again when the concentrator closes it.
 start "C=DE, O=uipsec test, CN=other" "keyingtries = 0" \
     "close_action = start"
-poll_for 5 grep -q "attempt 2, next in [0-9.]* s" "$work/ccu.log" ||
+poll_for 30 grep -q "attempt 2, next in [0-9.]* s" "$work/ccu.log" ||
 	fail "keyingtries = 0: no retry scheduled after a refusal"
 "$cli" status -s "$SOCK_A" |
     grep -q "^ccu: no IKE SA: 1 failed set-up, next attempt in [0-5]s" ||
 	fail "keyingtries = 0: status does not show the next attempt"
 uipsecd_stop "$PID_B" || fail "uipsecd in $B did not exit cleanly"
 conc_start "C=DE, O=uipsec test, CN=ccu"
-poll_for 15 child_up "$SOCK_A" || fail "keyingtries = 0: never came up"
+# the next attempt comes 4.5-5 s after the refusal; should the
+# concentrator be slow to start again, the one after it 9-10 s later
+poll_for 60 child_up "$SOCK_A" || fail "keyingtries = 0: never came up"
 ping_from "$A" 10.10.1.1 10.10.2.1 || fail "ping after the retry"
 "$cli" down conc -s "$SOCK_B" >/dev/null || fail "uipsec down conc"
-poll_for 5 grep -q "deleted by peer): initiating again" "$work/ccu.log" ||
+poll_for 30 grep -q "deleted by peer): initiating again" "$work/ccu.log" ||
 	fail "close_action = start: no restart after the peer's delete"
-poll_for 5 child_up "$SOCK_A" || fail "close_action = start: not up again"
-"$cli" status -s "$SOCK_A" | grep -q '^ccu: #[2-9]' ||
+poll_for 30 child_up "$SOCK_A" || fail "close_action = start: not up again"
+"$cli" status -s "$SOCK_A" | grep -Eq '^ccu: #([2-9]|[1-9][0-9]+),' ||
 	fail "close_action = start: still the first IKE SA"
 stop
 echo "ok: keyingtries = 0 retries until accepted; close_action = start restarts"

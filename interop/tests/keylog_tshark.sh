@@ -89,6 +89,14 @@ expect() {
 	echo "ok: $label: $what: IKE $ike_ok/$ike_enc, ESP $esp_ok/$esp, ICMP payloads as sent"
 }
 
+# keylog_has KIND N: uipsecd's key log holds N records of KIND (IKE, ESP)
+keylog_has() {
+	[ "$("$cli" keylog "$work/u.keys" 2>/dev/null | grep -c "^$1 ")" = "$2" ]
+}
+one_child_sa() {
+	[ "$(ss_swanctl "$ss" --list-sas 2>/dev/null | grep -c '^  kl: #')" = 1 ]
+}
+
 run_case() {
 	local ike=$1 esp=$2 label="$2 (IKE $1)" vip sas
 	rm -rf "$work/ws" "$work/u.keys" "$work/cap.pcap"
@@ -100,7 +108,7 @@ run_case() {
 	ip netns exec "$U" dumpcap -q -i "v-${U:0:10}" -f udp \
 	    -w "$work/cap.pcap" >/dev/null 2>&1 &
 	PID_CAP=$!
-	poll_for 5 test -s "$work/cap.pcap" || fail "$label: no capture"
+	poll_for 30 test -s "$work/cap.pcap" || fail "$label: no capture"
 	cat >"$work/u.swanctl" <<-EOF
 	connections {
 	  kl {
@@ -144,10 +152,10 @@ run_case() {
 	PID_U=$UIPSECD_PID SOCK_U=$UIPSECD_SOCK
 	grep -q "warning: keylog: WRITING IKE AND ESP KEYS" "$work/u.log" ||
 		fail "$label: no warning about the key log in uipsecd's log"
-	ss_wait_child_up "$ss" kl 10 || fail "$label: no CHILD_SA in strongSwan"
+	ss_wait_child_up "$ss" kl 30 || fail "$label: no CHILD_SA in strongSwan"
 	vip=10.10.1.1
 	# routes come a moment after the CHILD_SA: warm up without the pattern
-	poll_for 5 ip netns exec "$U" ping -c 1 -W 1 -I "$vip" 10.10.2.1 \
+	poll_for 30 ip netns exec "$U" ping -c 1 -W 1 -I "$vip" 10.10.2.1 \
 	    >/dev/null || fail "$label: tunnel does not carry pings"
 	ip netns exec "$U" ping -q -c 3 -i 0.2 -W 2 -p "$PATTERN" -I "$vip" \
 	    10.10.2.1 >/dev/null || fail "$label: ping uipsecd -> strongSwan"
@@ -159,10 +167,15 @@ run_case() {
 		# the new SAs' keys (ike_io.ike_keys, child_install) too
 		ss_swanctl "$ss" --rekey --ike kl >/dev/null ||
 			fail "$label: IKE SA rekey"
-		sleep 1
+		poll_for 30 keylog_has IKE 2 ||
+			fail "$label: IKE SA rekey: uipsecd logged no new keys"
 		ss_swanctl "$ss" --rekey --child kl >/dev/null ||
 			fail "$label: CHILD_SA rekey"
-		sleep 1
+		poll_for 30 keylog_has ESP 4 ||
+			fail "$label: CHILD_SA rekey: uipsecd logged no new keys"
+		# the old CHILD_SA's Delete is answered before the pings
+		poll_for 30 one_child_sa ||
+			fail "$label: CHILD_SA rekey: the old SA stays in strongSwan"
 		ip netns exec "$U" ping -q -c 3 -i 0.2 -W 2 -p "$PATTERN" \
 		    -I "$vip" 10.10.2.1 >/dev/null ||
 			fail "$label: ping uipsecd -> strongSwan after rekeying"
@@ -171,7 +184,7 @@ run_case() {
 			fail "$label: ping strongSwan -> uipsecd after rekeying"
 	fi
 	"$cli" down kl -s "$SOCK_U" >/dev/null || fail "$label: uipsec down"
-	ss_poll 5 ss_ike_gone "$ss" kl || fail "$label: IKE_SA left in strongSwan"
+	ss_poll 30 ss_ike_gone "$ss" kl || fail "$label: IKE_SA left in strongSwan"
 	sleep 1		# the Delete's response reaches the capture
 	kill "$PID_CAP"; wait "$PID_CAP" 2>/dev/null; PID_CAP=''
 	uipsecd_stop "$PID_U" || fail "$label: uipsecd did not exit cleanly"

@@ -66,7 +66,7 @@ one_run() {
 	# DoS defence (see doc/load.md).
 	ip netns exec "$L" "$cli" load run --pki "$pki" --count "$N" \
 	    --remote 10.0.0.2 --first 10.99.0.1 --remote-ts 10.10.2.0/24 \
-	    --ping 10.10.2.1 --hold 4 --timeout 90 --window 8 \
+	    --ping 10.10.2.1 --hold 10 --timeout 90 --window 8 \
 	    >"$work/load-$tag.out" 2>&1 &
 	local lpid=$!
 	poll_for 90 grep -q '^holding' "$work/load-$tag.out" ||
@@ -81,7 +81,7 @@ one_run() {
 	    "$work/load-$tag.out" || fail "$tag: pings"
 	grep -q "^teardown: $N of $N IKE SAs deleted" "$work/load-$tag.out" ||
 		fail "$tag: teardown"
-	poll_for 10 no_ike_sas "$sock" ||
+	poll_for 30 no_ike_sas "$sock" ||
 		fail "$tag: the concentrator still lists $(ike_sas "$sock") IKE SAs"
 	uipsecd_stop "$pid" || fail "$tag: uipsecd did not exit cleanly"
 	grep -q 'LeakSanitizer\|AddressSanitizer\|runtime error' \

@@ -69,7 +69,7 @@ capture() {
 	ip netns exec "$1" dumpcap -q -i "$2" -w "$3" >/dev/null 2>&1 &
 	LAST_PID=$!
 	PIDS+=("$LAST_PID")
-	poll_for 5 test -s "$3" || fail "no capture on $2"
+	poll_for 30 test -s "$3" || fail "no capture on $2"
 }
 # stop PID...: libpcap hands over a partly filled block only after its
 # timeout; give it a second, then SIGINT (trace prints its summary) and
@@ -264,7 +264,7 @@ run_case() {	# LABEL F|R IKE ESP
 		ss_initiate "$ss" pd 15 || fail "$label: strongSwan's initiate"
 	fi
 	ss_wait_child_up "$ss" pd 15 || fail "$label: no CHILD_SA in strongSwan"
-	poll_for 5 ip netns exec "$U" ping -c 1 -W 1 -I 10.10.1.1 10.10.2.1 ||
+	poll_for 30 ip netns exec "$U" ping -c 1 -W 1 -I 10.10.1.1 10.10.2.1 ||
 		fail "$label: the tunnel carries no ping"
 	if [ "$dir" = F ]; then	# this daemon hands out no keys
 		! ip netns exec "$U" "$cli" trace 10.0.0.2 --socket "$SOCK_U" \
@@ -296,7 +296,7 @@ run_case() {	# LABEL F|R IKE ESP
 	fi
 	stop "$tun" "$trace"
 	"$cli" down pd -s "$SOCK_U" >/dev/null || fail "$label: uipsec down"
-	ss_poll 5 ss_ike_gone "$ss" pd || fail "$label: IKE_SA left in strongSwan"
+	ss_poll 30 ss_ike_gone "$ss" pd || fail "$label: IKE_SA left in strongSwan"
 	stop "$outer"	# with the Delete's response
 	uipsecd_stop "$PID_U" || fail "$label: uipsecd did not exit cleanly"
 	PID_U=''

@@ -124,7 +124,7 @@ for sa in json.load(sys.stdin)["ike_sas"]:
               ch["out"]["packets"], ch["in"]["packets"])'
 }
 three_up() { [ "$(sas | wc -l)" = 3 ]; }
-poll_for 20 three_up || fail "not three CHILD_SAs on the concentrator: $(sas)"
+poll_for 60 three_up || fail "not three CHILD_SAs on the concentrator: $(sas)"
 sas >"$work/sas0"
 for t in a b c; do
 	grep -q "^ccu$t 10\.10\.1\." "$work/sas0" ||

@@ -43,6 +43,24 @@ up(void *arg, const char *name, char *msg, size_t cap)
 	return name[0] == 'a' ? 200 : 404;
 }
 
+/* `keys ADDR [SINCE]`: a secret reply (wiped once sent), refused for
+ * an address that does not start with a digit. */
+static int
+keys(void *arg, const char *peer, uint64_t since, struct control_reply *r,
+    char *msg, size_t cap)
+{
+	(void)arg;
+	if (peer[0] < '0' || peer[0] > '9') {
+		snprintf(msg, cap, "not an address");
+		return 400;
+	}
+	control_reply_secret(r);
+	control_line(r, "# %llu ccu[1] CHILD_SA ccu", (unsigned long long)since);
+	control_line(r, "ESP * * 00000001 NULL NONE noesn - -");
+	snprintf(msg, cap, "ok seq %llu", (unsigned long long)since + 1);
+	return 200;
+}
+
 /* Every complete line must look like a reply line; returns the bytes
  * checked (a partial last line stays for later). */
 static size_t
@@ -67,7 +85,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct control_handlers h = {
-		.status = status, .up = up, .down = up,
+		.status = status, .up = up, .down = up, .keys = keys,
 	};
 	static char out[1 << 16];
 	struct control *c = control_new(&h);

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "ike/ike_sa.h"
+#include "ike/ikev2_wire.h"
 #include "ike_peer_testlib.h"
 
 #define ECDSA_IKE	"aes256-sha256-ecp256"
@@ -85,4 +87,75 @@ Test(ike_memory, bytes_per_established_idle_sa)
 	    "IKE SA (responder, with virtual IP and one CHILD_SA; %d SAs)\n",
 	    per_sa, N_SAS);
 	cr_assert_leq(per_sa, BYTES_PER_SA_MAX, "%zu bytes per SA", per_sa);
+}
+
+/* A's IKE_AUTH request as B received it, to be sent again. */
+static struct net_dgram auth_req;
+
+static void
+up_keeping_auth_request(void)
+{
+	bool response;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
+	net_step();		/* IKE_SA_INIT request, */
+	net_step();		/* response */
+	cr_assert_eq(net_head_exchange(&response), IKEV2_EXCH_IKE_AUTH);
+	cr_assert_not(response);
+	auth_req = net.q[0];
+	net_run(4);
+	cr_assert_eq(net.p[PEER_B].n_up, 1);
+}
+
+/* The IKE_AUTH request once more: did B answer it from its cache? */
+static bool
+answered_again(void)
+{
+	size_t sent = net.p[PEER_B].sent;
+
+	net.n = 0;
+	ike_engine_input(net.p[PEER_B].e, &auth_req.dst, &auth_req.src,
+	    auth_req.b, auth_req.len, net.now);
+	net.n = 0;
+	return net.p[PEER_B].sent > sent;
+}
+
+/* The cached IKE_AUTH response (§2.1) goes once ESP on the CHILD_SA it
+ * created shows that the peer has it, not only after minutes of quiet. */
+Test(ike_memory, auth_response_dropped_once_esp_arrives)
+{
+	up_keeping_auth_request();
+	cr_assert(answered_again());
+	net_advance(5000);
+	cr_assert(answered_again(), "no ESP yet: the response is kept");
+	net.p[PEER_B].counters.packets_in = 1;	/* the CCU's first packet */
+	net_advance(5000);
+	cr_assert_not(answered_again(), "ESP arrived: the response is gone");
+}
+
+/* ... and once the peer's next exchange shows it (§2.3: a window of one):
+ * a request with the old message ID is then outside the window. */
+Test(ike_memory, auth_response_dropped_by_next_request)
+{
+	up_keeping_auth_request();
+	cr_assert_eq(ike_engine_rekey(net.p[PEER_A].e, "fleet", false,
+	    net.now), 1);
+	net_advance(0);
+	net_run(8);		/* CREATE_CHILD_SA, then A deletes the old */
+	cr_assert_not(answered_again());
+}
+
+/* Without ESP it stays for IKE_RESPONSE_KEEP_MS of quiet. */
+Test(ike_memory, auth_response_kept_while_peer_may_retransmit)
+{
+	up_keeping_auth_request();
+	net_advance(60 * 1000);
+	net.n = 0;
+	net_advance(60 * 1000);
+	cr_assert(answered_again());
+	net.n = 0;
+	net_advance(IKE_RESPONSE_KEEP_MS);
+	cr_assert_not(answered_again());
 }

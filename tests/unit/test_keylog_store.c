@@ -7,6 +7,7 @@
  * a refusal (403) unless the configuration asks for it.
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,6 +138,42 @@ Test(keylog_store, rekeyed_ike_sas_are_bounded_and_go_with_the_last)
 	s = peer(st, "192.0.2.1", 0);
 	cr_assert_eq(s.n, 1);
 	cr_expect_eq(s.spi[0], 0x99);
+	keylog_store_free(st);
+}
+
+/* What keylog { trace = yes } costs per tunnel: one IKE SA and one
+ * CHILD_SA kept (doc/keylog.md: 864 B measured). */
+Test(keylog_store, bytes_per_tunnel)
+{
+	struct keylog_store *st = keylog_store_new();
+	struct keylog_esp e[2] = { { .spi = 0 }, { .spi = 0 } };
+	struct keylog_ike k;
+	struct sockaddr_storage p;
+	size_t before, after, per;
+	char a[32];
+	uint32_t i;
+
+	cr_assert(st != NULL);
+	before = mallinfo2().uordblks;
+	for (i = 0; i < 1000; i++) {
+		snprintf(a, sizeof(a), "10.%u.%u.1", i / 250, i % 250);
+		p = addr4(a, 4500);
+		k = ike_rec(i + 1);
+		e[1].spi = i + 1;
+		cr_assert_eq(keylog_store_ike(st, &k, i + 1, &p,
+		    "ccu[1] IKE SA"), 0);
+		cr_assert_eq(keylog_store_child(st, e, &p,
+		    "ccu[1] CHILD_SA ccu"), 0);
+	}
+	after = mallinfo2().uordblks;
+	per = (after - before) / 1000;
+	cr_log_info("keylog trace store: %zu bytes per tunnel", per);
+	cr_expect(per <= 1024, "%zu bytes per tunnel", per);
+	for (i = 0; i < 1000; i++) {
+		keylog_store_child_gone(st, i + 1);
+		keylog_store_ike_gone(st, i + 1);
+	}
+	cr_expect_eq(keylog_store_count(st), 0);
 	keylog_store_free(st);
 }
 

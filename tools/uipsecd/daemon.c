@@ -99,7 +99,6 @@ int
 daemon_setup(struct daemon *d, struct cfg *cfg)
 {
 	struct sockaddr_storage ss;
-	char local[64];
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
@@ -115,12 +114,22 @@ daemon_setup(struct daemon *d, struct cfg *cfg)
 		daemon_teardown(d);
 		return -1;
 	}
+	return 0;
+}
+
+void
+daemon_log_up(const struct daemon *d)
+{
+	const struct cfg *cfg = d->cfg;
+	struct sockaddr_storage ss;
+	char local[64];
+
+	esp_local(cfg, &ss);
 	log_info("up: %s mtu %u, UDP %s, %u manual connection%s, %zu IKE "
 	    "connection%s", tun_name(d->tun), d->mtu, sockaddr_str(&ss, local,
 	    sizeof(local)), cfg->nconns, cfg->nconns == 1 ? "" : "s",
 	    cfg->ike ? cfg->ike->ike.n_conns : 0, cfg->ike &&
 	    cfg->ike->ike.n_conns == 1 ? "" : "s");
-	return 0;
 }
 
 void

@@ -33,6 +33,9 @@ struct daemon {
 /* All or nothing: on failure everything set up so far is undone and -1
  * returned after a log line saying what failed. */
 int	 daemon_setup(struct daemon *d, struct cfg *cfg);
+/* The "up: ..." line, once the daemon serves (tunnel and control socket):
+ * scripts wait for it and then talk to the control socket at once. */
+void	 daemon_log_up(const struct daemon *d);
 /* Runs until SIGTERM or SIGINT (logs statistics on SIGUSR1). Returns 0, or
  * -1 if the loop itself failed. */
 int	 daemon_run(struct daemon *d);

@@ -3,12 +3,14 @@
  * tables over the same records: by peer address (what `keys PEER` asks
  * and the per-peer cap walk) and by key (an IKE SA's id, a CHILD_SA's
  * inbound SPI: what the engine names when an SA goes). Chains are short
- * singly linked lists, newest first.
+ * singly linked lists, newest first. A record is allocated at its kind's
+ * size: the union's larger member only for a CHILD_SA.
  */
 #include "keylog_store.h"
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,13 +85,21 @@ ks_chain_remove(struct ks_entry **head, struct ks_entry *e, bool peer)
 	}
 }
 
+/* Bytes of a record: an IKE SA's is shorter than a CHILD_SA's. */
+static size_t
+ks_size(bool child)
+{
+	return offsetof(struct ks_entry, k) + (child ?
+	    sizeof(struct keylog_esp[2]) : sizeof(struct keylog_ike));
+}
+
 static void
 ks_drop(struct keylog_store *s, struct ks_entry *e)
 {
 	ks_chain_remove(&s->by_peer[ks_peer_hash(e->family, e->addr)], e,
 	    true);
 	ks_chain_remove(&s->by_key[ks_key_hash(e->child, e->key)], e, false);
-	sodium_memzero(e, sizeof(*e));
+	sodium_memzero(e, ks_size(e->child));
 	free(e);
 	s->count--;
 }
@@ -105,7 +115,7 @@ keylog_store_free(struct keylog_store *s)
 	for (i = 0; i < KS_BUCKETS; i++) {
 		for (e = s->by_peer[i]; e; e = next) {
 			next = e->next_peer;
-			sodium_memzero(e, sizeof(*e));
+			sodium_memzero(e, ks_size(e->child));
 			free(e);
 		}
 	}
@@ -117,7 +127,7 @@ static struct ks_entry *
 ks_add(struct keylog_store *s, bool child, uint64_t key,
     const struct sockaddr_storage *remote, const char *label)
 {
-	struct ks_entry *e = calloc(1, sizeof(*e));
+	struct ks_entry *e = calloc(1, ks_size(child));
 	size_t hp, hk;
 
 	if (!e)

@@ -13,7 +13,8 @@
  *     dropped when a successor with the same peer address and port closes,
  *     and at most KEYLOG_STORE_IKE_PER_PEER IKE SAs are kept per peer
  *     address and port (the oldest goes).
- * About 0.7 KB per tunnel. Records are wiped when they go.
+ * About 0.9 KB per tunnel (864 B measured, test_keylog_store). Records are
+ * wiped when they go.
  */
 #ifndef UIPSECD_KEYLOG_STORE_H
 #define UIPSECD_KEYLOG_STORE_H

@@ -125,6 +125,7 @@ main(int argc, char **argv)
 		cfg_free(cfg);
 		return 1;
 	}
+	daemon_log_up(&d);
 	if (d.ike)
 		ike_glue_start(d.ike);
 	ret = daemon_run(&d) < 0 ? 1 : 0;
