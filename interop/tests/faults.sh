@@ -81,7 +81,7 @@ stop_pair() {
 }
 # both_up SECONDS: the CHILD_SA installed on both sides
 both_up() {
-	poll_for "$1" peer_${II}_child_up "$DI" && poll_for 10 peer_${IR}_child_up "$DR"
+	poll_for "$1" peer_${II}_child_up "$DI" && poll_for 30 peer_${IR}_child_up "$DR"
 }
 # traffic FILE: ping both ways and FILE each way over TCP
 traffic() {
@@ -191,7 +191,7 @@ print(json.load(sys.stdin)["ike_sas"][0]["child_sas"][0]["remote"])'
 }
 start_pair natmap uipsec
 both_up 30 || fail "NAT mapping: no CHILD_SA"
-poll_for 10 ping_from "$NS_I" $IN_I $IN_R || fail "NAT mapping: no ping"
+poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "NAT mapping: no ping"
 before=$(remote_of_ccu)
 for new in "" 10.0.0.3; do
 	netns_nat_remap "$NS_N" $new || fail "NAT mapping: remap"
@@ -202,7 +202,7 @@ for new in "" 10.0.0.3; do
 		fail "NAT mapping${new:+ to $new}: the concentrator still sends to $before"
 	case $after in "${new:-$NAT_OUTSIDE_ADDR}":*) ;; *)
 		fail "NAT mapping${new:+ to $new}: concentrator sends to $after" ;; esac
-	poll_for 10 ping_from "$NS_R" $IN_R $IN_I ||
+	poll_for 30 ping_from "$NS_R" $IN_R $IN_I ||
 		fail "NAT mapping${new:+ to $new}: no ping from the concentrator"
 	echo "ok: NAT mapping changed ($before -> $after): traffic resumes both ways"
 	before=$after

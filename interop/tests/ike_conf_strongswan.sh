@@ -142,8 +142,8 @@ uipsec_child_up() {
 
 # check LABEL: the CHILD_SA on both sides, then traffic both ways.
 check() {
-	ss_poll 10 uipsec_child_up || fail "$1: no CHILD_SA in uipsecd"
-	ss_wait_child_up "$ss" svc 10 || fail "$1: no CHILD_SA in strongSwan"
+	ss_poll 30 uipsec_child_up || fail "$1: no CHILD_SA in uipsecd"
+	ss_wait_child_up "$ss" svc 30 || fail "$1: no CHILD_SA in strongSwan"
 	ping_from "$A" 10.10.1.1 10.10.2.1 || fail "$1: ping ccu->conc"
 	ping_from "$B" 10.10.2.1 10.10.1.1 || fail "$1: ping conc->ccu"
 	xfer_check "$A" 10.10.1.1 "$B" 10.10.2.1 "$work/data" ||
@@ -167,7 +167,7 @@ check "uipsecd -> strongSwan"
 # the concentrator frees it at once rather than after DPD.
 uipsecd_stop "$PID_U" || fail "uipsecd did not exit cleanly"
 PID_U=''
-ss_poll 5 ss_ike_gone "$ss" conc ||
+ss_poll 30 ss_ike_gone "$ss" conc ||
 	fail "strongSwan kept the IKE SA after uipsecd stopped (no Delete sent)"
 ss_stop "$ss"
 ip -n "$B" addr del 10.10.2.1/32 dev lo
@@ -183,8 +183,8 @@ echo "ok: strongSwan ccu -> uipsecd conc: same swanctl.conf files, ping, 10 MB e
 # IKE fragmentation (RFC 7383): RSA-4096 certificates, charon splits at
 # 576, uipsecd at 1280. fragmented LABEL LOG (LOG: uipsecd's).
 fragmented() {
-	ss_poll 10 uipsec_child_up || fail "$1: no CHILD_SA in uipsecd"
-	ss_wait_child_up "$ss" svc 10 || fail "$1: no CHILD_SA in strongSwan"
+	ss_poll 30 uipsec_child_up || fail "$1: no CHILD_SA in uipsecd"
+	ss_wait_child_up "$ss" svc 30 || fail "$1: no CHILD_SA in strongSwan"
 	ping_from "$A" 10.10.1.1 10.10.2.1 || fail "$1: ping ccu->conc"
 	ping_from "$B" 10.10.2.1 10.10.1.1 || fail "$1: ping conc->ccu"
 	grep -q 'splitting IKE message' "$ss/charon.log" ||

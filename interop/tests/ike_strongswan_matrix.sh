@@ -128,8 +128,8 @@ uipsec_child_up() {
 # IP and SPIs on both sides; sets VIP.
 check() {
 	local label=$1 child=$2 ike=$3 esp=$4 esn=$5 pfx=$6 sas want
-	ss_poll 10 uipsec_child_up "$child" || fail "$label: no CHILD_SA in uipsecd"
-	ss_wait_child_up "$ss" "$child" 10 || fail "$label: no CHILD_SA in strongSwan"
+	ss_poll 30 uipsec_child_up "$child" || fail "$label: no CHILD_SA in uipsecd"
+	ss_wait_child_up "$ss" "$child" 30 || fail "$label: no CHILD_SA in strongSwan"
 	sas=$(ss_list_sas "$ss")
 	echo "$sas" | grep -q "^  *${S_ALG[$ike]}\$" ||
 		fail "$label: strongSwan's IKE SA is not ${S_ALG[$ike]}"
@@ -165,7 +165,7 @@ print(vip[0], ch["in"]["spi"], ch["out"]["spi"])
 # it stops), charon has none left, uipsecd stops.
 down() {
 	"$cli" down "$1" -s "$SOCK_U" >/dev/null || fail "$1: uipsec down"
-	ss_poll 5 ss_ike_gone "$ss" "$1" || fail "$1: IKE_SA left in strongSwan"
+	ss_poll 30 ss_ike_gone "$ss" "$1" || fail "$1: IKE_SA left in strongSwan"
 	uipsecd_stop "$PID_U" || fail "$1: uipsecd did not exit cleanly"
 	PID_U=''
 }
@@ -260,7 +260,7 @@ pools {
 	    remote_id="\"$(dn "$UC")\"" remote_ts=10.20.2.0/24 \
 	    esp_proposals="$esp" || fail "$label: conn"
 	ss_load "$ss" || fail "$label: swanctl --load-all"
-	ss_initiate "$ss" r 10 || fail "$label: strongSwan's initiate failed"
+	ss_initiate "$ss" r 30 || fail "$label: strongSwan's initiate failed"
 	check "$label" r "$ike" "${esp%-esn}" "$esn" 10.20.1.
 	ss_list_sas "$ss" | grep -q "local  *.*$VIP" ||
 	ss_list_sas "$ss" | grep -q "$VIP/32 ===" ||

@@ -51,7 +51,7 @@ capture_start() {
 	ip netns exec "$NS_R" tshark -i "v-${NS_R:0:10}" -f udp -w "$1.pcap" \
 	    >"$1.tshark" 2>&1 &
 	CAP=$!
-	poll_for 10 grep -q "Capturing on" "$1.tshark"
+	poll_for 30 grep -q "Capturing on" "$1.tshark"
 }
 capture_stop() {
 	sleep 0.5
@@ -83,7 +83,7 @@ grep -q "peer asks for a cookie" "$DI/uipsecd.log" ||
 from_r=$(cookies "$work/ss.pcap" $OUT_R) from_i=$(cookies "$work/ss.pcap" $OUT_I)
 [ "$from_r" -ge 1 ] && [ "$from_i" -ge 1 ] ||
 	fail "capture: $from_r N(COOKIE) from charon, $from_i returned by uipsecd"
-poll_for 10 ping_from "$NS_I" $IN_I $IN_R || fail "no ping"
+poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "no ping"
 peer_uipsec_stop "$DI"
 peer_ss_stop "$DR"
 echo "ok: strongSwan concentrator (cookie_threshold 1): N(COOKIE) $from_r, uipsecd returned it $from_i, tunnel up"
@@ -107,7 +107,7 @@ grep -q "asking for a cookie" "$DR/uipsecd.log" ||
 from_r=$(cookies "$work/u.pcap" $OUT_R) from_i=$(cookies "$work/u.pcap" $OUT_I)
 [ "$from_r" -ge 3 ] && [ "$from_i" -ge 1 ] ||
 	fail "capture: $from_r N(COOKIE) from uipsecd, $from_i returned by charon"
-poll_for 10 ping_from "$NS_I" $IN_I $IN_R || fail "no ping"
+poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "no ping"
 peer_ss_stop "$DI"
 peer_uipsec_stop "$DR"
 echo "ok: uipsecd concentrator (cookie_threshold 1): N(COOKIE) $from_r, charon returned it $from_i, tunnel up"

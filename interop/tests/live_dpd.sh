@@ -57,7 +57,7 @@ peer_ss_start resp "$NS_R" "$DR" ecdsa >/dev/null ||
 peer_uipsec_start init "$NS_I" "$DI" ecdsa dpd_delay=3s \
     child.dpd_action=restart keyingtries=0 || fail "uipsecd did not start"
 peer_uipsec_up "$DI" || fail "no CHILD_SA"
-poll_for 10 ping_from "$NS_I" $IN_I $IN_R || fail "no ping"
+poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "no ping"
 # idle and healthy: probes answered, nobody declared dead
 sleep 8
 grep -q "liveness check" "$DI/uipsecd.log" || fail "no DPD probe while idle"
@@ -83,7 +83,7 @@ poll_for 30 peer_ss_child_up "$DR" ||
 	fail "the CCU did not come back within 30 s of charon's restart"
 grep -q "IKE_AUTH request 1 \[.*N(INIT_CONTACT)" "$DR/charon.log" ||
 	fail "no INITIAL_CONTACT in the CCU's IKE_AUTH request (charon's log)"
-poll_for 10 ping_from "$NS_I" $IN_I $IN_R || fail "no ping after reconnecting"
+poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "no ping after reconnecting"
 peer_uipsec_stop "$DI"
 peer_ss_stop "$DR"
 echo "ok: strongSwan concentrator killed: uipsecd declared it dead after ${dead} s, retried after ${d1}, ${d2}, ${d3} s, came back with INITIAL_CONTACT when charon returned"

@@ -56,7 +56,7 @@ capture() {
 	ip netns exec "$NS_R" tshark -i "$CONC_IF" -f udp -w "$out.pcap" \
 	    >"$out.tshark" 2>&1 &
 	CAP=$!
-	poll_for 10 grep -q "Capturing on" "$out.tshark" || return 1
+	poll_for 30 grep -q "Capturing on" "$out.tshark" || return 1
 	if [ $# -gt 0 ]; then
 		"$@" &
 		local job=$!

@@ -261,9 +261,9 @@ run_case() {	# LABEL F|R IKE ESP
 	capture "$U" uipsec0 "$work/tun.pcap"
 	tun=$LAST_PID
 	if [ "$dir" = R ]; then
-		ss_initiate "$ss" pd 15 || fail "$label: strongSwan's initiate"
+		ss_initiate "$ss" pd 30 || fail "$label: strongSwan's initiate"
 	fi
-	ss_wait_child_up "$ss" pd 15 || fail "$label: no CHILD_SA in strongSwan"
+	ss_wait_child_up "$ss" pd 30 || fail "$label: no CHILD_SA in strongSwan"
 	poll_for 30 ip netns exec "$U" ping -c 1 -W 1 -I 10.10.1.1 10.10.2.1 ||
 		fail "$label: the tunnel carries no ping"
 	if [ "$dir" = F ]; then	# this daemon hands out no keys

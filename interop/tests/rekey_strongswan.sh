@@ -137,7 +137,7 @@ rekey() {
 			fail "$3: uipsec rekey refused"
 	fi
 	# both: charon's request reaches uipsecd once uipsecd's own is out
-	[ "$who" = both ] && { ss_poll 5 more_lines rekeying "$r0" ||
+	[ "$who" = both ] && { ss_poll 30 more_lines rekeying "$r0" ||
 		fail "$3: uipsecd did not start"; }
 	if [ "$who" != uipsec ]; then
 		ss_swanctl "$DS" --rekey $sflag bench >/dev/null 2>&1 ||
@@ -176,7 +176,7 @@ run_case() {
 		DU=$DR DS=$DI NS_U=$NS_R
 	fi
 	VIEW=''
-	ss_poll 10 settled "$DU" "$DS" "" || fail "$ccu -> $conc: not up"
+	ss_poll 30 settled "$DU" "$DS" "" || fail "$ccu -> $conc: not up"
 	ping_from "$NS_I" $IN_I $IN_R || fail "$ccu -> $conc: no ping"
 	ping_start "$NS_I" $IN_I $IN_R
 	sleep 0.3
@@ -265,7 +265,7 @@ run_children() {
 	else
 		DU=$DR DS=$DI
 		for k in bench2 bench3; do
-			ss_swanctl "$DI" --initiate --child $k --timeout 10 >/dev/null 2>&1 ||
+			ss_swanctl "$DI" --initiate --child $k --timeout 30 >/dev/null 2>&1 ||
 				fail "ss -> uipsec: swanctl --initiate --child $k failed"
 		done
 	fi

@@ -109,7 +109,7 @@ ss_conn_write "$ss" ccua local_addrs=10.0.0.11 remote_addrs=10.0.0.2 \
     remote_id='"C=DE, O=uipsec test, CN=conc"' child=svc \
     remote_ts=10.10.2.0/24 esp_proposals=aes256-sha1 || fail "ss conn"
 ss_start "$A" "$ss" || fail "charon"
-ss_initiate "$ss" svc 15 || fail "strongSwan CCU: no CHILD_SA"
+ss_initiate "$ss" svc 30 || fail "strongSwan CCU: no CHILD_SA"
 
 # sas: one line per IKE SA of the concentrator: CN VIP OUTER OUT_SPI
 # OUT_PACKETS IN_PACKETS (OUT_SPI: the CCU's inbound SPI).
@@ -148,7 +148,7 @@ for t in a b c; do
 	    -f "udp and src host 10.0.0.2" -w "$work/cap-$t.pcap" \
 	    >"$work/tshark-$t.log" 2>&1 &
 	cap=$!
-	poll_for 10 grep -q "Capturing on" "$work/tshark-$t.log" ||
+	poll_for 30 grep -q "Capturing on" "$work/tshark-$t.log" ||
 		fail "tshark did not start"
 	ip netns exec "$C" ping -q -c 5 -i 0.2 -W 2 -I 10.10.2.1 "$v" \
 	    >/dev/null || fail "ping concentrator -> ccu$t ($v)"
