@@ -22,13 +22,14 @@
 #include "esp/esp_wire.h"
 
 /* The SA's key material: one struct, wiped with sodium_memzero() when the
- * SA goes. enc holds the cipher key without the AEAD salt. */
+ * SA goes. enc holds the cipher key without the AEAD salt. Byte-sized
+ * lengths: every idle SA holds one (issue 5). */
 struct esp_keys {
 	uint8_t	 enc[ESP_AES_KEY_MAX];
-	size_t	 enc_len;
 	uint8_t	 salt[ESP_SALT_LEN];
 	uint8_t	 auth[ESP_AUTH_KEY_MAX];
-	size_t	 auth_len;
+	uint8_t	 enc_len;
+	uint8_t	 auth_len;
 };
 
 /* SPI || seq [|| seq_hi], in network order; len is 8, or 12 with ESN. */

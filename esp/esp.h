@@ -91,7 +91,7 @@ size_t	 esp_suite_overhead_max(enum esp_suite suite);
  * idle tunnel). The OpenSSL contexts with their key schedules and the HMAC
  * pads are most of an SA's memory (~1.1 KB for aes256-sha1) yet only SAs
  * that carry traffic need them. An SA made with a cache keeps only its keys
- * (~250 bytes in all) and binds to one of the cache's slots when a packet
+ * (240 bytes of heap) and binds to one of the cache's slots when a packet
  * needs it; if all slots are taken, the least recently used one is taken
  * over (CLOCK: a slot used since the hand last passed gets a second
  * chance) and re-keyed in place: no allocation, ~1 us, and none at all

@@ -28,11 +28,11 @@ sa_set_keys(struct esp_sa *sa, const struct esp_sa_config *cfg)
 	    esp_suite_enc_key_len(cfg->suite, (int)enc * 8) != cfg->enc_key_len)
 		return ESP_ERR_CONFIG;
 	memcpy(sa->keys.enc, cfg->enc_key, enc);
-	sa->keys.enc_len = enc;
+	sa->keys.enc_len = (uint8_t)enc;
 	memcpy(sa->keys.salt, &cfg->enc_key[enc], salt);
 	if (cfg->auth_key_len)
 		memcpy(sa->keys.auth, cfg->auth_key, cfg->auth_key_len);
-	sa->keys.auth_len = cfg->auth_key_len;
+	sa->keys.auth_len = (uint8_t)cfg->auth_key_len;
 	return ESP_OK;
 }
 

@@ -172,8 +172,8 @@ inner_check() {
 	from scapy.all import IP, UDP, rdpcap
 	w = sys.argv[1]
 	dec = [bytes(p) for p in rdpcap(w + "/dec.s.pcap")]
-	# what the kernel writes to the TUN outside the selectors (an IPv6
-	# router solicitation) is not tunnelled: the tunnel's packets only
+	# what the kernel writes to the TUN outside the selectors (IPv6
+	# neighbour discovery...) is not tunnelled: the tunnel's packets only
 	tun = [bytes(p) for p in rdpcap(w + "/tun.pcap")
 	       if bytes(p)[0] >> 4 == 4 and
 	       {IP(bytes(p)).src, IP(bytes(p)).dst} <= {"10.10.1.1", "10.10.2.1"}]

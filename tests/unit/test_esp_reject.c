@@ -157,8 +157,8 @@ seal_raw(const struct suite_case *sc, uint8_t *buf, const uint8_t *plain,
 	const struct esp_aead_ops *ops = esp_suite_ops(sc->suite);
 	size_t enc_len = esp_suite_enc_key_len(sc->suite, sc->key_bits);
 	size_t salt = esp_suite_auth_key_len(sc->suite) ? 0 : 4;
-	struct esp_keys keys = { .enc_len = enc_len - salt,
-	    .auth_len = esp_suite_auth_key_len(sc->suite) };
+	struct esp_keys keys = { .enc_len = (uint8_t)(enc_len - salt),
+	    .auth_len = (uint8_t)esp_suite_auth_key_len(sc->suite) };
 	struct esp_aad aad = { .len = sc->esn ? 12 : 8 };
 	struct buf_writer w;
 	uint8_t *hdr, *iv, *data, *icv;

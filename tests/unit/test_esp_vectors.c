@@ -279,7 +279,8 @@ Test(esp_vectors, rfc3602_aes_cbc)
 		size_t len = test_unhex(c[i].pt, pt, sizeof(pt));
 		void *enc, *dec;
 
-		keys.enc_len = test_unhex(c[i].key, keys.enc, sizeof(keys.enc));
+		keys.enc_len = (uint8_t)test_unhex(c[i].key, keys.enc,
+		    sizeof(keys.enc));
 		test_unhex(c[i].iv, iv, sizeof(iv));
 		cr_assert_eq(test_unhex(c[i].ct, ct, sizeof(ct)), len);
 		cr_assert_not_null(enc = ops->new(&keys, true));
