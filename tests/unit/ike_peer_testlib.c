@@ -396,6 +396,15 @@ net_head_exchange(bool *response)
 	return net.q[0].b[18];
 }
 
+void
+net_expect_head(uint8_t exchange, bool response)
+{
+	bool r;
+
+	cr_assert_eq(net_head_exchange(&r), exchange);
+	cr_assert_eq(r, response);
+}
+
 static void
 assert_half(const struct peer_child *a, const struct peer_child *b)
 {

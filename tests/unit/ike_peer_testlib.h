@@ -100,6 +100,9 @@ void	 net_advance(uint64_t ms);
 const char *peer_state(int who);
 /* The exchange type and response flag of the oldest queued datagram. */
 uint8_t	 net_head_exchange(bool *response);
+/* Fails the test unless the oldest queued datagram is of that exchange
+ * and is a response (or a request). */
+void	 net_expect_head(uint8_t exchange, bool response);
 
 /* Fails the test unless both sides hold one CHILD_SA whose outbound half
  * is the other's inbound half (SPI, suite, keys, ESN). */

@@ -70,15 +70,6 @@ child_named(int who, const char *name)
 	return NULL;
 }
 
-static void
-head_is(uint8_t exchange, bool response)
-{
-	bool r;
-
-	cr_assert_eq(net_head_exchange(&r), exchange);
-	cr_assert_eq(r, response);
-}
-
 /* IKE_AUTH with the first child, then one CREATE_CHILD_SA per further
  * child of A (each sent once the one before is answered). */
 static void
@@ -94,10 +85,10 @@ up(size_t more)
 	for (i = 0; i < more; i++) {
 		net_advance(0);
 		/* CREATE_CHILD_SA { SA, Ni, [KEi], TSi, TSr } --> */
-		head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+		net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 		net_step();
 		/* <-- { SA, Nr, [KEr], TSi, TSr } */
-		head_is(IKEV2_EXCH_CREATE_CHILD_SA, true);
+		net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, true);
 		net_step();
 	}
 	net_advance(0);
@@ -206,7 +197,7 @@ rekey_one_by(int who)
 	web_a = spi_in_of(PEER_A, "web");
 	net_advance(60000);
 	/* CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, TSi, TSr }, then Delete */
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_run(8);
 	nothing_went_down();
 	assert_live_pair("net");
@@ -237,7 +228,7 @@ Test(ike_children, expires_alone)
 	up(2);
 	net_advance(30000);
 	cr_assert_eq(peer_live_named(PEER_A, "mgmt"), 0);
-	head_is(IKEV2_EXCH_INFORMATIONAL, false);	/* D(ESP, mgmt) */
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);	/* D(ESP, mgmt) */
 	net_run(4);
 	nothing_went_down();
 	cr_assert_eq(peer_live_named(PEER_B, "mgmt"), 0);
@@ -254,7 +245,7 @@ Test(ike_children, ike_rekey_keeps_all)
 	child_named(PEER_A, "mgmt")->rekey_time = 150;
 	up(2);
 	net_advance(100000);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_run(8);
 	nothing_went_down();
 	cr_assert_eq(net.p[PEER_A].n_children, 3, "moved, not reinstalled");
@@ -276,7 +267,7 @@ Test(ike_children, reauth_makes_all)
 	net.p[PEER_A].conn.over_time = 10;
 	up(2);
 	net_advance(100000);
-	head_is(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	net_run(16);
 	net_advance(0);
 	net_run(8);

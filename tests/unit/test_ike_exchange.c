@@ -26,15 +26,6 @@ teardown(void)
 
 TestSuite(ike_exchange, .fini = teardown, .timeout = 60);
 
-static void
-expect_head(uint8_t exchange, bool response)
-{
-	bool r;
-
-	cr_assert_eq(net_head_exchange(&r), exchange);
-	cr_assert_eq(r, response);
-}
-
 /* The full set-up, one message at a time. */
 static void
 handshake(void)
@@ -42,19 +33,19 @@ handshake(void)
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
 	cr_assert_str_eq(peer_state(PEER_A), "IKE_SA_INIT_SENT");
 	/* IKE_SA_INIT { SAi1, KEi, Ni, N(NAT_D)x2, N(SIG_HASH) } --> */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_B), "IKE_SA_INIT_DONE");
 	/* <-- IKE_SA_INIT { SAr1, KEr, Nr, N(NAT_D)x2, CERTREQ, N(SIG_HASH) } */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "IKE_AUTH_SENT");
 	/* IKE_AUTH { IDi, CERT+, CERTREQ, AUTH, SAi2, TSi, TSr } --> */
-	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, false);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
 	/* <-- IKE_AUTH { IDr, CERT+, AUTH, SAr2, TSi, TSr } */
-	expect_head(IKEV2_EXCH_IKE_AUTH, true);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 	cr_assert_eq(net.n, 0);
@@ -76,12 +67,12 @@ Test(ike_exchange, establish_and_delete)
 	cr_assert_eq(ike_engine_terminate(net.p[PEER_A].e, "fleet", net.now), 0);
 	cr_assert_str_eq(peer_state(PEER_A), "DELETING");
 	/* INFORMATIONAL { D(IKE) } --> */
-	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_B), "none");
 	cr_assert(net.p[PEER_B].child[0].removed);
 	/* <-- INFORMATIONAL { } */
-	expect_head(IKEV2_EXCH_INFORMATIONAL, true);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "none");
 	cr_assert(net.p[PEER_A].child[0].removed);
@@ -129,11 +120,11 @@ Test(ike_exchange, invalid_ke_retry)
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_B), "none");	/* no state kept */
 	/* <-- IKE_SA_INIT { N(INVALID_KE_PAYLOAD, 14) } */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "IKE_SA_INIT_SENT");
 	/* IKE_SA_INIT { SAi1, KEi(MODP_2048), Ni } --> and on to the end */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	net_run(8);
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
@@ -185,7 +176,7 @@ refused_by_responder(const char *reason)
 	cr_assert(strstr(net.p[PEER_B].why, reason) != NULL, "%s",
 	    net.p[PEER_B].why);
 	/* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
-	expect_head(IKEV2_EXCH_IKE_AUTH, true);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "none");
 	cr_assert_eq(net.p[PEER_A].n_failed, 1);
@@ -245,7 +236,7 @@ Test(ike_exchange, refused_by_initiator)
 	cr_assert(strstr(net.p[PEER_A].why, "does not match remote.id") != NULL,
 	    "%s", net.p[PEER_A].why);
 	/* INFORMATIONAL { N(AUTHENTICATION_FAILED) } --> */
-	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_B), "none");
 	cr_assert(strstr(net.p[PEER_B].why, "AUTHENTICATION_FAILED") != NULL);
@@ -272,14 +263,14 @@ Test(ike_exchange, lost_request_retransmitted)
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
 	net_step();
 	net_step();
-	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, false);
 	net_drop();
 	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 4000);
 	net_advance(3999);
 	cr_assert_eq(net.n, 0);
 	net_advance(1);
 	/* IKE_AUTH { ... } --> (retransmit 1) */
-	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, false);
 	cr_assert_eq(ike_engine_next(net.p[PEER_A].e), net.now + 7200);
 	net_run(4);
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
@@ -296,7 +287,7 @@ Test(ike_exchange, duplicate_request_gets_cached_response)
 	net_step();
 	net_step();
 	net_step();		/* IKE_AUTH request: B established */
-	expect_head(IKEV2_EXCH_IKE_AUTH, true);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, true);
 	net_drop();		/* its response is lost */
 	net_advance(4000);	/* A retransmits */
 	net_dup();		/* and the network duplicates it */
@@ -362,7 +353,7 @@ Test(ike_exchange, nat_traversal)
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
 	net_step();
 	net_step();
-	expect_head(IKEV2_EXCH_IKE_AUTH, false);
+	net_expect_head(IKEV2_EXCH_IKE_AUTH, false);
 	cr_assert_eq(ntohs(((struct sockaddr_in *)&net.q[0].dst)->sin_port),
 	    IKEV2_PORT_NATT);
 	net_run(4);
@@ -408,9 +399,9 @@ Test(ike_exchange, liveness_and_dead_peer)
 	cr_assert_eq(net.n, 0);
 	net_advance(1);
 	/* INFORMATIONAL { } --> ; <-- INFORMATIONAL { } */
-	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_step();
-	expect_head(IKEV2_EXCH_INFORMATIONAL, true);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, true);
 	net_step();
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 	/* B vanishes: every check and retransmit is lost. */

@@ -19,15 +19,6 @@
 #define ESP_DEFAULT	"aes256-sha1"
 
 static void
-expect_head(uint8_t exchange, bool response)
-{
-	bool r;
-
-	cr_assert_eq(net_head_exchange(&r), exchange);
-	cr_assert_eq(r, response);
-}
-
-static void
 up(void)
 {
 	cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet", net.now), 0);
@@ -154,10 +145,10 @@ Test(ike_live, stale_response_and_out_of_window_request)
 	peer_start();
 	up();
 	net_advance(10000);
-	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	req = net.q[0];
 	net_step();
-	expect_head(IKEV2_EXCH_INFORMATIONAL, true);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, true);
 	resp = net.q[0];
 	net_step();
 	cr_assert_eq(net.n, 0);
@@ -228,7 +219,7 @@ Test(ike_live, dpd_only_when_idle)
 		net_advance(1000);
 	cr_assert_eq(net.n, 1);
 	cr_assert_geq(i, 80);
-	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_run(2);
 	cr_assert_eq(net.p[PEER_A].n_down, 0);
 	/* An idle SA: exactly one probe per dpd_delay. */
@@ -276,7 +267,7 @@ Test(ike_live, dpd_default_for_initiators)
 	net_advance(79999);
 	cr_assert_eq(net.n, 0);
 	net_advance(1);
-	expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	cr_assert_eq(net.q[0].to, PEER_B);
 	net_run(2);
 	net_advance(80000);
@@ -367,11 +358,11 @@ Test(ike_live, cookie_demanded_and_returned)
 	before = net.q[0].len;
 	net_step();
 	cr_assert_eq(snap(PEER_B).n, 1, "B kept state without a cookie");
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, true);
 	cr_assert_lt(net.q[0].len, 80);	/* N(COOKIE) alone */
 	net_step();
 	/* IKE_SA_INIT { N(COOKIE), SAi1, ... } --> */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	cr_assert_eq(net.q[0].len, before + 4 + 4 + 17);
 	cr_assert_eq(net.q[0].b[16], IKEV2_PL_NOTIFY);	/* first payload */
 	net_run(6);
@@ -396,11 +387,11 @@ Test(ike_live, forged_cookie_refused)
 	net_step();
 	net_step();
 	/* Flip one bit of the cookie A returns (after the N header). */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	net.q[0].b[28 + 8 + 5] ^= 1;
 	net_step();
 	cr_assert_eq(snap(PEER_B).n, 1);
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, true);	/* another cookie */
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, true);	/* another cookie */
 	net_step();
 	net_run(6);		/* A's second round succeeds */
 	cr_assert_eq(net.p[PEER_A].n_up, 1);
@@ -434,7 +425,7 @@ Test(ike_live, cookie_retries_keep_their_payloads)
 	net_step();		/* two retries */
 	cr_assert_eq(net.n, 2);
 	/* IKE_SA_INIT { N(COOKIE), SAi1, KEi, Ni, ... } --> twice */
-	expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	cr_assert_eq(net.q[0].len, first.len + cookie_n);
 	cr_assert_arr_eq(net.q[0].b + IKEV2_HDR_LEN + cookie_n,
 	    first.b + IKEV2_HDR_LEN, first.len - IKEV2_HDR_LEN,

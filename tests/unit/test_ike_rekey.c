@@ -40,15 +40,6 @@ up(void)
 	assert_live_children_match();
 }
 
-static void
-head_is(uint8_t exchange, bool response)
-{
-	bool r;
-
-	cr_assert_eq(net_head_exchange(&r), exchange);
-	cr_assert_eq(r, response);
-}
-
 /* Nothing went down, one IKE SA and one matching CHILD_SA each. */
 static void
 settled(size_t installs)
@@ -72,18 +63,18 @@ child_rekey_by(int who, const char *esp)
 	cr_assert_eq(net.n, 0);
 	net_advance(1000);
 	/* CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, [KEi], TSi, TSr } --> */
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_step();
 	/* <-- { SA, Nr, [KEr], TSi, TSr }: the responder has both pairs and
 	 * sends on the old one until the peer deletes it */
 	cr_assert_eq(peer_live_children(1 - who), 2);
 	cr_assert_not(net.p[1 - who].child[1].routed);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, true);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, true);
 	net_step();
 	/* make-before-break: the initiator too, until the Delete is done */
 	cr_assert_eq(peer_live_children(who), 2);
 	/* INFORMATIONAL { D(ESP, old) } --> and its answer */
-	head_is(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_run(4);
 	settled(2);
 }
@@ -120,7 +111,7 @@ Test(ike_rekey, child_pfs_mismatch_refused)
 	cr_assert_eq(peer_live_children(PEER_A), 1);
 	cr_assert_eq(net.p[PEER_A].n_down, 0);
 	net_advance(30000);	/* tried again later */
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_run(4);
 	assert_live_children_match();
 }
@@ -167,7 +158,7 @@ Test(ike_rekey, child_short_rekey_time)
 	for (i = 0; i < 10; i++) {
 		for (t = 0; t < 50 && net.n == 0; t++)
 			net_advance(100);
-		head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+		net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 		net_run(8);
 		assert_live_children_match();
 	}
@@ -205,13 +196,13 @@ ike_rekey_by(int who)
 	child_cfg(who)->rekey_time = 150;
 	up();
 	net_advance(100000);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_run(8);	/* rekey, then Delete of the old IKE SA */
 	settled(1);	/* the CHILD_SA moved, not reinstalled */
 	/* The new IKE SA's keys work on both ends: a CHILD_SA rekey over it
 	 * (KEYMAT from the new SK_d). */
 	net_advance(50000);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_run(8);
 	settled(2);
 }
@@ -240,13 +231,13 @@ Test(ike_rekey, ike_delete_response_lost)
 	child_cfg(PEER_A)->rekey_time = 300;
 	up();
 	net_advance(100000);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_step();
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, true);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, true);
 	net_step();
-	head_is(IKEV2_EXCH_INFORMATIONAL, false);	/* D(IKE) of the old */
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);	/* D(IKE) of the old */
 	net_step();
-	head_is(IKEV2_EXCH_INFORMATIONAL, true);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, true);
 	net_drop();
 	for (i = 0; i < 60; i++) {	/* the retransmits reach nobody */
 		net_advance(1000);
@@ -283,7 +274,7 @@ Test(ike_rekey, reauth)
 	net.p[PEER_A].conn.over_time = 10;
 	up();
 	net_advance(100000);
-	head_is(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
 	net_run(16);
 	/* A new IKE SA with its own CHILD_SA, then the old one deleted: the
 	 * CCU's tunnel never went down; the concentrator saw a Delete. */
@@ -306,7 +297,7 @@ Test(ike_rekey, child_by_bytes)
 	cr_assert_eq(net.n, 0);
 	net.p[PEER_A].counters.bytes_in = 1000;
 	net_advance(1000);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net.p[PEER_A].counters = (struct ike_child_counters){ 0 };
 	net_run(8);
 	settled(2);
@@ -319,7 +310,7 @@ Test(ike_rekey, child_by_packets)
 	up();
 	net.p[PEER_B].counters.packets_out = 10;
 	net_advance(1000);
-	head_is(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net.p[PEER_B].counters = (struct ike_child_counters){ 0 };
 	net_run(8);
 	settled(2);
@@ -335,7 +326,7 @@ Test(ike_rekey, child_hard_expiry)
 	net_advance(1);
 	/* gone from the data plane at once, then Deleted with the peer */
 	cr_assert_eq(peer_live_children(PEER_A), 0);
-	head_is(IKEV2_EXCH_INFORMATIONAL, false);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
 	net_run(4);
 	cr_assert_eq(peer_live_children(PEER_B), 0);
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
