@@ -121,18 +121,8 @@ pools {
   }
 }
 EOF
-# uipsecd_conf FILE SWANCTL_CONF [TUN_ADDRS]
-uipsecd_conf() {
-	{
-		printf 'tun {\n  name = uipsec0\n'
-		[ -n "${3:-}" ] && printf '  addrs = %s\n' "$3"
-		printf '}\nike {\n  swanctl_conf = %s\n  swanctl_dir = %s\n}\n' \
-		    "$2" "$pki"
-	} >"$1"
-	chmod 600 "$1"
-}
-uipsecd_conf "$work/ccu.conf" "$work/ccu-swanctl.conf"
-uipsecd_conf "$work/conc.conf" "$work/conc-swanctl.conf" 10.10.2.1/32
+uipsecd_ike_conf "$work/ccu.conf" "$work/ccu-swanctl.conf" "$pki"
+uipsecd_ike_conf "$work/conc.conf" "$work/conc-swanctl.conf" "$pki" 10.10.2.1/32
 echo "-- the CCU's swanctl.conf:"
 sed 's/^/   /' "$work/ccu-swanctl.conf"
 "$bin" --check-config "$work/ccu.conf" >/dev/null &&

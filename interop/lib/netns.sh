@@ -10,6 +10,7 @@
 #                                             new outer address and/or port
 #   netns_cleanup NS...                       kill what runs there, delete
 #   rand_hex BYTES                            fresh key material, as hex
+#   uipsecd_ike_conf FILE CONF DIR [ADDRS]    a uipsecd config for IKE (below)
 #   uipsecd_manual_conf ...                   a uipsecd config (see below)
 #   uipsecd_start NS UIPSECD CONF LOG         start uipsecd, wait until up
 #                                             (control socket: LOG's .sock)
@@ -127,6 +128,23 @@ fail_with_logs() {
 
 rand_hex() {
 	od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'
+}
+
+# uipsecd_ike_conf FILE SWANCTL_CONF SWANCTL_DIR [TUN_ADDRS [SECTION...]]:
+# a uipsecd.conf (mode 0600) with TUN uipsec0 (TUN_ADDRS on it, if not
+# empty) and its IKE connections from SWANCTL_CONF, credentials under
+# SWANCTL_DIR; each SECTION (e.g. "keylog { ... }") is appended as it is.
+uipsecd_ike_conf() {
+	local f=$1 conf=$2 dir=$3 addrs=${4:-}
+	shift 3
+	[ $# -gt 0 ] && shift
+	{
+		printf 'tun {\n  name = uipsec0\n'
+		[ -n "$addrs" ] && printf '  addrs = %s\n' "$addrs"
+		printf '}\nike {\n  swanctl_conf = %s\n  swanctl_dir = %s\n}\n' \
+		    "$conf" "$dir"
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+	} >"$f" && chmod 600 "$f"
 }
 
 # uipsecd_manual_conf FILE TUN_NAME TUN_ADDR LOCAL REMOTE LOCAL_TS REMOTE_TS

@@ -108,25 +108,10 @@ conc_swanctl() {
 	EOF
 }
 
-# uipsecd_conf FILE SWANCTL [TUN_ADDRS]
-uipsecd_conf() {
-	{
-		echo "tun {"
-		echo "  name = uipsec0"
-		[ -n "${3:-}" ] && echo "  addrs = $3"
-		echo "}"
-		echo "ike {"
-		echo "  swanctl_conf = $2"
-		echo "  swanctl_dir = $pki"
-		echo "}"
-	} >"$1"
-	chmod 600 "$1"
-}
-
 # conc_start PEER_ID: the concentrator's uipsecd, accepting PEER_ID.
 conc_start() {
 	conc_swanctl "$work/conc-swanctl.conf" "$1"
-	uipsecd_conf "$work/conc.conf" conc-swanctl.conf 10.10.2.1/32
+	uipsecd_ike_conf "$work/conc.conf" conc-swanctl.conf "$pki" 10.10.2.1/32
 	uipsecd_start "$B" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		fail "uipsecd in $B"
 	PID_B=$UIPSECD_PID SOCK_B=$UIPSECD_SOCK
@@ -135,7 +120,7 @@ conc_start() {
 # start PEER_ID [CCU_CONN_LINE [CCU_CHILD_LINE]]: both daemons.
 start() {
 	ccu_swanctl "$work/ccu-swanctl.conf" "${2:-}" "${3:-}"
-	uipsecd_conf "$work/ccu.conf" ccu-swanctl.conf
+	uipsecd_ike_conf "$work/ccu.conf" ccu-swanctl.conf "$pki"
 	"$bin" --check-config "$work/ccu.conf" >/dev/null 2>&1 ||
 		fail "ccu.conf: --check-config"
 	conc_start "$1"

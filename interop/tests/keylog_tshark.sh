@@ -132,21 +132,11 @@ run_case() {
 	  }
 	}
 	EOF
-	cat >"$work/u.conf" <<-EOF
-	tun {
-	  name = uipsec0
-	  addrs = 10.10.1.1/32
-	}
-	ike {
-	  swanctl_conf = $work/u.swanctl
-	  swanctl_dir = $pki
-	}
-	keylog {
-	  file = $work/u.keys
-	  wireshark_dir = $work/ws
-	}
-	EOF
-	chmod 600 "$work/u.conf"
+	uipsecd_ike_conf "$work/u.conf" "$work/u.swanctl" "$pki" 10.10.1.1/32 \
+	    "keylog {
+  file = $work/u.keys
+  wireshark_dir = $work/ws
+}"
 	uipsecd_start "$U" "$bin" "$work/u.conf" "$work/u.log" ||
 		fail "$label: uipsecd refuses its configuration"
 	PID_U=$UIPSECD_PID SOCK_U=$UIPSECD_SOCK

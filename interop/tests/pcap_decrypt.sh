@@ -128,20 +128,10 @@ uipsecd_run() {	# IKE ESP START(yes|no) KEYLOG(file|trace)
 	  }
 	}
 	EOF
-	cat >"$work/u.conf" <<-EOF
-	tun {
-	  name = uipsec0
-	  addrs = 10.10.1.1/32
-	}
-	ike {
-	  swanctl_conf = $work/u.swanctl
-	  swanctl_dir = $pki
-	}
-	keylog {
-	  $keylog
-	}
-	EOF
-	chmod 600 "$work/u.conf"
+	uipsecd_ike_conf "$work/u.conf" "$work/u.swanctl" "$pki" 10.10.1.1/32 \
+	    "keylog {
+  $keylog
+}"
 	uipsecd_start "$U" "$bin" "$work/u.conf" "$work/u.log" ||
 		fail "uipsecd refuses its configuration"
 	PID_U=$UIPSECD_PID SOCK_U=$UIPSECD_SOCK
