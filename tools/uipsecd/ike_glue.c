@@ -295,6 +295,7 @@ io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 	struct glue_child *ch;
 	char from[64], now[64];
 
+	keylog_out_peer_moved(g->d->keylog, ike_id, to);
 	for (ch = g->children; ch; ch = ch->next) {
 		if (ch->ike_id != ike_id)
 			continue;
