@@ -218,6 +218,53 @@ Test(ike_children, rekey_one_by_responder)
 	rekey_one_by(PEER_B);
 }
 
+/* `uipsec rekey NAME/CHILD` (swanctl --rekey --child): only that child's
+ * CHILD_SA is rekeyed, from either end; a child the connection does not
+ * have is refused. */
+static void
+rekey_command_by(int who)
+{
+	uint32_t net_in, web_in, mgmt_in;
+
+	three_children(ESP_PROPS, ESP_PROPS);
+	up(2);
+	net_in = spi_in_of(who, "net");
+	web_in = spi_in_of(who, "web");
+	mgmt_in = spi_in_of(who, "mgmt");
+	cr_assert_eq(ike_engine_rekey_child(net.p[who].e, "fleet", "nope",
+	    net.now), -1);
+	cr_assert_eq(ike_engine_rekey_child(net.p[who].e, "other", "web",
+	    net.now), -1);
+	cr_assert_eq(net.n, 0);
+	cr_assert_eq(ike_engine_rekey_child(net.p[who].e, "fleet", "web",
+	    net.now), 1);
+	net_advance(0);
+	/* CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, TSi, TSr } -->, Delete */
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_run(8);
+	net_advance(0);
+	cr_assert_eq(net.n, 0, "one rekey only");
+	nothing_went_down();
+	assert_live_pair("net");
+	assert_live_pair("web");
+	assert_live_pair("mgmt");
+	cr_assert_eq(spi_in_of(who, "net"), net_in, "net was not rekeyed");
+	cr_assert_eq(spi_in_of(who, "mgmt"), mgmt_in, "mgmt was not rekeyed");
+	cr_assert_neq(spi_in_of(who, "web"), web_in, "web was rekeyed");
+	cr_assert_eq(net.p[PEER_A].n_children, 4);
+	cr_assert_eq(net.p[PEER_B].n_children, 4);
+}
+
+Test(ike_children, rekey_command_one_child_by_initiator)
+{
+	rekey_command_by(PEER_A);
+}
+
+Test(ike_children, rekey_command_one_child_by_responder)
+{
+	rekey_command_by(PEER_B);
+}
+
 /* A hard lifetime ends one CHILD_SA (gone from both ends), not the
  * others. */
 Test(ike_children, expires_alone)
