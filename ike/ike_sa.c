@@ -139,7 +139,8 @@ ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id)
 int
 ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id)
 {
-	size_t text_len = certs_id_format(id, NULL, 0) + 1;
+	char text[2 * CERTS_ID_MAX + 3];	/* most texts: formatted once */
+	size_t text_len = certs_id_format(id, text, sizeof(text)) + 1;
 	struct ike_peer_ident *p;
 
 	free(sa->peer);
@@ -150,7 +151,10 @@ ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id)
 	p->type = (uint8_t)id->type;
 	p->len = (uint16_t)id->len;
 	memcpy(p->b, id->data, id->len);
-	certs_id_format(id, (char *)p->b + id->len, text_len);
+	if (text_len <= sizeof(text))
+		memcpy(p->b + id->len, text, text_len);
+	else
+		certs_id_format(id, (char *)p->b + id->len, text_len);
 	sa->peer = p;
 	return 0;
 }
