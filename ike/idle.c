@@ -11,8 +11,11 @@
  *    ike_idle_drop_response() when one is authenticated);
  *  - by ESP on the CHILD_SA that the response created: the peer installed
  *    it, so it processed the response. The data plane's packet counter
- *    (io.child_counters, as DPD reads it) is looked at 1, 2, 4, ... s after
- *    the peer's request, a handful of reads per SA;
+ *    (io.child_counters, as DPD reads it) is looked at 1, 2, 4 and 8 s
+ *    after the peer's request, then every IKE_RESPONSE_POLL_MAX_MS: a CCU
+ *    that is set up in a storm sends its first packet when the others are
+ *    up, maybe a minute later, and a doubling interval would keep its
+ *    response for as long again (a few dozen reads per SA at most);
  *  - at the latest once nothing authenticated arrived for
  *    IKE_RESPONSE_KEEP_MS: a peer retransmits only while it has not got
  *    the response, and strongSwan's default schedule gives up after 165 s.
@@ -21,13 +24,22 @@
  */
 #include "ike/engine_internal.h"
 
+#define IKE_RESPONSE_POLL_MAX_MS	8000
+#define POLLS_DOUBLING	3	/* reads at 1, 2, 4 s; then 8, 16, 24, ... */
+
 /* When the counter of the response's CHILD_SA is read next. */
 static uint64_t
 poll_at(const struct ike_engine *e, const struct ike_sa *sa)
 {
+	uint64_t after;
+
 	if (sa->resp_child == 0 || e->io.child_counters == NULL)
 		return UINT64_MAX;
-	return sa->last_rx_ms + ((uint64_t)1000 << sa->resp_polls);
+	after = sa->resp_polls < POLLS_DOUBLING ?
+	    (uint64_t)1000 << sa->resp_polls :
+	    (uint64_t)IKE_RESPONSE_POLL_MAX_MS *
+	    (sa->resp_polls - POLLS_DOUBLING + 1);
+	return sa->last_rx_ms + after;
 }
 
 uint64_t

@@ -227,6 +227,10 @@ int	 ike_engine_terminate(struct ike_engine *e, const char *conn,
  * The number of SAs asked, or -1 if no such connection. */
 int	 ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
 	    uint64_t now_ms);
+/* The same for the CHILD_SAs of one child config of the connection
+ * (swanctl --rekey --child): -1 if the connection has no such child. */
+int	 ike_engine_rekey_child(struct ike_engine *e, const char *conn,
+	    const char *child, uint64_t now_ms);
 
 /* For `uipsec status`: calls fn once per IKE SA with a snapshot. */
 /* Every child of a connection, and each one's successor while it is

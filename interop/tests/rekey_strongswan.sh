@@ -18,7 +18,8 @@
 # the responder lists them the other way round, so it must pick each by
 # its traffic selectors. Both ends must agree on three CHILD_SAs under one
 # IKE SA, each carrying a ping both ways; charon then rekeys bench2 alone
-# (the others keep their SPIs) and uipsecd rekeys all three, each by its
+# (the others keep their SPIs), uipsecd bench3 alone (`uipsec rekey
+# bench/bench3`; bench/nope is refused) and then all three, each by its
 # own exchange.
 # Pings run every 20 ms through the tunnel the whole time: every echo
 # request must be answered (no sequence number missing: make-before-break).
@@ -292,6 +293,18 @@ run_children() {
 			fail "$ccu -> $conc: $k rekeyed with bench2"
 	done
 	before=$KIDS
+	"$UIPSEC" rekey bench/bench3 -s "$DU/uipsecd.sock" >/dev/null ||
+		fail "$ccu -> $conc: uipsec rekey bench/bench3 refused"
+	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
+	    [ "$(spi_of "$KIDS" bench3)" != "$(spi_of "$before" bench3)" ]' ||
+		fail "$ccu -> $conc: bench3 not rekeyed by uipsecd"
+	for k in bench bench2; do
+		[ "$(spi_of "$KIDS" $k)" = "$(spi_of "$before" $k)" ] ||
+			fail "$ccu -> $conc: $k rekeyed with bench/bench3"
+	done
+	"$UIPSEC" rekey bench/nope -s "$DU/uipsecd.sock" >/dev/null 2>&1 &&
+		fail "$ccu -> $conc: uipsec rekey bench/nope accepted"
+	before=$KIDS
 	"$UIPSEC" rekey bench -s "$DU/uipsecd.sock" >/dev/null ||
 		fail "$ccu -> $conc: uipsec rekey refused"
 	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
@@ -305,7 +318,7 @@ run_children() {
 		ping_from "$NS_I" "$1" "$2" && ping_from "$NS_R" "$2" "$1" ||
 			fail "$ccu -> $conc: no ping between $1 and $2 after the rekeys"
 	done
-	echo "ok: $ccu ccu -> $conc: three CHILD_SAs, rekeyed alone and all together"
+	echo "ok: $ccu ccu -> $conc: three CHILD_SAs, rekeyed alone (charon, uipsec rekey NAME/CHILD) and all together"
 	peer_${ccu}_stop "$DI"
 	peer_${conc}_stop "$DR"
 }

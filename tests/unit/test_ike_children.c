@@ -218,6 +218,53 @@ Test(ike_children, rekey_one_by_responder)
 	rekey_one_by(PEER_B);
 }
 
+/* `uipsec rekey NAME/CHILD` (swanctl --rekey --child): only that child's
+ * CHILD_SA is rekeyed, from either end; a child the connection does not
+ * have is refused. */
+static void
+rekey_command_by(int who)
+{
+	uint32_t net_in, web_in, mgmt_in;
+
+	three_children(ESP_PROPS, ESP_PROPS);
+	up(2);
+	net_in = spi_in_of(who, "net");
+	web_in = spi_in_of(who, "web");
+	mgmt_in = spi_in_of(who, "mgmt");
+	cr_assert_eq(ike_engine_rekey_child(net.p[who].e, "fleet", "nope",
+	    net.now), -1);
+	cr_assert_eq(ike_engine_rekey_child(net.p[who].e, "other", "web",
+	    net.now), -1);
+	cr_assert_eq(net.n, 0);
+	cr_assert_eq(ike_engine_rekey_child(net.p[who].e, "fleet", "web",
+	    net.now), 1);
+	net_advance(0);
+	/* CREATE_CHILD_SA { N(REKEY_SA), SA, Ni, TSi, TSr } -->, Delete */
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_run(8);
+	net_advance(0);
+	cr_assert_eq(net.n, 0, "one rekey only");
+	nothing_went_down();
+	assert_live_pair("net");
+	assert_live_pair("web");
+	assert_live_pair("mgmt");
+	cr_assert_eq(spi_in_of(who, "net"), net_in, "net was not rekeyed");
+	cr_assert_eq(spi_in_of(who, "mgmt"), mgmt_in, "mgmt was not rekeyed");
+	cr_assert_neq(spi_in_of(who, "web"), web_in, "web was rekeyed");
+	cr_assert_eq(net.p[PEER_A].n_children, 4);
+	cr_assert_eq(net.p[PEER_B].n_children, 4);
+}
+
+Test(ike_children, rekey_command_one_child_by_initiator)
+{
+	rekey_command_by(PEER_A);
+}
+
+Test(ike_children, rekey_command_one_child_by_responder)
+{
+	rekey_command_by(PEER_B);
+}
+
 /* A hard lifetime ends one CHILD_SA (gone from both ends), not the
  * others. */
 Test(ike_children, expires_alone)
@@ -278,4 +325,108 @@ Test(ike_children, reauth_makes_all)
 	assert_live_pair("net");
 	assert_live_pair("web");
 	assert_live_pair("mgmt");
+}
+
+struct sa_count {
+	size_t	n_sa, n_children;
+};
+
+static void
+count_sa(void *arg, const struct ike_sa_status *st)
+{
+	struct sa_count *c = arg;
+
+	if (strcmp(st->state, "ESTABLISHED") != 0)
+		return;
+	c->n_sa++;
+	c->n_children += st->n_children;
+}
+
+/* Each side lists one established IKE SA holding `children` CHILD_SAs. */
+static void
+assert_filed_under_one(size_t children)
+{
+	struct sa_count c;
+	int who;
+
+	for (who = 0; who < 2; who++) {
+		memset(&c, 0, sizeof(c));
+		ike_engine_foreach(net.p[who].e, count_sa, &c);
+		cr_assert_eq(c.n_sa, 1, "peer %d: %zu IKE SAs", who, c.n_sa);
+		cr_assert_eq(c.n_children, children, "peer %d: %zu children",
+		    who, c.n_children);
+	}
+}
+
+/* A's CREATE_CHILD_SA (an additional child, or with `rekey` a rekey of
+ * the first) crosses B's IKE SA rekey on the wire, delivered in either
+ * order. A refuses the IKE rekey while its own exchange runs (§2.25,
+ * TEMPORARY_FAILURE); B answers A's; B rekeys again later. Every CHILD_SA
+ * must end up on the one live IKE SA of each side (the data plane files
+ * them by its id) and go when that SA is closed. */
+static void
+child_exchange_crosses_ike_rekey(bool rekey, bool a_first)
+{
+	struct net_dgram t;
+	int i;
+
+	three_children(ESP_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.over_time = net.p[PEER_B].conn.over_time = 10;
+	if (rekey)
+		up(2);
+	else {
+		peer_start();
+		cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet",
+		    net.now), 0);
+		net_run(16);	/* "web" and "mgmt" still to create */
+	}
+	if (rekey)
+		cr_assert_eq(ike_engine_rekey(net.p[PEER_A].e, "fleet", false,
+		    net.now), 3);
+	cr_assert_eq(ike_engine_rekey(net.p[PEER_B].e, "fleet", true,
+	    net.now), 1);
+	net_advance(0);
+	/* CREATE_CHILD_SA { [N(REKEY_SA)], SA, Ni, TSi, TSr } --> from A,
+	 * <-- CREATE_CHILD_SA { SA(IKE), Ni, KEi } from B */
+	cr_assert_eq(net.n, 2);
+	if (!a_first) {
+		t = net.q[0];
+		net.q[0] = net.q[1];
+		net.q[1] = t;
+	}
+	for (i = 0; i < 40; i++) {	/* B's rekey retried, A's rekeys done */
+		net_advance(1000);
+		net_run(16);
+	}
+	nothing_went_down();
+	assert_live_pair("net");
+	assert_live_pair("web");
+	assert_live_pair("mgmt");
+	assert_filed_under_one(3);
+	cr_assert_eq(ike_engine_terminate(net.p[PEER_B].e, "fleet", net.now),
+	    0);
+	net_run(16);
+	net_advance(0);
+	cr_assert_eq(peer_live_children(PEER_A), 0);
+	cr_assert_eq(peer_live_children(PEER_B), 0);
+}
+
+Test(ike_children, create_crosses_ike_rekey)
+{
+	child_exchange_crosses_ike_rekey(false, true);
+}
+
+Test(ike_children, create_crosses_ike_rekey_other_order)
+{
+	child_exchange_crosses_ike_rekey(false, false);
+}
+
+Test(ike_children, rekey_crosses_ike_rekey)
+{
+	child_exchange_crosses_ike_rekey(true, true);
+}
+
+Test(ike_children, rekey_crosses_ike_rekey_other_order)
+{
+	child_exchange_crosses_ike_rekey(true, false);
 }

@@ -135,6 +135,24 @@ Test(ike_memory, auth_response_dropped_once_esp_arrives)
 	cr_assert_not(answered_again(), "ESP arrived: the response is gone");
 }
 
+/* A CCU set up early in a storm sends its first packet only when the
+ * others are up, a minute later here: its response goes within a read
+ * interval (8 s), not after as long again (a doubling interval would
+ * read at 64 s and then at 128 s). */
+Test(ike_memory, auth_response_dropped_soon_after_late_esp)
+{
+	int s;
+
+	up_keeping_auth_request();
+	for (s = 0; s < 70; s++)
+		net_advance(1000);
+	cr_assert(answered_again(), "no ESP yet: the response is kept");
+	net.p[PEER_B].counters.packets_in = 1;
+	for (s = 0; s < 9; s++)
+		net_advance(1000);
+	cr_assert_not(answered_again(), "ESP arrived: the response is gone");
+}
+
 /* ... and once the peer's next exchange shows it (§2.3: a window of one):
  * a request with the old message ID is then outside the window. */
 Test(ike_memory, auth_response_dropped_by_next_request)

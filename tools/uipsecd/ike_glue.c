@@ -295,6 +295,7 @@ io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 	struct glue_child *ch;
 	char from[64], now[64];
 
+	keylog_out_peer_moved(g->d->keylog, ike_id, to);
 	for (ch = g->children; ch; ch = ch->next) {
 		if (ch->ike_id != ike_id)
 			continue;
@@ -662,21 +663,30 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 }
 
 int
-ike_glue_rekey(struct ike_glue *g, const char *name, bool ike, char *msg,
-    size_t cap)
+ike_glue_rekey(struct ike_glue *g, const char *name, const char *child,
+    bool ike, char *msg, size_t cap)
 {
-	int n = ike_engine_rekey(g->e, name, ike, ike_glue_now_ms());
+	uint64_t now = ike_glue_now_ms();
+	int n = child ? ike_engine_rekey_child(g->e, name, child, now) :
+	    ike_engine_rekey(g->e, name, ike, now);
 
+	if (n < 0 && child && ike_config_find(g->cfg, name)) {
+		snprintf(msg, cap, "connection '%s' has no child '%s'", name,
+		    child);
+		return CONTROL_NOT_FOUND;
+	}
 	if (n < 0) {
 		snprintf(msg, cap, "no connection '%s'", name);
 		return CONTROL_NOT_FOUND;
 	}
 	if (n == 0) {
-		snprintf(msg, cap, "'%s' has no established %s", name,
+		snprintf(msg, cap, "'%s%s%s' has no established %s", name,
+		    child ? "/" : "", child ? child : "",
 		    ike ? "IKE SA" : "CHILD_SA");
 		return CONTROL_CONFLICT;
 	}
-	snprintf(msg, cap, "rekeying %d %s of '%s'", n, ike ? "IKE SA(s)" :
-	    "CHILD_SA(s)", name);
+	snprintf(msg, cap, "rekeying %d %s of '%s%s%s'", n, ike ?
+	    "IKE SA(s)" : "CHILD_SA(s)", name, child ? "/" : "",
+	    child ? child : "");
 	return CONTROL_OK;
 }
