@@ -105,6 +105,8 @@ log_rx(const struct ike_sa *sa, const struct ike_msg *m)
 {
 	char s[256];
 
+	if (log_get_level() < LOG_INFO)
+		return;	/* the summary is not free (uipsec load logs errors) */
 	log_info("%s[%llu]: received %s", sa != NULL ? ike_sa_name(sa) : "-",
 	    sa != NULL ? (unsigned long long)sa->id : 0ULL,
 	    ike_msg_summary(m, s, sizeof(s)));

@@ -319,10 +319,11 @@ established(struct ike_engine *e, struct ike_sa *sa)
 		log_err("%s[%llu]: no memory to index peer %s: unique and "
 		    "INITIAL_CONTACT will not see this SA", ike_sa_name(sa),
 		    (unsigned long long)sa->id, ike_sa_peer_text(sa));
-	log_info("%s[%llu]: IKE SA established between %s and %s%s",
-	    ike_sa_name(sa), (unsigned long long)sa->id,
-	    cred_id_text(e, sa, ours, sizeof(ours)),
-	    ike_sa_peer_text(sa), sa->natt ? " (NAT-T)" : "");
+	if (log_get_level() >= LOG_INFO)
+		log_info("%s[%llu]: IKE SA established between %s and %s%s",
+		    ike_sa_name(sa), (unsigned long long)sa->id,
+		    cred_id_text(e, sa, ours, sizeof(ours)),
+		    ike_sa_peer_text(sa), sa->natt ? " (NAT-T)" : "");
 	if (ch != NULL && ike_child_install(e, sa, ch, &in, sa->initiator) != 0)
 		log_err("%s[%llu]: CHILD_SA %s not installed", ike_sa_name(sa),
 		    (unsigned long long)sa->id, ch->cfg->name);
