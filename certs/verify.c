@@ -238,19 +238,24 @@ end_entity_policy(X509 *ee, struct certs_err *err)
 	enum certs_key_type type;
 	char subj[CERTS_NAME_MAX], whose[CERTS_NAME_MAX + 40];
 
-	certs_name_str(X509_get_subject_name(ee), subj, sizeof(subj));
+	/* The subject is formatted for a reason only. */
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE |
 	    KU_NON_REPUDIATION)))
 		return certs_fail(err, CERTS_ERR_USAGE,
 		    "certificate for %s may not sign (keyUsage lacks "
-		    "digitalSignature)", subj);
+		    "digitalSignature)", certs_name_str(
+		    X509_get_subject_name(ee), subj, sizeof(subj)));
 	if (!eku_allows_ike(ee))
 		return certs_fail(err, CERTS_ERR_USAGE,
 		    "certificate for %s is not for IKE (extendedKeyUsage lists "
 		    "none of ipsecIKE, serverAuth, clientAuth, "
-		    "anyExtendedKeyUsage)", subj);
+		    "anyExtendedKeyUsage)", certs_name_str(
+		    X509_get_subject_name(ee), subj, sizeof(subj)));
+	if (certs_pkey_check(X509_get0_pubkey(ee), "", &type, NULL) ==
+	    CERTS_OK)
+		return CERTS_OK;
 	snprintf(whose, sizeof(whose), "public key of the certificate for %s",
-	    subj);
+	    certs_name_str(X509_get_subject_name(ee), subj, sizeof(subj)));
 	return certs_pkey_check(X509_get0_pubkey(ee), whose, &type, err);
 }
 

@@ -187,6 +187,28 @@ ike_sockaddr_get(const union ike_sockaddr *a, struct sockaddr_storage *out)
 	return out;
 }
 
+socklen_t
+ike_sockaddr_len(const union ike_sockaddr *a)
+{
+	return a->family == AF_INET6 ? sizeof(a->v6) : sizeof(a->v4);
+}
+
+bool
+ike_sockaddr_equal(const union ike_sockaddr *a,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+
+	if (a->family != ss->ss_family)
+		return false;
+	if (a->family == AF_INET6)
+		return a->v6.sin6_port == s6->sin6_port &&
+		    memcmp(&a->v6.sin6_addr, &s6->sin6_addr, 16) == 0;
+	return a->family != AF_INET || (a->v4.sin_port == s4->sin_port &&
+	    a->v4.sin_addr.s_addr == s4->sin_addr.s_addr);
+}
+
 void
 ike_sockaddr_prefix(const union ike_sockaddr *a, struct ike_prefix *out)
 {
