@@ -94,14 +94,23 @@ check_hash_policy(const struct certs_sigalg *a, unsigned flags,
 	return CERTS_OK;
 }
 
+/* The certificate's subject for a reason into buf: formatted only when
+ * something is refused (DN text costs as much as a hash of the octets). */
+static const char *
+subject(const struct certs_cert *cert, char buf[CERTS_NAME_MAX])
+{
+	certs_cert_subject(cert, buf, CERTS_NAME_MAX);
+	return buf;
+}
+
 static enum certs_status
 verify_octets(EVP_PKEY *pkey, const struct certs_sigalg *a,
     const uint8_t *sig, size_t sig_len, const uint8_t *octets,
-    size_t octets_len, const char *subj, struct certs_err *err)
+    size_t octets_len, const struct certs_cert *cert, struct certs_err *err)
 {
 	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
 	enum certs_status st;
-	char name[64];
+	char name[64], subj[CERTS_NAME_MAX];
 	int ok;
 
 	if (mctx == NULL)
@@ -112,7 +121,8 @@ verify_octets(EVP_PKEY *pkey, const struct certs_sigalg *a,
 		if (ok != 1)
 			st = certs_fail(err, CERTS_ERR_SIGNATURE,
 			    "AUTH signature (%s) does not verify with the key of "
-			    "%s", certs_sigalg_name(a, name, sizeof(name)), subj);
+			    "%s", certs_sigalg_name(a, name, sizeof(name)),
+			    subject(cert, subj));
 	}
 	EVP_MD_CTX_free(mctx);
 	return st;
@@ -133,10 +143,10 @@ certs_auth_verify(const struct certs_cert *cert, uint8_t method,
 	int der_len = 0;
 	enum certs_status st;
 
-	certs_cert_subject(cert, subj, sizeof(subj));
 	if (pkey == NULL)
 		return certs_fail(err, CERTS_ERR_KEY,
-		    "certificate for %s has no usable public key", subj);
+		    "certificate for %s has no usable public key",
+		    subject(cert, subj));
 	if ((st = certs_pkey_check(pkey, "peer's certificate key", &key,
 	    err)) != CERTS_OK)
 		return st;
@@ -149,12 +159,12 @@ certs_auth_verify(const struct certs_cert *cert, uint8_t method,
 			return certs_fail(err, CERTS_ERR_SIGNATURE,
 			    "AUTH uses %s but the certificate of %s holds a %s "
 			    "key", certs_sigalg_name(&a, name, sizeof(name)),
-			    subj, keytext);
+			    subject(cert, subj), keytext);
 	} else if (certs_classic_method(method, &want, &a)) {
 		if (want != key)
 			return certs_fail(err, CERTS_ERR_SIGNATURE,
 			    "AUTH method %u does not fit the %s key of %s",
-			    method, keytext, subj);
+			    method, keytext, subject(cert, subj));
 		if (a.scheme == CERTS_SIG_ECDSA && (st = ecdsa_raw_to_der(
 		    auth_data, auth_len, certs_ecdsa_half(key), &der, &der_len,
 		    keytext, err)) != CERTS_OK)
@@ -170,7 +180,7 @@ certs_auth_verify(const struct certs_cert *cert, uint8_t method,
 	}
 	if ((st = check_hash_policy(&a, flags, err)) == CERTS_OK)
 		st = verify_octets(pkey, &a, sig, sig_len, octets, octets_len,
-		    subj, err);
+		    cert, err);
 	OPENSSL_free(der);
 	return st == CERTS_OK ? certs_ok(err) : st;
 }

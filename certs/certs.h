@@ -155,7 +155,8 @@ enum certs_status certs_store_add_anchor(struct certs_store *store,
  * peer does not send them. */
 enum certs_status certs_store_add_intermediate_file(struct certs_store *store,
 	    const char *path, struct certs_err *err);
-/* A CRL (PEM or DER). Its signature is checked when it is used. */
+/* A CRL (PEM or DER). Its signature is checked when it is first used with
+ * an issuer certificate, not again while the store stays as it is. */
 enum certs_status certs_store_add_crl_file(struct certs_store *store,
 	    const char *path, struct certs_err *err);
 /* Loads a swanctl-style tree (see doc/pki.md): DIR/x509ca/ -> anchors,

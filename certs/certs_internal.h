@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "certs/certs.h"
 
@@ -40,16 +41,56 @@ struct certs_verified {
 	uint64_t	 used;		/* for least-recently-used replacement */
 };
 
+/* A CRL that passed OpenSSL's check with this issuer for a subject of
+ * this kind (crl_once.c); both referenced. */
+struct certs_crl_seen {
+	X509_CRL	*crl;		/* NULL: unused */
+	X509		*issuer;
+	bool		 ca;		/* the subject was a CA (scope) */
+};
+
+#define CERTS_CRL_SEEN_MAX	16
+struct certs_crl_memo {
+	X509_STORE_CTX_check_crl_fn openssl_check_crl;
+	struct certs_crl_seen seen[CERTS_CRL_SEEN_MAX];
+	size_t		 next;
+};
+
 struct certs_store {
 	X509_STORE	*x509;		/* anchors and CRLs */
+	struct certs_crl_memo *crl_memo; /* its check_crl hook's memory */
 	STACK_OF(X509)	*anchors;	/* the same anchors, for CERTREQ */
 	STACK_OF(X509)	*intermediates;
 	struct certs_verified verified[CERTS_VERIFIED_MAX];
 	uint64_t	 verified_clock;
 };
 
-/* Forgets every remembered chain (the store changed, or is freed). */
+/* Forgets every remembered chain and CRL check (the store changed, or
+ * is freed). */
 void		 certs_verified_flush(struct certs_store *store);
+
+/* What certs_verify_path() tells its OpenSSL callbacks (the context's
+ * app data). */
+struct certs_verify_ctx {
+	bool		 strict;
+	int		 code;		/* first refusal, X509_V_ERR_* */
+	X509		*cert;		/* the certificate it is about */
+	X509_CRL	*crl;		/* the CRL, for CRL refusals */
+	struct certs_crl_memo *crl_memo;
+	bool		 in_check_crl;	/* inside OpenSSL's check_crl */
+	unsigned	 crl_complaints; /* there, other than update times */
+};
+
+/* crl_once.c: sets store's check_crl hook to certs_crl_check_once(),
+ * which remembers in *out (caller frees with certs_crl_memo_free()).
+ * The hook needs a struct certs_verify_ctx as app data. */
+enum certs_status certs_crl_memo_new(X509_STORE *store,
+	    struct certs_crl_memo **out, struct certs_err *err);
+void		 certs_crl_memo_flush(struct certs_crl_memo *m);
+void		 certs_crl_memo_free(struct certs_crl_memo *m);
+int		 certs_crl_check_once(X509_STORE_CTX *ctx, X509_CRL *crl);
+/* X509_V_ERR_CRL_HAS_EXPIRED or _NOT_YET_VALID. */
+bool		 certs_crl_time_error(int e);
 
 /* certs_verify(); on success *path (if not NULL) gets the validated path,
  * end entity first, anchor last (caller frees: sk_X509_pop_free). */

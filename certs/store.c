@@ -19,6 +19,7 @@ enum certs_status
 certs_store_new(struct certs_store **out, struct certs_err *err)
 {
 	struct certs_store *s;
+	enum certs_status st;
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -30,6 +31,11 @@ certs_store_new(struct certs_store **out, struct certs_err *err)
 		certs_store_free(s);
 		return certs_fail_ossl(err, "X509_STORE_new");
 	}
+	if ((st = certs_crl_memo_new(s->x509, &s->crl_memo, err)) !=
+	    CERTS_OK) {
+		certs_store_free(s);
+		return st;
+	}
 	*out = s;
 	return certs_ok(err);
 }
@@ -40,6 +46,7 @@ certs_store_free(struct certs_store *store)
 	if (store == NULL)
 		return;
 	certs_verified_flush(store);
+	certs_crl_memo_free(store->crl_memo);
 	X509_STORE_free(store->x509);
 	sk_X509_pop_free(store->anchors, X509_free);
 	sk_X509_pop_free(store->intermediates, X509_free);

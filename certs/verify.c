@@ -15,19 +15,10 @@
 #define VERIFY_DEPTH_MAX	8	/* EE, intermediates, anchor */
 #define VERIFY_AUTH_LEVEL	2	/* >= 112-bit: no SHA-1, RSA >= 2048 */
 
-struct verify_ctx {
-	bool		 strict;
-	int		 code;		/* first refusal, X509_V_ERR_* */
-	X509		*cert;		/* the certificate it is about */
-	X509_CRL	*crl;		/* the CRL, for CRL refusals */
-};
-
 static bool
 is_crl_availability_error(int e)
 {
-	return e == X509_V_ERR_UNABLE_TO_GET_CRL ||
-	    e == X509_V_ERR_CRL_HAS_EXPIRED ||
-	    e == X509_V_ERR_CRL_NOT_YET_VALID;
+	return e == X509_V_ERR_UNABLE_TO_GET_CRL || certs_crl_time_error(e);
 }
 
 /* The trust anchor is trusted by configuration: its revocation is its
@@ -63,11 +54,13 @@ revoking_crl(X509_STORE_CTX *ctx, X509 *x)
 static int
 verify_cb(int ok, X509_STORE_CTX *ctx)
 {
-	struct verify_ctx *v = X509_STORE_CTX_get_app_data(ctx);
+	struct certs_verify_ctx *v = X509_STORE_CTX_get_app_data(ctx);
 	int e = X509_STORE_CTX_get_error(ctx);
 
 	if (ok)
 		return 1;
+	if (v->in_check_crl && !certs_crl_time_error(e))
+		v->crl_complaints++;
 	/* Lenient (strongSwan's default): no CRL, or a stale one, lets the
 	 * certificate pass; a CRL that lists it still refuses it. */
 	if (is_crl_availability_error(e) && (!v->strict || is_anchor(ctx)))
@@ -88,8 +81,8 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 }
 
 static enum certs_status
-explain_crl(const struct verify_ctx *v, const char *subj, const char *issuer,
-    struct certs_err *err)
+explain_crl(const struct certs_verify_ctx *v, const char *subj,
+    const char *issuer, struct certs_err *err)
 {
 	char t[40];
 
@@ -125,7 +118,7 @@ explain_crl(const struct verify_ctx *v, const char *subj, const char *issuer,
 }
 
 static enum certs_status
-explain(const struct verify_ctx *v, struct certs_err *err)
+explain(const struct certs_verify_ctx *v, struct certs_err *err)
 {
 	char subj[CERTS_NAME_MAX], issuer[CERTS_NAME_MAX];
 	char t[40];
@@ -245,19 +238,24 @@ end_entity_policy(X509 *ee, struct certs_err *err)
 	enum certs_key_type type;
 	char subj[CERTS_NAME_MAX], whose[CERTS_NAME_MAX + 40];
 
-	certs_name_str(X509_get_subject_name(ee), subj, sizeof(subj));
+	/* The subject is formatted for a reason only. */
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE |
 	    KU_NON_REPUDIATION)))
 		return certs_fail(err, CERTS_ERR_USAGE,
 		    "certificate for %s may not sign (keyUsage lacks "
-		    "digitalSignature)", subj);
+		    "digitalSignature)", certs_name_str(
+		    X509_get_subject_name(ee), subj, sizeof(subj)));
 	if (!eku_allows_ike(ee))
 		return certs_fail(err, CERTS_ERR_USAGE,
 		    "certificate for %s is not for IKE (extendedKeyUsage lists "
 		    "none of ipsecIKE, serverAuth, clientAuth, "
-		    "anyExtendedKeyUsage)", subj);
+		    "anyExtendedKeyUsage)", certs_name_str(
+		    X509_get_subject_name(ee), subj, sizeof(subj)));
+	if (certs_pkey_check(X509_get0_pubkey(ee), "", &type, NULL) ==
+	    CERTS_OK)
+		return CERTS_OK;
 	snprintf(whose, sizeof(whose), "public key of the certificate for %s",
-	    subj);
+	    certs_name_str(X509_get_subject_name(ee), subj, sizeof(subj)));
 	return certs_pkey_check(X509_get0_pubkey(ee), whose, &type, err);
 }
 
@@ -307,7 +305,8 @@ certs_verify_path(const struct certs_store *store,
     struct certs_verify_info *info, STACK_OF(X509) **path,
     struct certs_err *err)
 {
-	struct verify_ctx v = { .strict = opts && opts->crl_strict };
+	struct certs_verify_ctx v = { .strict = opts && opts->crl_strict,
+	    .crl_memo = store->crl_memo };
 	X509_STORE_CTX *ctx = NULL;
 	X509_VERIFY_PARAM *param;
 	STACK_OF(X509) *untrusted = NULL;

@@ -37,6 +37,7 @@ certs_verified_flush(struct certs_store *store)
 {
 	for (size_t i = 0; i < CERTS_VERIFIED_MAX; i++)
 		entry_clear(&store->verified[i]);
+	certs_crl_memo_flush(store->crl_memo);
 }
 
 static bool

@@ -329,6 +329,7 @@ ike_lifetime_next(const struct ike_engine *e, const struct ike_sa *sa)
 
 struct rekey_ctx {
 	const char	*conn;
+	const char	*child;		/* NULL: every child */
 	bool		 ike;
 	uint64_t	 now;
 	int		 n;
@@ -350,22 +351,46 @@ rekey_one(void *arg, struct ike_sa *sa)
 		return;
 	}
 	for (ch = sa->children; ch != NULL; ch = ch->next)
-		if (ch->state == IKE_CHILD_INSTALLED) {
+		if (ch->state == IKE_CHILD_INSTALLED && (r->child == NULL ||
+		    strcmp(ch->cfg->name, r->child) == 0)) {
 			ch->rekey_ms = r->now;
 			r->n++;
 		}
+}
+
+static int
+rekey_now(struct ike_engine *e, struct rekey_ctx *r)
+{
+	const struct ike_conn_cfg *c = ike_config_find(e->cfg, r->conn);
+	size_t i;
+
+	e->now_ms = r->now;
+	e->next_valid = false;
+	if (c == NULL)
+		return -1;
+	for (i = 0; r->child != NULL && i < c->n_children; i++)
+		if (strcmp(c->children[i].name, r->child) == 0)
+			break;
+	if (r->child != NULL && i == c->n_children)
+		return -1;
+	ike_sa_table_each(&e->sas, rekey_one, r);
+	return r->n;
 }
 
 int
 ike_engine_rekey(struct ike_engine *e, const char *conn, bool ike,
     uint64_t now_ms)
 {
-	struct rekey_ctx r = { conn, ike, now_ms, 0 };
+	struct rekey_ctx r = { conn, NULL, ike, now_ms, 0 };
 
-	e->now_ms = now_ms;
-	e->next_valid = false;
-	if (ike_config_find(e->cfg, conn) == NULL)
-		return -1;
-	ike_sa_table_each(&e->sas, rekey_one, &r);
-	return r.n;
+	return rekey_now(e, &r);
+}
+
+int
+ike_engine_rekey_child(struct ike_engine *e, const char *conn,
+    const char *child, uint64_t now_ms)
+{
+	struct rekey_ctx r = { conn, child, false, now_ms, 0 };
+
+	return rekey_now(e, &r);
 }

@@ -18,7 +18,8 @@
 # the responder lists them the other way round, so it must pick each by
 # its traffic selectors. Both ends must agree on three CHILD_SAs under one
 # IKE SA, each carrying a ping both ways; charon then rekeys bench2 alone
-# (the others keep their SPIs) and uipsecd rekeys all three, each by its
+# (the others keep their SPIs), uipsecd bench3 alone (`uipsec rekey
+# bench/bench3`; bench/nope is refused) and then all three, each by its
 # own exchange.
 # Pings run every 20 ms through the tunnel the whole time: every echo
 # request must be answered (no sequence number missing: make-before-break).
@@ -244,6 +245,23 @@ kids_agree() {
 }
 spi_of() { awk -v n="$2" '$1 == n { print $2 }' <<<"$1"; }
 
+# rekeyed_alone CHILD CMD...: (in run_children) CMD rekeys CHILD alone: new
+# SPIs on both ends, the other two keep theirs
+rekeyed_alone() {
+	local k=$1 o
+	shift
+	before=$KIDS
+	"$@" >/dev/null 2>&1 || fail "$ccu -> $conc: $* failed"
+	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
+	    [ "$(spi_of "$KIDS" "$k")" != "$(spi_of "$before" "$k")" ]' ||
+		fail "$ccu -> $conc: $k not rekeyed by $1"
+	for o in bench bench2 bench3; do
+		[ "$o" = "$k" ] ||
+		[ "$(spi_of "$KIDS" $o)" = "$(spi_of "$before" $o)" ] ||
+			fail "$ccu -> $conc: $o rekeyed with $k by $1"
+	done
+}
+
 # run_children CCU_IMPL: see the top; the CCU is uipsec or ss
 run_children() {
 	local ccu=$1 conc i before k
@@ -281,16 +299,10 @@ run_children() {
 			fail "$ccu -> $conc: no ping between $1 and $2"
 	done
 	echo "  three CHILD_SAs: $(tr '\n' ';' <<<"$KIDS")"
-	before=$KIDS
-	ss_swanctl "$DS" --rekey --child bench2 >/dev/null 2>&1 ||
-		fail "$ccu -> $conc: swanctl --rekey --child bench2 failed"
-	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
-	    [ "$(spi_of "$KIDS" bench2)" != "$(spi_of "$before" bench2)" ]' ||
-		fail "$ccu -> $conc: bench2 not rekeyed by charon"
-	for k in bench bench3; do
-		[ "$(spi_of "$KIDS" $k)" = "$(spi_of "$before" $k)" ] ||
-			fail "$ccu -> $conc: $k rekeyed with bench2"
-	done
+	rekeyed_alone bench2 ss_swanctl "$DS" --rekey --child bench2
+	rekeyed_alone bench3 "$UIPSEC" rekey bench/bench3 -s "$DU/uipsecd.sock"
+	"$UIPSEC" rekey bench/nope -s "$DU/uipsecd.sock" >/dev/null 2>&1 &&
+		fail "$ccu -> $conc: uipsec rekey bench/nope accepted"
 	before=$KIDS
 	"$UIPSEC" rekey bench -s "$DU/uipsecd.sock" >/dev/null ||
 		fail "$ccu -> $conc: uipsec rekey refused"
@@ -305,7 +317,7 @@ run_children() {
 		ping_from "$NS_I" "$1" "$2" && ping_from "$NS_R" "$2" "$1" ||
 			fail "$ccu -> $conc: no ping between $1 and $2 after the rekeys"
 	done
-	echo "ok: $ccu ccu -> $conc: three CHILD_SAs, rekeyed alone and all together"
+	echo "ok: $ccu ccu -> $conc: three CHILD_SAs, rekeyed alone (charon, uipsec rekey NAME/CHILD) and all together"
 	peer_${ccu}_stop "$DI"
 	peer_${conc}_stop "$DR"
 }

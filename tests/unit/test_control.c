@@ -62,8 +62,23 @@ fake_up(void *arg, const char *name, char *msg, size_t cap)
 	return CONTROL_OK;
 }
 
+/* What rekey was asked: "NAME CHILD|- ike|children". */
+static char last_rekey[128];
+
+static int
+fake_rekey(void *arg, const char *name, const char *child, bool ike,
+    char *msg, size_t cap)
+{
+	(void)arg;
+	snprintf(last_rekey, sizeof(last_rekey), "%s %s %s", name,
+	    child ? child : "-", ike ? "ike" : "children");
+	snprintf(msg, cap, "rekeying");
+	return CONTROL_OK;
+}
+
 static const struct control_handlers handlers = {
 	.status = fake_status, .up = fake_up, .down = NULL,
+	.rekey = fake_rekey,
 };
 
 static struct control *srv;
@@ -194,6 +209,32 @@ Test(control, bad_commands_are_answered_and_the_session_goes_on)
 	cr_assert_str_eq(say(fd, "up \033[2Jccu\n"),
 	    "400 control character in line\n");
 	cr_assert_str_eq(say(fd, "up ccu\n"), "200 initiating 'ccu'\n");
+	close(fd);
+}
+
+/* rekey NAME [ike] | rekey NAME/CHILD (uipsec rekey NAME/CHILD, --child):
+ * the child reaches the handler apart from the connection's name. */
+Test(control, rekey_names_a_connection_or_one_child)
+{
+	static const char usage[] = "400 usage: rekey NAME [ike] | "
+	    "rekey NAME/CHILD\n";
+	static const char *bad[] = { "rekey\n", "rekey ccu/\n",
+	    "rekey /web\n", "rekey ccu/web ike\n", "rekey ccu/a/b\n",
+	    "rekey ccu children\n", "rekey ccu ike more\n" };
+	int fd = client();
+	size_t i;
+
+	say(fd, "uipsec-control 1\n");
+	cr_assert_str_eq(say(fd, "rekey ccu\n"), "200 rekeying\n");
+	cr_assert_str_eq(last_rekey, "ccu - children");
+	cr_assert_str_eq(say(fd, "rekey ccu ike\n"), "200 rekeying\n");
+	cr_assert_str_eq(last_rekey, "ccu - ike");
+	cr_assert_str_eq(say(fd, "rekey ccu/web\n"), "200 rekeying\n");
+	cr_assert_str_eq(last_rekey, "ccu web children");
+	last_rekey[0] = '\0';
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_str_eq(say(fd, bad[i]), usage, "%s", bad[i]);
+	cr_assert_str_eq(last_rekey, "", "a bad line reached the handler");
 	close(fd);
 }
 

@@ -90,7 +90,7 @@ Test(keylog_store, by_peer_oldest_first_and_since)
 	cr_assert_eq(keylog_store_ike(st, &k, 1, &p1, "a[1] IKE SA"), 0);
 	k = ike_rec(0x22);
 	cr_assert_eq(keylog_store_ike(st, &k, 2, &p2, "b[2] IKE SA"), 0);
-	cr_assert_eq(keylog_store_child(st, e, &p1, "a[1] CHILD_SA c"), 0);
+	cr_assert_eq(keylog_store_child(st, e, 1, &p1, "a[1] CHILD_SA c"), 0);
 	s = peer(st, "192.0.2.1", 0);
 	cr_assert_eq(s.n, 2);
 	cr_expect_eq(s.spi[0], 0x11);
@@ -141,8 +141,64 @@ Test(keylog_store, rekeyed_ike_sas_are_bounded_and_go_with_the_last)
 	keylog_store_free(st);
 }
 
+/* RFC 7296 §2.23: the peer's NAT mapping changes. Its IKE SA's records
+ * (IKE SA, CHILD_SA, and those of a rekey after the move) are all found
+ * under the new address, none under the old; another peer behind the old
+ * address keeps its own. Either news moves them: ike_io.peer_moved
+ * (keylog_store_moved) or a new record of the IKE SA from there. */
+Test(keylog_store, records_follow_their_ike_sa_to_a_new_address)
+{
+	struct keylog_store *st = keylog_store_new();
+	struct sockaddr_storage was = addr4("192.0.2.1", 4500);
+	struct sockaddr_storage now = addr4("198.51.100.7", 61000);
+	struct sockaddr_storage then = addr4("203.0.113.9", 4500);
+	struct sockaddr_storage other = addr4("192.0.2.1", 4501);
+	struct keylog_esp e[2] = { { .spi = 0xc1 }, { .spi = 0xc2 } };
+	struct keylog_ike k = ike_rec(0x11);
+	struct seen s;
+
+	cr_assert(st != NULL);
+	cr_assert_eq(keylog_store_ike(st, &k, 7, &was, "a[7] IKE SA"), 0);
+	cr_assert_eq(keylog_store_child(st, e, 7, &was, "a[7] CHILD_SA c"), 0);
+	k = ike_rec(0x99);
+	cr_assert_eq(keylog_store_ike(st, &k, 8, &other, "b[8] IKE SA"), 0);
+	keylog_store_moved(st, 7, &now);
+	s = peer(st, "198.51.100.7", 0);
+	cr_assert_eq(s.n, 2, "the SAs made before the move");
+	cr_expect_eq(s.spi[0], 0x11);
+	cr_expect_eq(s.spi[1], 0xc2);
+	s = peer(st, "192.0.2.1", 0);
+	cr_assert_eq(s.n, 1, "only the other peer is left there");
+	cr_expect_eq(s.spi[0], 0x99);
+	/* a CHILD_SA rekey from the new address: oldest first, since works */
+	e[1].spi = 0xd2;
+	cr_assert_eq(keylog_store_child(st, e, 7, &now, "a[7] CHILD_SA c"), 0);
+	s = peer(st, "198.51.100.7", 0);
+	cr_assert_eq(s.n, 3);
+	cr_expect_eq(s.spi[2], 0xd2);
+	cr_expect(s.seq[0] < s.seq[1] && s.seq[1] < s.seq[2]);
+	cr_expect_eq(peer(st, "198.51.100.7", s.seq[1]).n, 1);
+	/* an IKE SA rekey reported from a third address takes all along */
+	k = ike_rec(0x12);
+	cr_assert_eq(keylog_store_ike(st, &k, 7, &then, "a[7] IKE SA"), 0);
+	cr_expect_eq(peer(st, "198.51.100.7", 0).n, 0);
+	s = peer(st, "203.0.113.9", 0);
+	cr_assert_eq(s.n, 4);
+	cr_expect_eq(s.spi[3], 0x12);
+	/* they still go when their SA does */
+	keylog_store_child_gone(st, 0xc2);
+	keylog_store_child_gone(st, 0xd2);
+	keylog_store_ike_gone(st, 7);
+	cr_expect_eq(peer(st, "203.0.113.9", 0).n, 0);
+	cr_expect_eq(keylog_store_count(st), 1);
+	keylog_store_moved(st, 42, &now);	/* nothing of that SA: no-op */
+	keylog_store_moved(NULL, 7, &now);
+	cr_expect_eq(keylog_store_count(st), 1);
+	keylog_store_free(st);
+}
+
 /* What keylog { trace = yes } costs per tunnel: one IKE SA and one
- * CHILD_SA kept (doc/keylog.md: 864 B measured). */
+ * CHILD_SA kept (doc/keylog.md: 896 B measured). */
 Test(keylog_store, bytes_per_tunnel)
 {
 	struct keylog_store *st = keylog_store_new();
@@ -162,7 +218,7 @@ Test(keylog_store, bytes_per_tunnel)
 		e[1].spi = i + 1;
 		cr_assert_eq(keylog_store_ike(st, &k, i + 1, &p,
 		    "ccu[1] IKE SA"), 0);
-		cr_assert_eq(keylog_store_child(st, e, &p,
+		cr_assert_eq(keylog_store_child(st, e, i + 1, &p,
 		    "ccu[1] CHILD_SA ccu"), 0);
 	}
 	after = mallinfo2().uordblks;

@@ -145,6 +145,7 @@ bench_usage(FILE *out)
 	fprintf(out,
 	    "usage: uipsec bench [--seconds S] [--size BYTES]... "
 	    "[--suite TOKEN]... [--sas N] [--slots M]\n"
+	    "       uipsec bench certs --help   (certificate work of IKE_AUTH)\n"
 	    "  ESP encap/decap throughput of inner IPv4 packets beside the raw\n"
 	    "  cipher+MAC of the same suite on same-size buffers.\n"
 	    "  --seconds S     timed seconds per measurement (default 0.5)\n"
@@ -271,6 +272,8 @@ cmd_bench(int argc, char **argv)
 	struct bench_opts o;
 	struct bench_case c;
 
+	if (argc > 1 && !strcmp(argv[1], "certs"))
+		return bench_certs_main(argc - 1, argv + 1);
 	if (bench_parse(argc, argv, &o) < 0)
 		return 2;
 	if (sodium_init() < 0) {

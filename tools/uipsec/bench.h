@@ -71,4 +71,7 @@ void	 bench_raw_free(struct bench_side *side);
 /* The library the raw side calls for the suite ("OpenSSL", "libsodium"). */
 const char *bench_raw_library(enum esp_suite suite);
 
+/* `uipsec bench certs ...` (bench_certs.c): argv[0] is "certs". */
+int	 bench_certs_main(int argc, char **argv);
+
 #endif

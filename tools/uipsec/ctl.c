@@ -137,45 +137,22 @@ ctl_open(const char *path)
 	return c;
 }
 
-int
-ctl_named(int argc, char **argv, const char *verb, const char *flag)
+bool
+ctl_name_ok(const char *name)
 {
-	const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ flag ? flag : "help", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *sock = CTL_SOCKET_DEFAULT;
-	char cmd[600], msg[600], usage[80];
-	struct ctl *c;
-	bool with_flag = false;
-	int o, code;
+	return name[0] != '\0' && strlen(name) <= 256 &&
+	    !strpbrk(name, " \t\n");
+}
 
-	snprintf(usage, sizeof(usage), "usage: uipsec %s %s%s%sNAME "
-	    "[-s SOCKET]\n", verb, flag ? "[--" : "", flag ? flag : "",
-	    flag ? "] " : "");
-	while ((o = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
-		if (o == 's') {
-			sock = optarg;
-			continue;
-		}
-		if (o == 'f' && flag) {
-			with_flag = true;
-			continue;
-		}
-		fputs(usage, o == 'h' ? stdout : stderr);
-		return o == 'h' ? 0 : 2;
-	}
-	if (optind != argc - 1 || strlen(argv[optind]) > 256 ||
-	    strpbrk(argv[optind], " \t\n")) {
-		fputs(usage, stderr);
-		return 2;
-	}
+int
+ctl_say(const char *sock, const char *verb, const char *cmd)
+{
+	struct ctl *c;
+	char msg[600];
+	int code;
+
 	if (!(c = ctl_open(sock)))
 		return 1;
-	snprintf(cmd, sizeof(cmd), "%s %s%s%s", verb, argv[optind],
-	    with_flag ? " " : "", with_flag ? flag : "");
 	code = ctl_command(c, cmd, stdout, msg, sizeof(msg));
 	ctl_close(c);
 	if (code != 200) {
@@ -189,5 +166,28 @@ ctl_named(int argc, char **argv, const char *verb, const char *flag)
 int
 ctl_up_down(int argc, char **argv, const char *verb)
 {
-	return ctl_named(argc, argv, verb, NULL);
+	const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = CTL_SOCKET_DEFAULT;
+	char cmd[600];
+	int o;
+
+	while ((o = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+		if (o == 's') {
+			sock = optarg;
+			continue;
+		}
+		fprintf(o == 'h' ? stdout : stderr, "usage: uipsec %s NAME "
+		    "[-s SOCKET]\n", verb);
+		return o == 'h' ? 0 : 2;
+	}
+	if (optind != argc - 1 || !ctl_name_ok(argv[optind])) {
+		fprintf(stderr, "usage: uipsec %s NAME [-s SOCKET]\n", verb);
+		return 2;
+	}
+	snprintf(cmd, sizeof(cmd), "%s %s", verb, argv[optind]);
+	return ctl_say(sock, verb, cmd);
 }

@@ -6,6 +6,7 @@
 #ifndef UIPSEC_TOOLS_CTL_H
 #define UIPSEC_TOOLS_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -32,9 +33,12 @@ int	 ctl_command_lines(struct ctl *c, const char *cmd,
 	    size_t cap);
 void	 ctl_secret(struct ctl *c);
 
-/* `uipsec up|down NAME [-s SOCKET]` share their whole body; with a flag
- * (`uipsec rekey [--ike] NAME`), --FLAG appends " FLAG" to the command. */
+/* `uipsec up|down NAME [-s SOCKET]` share their whole body. */
 int	 ctl_up_down(int argc, char **argv, const char *verb);
-int	 ctl_named(int argc, char **argv, const char *verb, const char *flag);
+/* One command to the daemon at sock: its data lines and final text to
+ * stdout, or "uipsec VERB: text" to stderr. The exit status: 0 or 1. */
+int	 ctl_say(const char *sock, const char *verb, const char *cmd);
+/* A connection or child name the control protocol can carry as a word. */
+bool	 ctl_name_ok(const char *name);
 
 #endif

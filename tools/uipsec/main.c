@@ -17,8 +17,8 @@ static const struct uipsec_command commands[] = {
 	    "(file or -i IFACE) with key logs" },
 	{ "pki", cmd_pki, "the fleet CA: init-ca, issue, revoke, crl, show, "
 	    "verify" },
-	{ "rekey", cmd_rekey, "rekey the CHILD_SAs (--ike: the IKE SA) of a "
-	    "connection" },
+	{ "rekey", cmd_rekey, "rekey the CHILD_SAs (NAME/CHILD: of one child; "
+	    "--ike: the IKE SA) of a connection" },
 	{ "status", cmd_status, "IKE, CHILD and manual SAs of the running "
 	    "uipsecd [--json]" },
 	{ "trace", cmd_trace, "the pcap view, live, for one peer of the "

@@ -355,19 +355,25 @@ status_start(struct control *c, struct client *cl, int argc, char **argv)
 	status_more(c, cl);
 }
 
+#define REKEY_USAGE	"usage: rekey NAME [ike] | rekey NAME/CHILD"
+
+/* rekey NAME [ike], or rekey NAME/CHILD: one child config's CHILD_SAs. */
 static void
 rekey(struct control *c, struct client *cl, int argc, char **argv)
 {
-	char msg[256] = "";
+	char msg[256] = "", *child = argc > 1 ? strchr(argv[1], '/') : NULL;
 	int code;
 
-	if (argc < 2 || (argc == 3 && strcmp(argv[2], "ike"))) {
-		reply_end(&cl->out, CONTROL_BAD_REQUEST, "usage: rekey NAME "
-		    "[ike]");
+	if (argc < 2 || argc > 3 || (argc == 3 && (strcmp(argv[2], "ike") ||
+	    child)) || (child && (child == argv[1] || !child[1] ||
+	    strchr(child + 1, '/')))) {
+		reply_end(&cl->out, CONTROL_BAD_REQUEST, REKEY_USAGE);
 		return;
 	}
-	code = c->h.rekey ? c->h.rekey(c->h.arg, argv[1], argc == 3, msg,
-	    sizeof(msg)) : CONTROL_NOT_FOUND;
+	if (child)
+		*child++ = '\0';	/* argv[1] is ours: split in place */
+	code = c->h.rekey ? c->h.rekey(c->h.arg, argv[1], child, argc == 3,
+	    msg, sizeof(msg)) : CONTROL_NOT_FOUND;
 	reply_end(&cl->out, code, "%s", msg[0] ? msg : code == CONTROL_OK ?
 	    "ok" : "no such connection");
 }
@@ -424,6 +430,8 @@ command(struct control *c, struct client *cl, char *line)
 		control_line(&cl->out, "down NAME         close a connection");
 		control_line(&cl->out, "rekey NAME [ike]  rekey its CHILD_SAs "
 		    "(or its IKE SA)");
+		control_line(&cl->out, "rekey NAME/CHILD  rekey the CHILD_SAs "
+		    "of one child");
 		control_line(&cl->out, "keys ADDR [SINCE] the keys of a peer's "
 		    "SAs, for uipsec trace (keylog.trace)");
 		control_line(&cl->out, "quit              close this session");

@@ -88,9 +88,11 @@ struct control_handlers {
 		    struct control_reply *r);
 	int	(*up)(void *arg, const char *name, char *msg, size_t cap);
 	int	(*down)(void *arg, const char *name, char *msg, size_t cap);
-	/* rekey NAME [ike]: the CHILD_SAs, or the IKE SA (RFC 7296 §1.3). */
-	int	(*rekey)(void *arg, const char *name, bool ike, char *msg,
-		    size_t cap);
+	/* rekey NAME [ike] | rekey NAME/CHILD: the CHILD_SAs (child NULL:
+	 * all of them, else those of that child config), or the IKE SA
+	 * (RFC 7296 §1.3). */
+	int	(*rekey)(void *arg, const char *name, const char *child,
+		    bool ike, char *msg, size_t cap);
 	/* keys ADDR [SINCE]: the keys of a peer's live SAs for `uipsec
 	 * trace` (keylog_out.h); data lines into r, the final text in msg. */
 	int	(*keys)(void *arg, const char *peer, uint64_t since,

@@ -131,7 +131,8 @@ d_down(void *arg, const char *name, char *msg, size_t cap)
 }
 
 static int
-d_rekey(void *arg, const char *name, bool ike, char *msg, size_t cap)
+d_rekey(void *arg, const char *name, const char *child, bool ike, char *msg,
+    size_t cap)
 {
 	struct daemon *d = arg;
 
@@ -139,7 +140,7 @@ d_rekey(void *arg, const char *name, bool ike, char *msg, size_t cap)
 		snprintf(msg, cap, "no IKE connection '%s'", name);
 		return CONTROL_NOT_FOUND;
 	}
-	return ike_glue_rekey(d->ike, name, ike, msg, cap);
+	return ike_glue_rekey(d->ike, name, child, ike, msg, cap);
 }
 
 static int

@@ -295,15 +295,16 @@ io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 	struct glue_child *ch;
 	char from[64], now[64];
 
+	keylog_out_peer_moved(g->d->keylog, ike_id, to);
 	for (ch = g->children; ch; ch = ch->next) {
 		if (ch->ike_id != ike_id)
 			continue;
-		sad_addr_get(&ch->sa->remote, &was);
+		ike_sockaddr_get(&ch->sa->remote, &was);
 		log_info("%s: peer moved from %s to %s (NAT mapping changed)",
 		    ch->conn, sockaddr_str(&was, from, sizeof(from)),
 		    sockaddr_str(to, now, sizeof(now)));
 		/* the data plane reads it per batch */
-		sad_addr_set(&ch->sa->remote, to);
+		ike_sockaddr_set(&ch->sa->remote, to);
 		memset(&ch->refused, 0, sizeof(ch->refused));
 	}
 }
@@ -320,11 +321,11 @@ dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 
 	if (!c || !(ch = c->owner))
 		return;		/* a manual SA: its peer is configured */
-	if (sad_addr_equal(&ch->refused, from))
+	if (ike_sockaddr_equal(&ch->refused, from))
 		return;
 	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
-	if (!sad_addr_equal(&c->remote, from))
-		sad_addr_set(&ch->refused, from);
+	if (!ike_sockaddr_equal(&c->remote, from))
+		ike_sockaddr_set(&ch->refused, from);
 }
 
 /* ike_io.child_route: a rekey's responder switches outbound now. */
@@ -680,21 +681,30 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 }
 
 int
-ike_glue_rekey(struct ike_glue *g, const char *name, bool ike, char *msg,
-    size_t cap)
+ike_glue_rekey(struct ike_glue *g, const char *name, const char *child,
+    bool ike, char *msg, size_t cap)
 {
-	int n = ike_engine_rekey(g->e, name, ike, ike_glue_now_ms());
+	uint64_t now = ike_glue_now_ms();
+	int n = child ? ike_engine_rekey_child(g->e, name, child, now) :
+	    ike_engine_rekey(g->e, name, ike, now);
 
+	if (n < 0 && child && ike_config_find(g->cfg, name)) {
+		snprintf(msg, cap, "connection '%s' has no child '%s'", name,
+		    child);
+		return CONTROL_NOT_FOUND;
+	}
 	if (n < 0) {
 		snprintf(msg, cap, "no connection '%s'", name);
 		return CONTROL_NOT_FOUND;
 	}
 	if (n == 0) {
-		snprintf(msg, cap, "'%s' has no established %s", name,
+		snprintf(msg, cap, "'%s%s%s' has no established %s", name,
+		    child ? "/" : "", child ? child : "",
 		    ike ? "IKE SA" : "CHILD_SA");
 		return CONTROL_CONFLICT;
 	}
-	snprintf(msg, cap, "rekeying %d %s of '%s'", n, ike ? "IKE SA(s)" :
-	    "CHILD_SA(s)", name);
+	snprintf(msg, cap, "rekeying %d %s of '%s%s%s'", n, ike ?
+	    "IKE SA(s)" : "CHILD_SA(s)", name, child ? "/" : "",
+	    child ? child : "");
 	return CONTROL_OK;
 }

@@ -73,9 +73,10 @@ void	 ike_glue_status_summary(const struct ike_glue *g,
 	    const struct ike_status_filter *f, bool json,
 	    struct control_reply *r);
 /* `up`/`down`: a control.h code, the final line's text in msg. */
-/* `rekey NAME [ike]`: a CONTROL_* code, the final line's text in msg. */
-int	 ike_glue_rekey(struct ike_glue *g, const char *name, bool ike,
-	    char *msg, size_t cap);
+/* `rekey NAME [ike]`, `rekey NAME/CHILD` (child not NULL): a CONTROL_*
+ * code, the final line's text in msg. */
+int	 ike_glue_rekey(struct ike_glue *g, const char *name, const char *child,
+	    bool ike, char *msg, size_t cap);
 int	 ike_glue_up_down(struct ike_glue *g, const char *name, bool up,
 	    char *msg, size_t cap);
 

@@ -272,7 +272,8 @@ keylog_out_child(struct keylog_out *o, const struct ike_child_install *c)
 	if (o->store) {
 		snprintf(what, sizeof(what), "%s[%llu] CHILD_SA %s", c->conn,
 		    (unsigned long long)c->ike_id, c->child);
-		if (keylog_store_child(o->store, k, &c->remote, what) < 0)
+		if (keylog_store_child(o->store, k, c->ike_id, &c->remote,
+		    what) < 0)
 			log_err("%s: keylog: no memory to keep the keys of "
 			    "CHILD_SA %s for trace", c->conn, c->child);
 	}
@@ -292,6 +293,14 @@ keylog_out_ike_gone(struct keylog_out *o, uint64_t ike_id)
 {
 	if (o)
 		keylog_store_ike_gone(o->store, ike_id);
+}
+
+void
+keylog_out_peer_moved(struct keylog_out *o, uint64_t ike_id,
+    const struct sockaddr_storage *remote)
+{
+	if (o)
+		keylog_store_moved(o->store, ike_id, remote);
 }
 
 /* A `keys` reply being written: its lines, the count. */

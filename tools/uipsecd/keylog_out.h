@@ -28,6 +28,10 @@ void	 keylog_out_child(struct keylog_out *o,
  * kept in memory; these drop them when the SA goes (o may be NULL). */
 void	 keylog_out_child_gone(struct keylog_out *o, uint32_t spi_in);
 void	 keylog_out_ike_gone(struct keylog_out *o, uint64_t ike_id);
+/* ike_io.peer_moved: the records of IKE SA ike_id are filed under the
+ * peer's new address, so that `keys NEWADDR` finds them all. */
+void	 keylog_out_peer_moved(struct keylog_out *o, uint64_t ike_id,
+	    const struct sockaddr_storage *remote);
 
 /* The control command `keys PEER [SINCE]` (doc/control.md): the records of
  * peer's live SAs numbered above since, as lines of uipsec's key log, each
