@@ -28,6 +28,7 @@
 #include "ike/ikev2_wire.h"
 #include "ike/keys.h"
 #include "ike/proposal.h"
+#include "ike/resp_store.h"
 #include "ike/sk.h"
 
 enum ike_state {
@@ -65,6 +66,7 @@ struct ike_msg_buf {
 	uint32_t	 len;		/* of the message(s) */
 	uint32_t	 msg_id;
 	uint8_t		 n_frags;
+	bool		 stored;	/* p is in a resp_store.h chunk */
 };
 
 /* One message being reassembled from SKF{} fragments (RFC 7383 §2.6):
@@ -81,15 +83,6 @@ struct ike_frag_rx {
 	uint64_t	 started_ms;
 	uint8_t		*plain[IKE_FRAG_MAX];	/* owned, by number - 1 */
 	uint16_t	 len[IKE_FRAG_MAX];
-};
-
-/* An IKE SA's address and port, IPv4 or IPv6: the part of a
- * sockaddr_storage these use (28 octets rather than 128, two per SA).
- * Converted at the edges, where ike.h and the daemon speak storage. */
-union ike_sockaddr {
-	sa_family_t		family;
-	struct sockaddr_in	v4;
-	struct sockaddr_in6	v6;
 };
 
 /* The identity the peer proved at IKE_AUTH, at its size: a certs_id's
@@ -304,13 +297,6 @@ bool	 ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id);
 int	 ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id);
 /* n gets a copy of old's peer identity; -1: no memory. */
 int	 ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old);
-/* *a from a storage holding AF_INET or AF_INET6 (anything else: family
- * kept, address zero). */
-void	 ike_sockaddr_set(union ike_sockaddr *a,
-	    const struct sockaddr_storage *ss);
-/* *a as a storage in *out (zero beyond it); returns out. */
-struct sockaddr_storage *ike_sockaddr_get(const union ike_sockaddr *a,
-	    struct sockaddr_storage *out);
 /* The host prefix of *a (ts.h's ike_prefix_from_sockaddr). */
 void	 ike_sockaddr_prefix(const union ike_sockaddr *a,
 	    struct ike_prefix *out);
@@ -327,6 +313,11 @@ bool	 ike_sa_set_state(struct ike_sa *sa, enum ike_state st);
 int	 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg,
 	    size_t len, uint32_t msg_id, const uint16_t *frag_len,
 	    unsigned n_frags);
+/* The same, the copy in store (resp_store.h) if it fits a chunk: for the
+ * responses kept for a retransmitted request. */
+int	 ike_msg_buf_set_stored(struct ike_resp_store *store,
+	    struct ike_msg_buf *b, const uint8_t *msg, size_t len,
+	    uint32_t msg_id, const uint16_t *frag_len, unsigned n_frags);
 /* The length of fragment i (< b->n_frags). */
 size_t	 ike_msg_buf_frag_len(const struct ike_msg_buf *b, unsigned i);
 void	 ike_msg_buf_free(struct ike_msg_buf *b);

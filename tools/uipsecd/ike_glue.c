@@ -299,12 +299,12 @@ io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 	for (ch = g->children; ch; ch = ch->next) {
 		if (ch->ike_id != ike_id)
 			continue;
-		sad_addr_get(&ch->sa->remote, &was);
+		ike_sockaddr_get(&ch->sa->remote, &was);
 		log_info("%s: peer moved from %s to %s (NAT mapping changed)",
 		    ch->conn, sockaddr_str(&was, from, sizeof(from)),
 		    sockaddr_str(to, now, sizeof(now)));
 		/* the data plane reads it per batch */
-		sad_addr_set(&ch->sa->remote, to);
+		ike_sockaddr_set(&ch->sa->remote, to);
 		memset(&ch->refused, 0, sizeof(ch->refused));
 	}
 }
@@ -321,11 +321,11 @@ dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 
 	if (!c || !(ch = c->owner))
 		return;		/* a manual SA: its peer is configured */
-	if (sad_addr_equal(&ch->refused, from))
+	if (ike_sockaddr_equal(&ch->refused, from))
 		return;
 	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
-	if (!sad_addr_equal(&c->remote, from))
-		sad_addr_set(&ch->refused, from);
+	if (!ike_sockaddr_equal(&c->remote, from))
+		ike_sockaddr_set(&ch->refused, from);
 }
 
 /* ike_io.child_route: a rekey's responder switches outbound now. */
@@ -604,6 +604,19 @@ next_deadline(const struct ike_glue *g)
 	return next;
 }
 
+/*
+ * The engine's timers are found by walking every SA (ike_engine_next,
+ * ike_engine_tick). With 10,000 tunnels some SA has a timer due every few
+ * milliseconds (DPD, the reads of ike/idle.c, retransmissions), and
+ * ticking after every event loop wake-up spent ~90 % of uipsecd's CPU in
+ * those walks while a burst of ESP overflowed the UDP socket (doc/load.md,
+ * "Echo replies missing at 10,000 tunnels"). IKE's timers count in
+ * seconds: they run at most every GLUE_TICK_MS, and the wait is never
+ * shorter than what is left of that. (A walk of 10,000 SAs costs a few
+ * ms: a timer queue in the engine would make it O(due SAs).)
+ */
+#define GLUE_TICK_MS	50
+
 int
 ike_glue_timeout(const struct ike_glue *g)
 {
@@ -611,6 +624,8 @@ ike_glue_timeout(const struct ike_glue *g)
 
 	if (!g || (next = next_deadline(g)) == UINT64_MAX)
 		return -1;
+	if (next < g->tick_ms + GLUE_TICK_MS)
+		next = g->tick_ms + GLUE_TICK_MS;
 	now = ike_glue_now_ms();
 	if (next <= now)
 		return 0;
@@ -626,6 +641,9 @@ ike_glue_tick(struct ike_glue *g)
 	if (!g)
 		return;
 	now = ike_glue_now_ms();
+	if (now < g->tick_ms + GLUE_TICK_MS)
+		return;
+	g->tick_ms = now;
 	if (ike_engine_next(g->e) <= now)
 		ike_engine_tick(g->e, now);
 	glue_keepalive_tick(g, now);

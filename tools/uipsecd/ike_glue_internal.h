@@ -28,7 +28,7 @@ struct glue_child {
 	struct tun_prefix vip;
 	/* A valid ESP packet came from here and the engine did not follow
 	 * (the peer is not behind a NAT): not asked again. */
-	union sad_addr	 refused;
+	union ike_sockaddr	 refused;
 };
 
 /* Per connection: set-up attempts and when to initiate again. */
@@ -53,6 +53,7 @@ struct ike_glue {
 	size_t			 n_nat_children;
 	struct glue_conn	*conns;		/* cfg->n_conns of them */
 	struct ike_engine	*e;
+	uint64_t		 tick_ms;	/* last ike_glue_tick() run */
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;
 	struct glue_child	*children;	/* newest first */
