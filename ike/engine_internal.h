@@ -18,6 +18,7 @@ struct ike_cred {
 	struct certs_chain	*chain;		/* ours, intermediates appended */
 	struct certs_key	*key;
 	struct certs_id		 id;		/* what we send in IDi/IDr */
+	char			*id_text;	/* id as logged, once needed */
 	size_t			 n_cas;		/* remote.cacerts subjects */
 	char			 cas[IKE_CERTS_MAX][CERTS_NAME_MAX];
 };
@@ -72,6 +73,8 @@ struct ike_engine {
 	size_t			 frag_size;
 	struct ike_settings	 set;
 	struct ike_cookies	 cookies;	/* §2.6, cookie.c */
+	/* Every SA's last_resp (§2.1), apart from the heap (resp_store.h). */
+	struct ike_resp_store	 responses;
 	/* Scratch for one received message and one being built
 	 * (single-threaded; an exchange finishes one before the next). */
 	struct ike_msg		 rx;
