@@ -174,6 +174,7 @@ ike_creds_free(struct ike_engine *e)
 	for (i = 0; e->creds != NULL && i < e->cfg->n_conns; i++) {
 		certs_chain_free(e->creds[i].chain);
 		certs_key_free(e->creds[i].key);
+		free(e->creds[i].id_text);
 	}
 	free(e->creds);
 	e->creds = NULL;

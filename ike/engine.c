@@ -107,6 +107,8 @@ log_rx(const struct ike_sa *sa, const struct ike_msg *m)
 {
 	char s[256];
 
+	if (log_get_level() < LOG_INFO)
+		return;	/* the summary is not free (uipsec load logs errors) */
 	log_info("%s[%llu]: received %s", sa != NULL ? ike_sa_name(sa) : "-",
 	    sa != NULL ? (unsigned long long)sa->id : 0ULL,
 	    ike_msg_summary(m, s, sizeof(s)));
@@ -437,21 +439,10 @@ ike_engine_next(struct ike_engine *e)
 	return ike_timers_next(e);
 }
 
-static const struct ike_conn_cfg *
-find_conn(const struct ike_engine *e, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < e->cfg->n_conns; i++)
-		if (strcmp(e->cfg->conns[i].name, name) == 0)
-			return &e->cfg->conns[i];
-	return NULL;
-}
-
 int
 ike_engine_initiate(struct ike_engine *e, const char *conn, uint64_t now_ms)
 {
-	const struct ike_conn_cfg *c = find_conn(e, conn);
+	const struct ike_conn_cfg *c = ike_config_find(e->cfg, conn);
 	int ret;
 
 	e->now_ms = now_ms;
@@ -483,7 +474,7 @@ terminate_one(void *arg, struct ike_sa *sa)
 int
 ike_engine_terminate(struct ike_engine *e, const char *conn, uint64_t now_ms)
 {
-	struct terminate_ctx t = { e, find_conn(e, conn) };
+	struct terminate_ctx t = { e, ike_config_find(e->cfg, conn) };
 
 	e->now_ms = now_ms;
 	if (t.c == NULL)

@@ -18,6 +18,7 @@ struct ike_cred {
 	struct certs_chain	*chain;		/* ours, intermediates appended */
 	struct certs_key	*key;
 	struct certs_id		 id;		/* what we send in IDi/IDr */
+	char			*id_text;	/* id as logged, once needed */
 	size_t			 n_cas;		/* remote.cacerts subjects */
 	char			 cas[IKE_CERTS_MAX][CERTS_NAME_MAX];
 };

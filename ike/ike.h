@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "esp/esp.h"
@@ -210,6 +211,29 @@ uint64_t ike_engine_next(struct ike_engine *e);
 /* Family, address and port equal (nothing else of the storage). */
 bool	 ike_addr_equal(const struct sockaddr_storage *a,
 	    const struct sockaddr_storage *b);
+
+/* An address and port, IPv4 or IPv6: the part of a sockaddr_storage these
+ * use (28 octets rather than 128), for what keeps many of them (two per
+ * IKE SA, two per SA pair in uipsecd's data plane). Converted at the
+ * edges, where interfaces speak sockaddr_storage. */
+union ike_sockaddr {
+	sa_family_t		family;
+	struct sockaddr		sa;	/* for sendto() and the like */
+	struct sockaddr_in	v4;
+	struct sockaddr_in6	v6;
+};
+/* *a from a storage holding AF_INET or AF_INET6 (anything else: family
+ * kept, address zero). */
+void	 ike_sockaddr_set(union ike_sockaddr *a,
+	    const struct sockaddr_storage *ss);
+/* *a as a storage in *out (zero beyond it); returns out. */
+struct sockaddr_storage *ike_sockaddr_get(const union ike_sockaddr *a,
+	    struct sockaddr_storage *out);
+/* Its length as a socket address (sendmsg's msg_namelen). */
+socklen_t ike_sockaddr_len(const union ike_sockaddr *a);
+/* Family, address and port of *a and *ss equal (as ike_addr_equal). */
+bool	 ike_sockaddr_equal(const union ike_sockaddr *a,
+	    const struct sockaddr_storage *ss);
 
 /* The data plane saw a valid ESP packet of IKE SA ike_id from a new
  * address or port: if the peer is behind a NAT (§2.23) the IKE SA follows

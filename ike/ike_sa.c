@@ -139,7 +139,8 @@ ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id)
 int
 ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id)
 {
-	size_t text_len = certs_id_format(id, NULL, 0) + 1;
+	char text[2 * CERTS_ID_MAX + 3];	/* most texts: formatted once */
+	size_t text_len = certs_id_format(id, text, sizeof(text)) + 1;
 	struct ike_peer_ident *p;
 
 	free(sa->peer);
@@ -150,7 +151,10 @@ ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id)
 	p->type = (uint8_t)id->type;
 	p->len = (uint16_t)id->len;
 	memcpy(p->b, id->data, id->len);
-	certs_id_format(id, (char *)p->b + id->len, text_len);
+	if (text_len <= sizeof(text))
+		memcpy(p->b + id->len, text, text_len);
+	else
+		certs_id_format(id, (char *)p->b + id->len, text_len);
 	sa->peer = p;
 	return 0;
 }
@@ -181,6 +185,28 @@ ike_sockaddr_get(const union ike_sockaddr *a, struct sockaddr_storage *out)
 	memset(out, 0, sizeof(*out));
 	memcpy(out, a, sizeof(*a));
 	return out;
+}
+
+socklen_t
+ike_sockaddr_len(const union ike_sockaddr *a)
+{
+	return a->family == AF_INET6 ? sizeof(a->v6) : sizeof(a->v4);
+}
+
+bool
+ike_sockaddr_equal(const union ike_sockaddr *a,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+
+	if (a->family != ss->ss_family)
+		return false;
+	if (a->family == AF_INET6)
+		return a->v6.sin6_port == s6->sin6_port &&
+		    memcmp(&a->v6.sin6_addr, &s6->sin6_addr, 16) == 0;
+	return a->family != AF_INET || (a->v4.sin_port == s4->sin_port &&
+	    a->v4.sin_addr.s_addr == s4->sin_addr.s_addr);
 }
 
 void

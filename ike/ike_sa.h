@@ -83,15 +83,6 @@ struct ike_frag_rx {
 	uint16_t	 len[IKE_FRAG_MAX];
 };
 
-/* An IKE SA's address and port, IPv4 or IPv6: the part of a
- * sockaddr_storage these use (28 octets rather than 128, two per SA).
- * Converted at the edges, where ike.h and the daemon speak storage. */
-union ike_sockaddr {
-	sa_family_t		family;
-	struct sockaddr_in	v4;
-	struct sockaddr_in6	v6;
-};
-
 /* The identity the peer proved at IKE_AUTH, at its size: a certs_id's
  * type and data, then its text for logs (NUL-terminated). */
 struct ike_peer_ident {
@@ -306,13 +297,6 @@ bool	 ike_sa_peer_is(const struct ike_sa *sa, const struct certs_id *id);
 int	 ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id);
 /* n gets a copy of old's peer identity; -1: no memory. */
 int	 ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old);
-/* *a from a storage holding AF_INET or AF_INET6 (anything else: family
- * kept, address zero). */
-void	 ike_sockaddr_set(union ike_sockaddr *a,
-	    const struct sockaddr_storage *ss);
-/* *a as a storage in *out (zero beyond it); returns out. */
-struct sockaddr_storage *ike_sockaddr_get(const union ike_sockaddr *a,
-	    struct sockaddr_storage *out);
 /* The host prefix of *a (ts.h's ike_prefix_from_sockaddr). */
 void	 ike_sockaddr_prefix(const union ike_sockaddr *a,
 	    struct ike_prefix *out);

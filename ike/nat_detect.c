@@ -9,6 +9,7 @@
  * the DESTINATION hash does not match our address, we are.
  */
 #include <netinet/in.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -42,6 +43,17 @@ ike_addr_port(union ike_sockaddr *a, uint16_t port)
 		a->v4.sin_port = htons(port);
 }
 
+/* SHA-1, fetched from OpenSSL's provider store once rather than looked up
+ * by EVP_sha1() at each of the four hashes of a set-up; never freed. */
+static EVP_MD *sha1;
+static CRYPTO_ONCE sha1_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void
+sha1_init(void)
+{
+	sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
 static void
 natd_hash(uint64_t spi_i, uint64_t spi_r, const struct sockaddr_storage *a,
     uint8_t out[IKEV2_NATD_HASH_LEN])
@@ -59,7 +71,8 @@ natd_hash(uint64_t spi_i, uint64_t spi_r, const struct sockaddr_storage *a,
 	}
 	memcpy(in + 16, ip, n);
 	memcpy(in + 16 + n, &port, 2);
-	if (EVP_Digest(in, 16 + n + 2, out, &olen, EVP_sha1(), NULL) != 1)
+	if (!CRYPTO_THREAD_run_once(&sha1_once, sha1_init) || sha1 == NULL ||
+	    EVP_Digest(in, 16 + n + 2, out, &olen, sha1, NULL) != 1)
 		memset(out, 0, IKEV2_NATD_HASH_LEN);	/* then: "NAT" */
 }
 

@@ -6,16 +6,22 @@
  * message up to the ICV. AEADs (RFC 5282 §3-§5, RFC 7634 §3): nonce =
  * salt (last 4 key octets) | 8-octet IV, associated data = the message up
  * to the IV, 16-octet tag as ICV, no padding needed.
+ *
+ * The ciphers are fetched from OpenSSL's provider store once per process
+ * and the HMACs are prf.c's (the same HMAC-SHA1/SHA2-256, untruncated):
+ * EVP_aes_256_cbc() and HMAC() looked the implementation up again at every
+ * message (doc/load.md, CPU per set-up).
  */
 #include "ike/sk.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "ike/ikev2_wire.h"
+#include "ike/prf.h"
 #include "ike/transforms.h"
 
 #define SK_SALT_LEN	4
@@ -107,38 +113,53 @@ ike_sk_keys_for(const struct ike_sa_keys *k, bool initiator_sends,
 	    initiator_sends ? k->sk_ai : k->sk_ar;
 }
 
+/* The SK{} ciphers by OpenSSL name, fetched once (NULL where OpenSSL has
+ * none); never freed, like a static. */
+enum { SK_AES_CBC, SK_AES_GCM = 3, SK_CHACHA = 6, SK_N_CIPHERS };
+static const char *const cipher_names[SK_N_CIPHERS] = {
+	"AES-128-CBC", "AES-192-CBC", "AES-256-CBC",
+	"AES-128-GCM", "AES-192-GCM", "AES-256-GCM", "ChaCha20-Poly1305",
+};
+static EVP_CIPHER *ciphers[SK_N_CIPHERS];
+static CRYPTO_ONCE ciphers_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void
+ciphers_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < SK_N_CIPHERS; i++)
+		ciphers[i] = EVP_CIPHER_fetch(NULL, cipher_names[i], NULL);
+}
+
 static const EVP_CIPHER *
 sk_cipher(const struct ike_sk_suite *s)
 {
+	int i = s->encr_bits == 128 ? 0 : s->encr_bits == 192 ? 1 : 2;
+
+	if (!CRYPTO_THREAD_run_once(&ciphers_once, ciphers_init))
+		return NULL;
 	switch (s->encr) {
 	case IKEV2_ENCR_AES_CBC:
-		return s->encr_bits == 128 ? EVP_aes_128_cbc() :
-		    s->encr_bits == 192 ? EVP_aes_192_cbc() : EVP_aes_256_cbc();
+		return ciphers[SK_AES_CBC + i];
 	case IKEV2_ENCR_AES_GCM_16:
-		return s->encr_bits == 128 ? EVP_aes_128_gcm() :
-		    s->encr_bits == 192 ? EVP_aes_192_gcm() : EVP_aes_256_gcm();
+		return ciphers[SK_AES_GCM + i];
 	default:
-		return EVP_chacha20_poly1305();
+		return ciphers[SK_CHACHA];
 	}
 }
 
-static const EVP_MD *
-sk_md(const struct ike_sk_suite *s)
-{
-	return s->integ == IKEV2_AUTH_HMAC_SHA1_96 ? EVP_sha1() : EVP_sha256();
-}
-
-/* ICV = HMAC(SK_a, message[0..integ_len)) truncated to icv_len. */
+/* ICV = HMAC(SK_a, message[0..integ_len)) truncated to icv_len: the PRF
+ * of the same hash computes it (RFC 2104 either way). */
 static int
 sk_hmac(const struct ike_sk_suite *s, const uint8_t *key, const uint8_t *msg,
     size_t len, uint8_t out[SK_HMAC_MAX])
 {
-	unsigned int olen = 0;
+	struct ike_view m = { msg, len };
 
-	if (HMAC(sk_md(s), key, (int)s->integ_key_len, msg, len, out,
-	    &olen) == NULL || olen < s->icv_len)
-		return -1;
-	return 0;
+	return ike_prf(s->integ == IKEV2_AUTH_HMAC_SHA1_96 ?
+	    IKEV2_PRF_HMAC_SHA1 : IKEV2_PRF_HMAC_SHA2_256, key,
+	    s->integ_key_len, &m, 1, out);
 }
 
 /*
@@ -162,7 +183,8 @@ sk_cipher_run(const struct ike_sk_suite *s, const uint8_t *key,
 		memcpy(nonce + SK_SALT_LEN, iv, SK_AEAD_IV_LEN);
 		civ = nonce;
 	}
-	if (EVP_CipherInit_ex(ctx, sk_cipher(s), NULL, NULL, NULL, enc) != 1 ||
+	if (sk_cipher(s) == NULL ||
+	    EVP_CipherInit_ex(ctx, sk_cipher(s), NULL, NULL, NULL, enc) != 1 ||
 	    (s->aead && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN,
 	    sizeof(nonce), NULL) != 1) ||
 	    EVP_CipherInit_ex(ctx, NULL, NULL, key, civ, enc) != 1 ||

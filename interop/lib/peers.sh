@@ -19,6 +19,8 @@
 #                    strongswan.conf, e.g. keep_alive=20s
 #   PEER_UIPSECD_IKE (optional array) "KEY = VALUE" lines for the ike { }
 #                    section of uipsecd's own configuration
+#   PEER_UIPSECD_CONF (optional array) more lines of uipsecd's own
+#                    configuration, e.g. a keylog { } section
 #   PEER_CHILD_KEYS  (optional array) KEY=VALUE of ss_conn_write for every
 #                    connection written (both implementations read it)
 #
@@ -134,6 +136,9 @@ peer_uipsec_start() {
 		[ -n "${PEER_UIPSECD_IKE[*]:-}" ] &&
 			printf '  %s\n' "${PEER_UIPSECD_IKE[@]}"
 		printf '}\n'
+		[ -n "${PEER_UIPSECD_CONF[*]:-}" ] &&
+			printf '%s\n' "${PEER_UIPSECD_CONF[@]}"
+		:
 	} >"$dir/uipsecd.conf"
 	chmod 600 "$dir/uipsecd.conf"
 	uipsecd_start "$ns" "$UIPSECD" "$dir/uipsecd.conf" "$dir/uipsecd.log" ||

@@ -21,7 +21,11 @@
 #   back within 60 s with a new IKE SA, traffic flows;
 # - the NAT loses its mapping (new port; then a new outer address): the
 #   CCU's next ping reaches the concentrator, which then sends to the new
-#   address and port (its status), and pings work both ways.
+#   address and port (its status), and pings work both ways; the
+#   concentrator's trace key store (keylog { trace = yes }) hands out the
+#   IKE SA and CHILD_SA made before the move under the new address (the
+#   control command `keys NEWADDR`, as uipsec trace asks), none under the
+#   old one.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -189,7 +193,31 @@ remote_of_ccu() {
 import json, sys
 print(json.load(sys.stdin)["ike_sas"][0]["child_sas"][0]["remote"])'
 }
+# keys_of ADDR: the record comments ("# SEQ conn[id] WHAT") of what the
+# concentrator's `keys ADDR` hands out
+keys_of() {
+	/usr/bin/python3 - "$DR/uipsecd.sock" "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(30)
+s.connect(sys.argv[1])
+f = s.makefile('rw')
+for cmd in ('uipsec-control 1', 'keys ' + sys.argv[2]):
+    f.write(cmd + '\n')
+    f.flush()
+    while True:
+        l = f.readline()
+        if len(l) < 4 or l[:3] != '200':
+            sys.exit('keys: ' + l.strip())
+        if l[3] == ' ':
+            break
+        if l[4:5] == '#':
+            print(l[4:].rstrip())
+EOF
+}
+PEER_UIPSECD_CONF=('keylog {' '  trace = yes' '}')
 start_pair natmap uipsec
+PEER_UIPSECD_CONF=()
 both_up 30 || fail "NAT mapping: no CHILD_SA"
 poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "NAT mapping: no ping"
 before=$(remote_of_ccu)
@@ -204,7 +232,15 @@ for new in "" 10.0.0.3; do
 		fail "NAT mapping${new:+ to $new}: concentrator sends to $after" ;; esac
 	poll_for 30 ping_from "$NS_R" $IN_R $IN_I ||
 		fail "NAT mapping${new:+ to $new}: no ping from the concentrator"
-	echo "ok: NAT mapping changed ($before -> $after): traffic resumes both ways"
+	keys=$(keys_of "${after%:*}") ||
+		fail "NAT mapping${new:+ to $new}: keys ${after%:*} refused"
+	grep -q ' IKE SA$' <<<"$keys" && grep -q ' CHILD_SA bench$' <<<"$keys" ||
+		fail "NAT mapping${new:+ to $new}: keys ${after%:*} misses the SAs" \
+		    "made before the move: $(tr '\n' ';' <<<"$keys")"
+	[ "${before%:*}" = "${after%:*}" ] || [ -z "$(keys_of "${before%:*}")" ] ||
+		fail "NAT mapping to $new: keys ${before%:*} still hands out SAs"
+	echo "ok: NAT mapping changed ($before -> $after): traffic resumes both ways," \
+	    "keys ${after%:*}: $(grep -c . <<<"$keys") SAs"
 	before=$after
 done
 stop_pair

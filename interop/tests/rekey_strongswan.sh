@@ -245,6 +245,23 @@ kids_agree() {
 }
 spi_of() { awk -v n="$2" '$1 == n { print $2 }' <<<"$1"; }
 
+# rekeyed_alone CHILD CMD...: (in run_children) CMD rekeys CHILD alone: new
+# SPIs on both ends, the other two keep theirs
+rekeyed_alone() {
+	local k=$1 o
+	shift
+	before=$KIDS
+	"$@" >/dev/null 2>&1 || fail "$ccu -> $conc: $* failed"
+	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
+	    [ "$(spi_of "$KIDS" "$k")" != "$(spi_of "$before" "$k")" ]' ||
+		fail "$ccu -> $conc: $k not rekeyed by $1"
+	for o in bench bench2 bench3; do
+		[ "$o" = "$k" ] ||
+		[ "$(spi_of "$KIDS" $o)" = "$(spi_of "$before" $o)" ] ||
+			fail "$ccu -> $conc: $o rekeyed with $k by $1"
+	done
+}
+
 # run_children CCU_IMPL: see the top; the CCU is uipsec or ss
 run_children() {
 	local ccu=$1 conc i before k
@@ -282,26 +299,8 @@ run_children() {
 			fail "$ccu -> $conc: no ping between $1 and $2"
 	done
 	echo "  three CHILD_SAs: $(tr '\n' ';' <<<"$KIDS")"
-	before=$KIDS
-	ss_swanctl "$DS" --rekey --child bench2 >/dev/null 2>&1 ||
-		fail "$ccu -> $conc: swanctl --rekey --child bench2 failed"
-	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
-	    [ "$(spi_of "$KIDS" bench2)" != "$(spi_of "$before" bench2)" ]' ||
-		fail "$ccu -> $conc: bench2 not rekeyed by charon"
-	for k in bench bench3; do
-		[ "$(spi_of "$KIDS" $k)" = "$(spi_of "$before" $k)" ] ||
-			fail "$ccu -> $conc: $k rekeyed with bench2"
-	done
-	before=$KIDS
-	"$UIPSEC" rekey bench/bench3 -s "$DU/uipsecd.sock" >/dev/null ||
-		fail "$ccu -> $conc: uipsec rekey bench/bench3 refused"
-	ss_poll 30 eval 'kids_agree "$DU" "$DS" "bench bench2 bench3" &&
-	    [ "$(spi_of "$KIDS" bench3)" != "$(spi_of "$before" bench3)" ]' ||
-		fail "$ccu -> $conc: bench3 not rekeyed by uipsecd"
-	for k in bench bench2; do
-		[ "$(spi_of "$KIDS" $k)" = "$(spi_of "$before" $k)" ] ||
-			fail "$ccu -> $conc: $k rekeyed with bench/bench3"
-	done
+	rekeyed_alone bench2 ss_swanctl "$DS" --rekey --child bench2
+	rekeyed_alone bench3 "$UIPSEC" rekey bench/bench3 -s "$DU/uipsecd.sock"
 	"$UIPSEC" rekey bench/nope -s "$DU/uipsecd.sock" >/dev/null 2>&1 &&
 		fail "$ccu -> $conc: uipsec rekey bench/nope accepted"
 	before=$KIDS

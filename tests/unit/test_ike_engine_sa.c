@@ -93,3 +93,44 @@ Test(ike_sa, table)
 	cr_assert_eq(t.n, 0);
 	ike_sa_table_free(&t);
 }
+
+/* union ike_sockaddr (ike.h), also uipsecd's data-plane address: a
+ * storage goes in and comes back; equality is family, port and address
+ * (an IPv6 scope id or flow label does not count); the socket length
+ * follows the family. */
+Test(ike_sa, sockaddr_round_trip_and_equality)
+{
+	struct sockaddr_storage s4 = { 0 }, s6 = { 0 }, back, other;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&s4;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&s6;
+	union ike_sockaddr u;
+
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons(4500);
+	inet_pton(AF_INET, "192.0.2.7", &a4->sin_addr);
+	a6->sin6_family = AF_INET6;
+	a6->sin6_port = htons(61000);
+	inet_pton(AF_INET6, "2001:db8::7", &a6->sin6_addr);
+
+	ike_sockaddr_set(&u, &s4);
+	cr_assert_eq(ike_sockaddr_len(&u), sizeof(struct sockaddr_in));
+	cr_assert_eq(u.sa.sa_family, AF_INET);
+	cr_assert(ike_sockaddr_equal(&u, &s4));
+	cr_assert(ike_addr_equal(ike_sockaddr_get(&u, &back), &s4));
+	other = s4;
+	((struct sockaddr_in *)&other)->sin_port = htons(4501);
+	cr_assert_not(ike_sockaddr_equal(&u, &other));
+	cr_assert_not(ike_sockaddr_equal(&u, &s6));
+
+	ike_sockaddr_set(&u, &s6);
+	cr_assert_eq(ike_sockaddr_len(&u), sizeof(struct sockaddr_in6));
+	cr_assert(ike_sockaddr_equal(&u, &s6));
+	cr_assert(ike_addr_equal(ike_sockaddr_get(&u, &back), &s6));
+	other = s6;
+	((struct sockaddr_in6 *)&other)->sin6_scope_id = 3;
+	((struct sockaddr_in6 *)&other)->sin6_flowinfo = 9;
+	cr_assert(ike_sockaddr_equal(&u, &other));
+	((struct sockaddr_in6 *)&other)->sin6_addr.s6_addr[15] = 8;
+	cr_assert_not(ike_sockaddr_equal(&u, &other));
+	cr_assert_not(ike_sockaddr_equal(&u, &s4));
+}

@@ -110,8 +110,8 @@ child_text(struct control_reply *r, const struct sad_conn *c,
 	struct sockaddr_storage local, remote;
 	char l[64], rm[64], suite[64], ts[600], cd1[48], cd2[48];
 
-	sad_addr_get(&c->local, &local);
-	sad_addr_get(&c->remote, &remote);
+	ike_sockaddr_get(&c->local, &local);
+	ike_sockaddr_get(&c->remote, &remote);
 
 	control_line(r, "%s%s: %s, %s, TUNNEL-in-UDP, %s...%s, ESP:%s",
 	    indent, c->name, t ? "IKE" : "manual",
@@ -145,8 +145,8 @@ child_json(struct control_reply *r, const struct sad_conn *c, bool last,
 	struct sockaddr_storage local, remote;
 	char l[64], rm[64], suite[64], ts[600], name[6 * CFG_NAME_MAX];
 
-	sad_addr_get(&c->local, &local);
-	sad_addr_get(&c->remote, &remote);
+	ike_sockaddr_get(&c->local, &local);
+	ike_sockaddr_get(&c->remote, &remote);
 
 	if (t)
 		control_line(r, "  {\"installed_s\": %lld, \"rekey_s\": %lld, "

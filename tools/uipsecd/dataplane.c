@@ -131,7 +131,7 @@ dp_free(struct dp *dp)
  * train cut every `seg` bytes (only the last may be shorter). */
 static void
 group_close(struct dp_out_batch *b, unsigned g, unsigned first, unsigned end,
-    const union sad_addr *to, size_t seg)
+    const union ike_sockaddr *to, size_t seg)
 {
 	struct msghdr *m = &b->msg[g].msg_hdr;
 	struct cmsghdr *cm;
@@ -139,7 +139,7 @@ group_close(struct dp_out_batch *b, unsigned g, unsigned first, unsigned end,
 
 	memset(m, 0, sizeof(*m));
 	m->msg_name = (void *)&to->sa;
-	m->msg_namelen = sad_addr_len(to);
+	m->msg_namelen = ike_sockaddr_len(to);
 	m->msg_iov = &b->iov[first];
 	m->msg_iovlen = end - first;
 	b->grp_pkts[g] = end - first;
@@ -342,7 +342,7 @@ deliver_in(struct dp *dp, struct esp_pkt *pkt,
 	}
 	d->cnt.packets++;
 	d->cnt.bytes += pkt->len;
-	if (dp->esp_moved && !sad_addr_equal(&conn->remote, sender))
+	if (dp->esp_moved && !ike_sockaddr_equal(&conn->remote, sender))
 		dp->esp_moved(dp->ike_arg, spi, sender);
 }
 

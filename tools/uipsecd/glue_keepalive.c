@@ -35,7 +35,7 @@ glue_keepalive_sent(struct ike_glue *g, const struct sockaddr_storage *to,
 	if (g->n_nat_children == 0)
 		return;
 	for (ch = g->children; ch; ch = ch->next)
-		if (ch->nat_local && sad_addr_equal(&ch->sa->remote, to))
+		if (ch->nat_local && ike_sockaddr_equal(&ch->sa->remote, to))
 			ch->ka_sent_ms = now;
 }
 
@@ -67,13 +67,13 @@ static void
 send_keepalive(struct ike_glue *g, struct glue_child *ch)
 {
 	static const uint8_t ff = 0xff;	/* RFC 3948 §2.3 */
-	const union sad_addr *a = &ch->sa->remote;
+	const union ike_sockaddr *a = &ch->sa->remote;
 	struct sockaddr_storage ss;
 	char to[64];
 
 	if (sendto(g->d->udp_fd, &ff, 1, MSG_DONTWAIT, &a->sa,
-	    sad_addr_len(a)) < 0) {
-		sad_addr_get(a, &ss);
+	    ike_sockaddr_len(a)) < 0) {
+		ike_sockaddr_get(a, &ss);
 		log_warn("%s: NAT keepalive to %s: %s", ch->conn,
 		    sockaddr_str(&ss, to, sizeof(to)), strerror(errno));
 	}
@@ -102,7 +102,7 @@ glue_keepalive_tick(struct ike_glue *g, uint64_t now)
 			continue;
 		send_keepalive(g, ch);
 		/* Every child to this peer counts it (one per peer). */
-		sad_addr_get(&ch->sa->remote, &to);
+		ike_sockaddr_get(&ch->sa->remote, &to);
 		glue_keepalive_sent(g, &to, now);
 	}
 }

@@ -299,12 +299,12 @@ io_peer_moved(void *arg, uint64_t ike_id, const struct sockaddr_storage *to)
 	for (ch = g->children; ch; ch = ch->next) {
 		if (ch->ike_id != ike_id)
 			continue;
-		sad_addr_get(&ch->sa->remote, &was);
+		ike_sockaddr_get(&ch->sa->remote, &was);
 		log_info("%s: peer moved from %s to %s (NAT mapping changed)",
 		    ch->conn, sockaddr_str(&was, from, sizeof(from)),
 		    sockaddr_str(to, now, sizeof(now)));
 		/* the data plane reads it per batch */
-		sad_addr_set(&ch->sa->remote, to);
+		ike_sockaddr_set(&ch->sa->remote, to);
 		memset(&ch->refused, 0, sizeof(ch->refused));
 	}
 }
@@ -321,11 +321,11 @@ dp_esp_moved(void *arg, uint32_t spi_in, const struct sockaddr_storage *from)
 
 	if (!c || !(ch = c->owner))
 		return;		/* a manual SA: its peer is configured */
-	if (sad_addr_equal(&ch->refused, from))
+	if (ike_sockaddr_equal(&ch->refused, from))
 		return;
 	ike_engine_peer_moved(g->e, ch->ike_id, from, ike_glue_now_ms());
-	if (!sad_addr_equal(&c->remote, from))
-		sad_addr_set(&ch->refused, from);
+	if (!ike_sockaddr_equal(&c->remote, from))
+		ike_sockaddr_set(&ch->refused, from);
 }
 
 /* ike_io.child_route: a rekey's responder switches outbound now. */

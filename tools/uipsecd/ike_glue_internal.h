@@ -28,7 +28,7 @@ struct glue_child {
 	struct tun_prefix vip;
 	/* A valid ESP packet came from here and the engine did not follow
 	 * (the peer is not behind a NAT): not asked again. */
-	union sad_addr	 refused;
+	union ike_sockaddr	 refused;
 };
 
 /* Per connection: set-up attempts and when to initiate again. */

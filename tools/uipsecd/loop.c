@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -73,7 +74,9 @@ daemon_run(struct daemon *d)
 		goto out;
 	}
 	while (!stop) {
-		/* IKE timers (retransmission, DPD, rekey) bound the wait. */
+		/* IKE timers (retransmission, DPD, rekey) bound the wait;
+		 * the logs of what was done are written before it (main.c). */
+		fflush(stderr);
 		n = epoll_wait(ep, ev, 5, ike_glue_timeout(d->ike));
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -146,8 +146,8 @@ conn_add(struct sad *sad, const struct cfg_conn *k, const char *name,
 	}
 	c->name = name;
 	c->owner = owner;
-	sad_addr_set(&c->local, &k->local);
-	sad_addr_set(&c->remote, &k->remote);
+	ike_sockaddr_set(&c->local, &k->local);
+	ike_sockaddr_set(&c->remote, &k->remote);
 	c->spi_in = k->in.spi;
 	c->spi_out = k->out.spi;
 	c->aes_key_len = (uint16_t)k->aes_key_len;
@@ -323,42 +323,3 @@ sad_policy_in(const struct sad_conn *c, int family, const uint8_t *src,
 	    ts_contains(c->local_ts, c->nlocal_ts, family, dst);
 }
 
-void
-sad_addr_set(union sad_addr *a, const struct sockaddr_storage *ss)
-{
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-
-	memset(a, 0, sizeof(*a));
-	if (ss->ss_family == AF_INET6) {
-		a->v6.sin6_family = AF_INET6;
-		a->v6.sin6_port = s6->sin6_port;
-		a->v6.sin6_addr = s6->sin6_addr;
-	} else if (ss->ss_family == AF_INET) {
-		a->v4.sin_family = AF_INET;
-		a->v4.sin_port = s4->sin_port;
-		a->v4.sin_addr = s4->sin_addr;
-	}
-}
-
-void
-sad_addr_get(const union sad_addr *a, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	memcpy(ss, a, sizeof(*a));
-}
-
-socklen_t
-sad_addr_len(const union sad_addr *a)
-{
-	return a->sa.sa_family == AF_INET6 ? sizeof(a->v6) : sizeof(a->v4);
-}
-
-bool
-sad_addr_equal(const union sad_addr *a, const struct sockaddr_storage *ss)
-{
-	union sad_addr b;
-
-	sad_addr_set(&b, ss);
-	return memcmp(a, &b, sizeof(b)) == 0;
-}

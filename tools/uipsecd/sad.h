@@ -17,17 +17,8 @@
 
 #include "config.h"
 #include "esp/esp.h"
+#include "ike/ike.h"
 #include "trie.h"
-
-/* An outer address as the data plane sends to it: a sockaddr_in or
- * sockaddr_in6 (28 bytes where a sockaddr_storage takes 128, twice per
- * tunnel). Only family, port and address are kept, the rest zero, so two
- * are equal when their bytes are. */
-union sad_addr {
-	struct sockaddr		sa;
-	struct sockaddr_in	v4;
-	struct sockaddr_in6	v6;
-};
 
 /*
  * One SA pair as the data plane needs it, allocated with its selectors:
@@ -41,8 +32,8 @@ struct sad_conn {
 	struct esp_sa		*in;
 	const char		*name;		/* borrowed (the config's) */
 	void			*owner;		/* sad_add's; NULL: manual SA */
-	union sad_addr		 local;
-	union sad_addr		 remote;	/* where out sends (may move) */
+	union ike_sockaddr		 local;
+	union ike_sockaddr		 remote;	/* where out sends (may move) */
 	uint32_t		 spi_in, spi_out;
 	unsigned		 idx;		/* in sad.conns */
 	uint16_t		 aes_key_len;	/* bits, for status */
@@ -102,12 +93,5 @@ struct sad_conn *sad_lookup_in(const struct sad *sad, uint32_t spi);
 bool	 sad_policy_in(const struct sad_conn *c, int family, const uint8_t *src,
 	    const uint8_t *dst);
 
-/* Outer addresses: from and to a sockaddr_storage (family, port and
- * address), their socket length, and whether a equals ss. */
-void	 sad_addr_set(union sad_addr *a, const struct sockaddr_storage *ss);
-void	 sad_addr_get(const union sad_addr *a, struct sockaddr_storage *ss);
-socklen_t sad_addr_len(const union sad_addr *a);
-bool	 sad_addr_equal(const union sad_addr *a,
-	    const struct sockaddr_storage *ss);
 
 #endif
