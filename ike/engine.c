@@ -76,6 +76,7 @@ ike_engine_free(struct ike_engine *e)
 		return;
 	ike_sa_table_each(&e->sas, free_one, e);
 	ike_timers_free(e);
+	ike_resp_store_free(&e->responses);	/* after the SAs */
 	ike_creds_free(e);
 	ike_cookies_wipe(&e->cookies);
 	ike_pools_free(e->pools);

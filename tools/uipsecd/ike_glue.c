@@ -604,6 +604,19 @@ next_deadline(const struct ike_glue *g)
 	return next;
 }
 
+/*
+ * The engine's timers are found by walking every SA (ike_engine_next,
+ * ike_engine_tick). With 10,000 tunnels some SA has a timer due every few
+ * milliseconds (DPD, the reads of ike/idle.c, retransmissions), and
+ * ticking after every event loop wake-up spent ~90 % of uipsecd's CPU in
+ * those walks while a burst of ESP overflowed the UDP socket (doc/load.md,
+ * "Echo replies missing at 10,000 tunnels"). IKE's timers count in
+ * seconds: they run at most every GLUE_TICK_MS, and the wait is never
+ * shorter than what is left of that. (A walk of 10,000 SAs costs a few
+ * ms: a timer queue in the engine would make it O(due SAs).)
+ */
+#define GLUE_TICK_MS	50
+
 int
 ike_glue_timeout(const struct ike_glue *g)
 {
@@ -611,6 +624,8 @@ ike_glue_timeout(const struct ike_glue *g)
 
 	if (!g || (next = next_deadline(g)) == UINT64_MAX)
 		return -1;
+	if (next < g->tick_ms + GLUE_TICK_MS)
+		next = g->tick_ms + GLUE_TICK_MS;
 	now = ike_glue_now_ms();
 	if (next <= now)
 		return 0;
@@ -626,6 +641,9 @@ ike_glue_tick(struct ike_glue *g)
 	if (!g)
 		return;
 	now = ike_glue_now_ms();
+	if (now < g->tick_ms + GLUE_TICK_MS)
+		return;
+	g->tick_ms = now;
 	if (ike_engine_next(g->e) <= now)
 		ike_engine_tick(g->e, now);
 	glue_keepalive_tick(g, now);
