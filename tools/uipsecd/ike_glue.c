@@ -589,11 +589,34 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
 	    ike_glue_now_ms());
 }
 
+/*
+ * The engine finds its next timer by walking every SA after any event
+ * (ike_engine_next). A concentrator with thousands of SAs gets an event
+ * per message, so it walks them at most every ENGINE_WALK_MS while events
+ * come: a timer fires up to that much late (ike_engine_tick allows it),
+ * and an idle daemon still sleeps until the exact deadline.
+ */
+#define ENGINE_WALK_MS	20
+
+static bool
+engine_walk_due(const struct ike_glue *g, uint64_t now)
+{
+	return ike_engine_next_known(g->e) ||
+	    now >= g->walked_ms + ENGINE_WALK_MS;
+}
+
+static uint64_t
+engine_next(const struct ike_glue *g, uint64_t now)
+{
+	return engine_walk_due(g, now) ? ike_engine_next(g->e) :
+	    g->walked_ms + ENGINE_WALK_MS;
+}
+
 /* The earliest of the engine's timers and our scheduled set-ups. */
 static uint64_t
-next_deadline(const struct ike_glue *g)
+next_deadline(const struct ike_glue *g, uint64_t now)
 {
-	uint64_t next = ike_engine_next(g->e), ka = glue_keepalive_next(g);
+	uint64_t next = engine_next(g, now), ka = glue_keepalive_next(g);
 	size_t i;
 
 	if (ka < next)
@@ -609,9 +632,11 @@ ike_glue_timeout(const struct ike_glue *g)
 {
 	uint64_t next, now;
 
-	if (!g || (next = next_deadline(g)) == UINT64_MAX)
+	if (!g)
 		return -1;
 	now = ike_glue_now_ms();
+	if ((next = next_deadline(g, now)) == UINT64_MAX)
+		return -1;
 	if (next <= now)
 		return 0;
 	return next - now > 60000 ? 60000 : (int)(next - now);
@@ -626,8 +651,14 @@ ike_glue_tick(struct ike_glue *g)
 	if (!g)
 		return;
 	now = ike_glue_now_ms();
-	if (ike_engine_next(g->e) <= now)
-		ike_engine_tick(g->e, now);
+	if (engine_walk_due(g, now)) {
+		if (!ike_engine_next_known(g->e))
+			g->walked_ms = now;
+		if (ike_engine_next(g->e) <= now) {
+			ike_engine_tick(g->e, now);
+			ike_engine_next(g->e);	/* the wait's timeout */
+		}
+	}
 	glue_keepalive_tick(g, now);
 	for (i = 0; i < g->cfg->n_conns; i++) {
 		if (!g->conns[i].retry_ms || g->conns[i].retry_ms > now)

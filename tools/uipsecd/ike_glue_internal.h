@@ -56,6 +56,7 @@ struct ike_glue {
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;
 	struct glue_child	*children;	/* newest first */
+	uint64_t		 walked_ms;	/* ike_glue.c: engine_next() */
 	uint8_t			 buf[65536];
 };
 
