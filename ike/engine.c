@@ -75,6 +75,7 @@ ike_engine_free(struct ike_engine *e)
 	if (e == NULL)
 		return;
 	ike_sa_table_each(&e->sas, free_one, e);
+	ike_resp_store_free(&e->responses);	/* after the SAs */
 	ike_creds_free(e);
 	ike_cookies_wipe(&e->cookies);
 	ike_pools_free(e->pools);

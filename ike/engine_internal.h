@@ -73,6 +73,8 @@ struct ike_engine {
 	size_t			 frag_size;
 	struct ike_settings	 set;
 	struct ike_cookies	 cookies;	/* §2.6, cookie.c */
+	/* Every SA's last_resp (§2.1), apart from the heap (resp_store.h). */
+	struct ike_resp_store	 responses;
 	/* Scratch for one received message and one being built
 	 * (single-threaded; an exchange finishes one before the next). */
 	struct ike_msg		 rx;

@@ -181,8 +181,8 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 	}
 	kept = o->response ? &sa->last_resp : &sa->req.msg;
 	if (o->response) {
-		if (ike_msg_buf_set(&sa->last_resp, msg, (size_t)len,
-		    o->msg_id, frag_len, n_frags) != 0)
+		if (ike_msg_buf_set_stored(&e->responses, &sa->last_resp,
+		    msg, (size_t)len, o->msg_id, frag_len, n_frags) != 0)
 			return -1;
 		sa->have_last_resp = true;
 		sa->resp_child = 0;	/* idle.c */

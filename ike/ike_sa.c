@@ -226,21 +226,30 @@ ike_sa_spi_ours(const struct ike_sa *sa)
 void
 ike_msg_buf_free(struct ike_msg_buf *b)
 {
-	free(b->p);
+	if (b->stored)
+		ike_resp_store_release(b->p);
+	else
+		free(b->p);
 	b->p = NULL;
 	b->len = 0;
 	b->n_frags = 0;
+	b->stored = false;
 }
 
-int
-ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg, size_t len,
-    uint32_t msg_id, const uint16_t *frag_len, unsigned n_frags)
+static int
+msg_buf_set(struct ike_resp_store *store, struct ike_msg_buf *b,
+    const uint8_t *msg, size_t len, uint32_t msg_id, const uint16_t *frag_len,
+    unsigned n_frags)
 {
 	size_t table = n_frags * sizeof(*frag_len);
-	uint8_t *p;
+	uint8_t *p = NULL;
+	bool stored;
 
-	if (len > UINT32_MAX || n_frags > IKE_FRAG_MAX ||
-	    (p = malloc(len + table ? len + table : 1)) == NULL)
+	if (len > UINT32_MAX || n_frags > IKE_FRAG_MAX)
+		return -1;
+	stored = store != NULL &&
+	    (p = ike_resp_store_alloc(store, len + table)) != NULL;
+	if (!stored && (p = malloc(len + table ? len + table : 1)) == NULL)
 		return -1;
 	memcpy(p, msg, len);
 	if (n_frags > 0)
@@ -250,7 +259,23 @@ ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg, size_t len,
 	b->len = (uint32_t)len;
 	b->msg_id = msg_id;
 	b->n_frags = (uint8_t)n_frags;
+	b->stored = stored;
 	return 0;
+}
+
+int
+ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg, size_t len,
+    uint32_t msg_id, const uint16_t *frag_len, unsigned n_frags)
+{
+	return msg_buf_set(NULL, b, msg, len, msg_id, frag_len, n_frags);
+}
+
+int
+ike_msg_buf_set_stored(struct ike_resp_store *store, struct ike_msg_buf *b,
+    const uint8_t *msg, size_t len, uint32_t msg_id, const uint16_t *frag_len,
+    unsigned n_frags)
+{
+	return msg_buf_set(store, b, msg, len, msg_id, frag_len, n_frags);
 }
 
 size_t

@@ -28,6 +28,7 @@
 #include "ike/ikev2_wire.h"
 #include "ike/keys.h"
 #include "ike/proposal.h"
+#include "ike/resp_store.h"
 #include "ike/sk.h"
 
 enum ike_state {
@@ -65,6 +66,7 @@ struct ike_msg_buf {
 	uint32_t	 len;		/* of the message(s) */
 	uint32_t	 msg_id;
 	uint8_t		 n_frags;
+	bool		 stored;	/* p is in a resp_store.h chunk */
 };
 
 /* One message being reassembled from SKF{} fragments (RFC 7383 §2.6):
@@ -311,6 +313,11 @@ bool	 ike_sa_set_state(struct ike_sa *sa, enum ike_state st);
 int	 ike_msg_buf_set(struct ike_msg_buf *b, const uint8_t *msg,
 	    size_t len, uint32_t msg_id, const uint16_t *frag_len,
 	    unsigned n_frags);
+/* The same, the copy in store (resp_store.h) if it fits a chunk: for the
+ * responses kept for a retransmitted request. */
+int	 ike_msg_buf_set_stored(struct ike_resp_store *store,
+	    struct ike_msg_buf *b, const uint8_t *msg, size_t len,
+	    uint32_t msg_id, const uint16_t *frag_len, unsigned n_frags);
 /* The length of fragment i (< b->n_frags). */
 size_t	 ike_msg_buf_frag_len(const struct ike_msg_buf *b, unsigned i);
 void	 ike_msg_buf_free(struct ike_msg_buf *b);

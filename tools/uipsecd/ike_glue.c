@@ -590,33 +590,33 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
 }
 
 /*
- * The engine finds its next timer by walking every SA after any event
- * (ike_engine_next). A concentrator with thousands of SAs gets an event
- * per message, so it walks them at most every ENGINE_WALK_MS while events
- * come: a timer fires up to that much late (ike_engine_tick allows it),
- * and an idle daemon still sleeps until the exact deadline.
+ * The engine's timers are found by walking every SA (ike_engine_next,
+ * ike_engine_tick). With 10,000 tunnels some SA has a timer due every few
+ * milliseconds (DPD, the reads of ike/idle.c, retransmissions), and
+ * ticking after every event loop wake-up spent ~90 % of uipsecd's CPU in
+ * those walks while a burst of ESP overflowed the UDP socket (doc/load.md,
+ * "Echo replies missing at 10,000 tunnels"). IKE's timers count in
+ * seconds: they run at most every GLUE_TICK_MS, and the wait is never
+ * shorter than what is left of that. (A walk of 10,000 SAs costs a few
+ * ms: a timer queue in the engine would make it O(due SAs).)
  */
-#define ENGINE_WALK_MS	20
+#define GLUE_TICK_MS	50
 
-static bool
-engine_walk_due(const struct ike_glue *g, uint64_t now)
-{
-	return ike_engine_next_known(g->e) ||
-	    now >= g->walked_ms + ENGINE_WALK_MS;
-}
-
+/* The engine's next deadline without a walk between two ticks: after any
+ * event (each IKE message) ike_engine_next() would walk every SA again,
+ * for a wait the next tick ends anyway. */
 static uint64_t
-engine_next(const struct ike_glue *g, uint64_t now)
+engine_next(const struct ike_glue *g)
 {
-	return engine_walk_due(g, now) ? ike_engine_next(g->e) :
-	    g->walked_ms + ENGINE_WALK_MS;
+	return ike_engine_next_known(g->e) ? ike_engine_next(g->e) :
+	    g->tick_ms + GLUE_TICK_MS;
 }
 
 /* The earliest of the engine's timers and our scheduled set-ups. */
 static uint64_t
-next_deadline(const struct ike_glue *g, uint64_t now)
+next_deadline(const struct ike_glue *g)
 {
-	uint64_t next = engine_next(g, now), ka = glue_keepalive_next(g);
+	uint64_t next = engine_next(g), ka = glue_keepalive_next(g);
 	size_t i;
 
 	if (ka < next)
@@ -632,11 +632,11 @@ ike_glue_timeout(const struct ike_glue *g)
 {
 	uint64_t next, now;
 
-	if (!g)
+	if (!g || (next = next_deadline(g)) == UINT64_MAX)
 		return -1;
+	if (next < g->tick_ms + GLUE_TICK_MS)
+		next = g->tick_ms + GLUE_TICK_MS;
 	now = ike_glue_now_ms();
-	if ((next = next_deadline(g, now)) == UINT64_MAX)
-		return -1;
 	if (next <= now)
 		return 0;
 	return next - now > 60000 ? 60000 : (int)(next - now);
@@ -651,13 +651,12 @@ ike_glue_tick(struct ike_glue *g)
 	if (!g)
 		return;
 	now = ike_glue_now_ms();
-	if (engine_walk_due(g, now)) {
-		if (!ike_engine_next_known(g->e))
-			g->walked_ms = now;
-		if (ike_engine_next(g->e) <= now) {
-			ike_engine_tick(g->e, now);
-			ike_engine_next(g->e);	/* the wait's timeout */
-		}
+	if (now < g->tick_ms + GLUE_TICK_MS)
+		return;
+	g->tick_ms = now;
+	if (ike_engine_next(g->e) <= now) {
+		ike_engine_tick(g->e, now);
+		ike_engine_next(g->e);	/* known for the wait */
 	}
 	glue_keepalive_tick(g, now);
 	for (i = 0; i < g->cfg->n_conns; i++) {

@@ -53,10 +53,10 @@ struct ike_glue {
 	size_t			 n_nat_children;
 	struct glue_conn	*conns;		/* cfg->n_conns of them */
 	struct ike_engine	*e;
+	uint64_t		 tick_ms;	/* last ike_glue_tick() run */
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;
 	struct glue_child	*children;	/* newest first */
-	uint64_t		 walked_ms;	/* ike_glue.c: engine_next() */
 	uint8_t			 buf[65536];
 };
 
