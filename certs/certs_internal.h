@@ -108,6 +108,12 @@ enum certs_status certs_ok(struct certs_err *err);
  * drains OpenSSL's error queue. */
 enum certs_status certs_fail_ossl(struct certs_err *err, const char *what);
 
+/* The library context certificates are parsed in (libctx.c: the default
+ * provider with only the key decoders we need), or NULL if it could not
+ * be set up (then the default context). Made once, lives as long as the
+ * process. */
+OSSL_LIB_CTX	*certs_libctx(void);
+
 /* Wraps x509 (ownership passes to the result, also on failure, when it is
  * freed). Returns NULL on allocation failure. */
 struct certs_cert *certs_cert_wrap(X509 *x509);

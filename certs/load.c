@@ -130,22 +130,48 @@ der_outer_check(const uint8_t *der, size_t len, const char *what,
 	return CERTS_OK;
 }
 
+/* All of der[0..len) as a certificate of library context ctx (NULL: the
+ * default one); NULL if it does not parse or, in ctx, if ctx does not
+ * know its key type. On failure OpenSSL's error queue says why. */
+static X509 *
+parse_x509(const uint8_t *der, size_t len, OSSL_LIB_CTX *ctx)
+{
+	const unsigned char *p = der;
+	X509 *x = NULL;
+
+	/* d2i_X509 into an X509 of ctx parses its key in ctx; on failure
+	 * it frees it and sets x to NULL. */
+	if (ctx != NULL && (x = X509_new_ex(ctx, NULL)) == NULL)
+		return NULL;
+	if (d2i_X509(&x, &p, (long)len) == NULL)
+		return NULL;
+	if (p != der + len || (ctx != NULL && X509_get0_pubkey(x) == NULL)) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 static enum certs_status
 der_to_x509(const uint8_t *der, size_t len, const char *what, X509 **out,
     struct certs_err *err)
 {
-	const unsigned char *p = der;
+	OSSL_LIB_CTX *ctx = certs_libctx();
 	char why[160] = "";
 	enum certs_status st;
-	X509 *x;
+	X509 *x = NULL;
 
 	if ((st = der_outer_check(der, len, what, err)) != CERTS_OK)
 		return st;
-	x = d2i_X509(NULL, &p, (long)len);
-	if (x == NULL || p != der + len) {
+	/* certs_libctx() parses faster; what it cannot parse, the default
+	 * context parses (or refuses) as it always did. */
+	if (ctx != NULL && (x = parse_x509(der, len, ctx)) == NULL)
+		ERR_clear_error();
+	if (x == NULL)
+		x = parse_x509(der, len, NULL);
+	if (x == NULL) {
 		ERR_error_string_n(ERR_peek_last_error(), why, sizeof(why));
 		ERR_clear_error();
-		X509_free(x);
 		return certs_fail(err, CERTS_ERR_PARSE,
 		    "%s is not a valid X.509 certificate: %s", what, why);
 	}
