@@ -148,6 +148,6 @@ ike_engine_peer_moved(struct ike_engine *e, uint64_t ike_id,
 	struct moved_ctx m = { e, ike_id, remote };
 
 	e->now_ms = now_ms;
-	e->next_valid = false;
 	ike_sa_table_each(&e->sas, moved_one, &m);
+	ike_timers_refile(e);
 }

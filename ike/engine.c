@@ -54,7 +54,6 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 void
 ike_engine_set_fragment_size(struct ike_engine *e, size_t size)
 {
-	e->next_valid = false;
 	e->frag_size = e->set.fragment_size = size;
 }
 
@@ -65,6 +64,7 @@ free_one(void *arg, struct ike_sa *sa)
 
 	sa->state = IKE_STATE_CLOSED;	/* no longer half-open */
 	ike_half_open_sync(e, sa);
+	ike_timers_remove(e, sa);
 	ike_sa_table_remove(&e->sas, sa);
 	ike_sa_free(sa);
 }
@@ -75,6 +75,7 @@ ike_engine_free(struct ike_engine *e)
 	if (e == NULL)
 		return;
 	ike_sa_table_each(&e->sas, free_one, e);
+	ike_timers_free(e);
 	ike_resp_store_free(&e->responses);	/* after the SAs */
 	ike_creds_free(e);
 	ike_cookies_wipe(&e->cookies);
@@ -87,18 +88,19 @@ ike_engine_free(struct ike_engine *e)
 /* SAs that closed during an event are freed once it is handled: those on
  * the list ike_sa_close() keeps, so the cost does not grow with the number
  * of SAs. One that is not in the table (a rekey's SA still being made)
- * belongs to its rekey. */
+ * belongs to its rekey. Then the SAs the event changed are filed at their
+ * new deadlines (timers.c). */
 static void
 reap(struct ike_engine *e)
 {
 	struct ike_sa *sa;
 
-	e->next_valid = false;
 	while ((sa = e->closed) != NULL) {
 		e->closed = sa->next_closed;
 		if (ike_sa_table_find(&e->sas, ike_sa_spi_ours(sa)) == sa)
 			free_one(e, sa);
 	}
+	ike_timers_refile(e);
 }
 
 static void
@@ -126,6 +128,7 @@ input_init_request(struct ike_engine *e, const struct ike_header *h,
 	uint8_t type;
 
 	if (sa != NULL) {
+		ike_timers_touch(e, sa);
 		sa->bytes_in += len;
 		if (sa->have_last_resp && sa->last_resp.msg_id == 0)
 			ike_msg_buf_send(e, sa, &sa->last_resp);
@@ -313,6 +316,7 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 	bool request = !(h->flags & IKEV2_FLAG_RESPONSE);
 	struct ike_rule_violation v;
 
+	ike_timers_touch(e, sa);
 	sa->bytes_in += len;
 	if (request && sa->have_last_resp && h->msg_id == sa->last_resp.msg_id &&
 	    h->msg_id + 1 == sa->peer_req_id) {
@@ -404,10 +408,8 @@ ike_engine_input(struct ike_engine *e, const struct sockaddr_storage *local,
 }
 
 static void
-tick_one(void *arg, struct ike_sa *sa)
+tick_one(struct ike_engine *e, struct ike_sa *sa)
 {
-	struct ike_engine *e = arg;
-
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
 	ike_frag_tick(e, sa);
@@ -428,47 +430,14 @@ void
 ike_engine_tick(struct ike_engine *e, uint64_t now_ms)
 {
 	e->now_ms = now_ms;
-	ike_sa_table_each(&e->sas, tick_one, e);
+	ike_timers_tick(e, tick_one);	/* only the SAs that are due */
 	reap(e);
-}
-
-struct next_ctx {
-	const struct ike_engine	*e;
-	uint64_t		 next;
-};
-
-static void
-next_one(void *arg, struct ike_sa *sa)
-{
-	struct next_ctx *n = arg;
-	uint64_t half_open = sa->created_ms + n->e->set.half_open_timeout_ms;
-
-	if (sa->req.active && sa->req.deadline_ms < n->next)
-		n->next = sa->req.deadline_ms;
-	if (ike_dpd_deadline(n->e, sa) < n->next)
-		n->next = ike_dpd_deadline(n->e, sa);
-	if (ike_idle_next(n->e, sa) < n->next)
-		n->next = ike_idle_next(n->e, sa);
-	if (ike_lifetime_next(n->e, sa) < n->next)
-		n->next = ike_lifetime_next(n->e, sa);
-	if (sa->frag_rx != NULL &&
-	    sa->frag_rx->started_ms + IKE_FRAG_TIMEOUT_MS < n->next)
-		n->next = sa->frag_rx->started_ms + IKE_FRAG_TIMEOUT_MS;
-	if (sa->state == IKE_STATE_SA_INIT_DONE && half_open < n->next)
-		n->next = half_open;
 }
 
 uint64_t
 ike_engine_next(struct ike_engine *e)
 {
-	struct next_ctx n = { e, UINT64_MAX };
-
-	if (!e->next_valid) {
-		ike_sa_table_each(&e->sas, next_one, &n);
-		e->next_cached = n.next;
-		e->next_valid = true;
-	}
-	return e->next_cached;
+	return ike_timers_next(e);
 }
 
 bool
@@ -504,6 +473,7 @@ terminate_one(void *arg, struct ike_sa *sa)
 	if (sa->conn != t->c || sa->state == IKE_STATE_CLOSED ||
 	    sa->state == IKE_STATE_DELETING)
 		return;
+	ike_timers_touch(t->e, sa);
 	if (sa->state != IKE_STATE_ESTABLISHED || ike_info_delete(t->e, sa) != 0)
 		ike_sa_close(t->e, sa, IKE_SA_EVENT_DOWN, "terminated");
 }

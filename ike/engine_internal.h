@@ -51,16 +51,30 @@ struct ike_cookies {
 	uint16_t	 per_src[IKE_HALF_OPEN_BUCKETS];
 };
 
+/* timers.c: the SAs by deadline (a min-heap, slot i's SA has timer_pos
+ * i + 1) and our SPIs of the SAs the current event changed, refiled once
+ * it is handled (all: too many to list, or the heap could not grow). */
+#define IKE_TIMERS_TOUCHED_MAX	64
+struct ike_timer_slot {
+	uint64_t	 due;
+	struct ike_sa	*sa;
+};
+struct ike_timers {
+	struct ike_timer_slot	*h;
+	size_t			 n, cap;
+	uint64_t		 touched[IKE_TIMERS_TOUCHED_MAX];
+	unsigned		 n_touched;
+	bool			 all, retry;
+	const struct ike_sa	*ticking;	/* refiled by the tick itself */
+};
+
 struct ike_engine {
 	const struct ike_config	*cfg;
 	struct ike_io		 io;
 	struct ike_sa_table	 sas;
 	struct ike_peer_index	 peers;		/* established, by peer ID */
 	struct ike_sa		*closed;	/* closed in this event */
-	/* ike_engine_next() between events: SAs change only inside the
-	 * engine's entry points, each of which clears next_valid. */
-	uint64_t		 next_cached;
-	bool			 next_valid;
+	struct ike_timers	 timers;	/* timers.c */
 	uint64_t		 next_id;
 	uint64_t		 now_ms;
 	struct certs_store	*store;
@@ -106,6 +120,22 @@ enum ike_frag_result ike_frag_input(struct ike_engine *e, struct ike_sa *sa,
 	    enum ike_parse_status *pst);
 /* Drops an incomplete message after IKE_FRAG_TIMEOUT_MS. */
 void	 ike_frag_tick(struct ike_engine *e, struct ike_sa *sa);
+
+/* timers.c. The earliest time ike_engine_tick() has anything to do for
+ * sa (UINT64_MAX: never). touch: sa changed in this event (its deadline
+ * may have moved); touch_all: every SA did (settings); refile: at the end
+ * of each event (engine.c reap), files the touched SAs again; tick: calls
+ * tick once for each SA that is due, then refiles those; remove: sa is
+ * freed. */
+uint64_t ike_timer_due(const struct ike_engine *e, const struct ike_sa *sa);
+void	 ike_timers_touch(struct ike_engine *e, const struct ike_sa *sa);
+void	 ike_timers_touch_all(struct ike_engine *e);
+void	 ike_timers_refile(struct ike_engine *e);
+void	 ike_timers_tick(struct ike_engine *e,
+	    void (*tick)(struct ike_engine *e, struct ike_sa *sa));
+uint64_t ike_timers_next(const struct ike_engine *e);
+void	 ike_timers_remove(struct ike_engine *e, struct ike_sa *sa);
+void	 ike_timers_free(struct ike_engine *e);
 
 /* Sends a kept message: its one datagram, or all its fragments. */
 void	 ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,

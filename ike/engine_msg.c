@@ -67,6 +67,7 @@ ike_msg_buf_send(struct ike_engine *e, struct ike_sa *sa,
 	size_t off = 0;
 	unsigned i;
 
+	ike_timers_touch(e, sa);
 	sa->bytes_out += b->len;	/* every datagram, for status */
 	ike_sockaddr_get(&sa->local, &local);
 	ike_sockaddr_get(&sa->remote, &remote);
@@ -154,6 +155,8 @@ ike_out_send(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o)
 	const struct ike_msg_buf *kept;
 	const uint8_t *msg = o->buf;
 	struct ike_sk_keys k;
+
+	ike_timers_touch(e, sa);	/* a request armed, a response kept */
 	size_t max;
 	long len;
 
@@ -258,6 +261,7 @@ ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
 {
 	if (sa->state == IKE_STATE_CLOSED)
 		return;
+	ike_timers_touch(e, sa);
 	ike_children_remove(e, sa);
 	ike_sa_request_done(sa);
 	ike_vip_release(e, sa);

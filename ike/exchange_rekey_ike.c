@@ -99,6 +99,7 @@ established(struct ike_engine *e, struct ike_sa *n, const struct ike_sa *old)
 	inherit(n, old, e->now_ms);
 	n->dh_group = ike_chosen_get(&n->chosen, IKEV2_XF_DH)->id;
 	ike_sa_table_add(&e->sas, n);
+	ike_timers_touch(e, n);
 	ike_sa_set_state(n, IKE_STATE_ESTABLISHED);
 	ike_peer_index_add(&e->peers, n);	/* unique, INITIAL_CONTACT */
 	ike_report_ike_keys(e, n);
@@ -263,6 +264,8 @@ peer_sa(struct ike_engine *e, const struct ike_rekey *rk)
 	struct ike_sa *p = rk->collision ?
 	    ike_sa_table_find(&e->sas, rk->peer_sa_spi) : NULL;
 
+	if (p != NULL)	/* its children, its lifetime may change */
+		ike_timers_touch(e, p);
 	return p != NULL && p->state == IKE_STATE_ESTABLISHED ? p : NULL;
 }
 

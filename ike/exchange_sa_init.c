@@ -198,6 +198,7 @@ ike_sa_init_initiate(struct ike_engine *e, const struct ike_conn_cfg *c,
 		sa->local.family = sa->remote.family;
 	sa->setup->ni_len = IKE_NONCE_LEN;
 	ike_sa_table_add(&e->sas, sa);
+	ike_timers_touch(e, sa);
 	if (RAND_bytes(sa->setup->ni, IKE_NONCE_LEN) != 1 ||
 	    send_request(e, sa, group ? group : ike_proposals_first_group(&c->proposals)) != 0) {
 		ike_sa_fail(e, sa, "cannot build IKE_SA_INIT request");
@@ -288,6 +289,7 @@ ike_sa_init_respond(struct ike_engine *e, const struct ike_msg *m,
 	st->nr_len = IKE_NONCE_LEN;
 	ike_natd_check(sa, m, local, remote);
 	ike_sa_table_add(&e->sas, sa);
+	ike_timers_touch(e, sa);
 	if (RAND_bytes(st->nr, IKE_NONCE_LEN) != 1 ||
 	    ike_dh_new(&st->dh, sa->dh_group) != IKE_DH_OK ||
 	    ike_msg_buf_set(&st->init_i, m->raw.p, m->raw.len, 0, NULL,

@@ -221,6 +221,8 @@ struct ike_sa {
 	 * create with CREATE_CHILD_SA (§1.3.1) after IKE_AUTH made the first. */
 	uint8_t			 children_todo;
 	uint32_t		 resp_child;
+	/* timers.c: 1 + its slot in the engine's deadline heap; 0: none. */
+	uint32_t		 timer_pos;
 	union ike_sockaddr	 local, remote;	/* ike_sockaddr_get() */
 
 	struct ike_sa_setup	*setup;		/* owned; NULL once established */

@@ -207,6 +207,7 @@ ike_reauth_done(struct ike_engine *e, struct ike_sa *sa)
 	log_info("%s[%llu]: reauthenticated as IKE SA %llu: deleting this one",
 	    ike_sa_name(old), (unsigned long long)old->id,
 	    (unsigned long long)sa->id);
+	ike_timers_touch(e, old);
 	old->replaced = old->delete_due = true;
 	if (!old->req.active)
 		ike_info_delete(e, old);
@@ -365,7 +366,6 @@ rekey_now(struct ike_engine *e, struct rekey_ctx *r)
 	size_t i;
 
 	e->now_ms = r->now;
-	e->next_valid = false;
 	if (c == NULL)
 		return -1;
 	for (i = 0; r->child != NULL && i < c->n_children; i++)
@@ -374,6 +374,8 @@ rekey_now(struct ike_engine *e, struct rekey_ctx *r)
 	if (r->child != NULL && i == c->n_children)
 		return -1;
 	ike_sa_table_each(&e->sas, rekey_one, r);
+	ike_timers_touch_all(e);	/* rekey times moved to now */
+	ike_timers_refile(e);
 	return r->n;
 }
 

@@ -35,12 +35,13 @@ void
 ike_engine_set_settings(struct ike_engine *e, const struct ike_settings *s)
 {
 	e->set = *s;
-	e->next_valid = false;
 	if (e->set.retransmit_jitter > 100)
 		e->set.retransmit_jitter = 100;
 	if (e->set.retransmit_base < 1.0)
 		e->set.retransmit_base = 1.0;
 	e->frag_size = s->fragment_size;
+	ike_timers_touch_all(e);	/* half-open timeout, DPD default */
+	ike_timers_refile(e);
 }
 
 /* The wait after send n (0: the first send), before jitter. */
@@ -86,6 +87,7 @@ ike_request_arm(struct ike_engine *e, struct ike_sa *sa, uint8_t exchange,
     const uint8_t *msg, size_t len, uint32_t msg_id, const uint16_t *frag_len,
     unsigned n_frags)
 {
+	ike_timers_touch(e, sa);
 	if (ike_msg_buf_set(&sa->req.msg, msg, len, msg_id, frag_len,
 	    n_frags) != 0)
 		return -1;

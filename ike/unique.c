@@ -51,6 +51,7 @@ ike_unique_check(struct ike_engine *e, struct ike_sa *sa,
 		if (old == sa || old->state == IKE_STATE_CLOSED ||
 		    !same_local_id(e, old, sa))
 			continue;
+		ike_timers_touch(e, old);
 		if (u == IKE_UNIQUE_KEEP) {
 			if (old->state != IKE_STATE_ESTABLISHED)
 				continue;
