@@ -440,12 +440,6 @@ ike_engine_next(struct ike_engine *e)
 	return ike_timers_next(e);
 }
 
-bool
-ike_engine_next_known(const struct ike_engine *e)
-{
-	return e->next_valid;
-}
-
 int
 ike_engine_initiate(struct ike_engine *e, const char *conn, uint64_t now_ms)
 {

@@ -207,11 +207,6 @@ void	 ike_engine_input(struct ike_engine *e,
  * returns; returns the next deadline in ms, or UINT64_MAX for none. */
 void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);
 uint64_t ike_engine_next(struct ike_engine *e);
-/* Whether ike_engine_next() has its answer without a walk over every SA
- * (nothing happened since it last walked): a caller with thousands of SAs
- * and a stream of events may ask less often, its timers then firing a
- * little after their deadline. */
-bool	 ike_engine_next_known(const struct ike_engine *e);
 
 /* Family, address and port equal (nothing else of the storage). */
 bool	 ike_addr_equal(const struct sockaddr_storage *a,

@@ -7,10 +7,8 @@
  *
  * A run has four phases: set-up (at --rate, or all at once), ping (one
  * ICMP echo through each CHILD_SA), hold, teardown (a Delete for each IKE
- * SA, RFC 7296 §1.4.1). The engine's timers run every ENGINE_TICK_US,
- * the resolution of retransmissions here (10 s by default): each run
- * walks every SA, so not at every read (TICK_US bounds a wait, for
- * --rate's pacing).
+ * SA, RFC 7296 §1.4.1). The engine's timers run every TICK_US; that is
+ * also the resolution of retransmissions here.
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,7 +28,6 @@
 #include "load.h"
 
 #define TICK_US		20000
-#define ENGINE_TICK_US	100000
 #define BURST		100	/* set-ups started between two reads */
 #define PING_TRIES	3
 #define PING_WAIT_US	1000000
@@ -375,7 +372,7 @@ pump(struct load *l, uint64_t until_us, uint64_t *tick_us)
 		drain(l, l->fd4500, IKEV2_PORT_NATT);
 	}
 	now = load_now_us();
-	if (now >= *tick_us + ENGINE_TICK_US) {
+	if (now >= *tick_us + TICK_US) {
 		ike_engine_tick(l->e, now / 1000);
 		*tick_us = now;
 	}

@@ -589,6 +589,21 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
 	    ike_glue_now_ms());
 }
 
+/* The earliest of the engine's timers and our scheduled set-ups. */
+static uint64_t
+next_deadline(const struct ike_glue *g)
+{
+	uint64_t next = ike_engine_next(g->e), ka = glue_keepalive_next(g);
+	size_t i;
+
+	if (ka < next)
+		next = ka;
+	for (i = 0; i < g->cfg->n_conns; i++)
+		if (g->conns[i].retry_ms && g->conns[i].retry_ms < next)
+			next = g->conns[i].retry_ms;
+	return next;
+}
+
 /*
  * The engine's timers are found by walking every SA (ike_engine_next,
  * ike_engine_tick). With 10,000 tunnels some SA has a timer due every few
@@ -601,31 +616,6 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
  * ms: a timer queue in the engine would make it O(due SAs).)
  */
 #define GLUE_TICK_MS	50
-
-/* The engine's next deadline without a walk between two ticks: after any
- * event (each IKE message) ike_engine_next() would walk every SA again,
- * for a wait the next tick ends anyway. */
-static uint64_t
-engine_next(const struct ike_glue *g)
-{
-	return ike_engine_next_known(g->e) ? ike_engine_next(g->e) :
-	    g->tick_ms + GLUE_TICK_MS;
-}
-
-/* The earliest of the engine's timers and our scheduled set-ups. */
-static uint64_t
-next_deadline(const struct ike_glue *g)
-{
-	uint64_t next = engine_next(g), ka = glue_keepalive_next(g);
-	size_t i;
-
-	if (ka < next)
-		next = ka;
-	for (i = 0; i < g->cfg->n_conns; i++)
-		if (g->conns[i].retry_ms && g->conns[i].retry_ms < next)
-			next = g->conns[i].retry_ms;
-	return next;
-}
 
 int
 ike_glue_timeout(const struct ike_glue *g)
@@ -654,10 +644,8 @@ ike_glue_tick(struct ike_glue *g)
 	if (now < g->tick_ms + GLUE_TICK_MS)
 		return;
 	g->tick_ms = now;
-	if (ike_engine_next(g->e) <= now) {
+	if (ike_engine_next(g->e) <= now)
 		ike_engine_tick(g->e, now);
-		ike_engine_next(g->e);	/* known for the wait */
-	}
 	glue_keepalive_tick(g, now);
 	for (i = 0; i < g->cfg->n_conns; i++) {
 		if (!g->conns[i].retry_ms || g->conns[i].retry_ms > now)
