@@ -11,8 +11,12 @@
 #include "common/log.h"
 
 /* Room for bursts without letting a flood queue without bound: the kernel
- * doubles this and drops beyond it; nothing queues in the daemon. */
-#define UDP_SOCKBUF	(2 << 20)
+ * doubles this and drops beyond it; nothing queues in the daemon. A
+ * concentrator's 10,000 CCUs that each send one datagram at once (a ping
+ * each, ~1.5 KB of socket memory per datagram) overflowed 2 MB (4 MB
+ * after doubling): doc/load.md. Memory is taken only while datagrams
+ * wait. */
+#define UDP_SOCKBUF	(8 << 20)
 
 socklen_t
 sockaddr_len(const struct sockaddr_storage *ss)
