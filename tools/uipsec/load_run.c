@@ -30,7 +30,8 @@
 #define TICK_US		20000
 #define BURST		100	/* set-ups started between two reads */
 #define PING_TRIES	3
-#define PING_WAIT_US	1000000
+#define PING_WAIT_US	1000000		/* quiet before sending again */
+#define PING_TRY_MAX_US	30000000
 #define DOWN_WAIT_S	30
 
 uint64_t
@@ -430,11 +431,15 @@ phase_setup(struct load *l, uint64_t *tick)
 		}
 }
 
+/* A try ends once every CCU has its reply, or when no reply came for
+ * PING_WAIT_US: a responder that still works through the burst is not sent
+ * it again (10,000 echoes at once queue for seconds on a busy one, and a
+ * second copy of every echo still queued only made its socket drop more). */
 static void
 phase_ping(struct load *l, uint64_t *tick)
 {
-	unsigned i, try, sent;
-	uint64_t until;
+	unsigned i, try, sent, ok;
+	uint64_t quiet, end;
 
 	for (try = 0; try < PING_TRIES; try++) {
 		for (i = sent = 0; i < l->o.count; i++)
@@ -443,9 +448,17 @@ phase_ping(struct load *l, uint64_t *tick)
 				sent++;
 		if (!sent)
 			break;
-		for (until = load_now_us() + PING_WAIT_US;
-		    load_now_us() < until && l->st.ping_ok < l->st.up;)
-			pump(l, until, tick);
+		ok = l->st.ping_ok;
+		quiet = load_now_us() + PING_WAIT_US;
+		end = load_now_us() + PING_TRY_MAX_US;
+		while (load_now_us() < quiet && load_now_us() < end &&
+		    l->st.ping_ok < l->st.up) {
+			pump(l, quiet, tick);
+			if (l->st.ping_ok != ok) {
+				ok = l->st.ping_ok;
+				quiet = load_now_us() + PING_WAIT_US;
+			}
+		}
 	}
 }
 

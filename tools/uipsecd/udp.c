@@ -12,10 +12,11 @@
 
 /* Room for bursts without letting a flood queue without bound: the kernel
  * doubles this and drops beyond it; nothing queues in the daemon. A
- * concentrator's 10,000 CCUs that each send one datagram at once (a ping
- * each, ~1.5 KB of socket memory per datagram) overflowed 2 MB (4 MB
- * after doubling): doc/load.md. Memory is taken only while datagrams
- * wait. */
+ * concentrator's fleet sends at once (10,000 CCUs pinging or answering DPD
+ * after an outage): a small datagram takes ~1 KB of it (skb truesize), so
+ * 16 MB hold 10,000 while the daemon is busy elsewhere (with 4 MB, a
+ * burst of 10,000 echoes lost ~5,000, doc/load.md). It costs nothing
+ * while nothing queues. */
 #define UDP_SOCKBUF	(8 << 20)
 
 socklen_t
