@@ -116,7 +116,7 @@ static const char *
 step_once(void)
 {
 	uint32_t r = rnd(1000);
-	int who = rnd(2);
+	int who = (int)rnd(2);
 
 	if (net.n > NET_QUEUE_MAX - 12) {	/* keep the wire from filling */
 		net_step();

@@ -609,15 +609,15 @@ next_deadline(const struct ike_glue *g)
 }
 
 /*
- * The engine's timers are found by walking every SA (ike_engine_next,
- * ike_engine_tick). With 10,000 tunnels some SA has a timer due every few
- * milliseconds (DPD, the reads of ike/idle.c, retransmissions), and
- * ticking after every event loop wake-up spent ~90 % of uipsecd's CPU in
- * those walks while a burst of ESP overflowed the UDP socket (doc/load.md,
- * "Echo replies missing at 10,000 tunnels"). IKE's timers count in
- * seconds: they run at most every GLUE_TICK_MS, and the wait is never
- * shorter than what is left of that. (A walk of 10,000 SAs costs a few
- * ms: a timer queue in the engine would make it O(due SAs).)
+ * With 10,000 tunnels some SA has a timer due every few milliseconds
+ * (DPD, the reads of ike/idle.c, retransmissions). When the engine found
+ * them by walking every SA, ticking after every event loop wake-up spent
+ * ~90 % of uipsecd's CPU in those walks while a burst of ESP overflowed
+ * the UDP socket (doc/load.md, "Echo replies missing at 10,000 tunnels").
+ * The engine now keeps its SAs in a deadline heap (ike/timers.c: next is
+ * O(1), a tick visits the due SAs only); IKE's timers count in seconds,
+ * so they still run in batches, at most every GLUE_TICK_MS, and the wait
+ * is never shorter than what is left of that: fewer wake-ups.
  */
 #define GLUE_TICK_MS	50
 
