@@ -152,6 +152,10 @@ void	 ike_sa_fail(struct ike_engine *e, struct ike_sa *sa,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void	 ike_sa_close(struct ike_engine *e, struct ike_sa *sa,
 	    enum ike_sa_event ev, const char *why);
+/* ike_sa_fail's log line alone: for a failure that still sends the peer
+ * its refusal, logged before that goes out (the peer may act on it at
+ * once), then ike_sa_close(.., IKE_SA_EVENT_FAILED, why). */
+void	 ike_sa_fail_log(const struct ike_sa *sa, const char *why);
 const char *ike_sa_name(const struct ike_sa *sa);
 /* Hands the keys of sa (just derived) to io.ike_keys, if set. */
 void	 ike_report_ike_keys(struct ike_engine *e, const struct ike_sa *sa);

@@ -277,6 +277,13 @@ ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
 }
 
 void
+ike_sa_fail_log(const struct ike_sa *sa, const char *why)
+{
+	log_err("%s[%llu]: %s", ike_sa_name(sa), (unsigned long long)sa->id,
+	    why);
+}
+
+void
 ike_sa_fail(struct ike_engine *e, struct ike_sa *sa, const char *fmt, ...)
 {
 	char why[320];
@@ -285,7 +292,6 @@ ike_sa_fail(struct ike_engine *e, struct ike_sa *sa, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	log_err("%s[%llu]: %s", ike_sa_name(sa), (unsigned long long)sa->id,
-	    why);
+	ike_sa_fail_log(sa, why);
 	ike_sa_close(e, sa, IKE_SA_EVENT_FAILED, why);
 }

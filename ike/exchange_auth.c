@@ -352,11 +352,14 @@ refuse_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
     const char *why)
 {
 	struct ike_out *o = &e->tx;
+	char fail[CERTS_REASON_MAX + 400];
 
+	snprintf(fail, sizeof(fail), "AUTHENTICATION_FAILED: %s", why);
+	ike_sa_fail_log(sa, fail);	/* before the peer can see it */
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
 	ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 	ike_out_send(e, sa, o);
-	ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: %s", why);
+	ike_sa_close(e, sa, IKE_SA_EVENT_FAILED, fail);
 }
 
 void
@@ -405,6 +408,7 @@ ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m)
 {
 	struct certs_err err = { 0 };
+	char fail[CERTS_REASON_MAX + 400];
 
 	ike_sa_request_done(sa);
 	if (ike_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED) != NULL) {
@@ -413,11 +417,14 @@ ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	if (verify_peer_chain(e, sa, m, &err) != CERTS_OK) {
+		snprintf(fail, sizeof(fail), "AUTHENTICATION_FAILED: peer %s "
+		    "refused (%s): %s", sa->peer != NULL ?
+		    ike_sa_peer_text(sa) : "?", certs_status_str(err.status),
+		    err.reason);
+		ike_sa_fail_log(sa, fail);	/* before the peer can see it */
 		/* INFORMATIONAL { N(AUTHENTICATION_FAILED) } --> */
 		ike_info_notify(e, sa, IKEV2_N_AUTHENTICATION_FAILED);
-		ike_sa_fail(e, sa, "AUTHENTICATION_FAILED: peer %s refused (%s): %s",
-		    sa->peer != NULL ? ike_sa_peer_text(sa) : "?",
-		    certs_status_str(err.status), err.reason);
+		ike_sa_close(e, sa, IKE_SA_EVENT_FAILED, fail);
 		return;
 	}
 	ike_child_process_response(e, sa, m);	/* -1: IKE SA without one */

@@ -128,10 +128,11 @@ more_lines() { [ "$(grep -c "$1" "$DU/uipsecd.log")" -gt "$2" ]; }
 # rekey WHO KIND LABEL: WHO uipsec|ss|both, KIND child|ike; waits until
 # both ends settled on new SPIs (IKE SPI for ike, CHILD_SA's for child).
 rekey() {
-	local who=$1 kind=$2 before=$VIEW flag='' sflag=--child n0 r0
+	local who=$1 kind=$2 before=$VIEW flag='' sflag=--child n0 r0 q0
 	[ "$kind" = ike ] && flag=--ike sflag=--ike
 	n0=$(grep -c 'both ends at once' "$DU/uipsecd.log")
 	r0=$(grep -c 'rekeying' "$DU/uipsecd.log")
+	q0=$(grep -c 'received CREATE_CHILD_SA request' "$DU/uipsecd.log")
 	[ "$who" = both ] && { ike_block on || fail "nft"; }
 	if [ "$who" != ss ]; then
 		"$UIPSEC" rekey $flag bench -s "$DU/uipsecd.sock" >/dev/null ||
@@ -144,7 +145,12 @@ rekey() {
 		ss_swanctl "$DS" --rekey $sflag bench >/dev/null 2>&1 ||
 			fail "$3: swanctl --rekey failed"
 	fi
-	[ "$who" = both ] && { sleep 1; ike_block off; }
+	# both: the block stays until charon's request is in (swanctl only
+	# queues the rekey: on a busy machine charon may send it later than
+	# uipsecd's retransmit, and then there is no collision)
+	[ "$who" = both ] && { ss_poll 30 more_lines \
+	    'received CREATE_CHILD_SA request' "$q0" ||
+		fail "$3: charon's request did not reach uipsecd"; ike_block off; }
 	ss_poll 30 settled "$DU" "$DS" "$before" ||
 		fail "$3: not settled after the rekey (uipsecd: $(u_view "$DU");" \
 		    "charon: $(s_view "$DS"))"

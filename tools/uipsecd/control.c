@@ -197,6 +197,9 @@ client_flush(struct control *c, struct client *cl)
 {
 	ssize_t n;
 
+	/* What the command did is in the log (written in blocks, main.c)
+	 * before the client has the answer and reads it. */
+	fflush(stderr);
 	while (cl->out_off < cl->out.len) {
 		n = send(cl->fd, cl->out.buf + cl->out_off,
 		    cl->out.len - cl->out_off, MSG_NOSIGNAL | MSG_DONTWAIT);

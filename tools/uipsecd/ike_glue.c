@@ -73,6 +73,10 @@ io_send(void *arg, const struct sockaddr_storage *local,
 		mh.msg_iov = &iov[1];
 		mh.msg_iovlen = 1;
 	}
+	/* The log (written in blocks, main.c) has what led to this message
+	 * before the peer can act on it: whoever reads both ends' logs, or
+	 * a test that sees the peer react, finds our side's lines too. */
+	fflush(stderr);
 	if (sendmsg(natt ? g->d->udp_fd : g->fd500, &mh, MSG_DONTWAIT) < 0) {
 		log_warn("ike: send to %s: %s", sockaddr_str(remote, to,
 		    sizeof(to)), strerror(errno));
