@@ -82,6 +82,24 @@ pki_trust(void)
 	return s;
 }
 
+struct certs_store *
+pki_root_store(bool with_fleet_ca, const char *crl)
+{
+	struct certs_store *s;
+	struct certs_err err;
+
+	cr_assert_eq(certs_store_new(&s, &err), CERTS_OK);
+	cr_assert_eq(certs_store_add_anchor_file(s,
+	    pki_path("root/x509ca/test-root-ca.pem"), &err), CERTS_OK);
+	if (with_fleet_ca)
+		cr_assert_eq(certs_store_add_intermediate_file(s,
+		    pki_path("int/ca/cert.pem"), &err), CERTS_OK);
+	if (crl != NULL)
+		cr_assert_eq(certs_store_add_crl_file(s, pki_path(crl), &err),
+		    CERTS_OK, "%s", err.reason);
+	return s;
+}
+
 static char tmp[256];
 
 static void

@@ -4,6 +4,7 @@
 #ifndef UIPSEC_TESTS_CERTS_TESTLIB_H
 #define UIPSEC_TESTS_CERTS_TESTLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,9 @@ struct certs_key *pki_key(const char *rel);
 struct certs_chain *pki_chain(const char *rel, ...);
 /* The concentrator's tree: DIR/trust (root anchor, Fleet CA, both CRLs). */
 struct certs_store *pki_trust(void);
+/* Built by hand: the root anchor, the Fleet CA as an intermediate if
+ * with_fleet_ca, and the CRL file rel (or none). */
+struct certs_store *pki_root_store(bool with_fleet_ca, const char *crl);
 
 /* A fresh temporary directory for a test's files, removed at exit. */
 const char	*tmp_dir(void);

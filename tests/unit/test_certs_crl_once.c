@@ -88,16 +88,9 @@ Test(crl_once, signature_checked_once_until_the_store_changes)
 
 Test(crl_once, bad_signature_refused_every_time)
 {
-	struct certs_store *s;
+	struct certs_store *s = pki_root_store(true, "odd/tampered.crl");
 	struct certs_err err;
 
-	cr_assert_eq(certs_store_new(&s, &err), CERTS_OK);
-	cr_assert_eq(certs_store_add_anchor_file(s,
-	    pki_path("root/x509ca/test-root-ca.pem"), &err), CERTS_OK);
-	cr_assert_eq(certs_store_add_intermediate_file(s,
-	    pki_path("int/ca/cert.pem"), &err), CERTS_OK);
-	cr_assert_eq(certs_store_add_crl_file(s, pki_path("odd/tampered.crl"),
-	    &err), CERTS_OK, "%s", err.reason);
 	for (int i = 0; i < 3; i++) {
 		verify_chain(s, i == 1 ? "int/x509/ccu-rsa.pem" :
 		    "int/x509/ccu-ec.pem", NULL, 0, false, &err);

@@ -119,28 +119,9 @@ ParameterizedTest(int *i, verify, table)
 	certs_store_free(store);
 }
 
-/* Built by hand: the root alone knows no Fleet CA. */
-static struct certs_store *
-root_only(bool with_intermediate, const char *crl)
-{
-	struct certs_store *s;
-	struct certs_err err;
-
-	cr_assert_eq(certs_store_new(&s, &err), CERTS_OK);
-	cr_assert_eq(certs_store_add_anchor_file(s,
-	    pki_path("root/x509ca/test-root-ca.pem"), &err), CERTS_OK);
-	if (with_intermediate)
-		cr_assert_eq(certs_store_add_intermediate_file(s,
-		    pki_path("int/ca/cert.pem"), &err), CERTS_OK);
-	if (crl != NULL)
-		cr_assert_eq(certs_store_add_crl_file(s, pki_path(crl), &err),
-		    CERTS_OK, "%s", err.reason);
-	return s;
-}
-
 Test(verify, missing_intermediate_is_named)
 {
-	struct certs_store *s = root_only(false, NULL);
+	struct certs_store *s = pki_root_store(false, NULL);
 	struct certs_chain *chain = pki_chain("int/x509/ccu-ec.pem", NULL);
 	struct certs_err err;
 
@@ -153,7 +134,7 @@ Test(verify, missing_intermediate_is_named)
 
 Test(verify, strict_refuses_missing_crl_lenient_accepts)
 {
-	struct certs_store *s = root_only(true, NULL);
+	struct certs_store *s = pki_root_store(true, NULL);
 	struct certs_chain *chain = pki_chain("int/x509/ccu-ec.pem", NULL);
 	struct certs_verify_opts strict = { .crl_strict = true };
 	struct certs_err err;
@@ -169,7 +150,7 @@ Test(verify, strict_refuses_missing_crl_lenient_accepts)
 
 Test(verify, crl_with_bad_signature_is_refused)
 {
-	struct certs_store *s = root_only(true, "odd/tampered.crl");
+	struct certs_store *s = pki_root_store(true, "odd/tampered.crl");
 	struct certs_chain *chain = pki_chain("int/x509/ccu-ec.pem", NULL);
 	struct certs_err err;
 
@@ -246,7 +227,7 @@ Test(verify, certreq_lists_the_anchor_key_hash)
 Test(verify, own_chain_is_completed_with_the_intermediate)
 {
 	/* The CCU sends its intermediate; the concentrator knows the root. */
-	struct certs_store *ccu = pki_trust(), *conc = root_only(false, NULL);
+	struct certs_store *ccu = pki_trust(), *conc = pki_root_store(false, NULL);
 	struct certs_chain *chain = pki_chain("int/x509/ccu-ec.pem", NULL);
 	struct certs_err err;
 	char subj[CERTS_NAME_MAX];

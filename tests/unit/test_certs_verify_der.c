@@ -135,14 +135,9 @@ Test(verify_der, remembered_chain_refused_when_its_crl_is_stale_strict)
 
 Test(verify_der, crl_added_later_revokes_a_remembered_chain)
 {
-	struct certs_store *s;
+	struct certs_store *s = pki_root_store(true, NULL);
 	struct certs_err err;
 
-	cr_assert_eq(certs_store_new(&s, &err), CERTS_OK);
-	cr_assert_eq(certs_store_add_anchor_file(s,
-	    pki_path("root/x509ca/test-root-ca.pem"), &err), CERTS_OK);
-	cr_assert_eq(certs_store_add_intermediate_file(s,
-	    pki_path("int/ca/cert.pem"), &err), CERTS_OK);
 	/* No CRL yet: lenient accepts the (revoked) certificate. */
 	cr_assert_eq(verify_files(s, 0, false, NULL, &err, "odd/revoked.pem",
 	    NULL), CERTS_OK, "%s", err.reason);
