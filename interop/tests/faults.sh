@@ -89,8 +89,8 @@ both_up() {
 }
 # traffic FILE: ping both ways and FILE each way over TCP
 traffic() {
-	poll_for 20 ping_from "$NS_I" $IN_I $IN_R &&
-	poll_for 20 ping_from "$NS_R" $IN_R $IN_I &&
+	poll_for 30 ping_from "$NS_I" $IN_I $IN_R &&
+	poll_for 30 ping_from "$NS_R" $IN_R $IN_I &&
 	xfer_check "$NS_I" $IN_I "$NS_R" $IN_R "$1" &&
 	xfer_check "$NS_R" $IN_R "$NS_I" $IN_I "$1"
 }
@@ -223,7 +223,7 @@ poll_for 30 ping_from "$NS_I" $IN_I $IN_R || fail "NAT mapping: no ping"
 before=$(remote_of_ccu)
 for new in "" 10.0.0.3; do
 	netns_nat_remap "$NS_N" $new || fail "NAT mapping: remap"
-	poll_for 20 ping_from "$NS_I" $IN_I $IN_R ||
+	poll_for 30 ping_from "$NS_I" $IN_I $IN_R ||
 		fail "NAT mapping${new:+ to $new}: no ping from the CCU"
 	after=$(remote_of_ccu)
 	[ "$after" != "$before" ] ||

@@ -293,7 +293,7 @@ run_children() {
 				fail "ss -> uipsec: swanctl --initiate --child $k failed"
 		done
 	fi
-	ss_poll 20 kids_agree "$DU" "$DS" "bench bench2 bench3" ||
+	ss_poll 30 kids_agree "$DU" "$DS" "bench bench2 bench3" ||
 		fail "$ccu -> $conc: three CHILD_SAs not up on both ends" \
 		    "(uipsecd: $(u_kids "$DU" | tr '\n' ';')" \
 		    "charon: $(s_kids "$DS" | tr '\n' ';'))"
