@@ -127,6 +127,11 @@ struct certs_key;
 enum certs_status certs_key_load(const char *path, const char *passphrase_file,
 	    struct certs_key **out, struct certs_err *err);
 void		 certs_key_free(struct certs_key *key);
+/* A second handle on the same key (freed on its own with certs_key_free()):
+ * OpenSSL keeps what a key's first signature computes (an RSA key's
+ * Montgomery contexts and blinding) with the key, so handles that share it
+ * pay for that once. NULL if out of memory. */
+struct certs_key *certs_key_share(const struct certs_key *key);
 enum certs_key_type certs_key_type(const struct certs_key *key);
 /* "RSA 3072", "ECDSA P-256", "Ed25519" (static string for all but RSA:
  * written into buf, which is returned). */

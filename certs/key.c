@@ -197,6 +197,22 @@ certs_key_free(struct certs_key *key)
 	free(key);
 }
 
+struct certs_key *
+certs_key_share(const struct certs_key *key)
+{
+	struct certs_key *k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	if (!EVP_PKEY_up_ref(key->pkey)) {
+		free(k);
+		return NULL;
+	}
+	k->pkey = key->pkey;
+	k->type = key->type;
+	return k;
+}
+
 enum certs_key_type
 certs_key_type(const struct certs_key *key)
 {

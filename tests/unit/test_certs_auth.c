@@ -552,3 +552,35 @@ Test(auth, choose_follows_the_peer)
 		certs_key_free(key);
 	}
 }
+
+/* certs_key_share(): the second handle is the same key (its signature
+ * verifies with the first's certificate) and outlives the first (ASan
+ * build: no use after free, no double free). */
+Test(auth, shared_key_signs_after_the_first_handle_is_freed)
+{
+	const struct certs_auth_params p = { CERTS_AUTH_DIGITAL_SIGNATURE,
+	    CERTS_HASH_SHA256, false };
+	static const char *const names[] = { "ccu-rsa", "ccu-ec" };
+	uint8_t auth[CERTS_AUTH_DATA_MAX];
+	struct certs_key *key, *shared;
+	struct certs_cert *cert;
+	struct certs_err err;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		key = key_of(names[i]);
+		cert = cert_of(names[i]);
+		cr_assert_not_null(shared = certs_key_share(key));
+		cr_assert_eq(certs_key_type(shared), certs_key_type(key));
+		certs_key_free(key);
+		cr_assert(certs_key_matches_cert(shared, cert), "%s", names[i]);
+		cr_assert_eq(certs_auth_sign(shared, &p, octets, OCTETS_LEN,
+		    auth, sizeof(auth), &len, &err), CERTS_OK, "%s: %s",
+		    names[i], err.reason);
+		cr_assert_eq(certs_auth_verify(cert, (uint8_t)p.method, auth,
+		    len, octets, OCTETS_LEN, 0, &err), CERTS_OK, "%s: %s",
+		    names[i], err.reason);
+		certs_key_free(shared);
+		certs_cert_free(cert);
+	}
+}

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "certs/certs_internal.h"
+#include "ike/engine_internal.h"
 #include "ike/ikev2_wire.h"
 #include "ike_peer_testlib.h"
 
@@ -92,6 +94,29 @@ Test(ike_conc, connection_chosen_by_idi_best_match)
 	connect_a();
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	cr_assert_str_eq(count(PEER_B).conn, "ccu-ec");
+}
+
+/* Connections whose certificates' keys are one file share one key
+ * (ike/credentials.c), and each still signs: the CCU chosen by the last
+ * connection verifies its AUTH. */
+Test(ike_conc, connections_with_one_key_file_share_it)
+{
+	static const char *const names[] = { "other-fleet", "other-too",
+	    "ccu-ec" };
+	static const char *const ids[] = { "C=DE, O=Other, CN=*",
+	    "C=DE, O=Other, CN=x", "C=DE, O=uipsec test, CN=ccu-ec" };
+	const struct ike_cred *cr;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	responder_conns(names, ids, 3);
+	peer_start();
+	cr = net.p[PEER_B].e->creds;
+	cr_assert_eq(cr[0].key->pkey, cr[1].key->pkey, "not shared");
+	cr_assert_eq(cr[0].key->pkey, cr[2].key->pkey, "not shared");
+	cr_assert_neq(cr[0].key, cr[2].key, "one handle for two connections");
+	connect_a();
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 	cr_assert_str_eq(count(PEER_B).conn, "ccu-ec");
 }
 
