@@ -336,6 +336,14 @@ input_sa(struct ike_engine *e, struct ike_sa *sa, const struct ike_header *h,
 		ike_msg_buf_send(e, sa, &sa->last_resp);
 		return;
 	}
+	if (request && sa->state == IKE_STATE_AUTH_SIGNING) {
+		/* Our IKE_AUTH response is not made yet (its AUTH is being
+		 * signed): the peer's retransmission gets it once it is. */
+		log_debug("%s[%llu]: request %u while our AUTH is signed: "
+		    "dropped", ike_sa_name(sa), (unsigned long long)sa->id,
+		    h->msg_id);
+		return;
+	}
 	if (request && h->msg_id != sa->peer_req_id) {
 		log_debug("%s[%llu]: request %u outside the window (expected "
 		    "%u): dropped", ike_sa_name(sa), (unsigned long long)sa->id,
@@ -408,6 +416,24 @@ ike_engine_input(struct ike_engine *e, const struct sockaddr_storage *local,
 	} else if (sa->state != IKE_STATE_CLOSED) {
 		input_sa(e, sa, &h, local, remote, msg, len);
 	}
+	reap(e);
+}
+
+void
+ike_engine_sign_done(struct ike_engine *e, uint64_t spi, uint64_t ike_id,
+    const uint8_t *auth_data, size_t len, const char *why, uint64_t now_ms)
+{
+	struct ike_sa *sa = ike_sa_table_find(&e->sas, spi);
+
+	e->now_ms = now_ms;
+	if (sa == NULL || sa->id != ike_id ||
+	    sa->state != IKE_STATE_AUTH_SIGNING) {
+		log_info("IKE SA %llu went away while its AUTH was signed: "
+		    "signature dropped", (unsigned long long)ike_id);
+		return;
+	}
+	ike_timers_touch(e, sa);
+	ike_auth_signed(e, sa, auth_data, len, why);
 	reap(e);
 }
 

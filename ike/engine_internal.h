@@ -103,7 +103,12 @@ struct ike_engine {
 /* Starts a request (next message ID of ours) or the response to msg_id. */
 void	 ike_out_begin(struct ike_out *o, const struct ike_sa *sa,
 	    uint8_t exchange, bool response, uint32_t msg_id);
+/* Starts a bare payload chain (no header, no SK{}), to be kept with
+ * ike_chain_keep(o->b) and appended to a message later. */
+void	 ike_out_begin_chain(struct ike_out *o);
 bool	 ike_out_add(struct ike_out *o, const struct ike_payload *p);
+/* Appends a kept chain's payloads (inside SK{} once keys exist). */
+bool	 ike_out_append(struct ike_out *o, const struct ike_chain *c);
 bool	 ike_out_notify(struct ike_out *o, uint16_t type, const void *data,
 	    size_t len);
 /* Seals and sends: a request is armed for retransmission, a response is
@@ -256,6 +261,9 @@ bool	 ike_unique_check(struct ike_engine *e, struct ike_sa *sa,
 int	 ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa);
 void	 ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
+/* ike_engine_sign_done() for an SA in IKE_AUTH_SIGNING. */
+void	 ike_auth_signed(struct ike_engine *e, struct ike_sa *sa,
+	    const uint8_t *auth_data, size_t len, const char *why);
 void	 ike_auth_process_response(struct ike_engine *e, struct ike_sa *sa,
 	    const struct ike_msg *m);
 

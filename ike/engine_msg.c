@@ -42,10 +42,24 @@ ike_out_begin(struct ike_out *o, const struct ike_sa *sa, uint8_t exchange,
 		ike_sk_open(&o->b, &o->inner, &sa->suite);
 }
 
+void
+ike_out_begin_chain(struct ike_out *o)
+{
+	memset(&o->hdr, 0, sizeof(o->hdr));
+	o->encrypted = false;
+	ike_build_chain(&o->b, o->buf, sizeof(o->buf));
+}
+
 bool
 ike_out_add(struct ike_out *o, const struct ike_payload *p)
 {
 	return ike_build_payload(o->encrypted ? &o->inner : &o->b, p);
+}
+
+bool
+ike_out_append(struct ike_out *o, const struct ike_chain *c)
+{
+	return ike_build_append(o->encrypted ? &o->inner : &o->b, c);
 }
 
 bool

@@ -80,59 +80,6 @@ id_body(const struct certs_id *id, uint8_t *out)
 	return 4 + id->len;
 }
 
-/* IDx, CERT+, AUTH of ours. */
-static int
-add_id_cert_auth(struct ike_engine *e, struct ike_sa *sa, struct ike_out *o,
-    struct certs_err *err)
-{
-	const struct ike_cred *cr = sa_cred(e, sa);
-	struct ike_payload id = { .type = sa->initiator ? IKEV2_PL_IDI :
-	    IKEV2_PL_IDR }, cert = { .type = IKEV2_PL_CERT },
-	    auth = { .type = IKEV2_PL_AUTH };
-	static uint8_t body[4 + CERTS_ID_MAX], sig[CERTS_AUTH_DATA_MAX];
-	struct certs_auth_params params;
-	uint8_t *octets = NULL;
-	size_t i, n, octets_len, sig_len;
-	int ret = -1;
-
-	id.u.id.type = (uint8_t)cr->id.type;
-	id.u.id.data.p = cr->id.data;
-	id.u.id.data.len = cr->id.len;
-	n = id_body(&cr->id, body);
-	if (!ike_out_add(o, &id))
-		return -1;
-	cert.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
-	for (i = 0; i < certs_chain_len(cr->chain); i++) {
-		cert.u.cert.data.p = certs_cert_der(certs_chain_get(cr->chain,
-		    i), &cert.u.cert.data.len);
-		if (!ike_out_add(o, &cert))
-			return -1;
-	}
-	if (sa->initiator && e->certreq_len > 0) {
-		struct ike_payload req = { .type = IKEV2_PL_CERTREQ };
-
-		req.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
-		req.u.cert.data.p = e->certreq;
-		req.u.cert.data.len = e->certreq_len;
-		if (!ike_out_add(o, &req))
-			return -1;
-	}
-	if (certs_auth_choose(cr->key, sa->setup->peer_hashes, false, &params,
-	    err) != CERTS_OK ||
-	    auth_octets(sa, sa->initiator, (struct ike_view){ body, n },
-	    &octets, &octets_len) != 0 ||
-	    certs_auth_sign(cr->key, &params, octets, octets_len, sig,
-	    sizeof(sig), &sig_len, err) != CERTS_OK)
-		goto out;
-	auth.u.auth.type = (uint8_t)params.method;
-	auth.u.auth.data.p = sig;
-	auth.u.auth.data.len = sig_len;
-	ret = ike_out_add(o, &auth) ? 0 : -1;
-out:
-	free(octets);
-	return ret;
-}
-
 static enum certs_status refuse(struct certs_err *err, enum certs_status st,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -145,6 +92,89 @@ refuse(struct certs_err *err, enum certs_status st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
 	va_end(ap);
+	return st;
+}
+
+/* IDx, CERT+ (and the initiator's CERTREQ) of ours. */
+static bool
+add_id_cert(struct ike_engine *e, const struct ike_sa *sa, struct ike_out *o)
+{
+	const struct ike_cred *cr = sa_cred(e, sa);
+	struct ike_payload id = { .type = sa->initiator ? IKEV2_PL_IDI :
+	    IKEV2_PL_IDR }, cert = { .type = IKEV2_PL_CERT };
+	size_t i;
+
+	id.u.id.type = (uint8_t)cr->id.type;
+	id.u.id.data.p = cr->id.data;
+	id.u.id.data.len = cr->id.len;
+	if (!ike_out_add(o, &id))
+		return false;
+	cert.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
+	for (i = 0; i < certs_chain_len(cr->chain); i++) {
+		cert.u.cert.data.p = certs_cert_der(certs_chain_get(cr->chain,
+		    i), &cert.u.cert.data.len);
+		if (!ike_out_add(o, &cert))
+			return false;
+	}
+	if (sa->initiator && e->certreq_len > 0) {
+		struct ike_payload req = { .type = IKEV2_PL_CERTREQ };
+
+		req.u.cert.type = IKEV2_CERT_X509_SIGNATURE;
+		req.u.cert.data.p = e->certreq;
+		req.u.cert.data.len = e->certreq_len;
+		if (!ike_out_add(o, &req))
+			return false;
+	}
+	return true;
+}
+
+static bool
+add_auth(struct ike_out *o, uint8_t method, const uint8_t *data, size_t len)
+{
+	struct ike_payload auth = { .type = IKEV2_PL_AUTH };
+
+	auth.u.auth.type = method;
+	auth.u.auth.data.p = data;
+	auth.u.auth.data.len = len;
+	return ike_out_add(o, &auth);
+}
+
+/* What we sign (§2.15) and how: *octets malloc'ed, caller frees. */
+static enum certs_status
+our_octets(struct ike_engine *e, const struct ike_sa *sa,
+    struct certs_auth_params *params, uint8_t **octets, size_t *octets_len,
+    struct certs_err *err)
+{
+	const struct ike_cred *cr = sa_cred(e, sa);
+	uint8_t body[4 + CERTS_ID_MAX];
+	size_t n = id_body(&cr->id, body);
+	enum certs_status st;
+
+	if ((st = certs_auth_choose(cr->key, sa->setup->peer_hashes, false,
+	    params, err)) != CERTS_OK)
+		return st;
+	if (auth_octets(sa, sa->initiator, (struct ike_view){ body, n },
+	    octets, octets_len) != 0)
+		return refuse(err, CERTS_ERR_INTERNAL, "no memory");
+	return CERTS_OK;
+}
+
+/* Our AUTH, signed here and now, into data[CERTS_AUTH_DATA_MAX]. */
+static enum certs_status
+sign_now(struct ike_engine *e, const struct ike_sa *sa, uint8_t *method,
+    uint8_t *data, size_t *len, struct certs_err *err)
+{
+	struct certs_auth_params params;
+	uint8_t *octets = NULL;
+	size_t octets_len;
+	enum certs_status st;
+
+	if ((st = our_octets(e, sa, &params, &octets, &octets_len, err)) ==
+	    CERTS_OK)
+		st = certs_auth_sign(sa_cred(e, sa)->key, &params, octets,
+		    octets_len, data, CERTS_AUTH_DATA_MAX, len, err);
+	*method = (uint8_t)params.method;
+	free(octets);
 	return st;
 }
 
@@ -272,13 +302,17 @@ ike_auth_initiate(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct ike_out *o = &e->tx;
 	struct certs_err err = { 0 };
+	uint8_t method, auth[CERTS_AUTH_DATA_MAX];
+	size_t auth_len;
 
 	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, false, 0);
-	if (add_id_cert_auth(e, sa, o, &err) != 0) {
+	if (sign_now(e, sa, &method, auth, &auth_len, &err) != CERTS_OK) {
 		log_err("%s[%llu]: cannot sign AUTH: %s", ike_sa_name(sa),
 		    (unsigned long long)sa->id, err.reason);
 		return -1;
 	}
+	if (!add_id_cert(e, sa, o) || !add_auth(o, method, auth, auth_len))
+		return -1;
 	if ((initial_contact(e, sa) &&
 	    !ike_out_notify(o, IKEV2_N_INITIAL_CONTACT, NULL, 0)) ||
 	    ike_child_add_request(e, sa, o) != 0 || ike_out_send(e, sa, o) < 0)
@@ -332,7 +366,7 @@ established(struct ike_engine *e, struct ike_sa *sa)
 
 /* <-- IKE_AUTH { N(AUTHENTICATION_FAILED) } */
 static void
-refuse_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
+refuse_peer(struct ike_engine *e, struct ike_sa *sa, uint32_t msg_id,
     const char *why)
 {
 	struct ike_out *o = &e->tx;
@@ -340,12 +374,70 @@ refuse_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 
 	snprintf(fail, sizeof(fail), "AUTHENTICATION_FAILED: %s", why);
 	ike_sa_fail_log(sa, fail);	/* before the peer can see it */
-	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, msg_id);
 	ike_out_notify(o, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 	ike_out_send(e, sa, o);
 	ike_sa_close(e, sa, IKE_SA_EVENT_FAILED, fail);
 }
 
+/* unique (unique.c) before the response is built: deleting older SAs
+ * sends requests through the engine's one message buffer. False: sa was
+ * refused. */
+static bool
+unique_ok(struct ike_engine *e, struct ike_sa *sa)
+{
+	char why[CERTS_REASON_MAX + 300];
+
+	if (ike_unique_check(e, sa, sa->setup->initial_contact))
+		return true;
+	snprintf(why, sizeof(why), "peer %s has an IKE SA already (unique = "
+	    "keep)", ike_sa_peer_text(sa));
+	refuse_peer(e, sa, sa->setup->resp_msg_id, why);
+	return false;
+}
+
+/*
+ * Our AUTH for the response: handed to io.sign when the daemon has one
+ * (the SA waits in IKE_AUTH_SIGNING, other SAs go on), else signed here.
+ * Either way ike_auth_signed() finishes the response.
+ */
+static void
+sign_response(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_sign_job job = { .ike_id = sa->id,
+	    .spi = ike_sa_spi_ours(sa), .key = sa_cred(e, sa)->key };
+	struct certs_err err = { 0 };
+	uint8_t *octets = NULL, auth[CERTS_AUTH_DATA_MAX];
+	size_t auth_len = 0;
+	enum certs_status st;
+	int queued = -1;
+
+	st = our_octets(e, sa, &job.params, &octets, &job.octets_len, &err);
+	sa->setup->auth_method = (uint8_t)job.params.method;
+	job.octets = octets;
+	if (st == CERTS_OK && e->io.sign != NULL)
+		queued = e->io.sign(e->io.arg, &job);
+	if (st == CERTS_OK && queued != 0)
+		st = certs_auth_sign(job.key, &job.params, octets,
+		    job.octets_len, auth, sizeof(auth), &auth_len, &err);
+	free(octets);
+	if (st == CERTS_OK && queued == 0) {
+		if (ike_sa_set_state(sa, IKE_STATE_AUTH_SIGNING))
+			ike_half_open_sync(e, sa);	/* authenticated */
+		return;
+	}
+	ike_auth_signed(e, sa, auth, auth_len, st == CERTS_OK ? NULL :
+	    err.reason);
+}
+
+/*
+ * IKE_AUTH request { IDi, CERT+, [CERTREQ], AUTH, [CP], SAi2, TSi, TSr }:
+ * the peer is verified, then everything of the response but IDr, CERT+
+ * and AUTH (the CHILD_SA, its virtual IP) is made and kept, because the
+ * request's buffer is reused once this event is handled while our AUTH
+ * may be signed later. What we sign (§2.15) does not depend on the
+ * response.
+ */
 void
 ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
     const struct ike_msg *m)
@@ -361,26 +453,44 @@ ike_auth_respond(struct ike_engine *e, struct ike_sa *sa,
 		snprintf(why, sizeof(why), "peer %s refused (%s): %s",
 		    sa->peer != NULL ? ike_sa_peer_text(sa) : "?",
 		    certs_status_str(err.status), err.reason);
-		refuse_peer(e, sa, m, why);
+		refuse_peer(e, sa, m->hdr.msg_id, why);
 		return;
 	}
-	/* Before the response is built: deleting older SAs sends requests
-	 * through the engine's one message buffer. */
-	if (!ike_unique_check(e, sa, ike_msg_notify(m,
-	    IKEV2_N_INITIAL_CONTACT) != NULL)) {
-		snprintf(why, sizeof(why), "peer %s has an IKE SA already "
-		    "(unique = keep)", ike_sa_peer_text(sa));
-		refuse_peer(e, sa, m, why);
+	sa->setup->resp_msg_id = m->hdr.msg_id;
+	sa->setup->initial_contact = ike_msg_notify(m,
+	    IKEV2_N_INITIAL_CONTACT) != NULL;
+	if (!unique_ok(e, sa))
 		return;
-	}
-	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, m->hdr.msg_id);
-	if (add_id_cert_auth(e, sa, o, &err) != 0) {
-		ike_sa_fail(e, sa, "cannot sign AUTH: %s", err.reason);
-		return;
-	}
+	ike_out_begin_chain(o);
 	if ((child_err = ike_child_respond(e, sa, m, o)) != 0)
 		ike_out_notify(o, child_err, NULL, 0);
-	if (ike_out_send(e, sa, o) < 0) {
+	if (ike_chain_keep(&o->b, &sa->setup->resp_tail) != 0) {
+		ike_sa_fail(e, sa, "cannot build IKE_AUTH response");
+		return;
+	}
+	sign_response(e, sa);
+}
+
+/* <-- IKE_AUTH { IDr, CERT+, AUTH, [CP(CFG_REPLY)], SAr2, TSi, TSr } */
+void
+ike_auth_signed(struct ike_engine *e, struct ike_sa *sa,
+    const uint8_t *auth_data, size_t len, const char *why)
+{
+	struct ike_sa_setup *st = sa->setup;
+	struct ike_out *o = &e->tx;
+
+	if (why != NULL) {
+		ike_sa_fail(e, sa, "cannot sign AUTH: %s", why);
+		return;
+	}
+	/* Another SA of this peer may have come up while ours was signed
+	 * (the unique check saw established SAs only). */
+	if (sa->state == IKE_STATE_AUTH_SIGNING && !unique_ok(e, sa))
+		return;
+	ike_out_begin(o, sa, IKEV2_EXCH_IKE_AUTH, true, st->resp_msg_id);
+	if (!add_id_cert(e, sa, o) ||
+	    !add_auth(o, st->auth_method, auth_data, len) ||
+	    !ike_out_append(o, &st->resp_tail) || ike_out_send(e, sa, o) < 0) {
 		ike_sa_fail(e, sa, "cannot send IKE_AUTH response");
 		return;
 	}

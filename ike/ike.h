@@ -94,6 +94,21 @@ struct ike_child_counters {
 	uint64_t	 packets_in, packets_out;
 };
 
+/* Our AUTH signature as a responder (RFC 7296 §2.15: RealMessage2 |
+ * NonceIData | prf(SK_pr, IDr')), for io.sign to make off the engine's
+ * thread: with RSA-2048 it is most of a set-up's CPU. Borrowed for the
+ * io.sign call (copy octets); key stays valid until ike_engine_free() and
+ * may be used from another thread while the engine runs (certs_auth_sign
+ * keeps no state in it). */
+struct ike_sign_job {
+	uint64_t			 ike_id;	/* the IKE SA, for logs */
+	uint64_t			 spi;		/* ours: the SA's key */
+	const struct certs_key		*key;
+	struct certs_auth_params	 params;
+	const uint8_t			*octets;
+	size_t				 octets_len;
+};
+
 struct ike_io {
 	void	*arg;
 	/* Sends one IKE message (from the IKE header on) from local to remote;
@@ -131,6 +146,12 @@ struct ike_io {
 	 * §2.23): the CHILD_SAs of IKE SA ike_id send there from now on. */
 	void	(*peer_moved)(void *arg, uint64_t ike_id,
 		    const struct sockaddr_storage *remote);
+	/* Optional (NULL: the engine signs itself, at once): takes a
+	 * responder's AUTH signature to make later, 0; -1 if it cannot (a
+	 * full queue: the engine signs itself). The result comes back
+	 * through ike_engine_sign_done(), never from inside this call;
+	 * meanwhile the SA waits in IKE_AUTH_SIGNING and other SAs go on. */
+	int	(*sign)(void *arg, const struct ike_sign_job *job);
 };
 
 /* cfg is borrowed for the engine's life; io is copied. Credentials come
@@ -203,6 +224,14 @@ void	 ike_engine_input(struct ike_engine *e,
 	    const struct sockaddr_storage *local,
 	    const struct sockaddr_storage *remote, const uint8_t *msg,
 	    size_t len, uint64_t now_ms);
+/* The signature of io.sign's job (spi, ike_id as in the job): the Authentication
+ * Data (certs_auth_sign's auth_data, borrowed for the call), or why is
+ * not NULL and says why there is none (the SA fails). The SA's IKE_AUTH
+ * response goes out and it is established; if the SA went away
+ * meanwhile (terminated, shut down, timed out) nothing happens. */
+void	 ike_engine_sign_done(struct ike_engine *e, uint64_t spi,
+	    uint64_t ike_id, const uint8_t *auth_data, size_t len,
+	    const char *why, uint64_t now_ms);
 /* Timers (retransmission, DPD, rekey): call at or after ike_engine_next()
  * returns; returns the next deadline in ms, or UINT64_MAX for none. */
 void	 ike_engine_tick(struct ike_engine *e, uint64_t now_ms);

@@ -18,6 +18,7 @@ static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_STATE_SA_INIT_SENT]	= "IKE_SA_INIT_SENT",
 	[IKE_STATE_SA_INIT_DONE]	= "IKE_SA_INIT_DONE",
 	[IKE_STATE_AUTH_SENT]		= "IKE_AUTH_SENT",
+	[IKE_STATE_AUTH_SIGNING]	= "IKE_AUTH_SIGNING",
 	[IKE_STATE_ESTABLISHED]		= "ESTABLISHED",
 	[IKE_STATE_DELETING]		= "DELETING",
 	[IKE_STATE_CLOSED]		= "CLOSED",
@@ -30,8 +31,10 @@ static const unsigned state_moves[IKE_STATE_COUNT] = {
 	[IKE_STATE_IDLE]	 = TO(IKE_STATE_SA_INIT_SENT) |
 	    TO(IKE_STATE_SA_INIT_DONE) | TO(IKE_STATE_ESTABLISHED),
 	[IKE_STATE_SA_INIT_SENT] = TO(IKE_STATE_AUTH_SENT),
-	[IKE_STATE_SA_INIT_DONE] = TO(IKE_STATE_ESTABLISHED),
+	[IKE_STATE_SA_INIT_DONE] = TO(IKE_STATE_ESTABLISHED) |
+	    TO(IKE_STATE_AUTH_SIGNING),
 	[IKE_STATE_AUTH_SENT]	 = TO(IKE_STATE_ESTABLISHED),
+	[IKE_STATE_AUTH_SIGNING] = TO(IKE_STATE_ESTABLISHED),
 	[IKE_STATE_ESTABLISHED]	 = TO(IKE_STATE_DELETING),
 	[IKE_STATE_DELETING]	 = 0,
 	[IKE_STATE_CLOSED]	 = 0,
@@ -104,6 +107,7 @@ ike_sa_setup_done(struct ike_sa *sa)
 	ike_dh_free(st->dh);
 	ike_msg_buf_free(&st->init_i);
 	ike_msg_buf_free(&st->init_r);
+	ike_chain_free(&st->resp_tail);
 	sodium_memzero(st, sizeof(*st));	/* nonces, SK_pi, SK_pr */
 	free(st);
 	sa->setup = NULL;

@@ -11,6 +11,8 @@
  *   IDLE --R: IKE_SA_INIT answered-----> SA_INIT_DONE
  *   IDLE --made by an IKE SA rekey (CREATE_CHILD_SA, §1.3.2)--> ESTABLISHED
  *   AUTH_SENT, SA_INIT_DONE --AUTH ok--> ESTABLISHED --Delete sent--> DELETING
+ *   SA_INIT_DONE --R: peer's AUTH ok, ours handed to io.sign--> AUTH_SIGNING
+ *   AUTH_SIGNING --signed, IKE_AUTH response sent--> ESTABLISHED
  *   any --failure, timeout, Delete done--> CLOSED (then freed)
  */
 #ifndef UIPSEC_IKE_IKE_SA_H
@@ -27,6 +29,7 @@
 #include "ike/dh.h"
 #include "ike/ikev2_wire.h"
 #include "ike/keys.h"
+#include "ike/message.h"
 #include "ike/proposal.h"
 #include "ike/resp_store.h"
 #include "ike/sk.h"
@@ -36,6 +39,7 @@ enum ike_state {
 	IKE_STATE_SA_INIT_SENT,
 	IKE_STATE_SA_INIT_DONE,
 	IKE_STATE_AUTH_SENT,
+	IKE_STATE_AUTH_SIGNING,	/* R: our AUTH being signed (io.sign) */
 	IKE_STATE_ESTABLISHED,
 	IKE_STATE_DELETING,
 	IKE_STATE_CLOSED,
@@ -181,6 +185,15 @@ struct ike_sa_setup {
 	uint8_t			 cookie[IKEV2_COOKIE_MAX];	/* §2.6 (I) */
 	size_t			 cookie_len;
 	uint8_t			 cookie_rounds;	/* N(COOKIE) answers (I) */
+	/* Responder, IKE_AUTH (exchange_auth.c): the response's payloads
+	 * after AUTH, built from the request (whose buffer does not outlive
+	 * its event), kept while our AUTH is signed (AUTH_SIGNING); its
+	 * message ID, our AUTH method, and whether the request carried
+	 * INITIAL_CONTACT (unique.c). */
+	struct ike_chain	 resp_tail;
+	uint32_t		 resp_msg_id;
+	uint8_t			 auth_method;
+	bool			 initial_contact;
 };
 
 /*

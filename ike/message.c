@@ -4,6 +4,7 @@
  */
 #include "ike/message.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ike/ikev2_wire.h"
@@ -335,4 +336,48 @@ ike_build_finish(struct ike_builder *b)
 	if (b->len_at != NULL)
 		buf_store_u32(b->len_at, (uint32_t)b->w.len);
 	return (long)b->w.len;
+}
+
+int
+ike_chain_keep(const struct ike_builder *b, struct ike_chain *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (b->failed || b->sealed || b->len_at != NULL ||
+	    !buf_writer_ok(&b->w))
+		return -1;
+	if (b->w.len == 0)
+		return 0;
+	if (b->next_at == NULL || (out->p = malloc(b->w.len)) == NULL)
+		return -1;
+	memcpy(out->p, b->w.p, b->w.len);
+	out->len = b->w.len;
+	out->last_next = (size_t)(b->next_at - b->w.p);
+	out->first = b->first;
+	return 0;
+}
+
+bool
+ike_build_append(struct ike_builder *b, const struct ike_chain *c)
+{
+	size_t at = b->w.len;
+
+	if (c->len == 0)
+		return !b->failed;
+	if (b->failed || b->sealed || !buf_put_bytes(&b->w, c->p, c->len)) {
+		b->failed = true;
+		return false;
+	}
+	if (b->next_at != NULL)
+		*b->next_at = c->first;
+	if (b->first == IKEV2_PL_NONE)
+		b->first = c->first;
+	b->next_at = b->w.p + at + c->last_next;
+	return true;
+}
+
+void
+ike_chain_free(struct ike_chain *c)
+{
+	free(c->p);
+	memset(c, 0, sizeof(*c));
 }

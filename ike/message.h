@@ -244,4 +244,22 @@ bool	 ike_build_payload(struct ike_builder *b, const struct ike_payload *p);
 /* Writes the header's Length. Returns the bytes written, or -1. */
 long	 ike_build_finish(struct ike_builder *b);
 
+/* A bare chain kept to be appended to a message later (a response whose
+ * first payloads wait for something, exchange_auth.c): its payloads'
+ * octets, the type of the first, and where the last one's Next Payload
+ * field is. */
+struct ike_chain {
+	uint8_t		*p;		/* owned */
+	size_t		 len;
+	size_t		 last_next;	/* offset of the last Next Payload */
+	uint8_t		 first;		/* IKEV2_PL_NONE: empty */
+};
+/* A copy of the chain built in b (ike_build_chain, not failed) into *out:
+ * 0, or -1 (no memory, or b failed). */
+int	 ike_chain_keep(const struct ike_builder *b, struct ike_chain *out);
+/* Appends c's payloads to b as if each was added with ike_build_payload. */
+bool	 ike_build_append(struct ike_builder *b, const struct ike_chain *c);
+/* Frees c's octets; accepts an empty chain. */
+void	 ike_chain_free(struct ike_chain *c);
+
 #endif

@@ -25,7 +25,8 @@
 # run, 900: a responder that does not get there in time is reported with
 # what it reached),
 # RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
-# stdout). RSA: the CCUs share one key (RSA key generation takes ~80 ms a
+# stdout), SIGN_THREADS (uipsecd's ike.sign_threads; unset: its default,
+# one per CPU but the loop's; 0: the loop signs, as before). RSA: the CCUs share one key (RSA key generation takes ~80 ms a
 # key here); every certificate is still its own.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,6 +76,8 @@ pki_make() {
 # virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
 uipsec_start() {
 	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16
+	[ -n "${SIGN_THREADS:-}" ] && sed -i \
+	    "s/^ike {/ike {\n  sign_threads = $SIGN_THREADS/" "$work/conc.conf"
 	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		die "uipsecd"
 	rpid=$UIPSECD_PID

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "certs_testlib.h"
@@ -66,6 +67,44 @@ io_send(void *arg, const struct sockaddr_storage *local,
 	d->len = len;
 	net.p[from].sent++;
 	return 0;
+}
+
+static int
+io_sign(void *arg, const struct ike_sign_job *job)
+{
+	struct peer *p = arg;
+	struct peer_sign_job *j;
+
+	if (p->sign == PEER_SIGN_FULL)
+		return -1;
+	cr_assert_lt(p->n_jobs, PEER_SIGN_JOBS_MAX);
+	j = &p->job[p->n_jobs++];
+	j->spi = job->spi;
+	j->ike_id = job->ike_id;
+	j->key = job->key;
+	j->params = job->params;
+	j->len = job->octets_len;
+	cr_assert_not_null(j->octets = malloc(j->len));
+	memcpy(j->octets, job->octets, j->len);
+	return 0;
+}
+
+void
+peer_sign_finish(int who, size_t i, const char *why)
+{
+	struct peer *p = &net.p[who];
+	struct peer_sign_job *j = &p->job[i];
+	uint8_t auth[CERTS_AUTH_DATA_MAX];
+	size_t len = 0;
+
+	cr_assert_lt(i, p->n_jobs);
+	cr_assert_not_null(j->octets, "job %zu finished twice", i);
+	if (why == NULL)
+		cr_assert_eq(certs_auth_sign(j->key, &j->params, j->octets,
+		    j->len, auth, sizeof(auth), &len, NULL), CERTS_OK);
+	free(j->octets);
+	j->octets = NULL;
+	ike_engine_sign_done(p->e, j->spi, j->ike_id, auth, len, why, net.now);
 }
 
 static void
@@ -281,6 +320,9 @@ engine_start(int i)
 	    .child_route = io_child_route,
 	    .peer_moved = io_peer_moved };
 
+	if (net.p[i].sign != PEER_SIGN_NONE)
+		io.sign = io_sign;
+
 	net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
 	cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);
 	if (net.p[i].have_set)
@@ -305,9 +347,16 @@ peer_restart(int who)
 void
 net_free(void)
 {
+	size_t i, j;
+
 	ike_engine_free(net.p[0].e);
 	ike_engine_free(net.p[1].e);
 	net.p[0].e = net.p[1].e = NULL;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < net.p[i].n_jobs; j++) {
+			free(net.p[i].job[j].octets);
+			net.p[i].job[j].octets = NULL;
+		}
 }
 
 static void

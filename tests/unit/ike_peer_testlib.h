@@ -37,6 +37,19 @@ struct peer_child {
 	unsigned route_seq;	/* when it was routed: the newest sends */
 };
 
+/* io.sign (RFC 7296 §2.15, the responder's AUTH): none (the engine signs
+ * at once), jobs kept for the test to finish (peer_sign_finish), or
+ * refused as by a full queue. */
+enum peer_sign { PEER_SIGN_NONE, PEER_SIGN_DEFER, PEER_SIGN_FULL };
+#define PEER_SIGN_JOBS_MAX	8
+struct peer_sign_job {
+	uint64_t			 spi, ike_id;
+	const struct certs_key		*key;
+	struct certs_auth_params	 params;
+	uint8_t				*octets;	/* owned */
+	size_t				 len;
+};
+
 struct peer {
 	struct ike_config	 cfg;
 	struct ike_conn_cfg	 conn;
@@ -57,6 +70,9 @@ struct peer {
 	bool			 children_counted_only;
 	size_t			 n_installed;
 	unsigned		 route_seq;	/* routes so far */
+	enum peer_sign		 sign;		/* set before peer_start() */
+	size_t			 n_jobs;	/* io.sign calls */
+	struct peer_sign_job	 job[PEER_SIGN_JOBS_MAX];
 };
 
 struct net {
@@ -85,6 +101,11 @@ void	 peer_start(void);
  * is freed and started again with the same configuration. */
 void	 peer_restart(int who);
 void	 net_free(void);
+
+/* Signs peer who's job i (as uipsecd's signer thread would) and hands the
+ * result to its engine; with why, a failure instead. The job's octets
+ * are freed: each job is finished once. */
+void	 peer_sign_finish(int who, size_t i, const char *why);
 
 /* Delivers the oldest queued datagram; false if none. */
 bool	 net_step(void);

@@ -152,6 +152,7 @@ Test(conf_ike_section, settings)
 	cr_assert_eq(k->set.block_threshold, 5);
 	cr_assert_eq(k->keep_alive_ms, 40000);
 	cr_assert_eq(k->set.dpd_delay_default, 80);
+	cr_assert_eq(k->sign_threads, -1);	/* signer_default_threads() */
 	cfg_free(cfg);
 	cfg = load("  swanctl_conf = swanctl.conf\n  swanctl_dir = creds\n"
 	    "  retransmit_timeout = 4.0\n  retransmit_base = 2\n"
@@ -160,7 +161,7 @@ Test(conf_ike_section, settings)
 	    "  fragment_size = 576\n  cookie_threshold = 3\n"
 	    "  block_threshold = 2\n  init_limit_half_open = 100\n"
 	    "  keep_alive = 20s\n  reconnect_min = 2\n  reconnect_max = 10m\n"
-	    "  dpd_delay = 5m\n",
+	    "  dpd_delay = 5m\n  sign_threads = 0\n",
 	    &err);
 	cr_assert_not_null(cfg, "%s", err.msg[0]);
 	k = cfg->ike;
@@ -178,6 +179,7 @@ Test(conf_ike_section, settings)
 	cr_assert_eq(k->reconnect_min_ms, 2000);
 	cr_assert_eq(k->reconnect_max_ms, 600000);
 	cr_assert_eq(k->set.dpd_delay_default, 300);
+	cr_assert_eq(k->sign_threads, 0);
 	cfg_free(cfg);
 }
 
@@ -195,5 +197,10 @@ Test(conf_ike_section, bad_settings)
 	    "creds\n  fragment_size = 300\n", &err));
 	snprintf(want, sizeof(want), "%s/uipsecd.conf:7: ike: fragment_size "
 	    "below 576 (RFC 7383 §2.5.1; 0 turns it off)", dir);
+	cr_assert_str_eq(err.msg[0], want);
+	cr_assert_null(load("  swanctl_conf = swanctl.conf\n  swanctl_dir = "
+	    "creds\n  sign_threads = 65\n", &err));
+	snprintf(want, sizeof(want), "%s/uipsecd.conf:7: ike: sign_threads "
+	    "= '65': not a number in [0, 64]", dir);
 	cr_assert_str_eq(err.msg[0], want);
 }

@@ -16,6 +16,7 @@
 #include "esp/esp.h"
 #include "ike/config.h"
 #include "ike/ike.h"
+#include "signer.h"
 #include "tun/tun.h"
 
 #define CFG_MAX_ADDRS	8	/* tun.addrs */
@@ -71,6 +72,9 @@ struct cfg_ike {
 	struct ike_settings	set;
 	uint32_t		keep_alive_ms;		/* 0: none */
 	uint32_t		reconnect_min_ms, reconnect_max_ms;
+	/* Threads that sign our IKE_AUTH responses (signer.h); -1: one
+	 * per CPU but the loop's; 0: the event loop signs. */
+	int			sign_threads;
 };
 /* Defaults of the daemon's own settings. */
 #define CFG_KEEP_ALIVE_MS	40000

@@ -23,6 +23,9 @@
  *                                   # their own dpd_delay; 0: none
  *     reconnect_min = 5             # backoff of our own retries, seconds
  *     reconnect_max = 300
+ *     sign_threads = 1              # uipsec's own: threads that sign our
+ *                                   # IKE_AUTH responses; default: CPUs
+ *                                   # less one; 0: the event loop signs
  *   }
  *
  * The swanctl.conf is loaded here, so that a configuration that loads is
@@ -53,6 +56,7 @@ static const struct conf_rule ike_rules[] = {
 	{ "dpd_delay", CONF_KEY, false },
 	{ "reconnect_min", CONF_KEY, false },
 	{ "reconnect_max", CONF_KEY, false },
+	{ "sign_threads", CONF_KEY, false },
 	{ NULL, CONF_KEY, false },
 };
 
@@ -147,6 +151,9 @@ settings_get(const struct conf_node *sec, struct cfg_ike *ike,
 	s->dpd_delay_default = (uint32_t)v;
 	SECONDS("reconnect_min", ike->reconnect_min_ms);
 	SECONDS("reconnect_max", ike->reconnect_max_ms);
+	v = -1;
+	number(sec, "sign_threads", 0, SIGNER_THREADS_MAX, false, &v, err);
+	ike->sign_threads = (int)v;
 #undef SECONDS
 #undef COUNT
 	if (s->retransmit_timeout_ms == 0)

@@ -442,6 +442,15 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	gc->retry_ms = ike_glue_now_ms() + delay;
 }
 
+/* ike_io.sign: our IKE_AUTH response's AUTH, to a signer thread. */
+static int
+io_sign(void *arg, const struct ike_sign_job *job)
+{
+	struct ike_glue *g = arg;
+
+	return signer_submit(g->signer, job);
+}
+
 static void
 io_ike_keys(void *arg, const struct ike_keys_report *k)
 {
@@ -463,6 +472,7 @@ ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 		.peer_moved = io_peer_moved,
 	};
 	struct ike_glue *g = calloc(1, sizeof(*g));
+	unsigned threads;
 
 	if (!g) {
 		log_err("ike: out of memory");
@@ -476,14 +486,22 @@ ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 	g->local4500 = *local;
 	set_port(&g->local4500, IKEV2_PORT_NATT);
 	io.arg = g;
+	threads = set->sign_threads < 0 ? signer_default_threads() :
+	    (unsigned)set->sign_threads;
+	if (threads > 0)
+		io.sign = io_sign;
 	if (!(g->conns = calloc(cfg->n_conns ? cfg->n_conns : 1,
 	    sizeof(*g->conns))) ||
 	    (g->fd500 = udp_open(&g->local500)) < 0 ||
+	    (threads > 0 && !(g->signer = signer_new(threads))) ||
 	    !(g->e = ike_engine_new(cfg, &io, ike_glue_now_ms()))) {
 		ike_glue_free(g);
 		return NULL;
 	}
 	ike_engine_set_settings(g->e, &set->set);
+	if (threads > 0)
+		log_info("ike: %u signer thread%s for our IKE_AUTH responses",
+		    threads, threads == 1 ? "" : "s");
 	d->dp.ike_input = ike_glue_input4500;
 	d->dp.esp_moved = dp_esp_moved;
 	d->dp.acquire = glue_trap_acquire;
@@ -514,6 +532,7 @@ ike_glue_free(struct ike_glue *g)
 {
 	if (!g)
 		return;
+	signer_free(g->signer);	/* its jobs borrow the engine's keys */
 	ike_engine_free(g->e);
 	while (g->children) {
 		sad_remove(&g->d->sad, g->children->sa->spi_in);
@@ -591,6 +610,18 @@ ike_glue_input4500(void *arg, const uint8_t *msg, size_t len,
 
 	ike_engine_input(g->e, &g->local4500, from, msg, len,
 	    ike_glue_now_ms());
+}
+
+int
+ike_glue_sign_fd(const struct ike_glue *g)
+{
+	return g && g->signer ? signer_fd(g->signer) : -1;
+}
+
+void
+ike_glue_signed(struct ike_glue *g)
+{
+	signer_collect(g->signer, g->e, ike_glue_now_ms());
 }
 
 /* The earliest of the engine's timers and our scheduled set-ups. */

@@ -41,6 +41,11 @@ void	 ike_glue_read500(struct ike_glue *g);
 /* The data plane's hook for IKE on port 4500 (marker removed). */
 void	 ike_glue_input4500(void *g, const uint8_t *msg, size_t len,
 	    const struct sockaddr_storage *from);
+/* The signer threads' eventfd (signer.h), to watch for EPOLLIN; -1 when
+ * the loop signs itself (g may be NULL). ike_glue_signed finishes the
+ * IKE_AUTH responses whose AUTH is signed. */
+int	 ike_glue_sign_fd(const struct ike_glue *g);
+void	 ike_glue_signed(struct ike_glue *g);
 /* epoll_wait's timeout in ms until the engine's next timer (-1: none; g
  * may be NULL), and the timers themselves, run when due. */
 int	 ike_glue_timeout(const struct ike_glue *g);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "ike_glue.h"
 #include "sad.h"
+#include "signer.h"
 
 /* One installed CHILD_SA: what the glue keeps beside its SA database
  * entry (sa, whose owner it is), allocated per CHILD_SA and listed in
@@ -53,6 +54,7 @@ struct ike_glue {
 	size_t			 n_nat_children;
 	struct glue_conn	*conns;		/* cfg->n_conns of them */
 	struct ike_engine	*e;
+	struct signer		*signer;	/* signer.h; NULL: the loop signs */
 	uint64_t		 tick_ms;	/* last ike_glue_tick() run */
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;

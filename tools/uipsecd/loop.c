@@ -1,6 +1,7 @@
 /*
  * tools/uipsecd/loop.c — the event loop: epoll over the TUN fd, the UDP
- * socket, a signalfd, the control socket and IKE's port 500, with IKE's
+ * socket, a signalfd, the control socket, IKE's port 500 and the signer
+ * threads' eventfd (signatures done, signer.h), with IKE's
  * next timer as the timeout. Level-triggered: each wake-up moves one batch per
  * ready source, so neither direction starves the other.
  */
@@ -19,7 +20,7 @@
 #include "ike_glue.h"
 #include "tun/tun.h"
 
-enum { EV_TUN, EV_UDP, EV_SIGNAL, EV_CONTROL, EV_IKE };
+enum { EV_TUN, EV_UDP, EV_SIGNAL, EV_CONTROL, EV_IKE, EV_SIGNED };
 
 static int
 watch(int ep, int fd, uint64_t tag)
@@ -53,7 +54,7 @@ on_signal(struct daemon *d, int sfd)
 int
 daemon_run(struct daemon *d)
 {
-	struct epoll_event ev[5];
+	struct epoll_event ev[6];
 	int ep = -1, sfd = -1, n, i, ret = -1, stop = 0;
 	sigset_t mask;
 
@@ -69,7 +70,9 @@ daemon_run(struct daemon *d)
 	    watch(ep, d->udp_fd, EV_UDP) < 0 ||
 	    watch(ep, sfd, EV_SIGNAL) < 0 ||
 	    (d->ctl && watch(ep, control_fd(d->ctl), EV_CONTROL) < 0) ||
-	    (d->ike && watch(ep, ike_glue_fd(d->ike), EV_IKE) < 0)) {
+	    (d->ike && watch(ep, ike_glue_fd(d->ike), EV_IKE) < 0) ||
+	    (ike_glue_sign_fd(d->ike) >= 0 &&
+	    watch(ep, ike_glue_sign_fd(d->ike), EV_SIGNED) < 0)) {
 		log_err("event loop: %s", strerror(errno));
 		goto out;
 	}
@@ -77,7 +80,7 @@ daemon_run(struct daemon *d)
 		/* IKE timers (retransmission, DPD, rekey) bound the wait;
 		 * the logs of what was done are written before it (main.c). */
 		fflush(stderr);
-		n = epoll_wait(ep, ev, 5, ike_glue_timeout(d->ike));
+		n = epoll_wait(ep, ev, 6, ike_glue_timeout(d->ike));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -100,6 +103,9 @@ daemon_run(struct daemon *d)
 				break;
 			case EV_IKE:
 				ike_glue_read500(d->ike);
+				break;
+			case EV_SIGNED:
+				ike_glue_signed(d->ike);
 				break;
 			}
 		}

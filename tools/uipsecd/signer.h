@@ -1,0 +1,43 @@
+/*
+ * tools/uipsecd/signer.h — the responder's AUTH signatures (ike.h io.sign,
+ * RFC 7296 §2.15) on worker threads, so that the event loop goes on with
+ * other peers meanwhile: with RSA-2048 identities the signature is most of
+ * a set-up's CPU (doc/load.md). A bounded queue of jobs, each with a copy
+ * of the octets to sign; finished jobs come back to the loop through an
+ * eventfd. Only the workers sign; only the loop thread touches the engine.
+ */
+#ifndef UIPSECD_SIGNER_H
+#define UIPSECD_SIGNER_H
+
+#include <stddef.h>
+
+#include "ike/ike.h"
+
+struct signer;
+
+/* Jobs that may wait per thread: beyond, io.sign refuses and the engine
+ * signs on the loop thread (it never drops one). */
+#define SIGNER_QUEUE_PER_THREAD	16
+#define SIGNER_THREADS_MAX	64
+
+/* The default number of threads: one per CPU but the loop's; 0 on a
+ * single CPU (the loop signs). */
+unsigned signer_default_threads(void);
+/* Starts `threads` workers (1..SIGNER_THREADS_MAX). NULL after a log
+ * line. Caller frees with signer_free(). */
+struct signer *signer_new(unsigned threads);
+/* Readable (EPOLLIN) when finished jobs wait for signer_collect(). */
+int	 signer_fd(const struct signer *s);
+/* ike_io.sign: queues a copy of the job; 0, or -1 when the queue is full
+ * (or no memory). */
+int	 signer_submit(struct signer *s, const struct ike_sign_job *job);
+/* Hands each finished job to ike_engine_sign_done(e), in the order they
+ * finished. Loop thread only. */
+void	 signer_collect(struct signer *s, struct ike_engine *e,
+	    uint64_t now_ms);
+/* Stops the workers (each finishes the job it is signing) and joins
+ * them; jobs not handed back are dropped. Before the engine whose keys
+ * the jobs borrow is freed. Accepts NULL. */
+void	 signer_free(struct signer *s);
+
+#endif
