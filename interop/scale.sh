@@ -26,8 +26,10 @@
 # what it reached),
 # RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
 # stdout), SIGN_THREADS (uipsecd's ike.sign_threads; unset: its default,
-# one per CPU but the loop's; 0: the loop signs, as before). RSA: the CCUs share one key (RSA key generation takes ~80 ms a
-# key here); every certificate is still its own.
+# one per CPU but the loop's; 0: the loop signs, as before), LOAD_WRAP (a
+# command the generator runs under, e.g. valgrind --tool=callgrind:
+# doc/load.md). RSA: the CCUs share one key (RSA key generation takes
+# ~80 ms a key here); every certificate is still its own.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -115,10 +117,10 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # load_run N HOLD OUT: `uipsec load run` of N CCUs in the background
 # (LPID), its report in OUT.
 load_run() {
-	ip netns exec "$L" "$cli" load run --pki "$pki" --count "$1" \
-	    --remote 10.0.0.2 --first 10.99.0.1 --remote-ts 10.10.2.0/24 \
-	    --ping 10.10.2.1 --window "$WINDOW" --timeout "$TIMEOUT" \
-	    --hold "$2" >"$3" 2>"$3.err" &
+	ip netns exec "$L" ${LOAD_WRAP:-} "$cli" load run --pki "$pki" \
+	    --count "$1" --remote 10.0.0.2 --first 10.99.0.1 \
+	    --remote-ts 10.10.2.0/24 --ping 10.10.2.1 --window "$WINDOW" \
+	    --timeout "$TIMEOUT" --hold "$2" >"$3" 2>"$3.err" &
 	LPID=$!
 }
 

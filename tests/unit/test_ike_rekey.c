@@ -286,6 +286,48 @@ Test(ike_rekey, reauth)
 	assert_live_children_match();
 }
 
+/* An IKE SA rekey ends while a reauthentication's new IKE SA is being set
+ * up, and the old SA's Delete is lost: A holds the old SA (DELETING) and
+ * its rekeyed successor (ESTABLISHED), both of the tunnel's id (§2.18),
+ * when the new SA is up. The reauthentication replaces the successor, the
+ * one that carries the tunnel (lifetime.c find_id), so one IKE SA stays. */
+Test(ike_rekey, reauth_replaces_the_sa_an_ike_rekey_made_meanwhile)
+{
+	bool response;
+	int i;
+
+	net_init(IKE_PROPS, ESP_PROPS);
+	net.p[PEER_A].conn.reauth_time = 100;
+	net.p[PEER_A].conn.over_time = 10;
+	up();
+	net_advance(100000);
+	net_expect_head(IKEV2_EXCH_IKE_SA_INIT, false);
+	net_drop();		/* the new SA's IKE_SA_INIT: resent later */
+	cr_assert_eq(ike_engine_rekey(net.p[PEER_A].e, "fleet", true, net.now),
+	    1);
+	net_advance(0);
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_step();
+	net_step();		/* A: the successor is up, the old SA deletes */
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_drop();
+	/* The new SA's set-up; every Delete of the old SA lost meanwhile. */
+	net_advance(5000);
+	for (i = 0; i < 32 && net.n > 0; i++) {
+		if (net_head_exchange(&response) == IKEV2_EXCH_INFORMATIONAL &&
+		    !response && net.p[PEER_A].n_up < 2)
+			net_drop();
+		else
+			net_step();
+	}
+	cr_assert_eq(net.p[PEER_A].n_up, 2, "the new SA is up");
+	net_advance(60000);	/* the old SA's Delete given up or answered */
+	net_run(16);
+	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	assert_live_children_match();
+}
+
 Test(ike_rekey, child_by_bytes)
 {
 	net_init(IKE_PROPS, ESP_PROPS);

@@ -172,8 +172,10 @@ check(unsigned seed, int step, const char *what)
 	}
 }
 
-/* The CCU's NAT maps it to another port; the data plane of `who` sees
- * ESP of a random IKE SA id from there: ike_engine_peer_moved() must move
+/* The data plane of `who` sees ESP of a random IKE SA id from another
+ * port of the CCU's NAT (now and then the NAT does map the CCU there:
+ * more often, and the retransmitted IKE_SA_INITs it turns into new
+ * half-open SAs flood the test's wire): ike_engine_peer_moved() must move
  * the ESTABLISHED SAs of that id toward a peer behind a NAT (§2.23) and
  * no other, as a walk picks them. */
 static void
@@ -183,18 +185,22 @@ nat_moves(int who)
 	struct sockaddr_storage to, before[SAS_MAX], now;
 	struct sockaddr_in *in = (struct sockaddr_in *)&to;
 	struct all_sas a;
-	uint64_t id;
+	uint64_t id, up[SAS_MAX];
 	bool moves;
-	size_t i, n = 0;
+	size_t i, n = 0, n_up = 0;
 
-	net.nat_shift = (uint16_t)(1000 + rnd(64));
 	memset(&to, 0, sizeof(to));
 	in->sin_family = AF_INET;
 	inet_pton(AF_INET, "192.0.2.99", &in->sin_addr);
-	in->sin_port = htons((uint16_t)(4500 + net.nat_shift));
+	in->sin_port = htons((uint16_t)(4500 + 1000 + rnd(64)));
+	if (rnd(4) == 0)
+		net.nat_shift = (uint16_t)(ntohs(in->sin_port) - 4500);
 	list_sas(e, &a);
-	/* Mostly the id of an SA that exists; now and then any. */
-	id = a.n > 0 && rnd(4) != 0 ? a.sa[rnd((uint32_t)a.n)]->id :
+	for (i = 0; i < a.n; i++)
+		if (a.sa[i]->state == IKE_STATE_ESTABLISHED)
+			up[n_up++] = a.sa[i]->id;
+	/* Mostly the id of an ESTABLISHED SA; now and then any. */
+	id = n_up > 0 && rnd(4) != 0 ? up[rnd((uint32_t)n_up)] :
 	    rnd((uint32_t)e->next_id + 2);
 	for (i = 0; i < a.n; i++)
 		ike_sockaddr_get(&a.sa[i]->remote, &before[i]);
@@ -294,7 +300,7 @@ step_once(void)
 		return "restart";
 	}
 	if (r < 998) {
-		nat_moves(who);
+		nat_moves(rnd(4) != 0 ? PEER_B : PEER_A);	/* A: nothing moves */
 		return "NAT mapping moves";
 	}
 	return "nothing";
@@ -347,7 +353,8 @@ Test(ike_timers, heap_equals_walk_rekey)
 	moved = 0;
 	for (seed = 1; seed <= 3; seed++)
 		run(seed, false);
-	/* The moves reached SAs (fixed seeds: always or never). */
+	/* The moves reached SAs (7-9 of them in 40 trials of each test: the
+	 * engine's own randomness, SPIs and jitter, varies the runs). */
 	cr_assert_gt(moved, 0, "no SA moved");
 }
 
