@@ -125,29 +125,18 @@ ike_peer_follow(struct ike_engine *e, struct ike_sa *sa,
 		e->io.peer_moved(e->io.arg, sa->id, remote);
 }
 
-struct moved_ctx {
-	struct ike_engine		*e;
-	uint64_t			 id;
-	const struct sockaddr_storage	*remote;
-};
-
-static void
-moved_one(void *arg, struct ike_sa *sa)
-{
-	struct moved_ctx *m = arg;
-
-	if (sa->id != m->id || sa->state != IKE_STATE_ESTABLISHED)
-		return;
-	ike_peer_follow(m->e, sa, m->remote);
-}
-
+/* The SAs of tunnel ike_id (the table's index by id: an IKE SA rekey's
+ * old SA and its successor share it, §2.18). */
 void
 ike_engine_peer_moved(struct ike_engine *e, uint64_t ike_id,
     const struct sockaddr_storage *remote, uint64_t now_ms)
 {
-	struct moved_ctx m = { e, ike_id, remote };
+	struct ike_sa *sa;
 
 	e->now_ms = now_ms;
-	ike_sa_table_each(&e->sas, moved_one, &m);
+	for (sa = ike_sa_table_next_id(&e->sas, ike_id, NULL); sa != NULL;
+	    sa = ike_sa_table_next_id(&e->sas, ike_id, sa))
+		if (sa->state == IKE_STATE_ESTABLISHED)
+			ike_peer_follow(e, sa, remote);
 	ike_timers_refile(e);
 }

@@ -44,7 +44,7 @@ ike_engine_new(const struct ike_config *cfg, const struct ike_io *io,
 	}
 	e->pools = ike_pools_new(cfg);
 	if (e->pools == NULL || ike_cookies_init(&e->cookies, now_ms) != 0 ||
-	    ike_creds_load(e) != 0) {
+	    ike_established_init(e) != 0 || ike_creds_load(e) != 0) {
 		ike_engine_free(e);
 		return NULL;
 	}
@@ -80,6 +80,7 @@ ike_engine_free(struct ike_engine *e)
 	ike_creds_free(e);
 	ike_cookies_wipe(&e->cookies);
 	ike_pools_free(e->pools);
+	ike_established_free(e);
 	ike_peer_index_free(&e->peers);
 	ike_sa_table_free(&e->sas);
 	free(e);
@@ -101,6 +102,9 @@ reap(struct ike_engine *e)
 			free_one(e, sa);
 	}
 	ike_timers_refile(e);
+#ifndef NDEBUG
+	ike_established_check(e);
+#endif
 }
 
 static void

@@ -73,6 +73,7 @@ struct ike_engine {
 	struct ike_io		 io;
 	struct ike_sa_table	 sas;
 	struct ike_peer_index	 peers;		/* established, by peer ID */
+	size_t			*established;	/* per cfg->conns[] */
 	struct ike_sa		*closed;	/* closed in this event */
 	struct ike_timers	 timers;	/* timers.c */
 	uint64_t		 next_id;
@@ -183,6 +184,19 @@ bool	 ike_cookie_admit(struct ike_engine *e, const struct ike_msg *m,
 /* Half-open accounting of a responder SA: counts it while it is in
  * IKE_SA_INIT_DONE, forgets it once it is not (or is freed). */
 void	 ike_half_open_sync(struct ike_engine *e, struct ike_sa *sa);
+
+/* established.c: the IKE SAs in ESTABLISHED of each connection (for
+ * INITIAL_CONTACT). sync: after each move of sa into or out of
+ * ESTABLISHED; count: of connection c (one of e->cfg->conns); check
+ * (without NDEBUG): aborts unless the counts equal a walk over all SAs. */
+int	 ike_established_init(struct ike_engine *e);
+void	 ike_established_free(struct ike_engine *e);
+void	 ike_established_sync(struct ike_engine *e, struct ike_sa *sa);
+size_t	 ike_established_count(const struct ike_engine *e,
+	    const struct ike_conn_cfg *c);
+#ifndef NDEBUG
+void	 ike_established_check(const struct ike_engine *e);
+#endif
 
 /* dpd.c (RFC 7296 §2.4): when sa is due a liveness check (UINT64_MAX:
  * never), and the check itself: a probe only if nothing arrived, IKE or

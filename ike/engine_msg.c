@@ -282,6 +282,7 @@ ike_sa_close(struct ike_engine *e, struct ike_sa *sa, enum ike_sa_event ev,
 	ike_peer_index_remove(&e->peers, sa);
 	ike_sa_set_state(sa, IKE_STATE_CLOSED);
 	ike_half_open_sync(e, sa);
+	ike_established_sync(e, sa);
 	sa->next_closed = e->closed;
 	e->closed = sa;
 	/* A rekeyed or reauthenticated SA goes silently: its successor

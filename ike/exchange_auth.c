@@ -286,32 +286,15 @@ verify_peer_chain(struct ike_engine *e, struct ike_sa *sa,
 	return st;
 }
 
-struct contact_ctx {
-	const struct ike_sa	*sa;
-	bool			 other;
-};
-
-static void
-contact_one(void *arg, struct ike_sa *sa)
-{
-	struct contact_ctx *c = arg;
-
-	if (sa != c->sa && sa->conn == c->sa->conn &&
-	    sa->state == IKE_STATE_ESTABLISHED)
-		c->other = true;
-}
-
 /* §3.10.1: INITIAL_CONTACT says "this is the only IKE SA between us":
  * the peer may drop whatever it still holds from an earlier one (a CCU
  * that rebooted or lost its peer to DPD). Not while another of ours is up
- * (a reauthentication's make-before-break). */
+ * (a reauthentication's make-before-break): sa itself, sending IKE_AUTH,
+ * is not ESTABLISHED yet, so any counted one is another. */
 static bool
 initial_contact(struct ike_engine *e, const struct ike_sa *sa)
 {
-	struct contact_ctx c = { sa, false };
-
-	ike_sa_table_each(&e->sas, contact_one, &c);
-	return !c.other;
+	return ike_established_count(e, sa->conn) == 0;
 }
 
 int
@@ -349,6 +332,7 @@ established(struct ike_engine *e, struct ike_sa *sa)
 	sa->established_ms = sa->last_rx_ms = e->now_ms;
 	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
 	ike_half_open_sync(e, sa);
+	ike_established_sync(e, sa);
 	if (!ike_peer_index_add(&e->peers, sa))
 		log_err("%s[%llu]: no memory to index peer %s: unique and "
 		    "INITIAL_CONTACT will not see this SA", ike_sa_name(sa),

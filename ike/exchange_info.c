@@ -39,7 +39,10 @@ ike_info_delete(struct ike_engine *e, struct ike_sa *sa)
 	d.u.del.protocol = IKEV2_PROTO_IKE;
 	if (sa->req.active || send_request(e, sa, &d) != 0)
 		return -1;	/* one exchange at a time (window 1, §2.3) */
-	return ike_sa_set_state(sa, IKE_STATE_DELETING) ? 0 : -1;
+	if (!ike_sa_set_state(sa, IKE_STATE_DELETING))
+		return -1;
+	ike_established_sync(e, sa);	/* not up for INITIAL_CONTACT */
+	return 0;
 }
 
 /* INFORMATIONAL { D(ESP, SPI) } --> */

@@ -101,6 +101,7 @@ established(struct ike_engine *e, struct ike_sa *n, const struct ike_sa *old)
 	ike_sa_table_add(&e->sas, n);
 	ike_timers_touch(e, n);
 	ike_sa_set_state(n, IKE_STATE_ESTABLISHED);
+	ike_established_sync(e, n);
 	ike_peer_index_add(&e->peers, n);	/* unique, INITIAL_CONTACT */
 	ike_report_ike_keys(e, n);
 	ike_lifetime_ike_start(e, n);

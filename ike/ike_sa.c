@@ -362,8 +362,9 @@ ike_sa_table_init(struct ike_sa_table *t)
 	memset(t, 0, sizeof(*t));
 	t->ours = calloc(IKE_SA_BUCKETS, sizeof(*t->ours));
 	t->init = calloc(IKE_SA_BUCKETS, sizeof(*t->init));
+	t->ids = calloc(IKE_SA_BUCKETS, sizeof(*t->ids));
 	t->nb = IKE_SA_BUCKETS;
-	if (t->ours == NULL || t->init == NULL) {
+	if (t->ours == NULL || t->init == NULL || t->ids == NULL) {
 		ike_sa_table_free(t);
 		return -1;
 	}
@@ -375,6 +376,7 @@ ike_sa_table_free(struct ike_sa_table *t)
 {
 	free(t->ours);
 	free(t->init);
+	free(t->ids);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -390,6 +392,9 @@ link_sa(struct ike_sa_table *t, struct ike_sa *sa)
 		sa->next_init = t->init[b];
 		t->init[b] = sa;
 	}
+	b = bucket(t, sa->id);
+	sa->next_id = t->ids[b];
+	t->ids[b] = sa;
 }
 
 /* Twice the buckets, every SA linked again; false (table unchanged) if
@@ -403,7 +408,8 @@ grow(struct ike_sa_table *t)
 
 	n.ours = calloc(n.nb, sizeof(*n.ours));
 	n.init = calloc(n.nb, sizeof(*n.init));
-	if (n.ours == NULL || n.init == NULL) {
+	n.ids = calloc(n.nb, sizeof(*n.ids));
+	if (n.ours == NULL || n.init == NULL || n.ids == NULL) {
 		ike_sa_table_free(&n);
 		return false;
 	}
@@ -427,15 +433,34 @@ ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
 	t->n++;
 }
 
+/* The chain link of each of the table's hashes. */
+static struct ike_sa **
+link_ours(struct ike_sa *sa)
+{
+	return &sa->next_ours;
+}
+
+static struct ike_sa **
+link_init(struct ike_sa *sa)
+{
+	return &sa->next_init;
+}
+
+static struct ike_sa **
+link_id(struct ike_sa *sa)
+{
+	return &sa->next_id;
+}
+
 static void
-unlink_from(struct ike_sa **head, struct ike_sa *sa, bool ours)
+unlink_from(struct ike_sa **head, struct ike_sa *sa,
+    struct ike_sa **(*next)(struct ike_sa *))
 {
 	struct ike_sa **pp;
 
-	for (pp = head; *pp != NULL;
-	    pp = ours ? &(*pp)->next_ours : &(*pp)->next_init)
+	for (pp = head; *pp != NULL; pp = next(*pp))
 		if (*pp == sa) {
-			*pp = ours ? sa->next_ours : sa->next_init;
+			*pp = *next(sa);
 			return;
 		}
 }
@@ -443,9 +468,10 @@ unlink_from(struct ike_sa **head, struct ike_sa *sa, bool ours)
 void
 ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa)
 {
-	unlink_from(&t->ours[bucket(t, ike_sa_spi_ours(sa))], sa, true);
+	unlink_from(&t->ours[bucket(t, ike_sa_spi_ours(sa))], sa, link_ours);
 	if (!sa->initiator)
-		unlink_from(&t->init[bucket(t, sa->spi_i)], sa, false);
+		unlink_from(&t->init[bucket(t, sa->spi_i)], sa, link_init);
+	unlink_from(&t->ids[bucket(t, sa->id)], sa, link_id);
 	t->n--;
 }
 
@@ -456,6 +482,19 @@ ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours)
 
 	for (sa = t->ours[bucket(t, ours)]; sa != NULL; sa = sa->next_ours)
 		if (ike_sa_spi_ours(sa) == ours)
+			return sa;
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_table_next_id(const struct ike_sa_table *t, uint64_t id,
+    const struct ike_sa *prev)
+{
+	struct ike_sa *sa;
+
+	sa = prev != NULL ? prev->next_id : t->ids[bucket(t, id)];
+	for (; sa != NULL; sa = sa->next_id)
+		if (sa->id == id)
 			return sa;
 	return NULL;
 }

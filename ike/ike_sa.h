@@ -226,6 +226,8 @@ struct ike_sa {
 	bool			 vip_leased;
 	/* In the index by peer identity (sa_index.h), once ESTABLISHED. */
 	bool			 in_peer_index;
+	/* Counted in its connection's ESTABLISHED SAs (established.c). */
+	bool			 established_counted;
 	/* idle.c: reads of the counter of resp_child, our inbound SPI of
 	 * the CHILD_SA that last_resp created (0: none), whose ESP shows
 	 * that the peer got last_resp. */
@@ -274,6 +276,7 @@ struct ike_sa {
 	uint64_t		 last_rx_ms;	/* last authenticated message */
 	uint64_t		 bytes_in, bytes_out;
 	struct ike_sa		*next_ours, *next_init;	/* table chains */
+	struct ike_sa		*next_id;	/* ... and by id */
 	struct ike_prefix	 vip;		/* vip_leased */
 	struct ike_sa		*next_peer;	/* in_peer_index */
 	/* SAs closed during an event, freed after it (engine.c reap). */
@@ -348,16 +351,18 @@ void	 ike_sa_request_done(struct ike_sa *sa);
 void	 ike_rekey_free(struct ike_rekey *rk);
 
 /*
- * The engine's SA table: hashed by our SPI, and for responders also by
- * the initiator's SPI and address so that a retransmitted IKE_SA_INIT
- * request finds the SA it created (§2.1). The bucket arrays double when
- * the table holds more SAs than buckets, so a lookup costs the same with
- * 10 or 100,000 SAs (if memory for a larger array is short, the table
- * stays as it is and only its chains grow).
+ * The engine's SA table: hashed by our SPI, for responders also by the
+ * initiator's SPI and address so that a retransmitted IKE_SA_INIT request
+ * finds the SA it created (§2.1), and by id (the tunnel's number, which an
+ * IKE SA rekey hands on: the old SA and its successor share it, §2.18):
+ * what the data plane and reauthentication name an SA by. The
+ * bucket arrays double when the table holds more SAs than buckets, so a
+ * lookup costs the same with 10 or 100,000 SAs (if memory for a larger
+ * array is short, the table stays as it is and only its chains grow).
  */
 #define IKE_SA_BUCKETS	1024		/* to begin with */
 struct ike_sa_table {
-	struct ike_sa	**ours, **init;	/* owned, nb each */
+	struct ike_sa	**ours, **init, **ids;	/* owned, nb each */
 	size_t		  nb, n;
 };
 
@@ -372,6 +377,10 @@ struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t, uint64_t ours);
 /* A responder SA by the initiator's SPI and address. */
 struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
 	    uint64_t spi_i, const struct sockaddr_storage *remote);
+/* The SA after prev (NULL: the first) whose id is id, in no particular
+ * order. */
+struct ike_sa *ike_sa_table_next_id(const struct ike_sa_table *t,
+	    uint64_t id, const struct ike_sa *prev);
 /* Calls fn for each SA; fn may remove and free the one it is given. */
 void	 ike_sa_table_each(struct ike_sa_table *t,
 	    void (*fn)(void *arg, struct ike_sa *sa), void *arg);

@@ -156,27 +156,20 @@ children_expire(struct ike_engine *e, struct ike_sa *sa)
 	}
 }
 
-struct find_id {
-	uint64_t	 id;
-	struct ike_sa	*sa;
-};
-
-static void
-find_one(void *arg, struct ike_sa *sa)
-{
-	struct find_id *f = arg;
-
-	if (sa->id == f->id && sa->state != IKE_STATE_CLOSED)
-		f->sa = sa;
-}
-
+/* The SA that carries tunnel id (the table's index by id): not CLOSED
+ * and, of an IKE SA rekey's old SA and its successor (which share the id,
+ * §2.18), the one not replaced; NULL if none. */
 static struct ike_sa *
 find_id(struct ike_engine *e, uint64_t id)
 {
-	struct find_id f = { id, NULL };
+	struct ike_sa *sa, *found = NULL;
 
-	ike_sa_table_each(&e->sas, find_one, &f);
-	return f.sa;
+	for (sa = ike_sa_table_next_id(&e->sas, id, NULL); sa != NULL;
+	    sa = ike_sa_table_next_id(&e->sas, id, sa))
+		if (sa->state != IKE_STATE_CLOSED &&
+		    (found == NULL || found->replaced))
+			found = sa;
+	return found;
 }
 
 /* Reauthentication: a new IKE SA with IKE_AUTH and its CHILD_SA; when it

@@ -5,7 +5,9 @@
  * beats %any), the child chosen by traffic selectors among all children,
  * a CCU that reconnects after losing its state under each `unique`
  * policy, and its virtual IP: the same one again, or refused with
- * INTERNAL_ADDRESS_FAILURE when the pool is exhausted.
+ * INTERNAL_ADDRESS_FAILURE when the pool is exhausted; INITIAL_CONTACT
+ * (RFC 7296 §2.4) from the CCU exactly when it has no other IKE SA of the
+ * connection ESTABLISHED, seen by what B (unique = no) does with it.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -95,6 +97,9 @@ Test(ike_conc, connection_chosen_by_idi_best_match)
 	cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
 	cr_assert_str_eq(count(PEER_B).conn, "ccu-ec");
+	/* counted under the connection IKE_AUTH chose (established.c) */
+	cr_assert_eq(ike_established_count(net.p[PEER_B].e, &conns[0]), 0);
+	cr_assert_eq(ike_established_count(net.p[PEER_B].e, &conns[3]), 1);
 }
 
 /* Connections whose certificates' keys are one file share one key
@@ -186,6 +191,41 @@ reconnect(enum ike_unique u)
 	peer_restart(PEER_A);
 	net.p[PEER_A].n_children = 0;
 	connect_a();
+}
+
+/* The CCU restarted: its IKE_AUTH carries INITIAL_CONTACT, and B drops
+ * the SA it still held (with unique = no, INITIAL_CONTACT is the only
+ * reason it would: no Delete came, no time passed). */
+Test(ike_conc, initial_contact_after_restart_replaces_the_old_sa)
+{
+	reconnect(IKE_UNIQUE_NO);
+	cr_assert_eq(count(PEER_B).established, 1);
+	cr_assert_eq(net.p[PEER_B].n_down, 1);
+}
+
+/* A second IKE SA of the connection while the first is up (as a
+ * reauthentication's make-before-break): no INITIAL_CONTACT, both stay;
+ * with the older ones DELETING (their Deletes lost), it is sent again and
+ * B drops both. */
+Test(ike_conc, initial_contact_only_without_another_established_sa)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	connect_a();
+	connect_a();
+	cr_assert_eq(count(PEER_A).established, 2);
+	cr_assert_eq(count(PEER_B).established, 2);
+	cr_assert_eq(net.p[PEER_B].n_down, 0);
+	/* INFORMATIONAL { D } --> for both, lost */
+	cr_assert_eq(ike_engine_terminate(net.p[PEER_A].e, "fleet", net.now),
+	    0);
+	cr_assert_eq(net.n, 2);
+	net_drop();
+	net_drop();
+	cr_assert_eq(count(PEER_A).established, 0);
+	connect_a();
+	cr_assert_eq(count(PEER_B).established, 1);
+	cr_assert_eq(net.p[PEER_B].n_down, 2);
 }
 
 Test(ike_conc, unique_never_keeps_both)

@@ -316,6 +316,36 @@ Test(ike_live, nat_mapping_change_followed)
 	cr_assert_eq(remote_port(PEER_B), IKEV2_PORT_NATT + 3000);
 }
 
+/* The data plane's report names the tunnel by id, which an IKE SA rekey's
+ * old SA and its successor share (§2.18): B follows the move on both
+ * while it holds both (the old one until A's Delete). */
+Test(ike_live, nat_mapping_change_moves_both_sas_of_a_rekey)
+{
+	struct sockaddr_in *to;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	net.nat = true;
+	peer_start();
+	up();
+	cr_assert_eq(ike_engine_rekey(net.p[PEER_A].e, "fleet", true, net.now),
+	    1);
+	net_advance(0);
+	/* CREATE_CHILD_SA { SA, Ni, KEi } --> <-- { SA, Nr, KEr } */
+	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
+	net_step();
+	net.nat_shift = 3000;		/* the NAT's new mapping for A */
+	to = (struct sockaddr_in *)&net.p[PEER_B].moved_to;
+	*to = (struct sockaddr_in){ .sin_family = AF_INET,
+	    .sin_port = htons(IKEV2_PORT_NATT + 3000) };
+	inet_pton(AF_INET, "192.0.2.99", &to->sin_addr);
+	ike_engine_peer_moved(net.p[PEER_B].e, snap(PEER_B).st.id,
+	    &net.p[PEER_B].moved_to, net.now);
+	cr_assert_eq(net.p[PEER_B].n_moved, 2);
+	net_run(8);
+	cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+	cr_assert_eq(remote_port(PEER_B), IKEV2_PORT_NATT + 3000);
+}
+
 /* Without a NAT in front of the peer, its address is not followed. */
 Test(ike_live, no_nat_no_follow)
 {

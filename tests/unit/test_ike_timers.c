@@ -1,16 +1,24 @@
 /*
- * The engine's deadline heap (ike/timers.c) against a walk over every SA:
- * two engines in one process (ike_peer_testlib) driven by seeded random
- * events — set-ups, datagrams delivered, dropped or duplicated, time
- * passing (retransmissions, DPD, half-open SAs, cached responses,
- * lifetimes: rekeys and reauthentication), ESP arriving, `uipsec rekey`,
- * terminate, a peer that restarts — and after every step
- * ike_engine_next() of each engine must equal the earliest deadline any
- * of its SAs has (a later one would be a timer missed; an earlier one a
- * wasted tick).
+ * The engine's deadline heap (ike/timers.c) and its other indexes against
+ * a walk over every SA: two engines in one process (ike_peer_testlib)
+ * driven by seeded random events — set-ups, datagrams delivered, dropped
+ * or duplicated, time passing (retransmissions, DPD, half-open SAs,
+ * cached responses, lifetimes: rekeys and reauthentication), ESP
+ * arriving, `uipsec rekey`, terminate, a peer that restarts, the CCU's
+ * NAT mapping changing — and after every step, for each engine:
+ * - ike_engine_next() equals the earliest deadline any of its SAs has (a
+ *   later one would be a timer missed; an earlier one a wasted tick);
+ * - the ESTABLISHED SAs counted per connection (established.c, which
+ *   INITIAL_CONTACT asks) equal a count over every SA;
+ * - the table's index by id (lifetime.c's reauthentication, dpd.c's
+ *   ike_engine_peer_moved) lists exactly the SAs of each id;
+ * and ike_engine_peer_moved() for a random id moves exactly the SAs a
+ * walk says it should.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ike/engine_internal.h"
 #include "ike_peer_testlib.h"
@@ -29,6 +37,8 @@ teardown(void)
 TestSuite(ike_timers, .fini = teardown, .timeout = 240);
 
 static uint64_t rng;
+/* SAs nat_moves() saw moved (test_ike_rekey moves both SAs of one id). */
+static size_t moved;
 
 /* xorshift64: the same events for the same seed on every machine. */
 static uint32_t
@@ -68,9 +78,80 @@ brute_next(struct ike_engine *e, size_t *n)
 	return w.next;
 }
 
+/* Every SA of e, by walk (at most SAS_MAX). */
+#define SAS_MAX	64
+struct all_sas {
+	struct ike_sa	*sa[SAS_MAX];
+	size_t		 n;
+};
+
+static void
+list_one(void *arg, struct ike_sa *sa)
+{
+	struct all_sas *a = arg;
+
+	cr_assert_lt(a->n, SAS_MAX, "more SAs than the test expects");
+	a->sa[a->n++] = sa;
+}
+
+static void
+list_sas(struct ike_engine *e, struct all_sas *a)
+{
+	a->n = 0;
+	ike_sa_table_each(&e->sas, list_one, a);
+}
+
+/* established.c's counts against the walk's. */
+static void
+check_established(const struct ike_engine *e, const struct all_sas *a,
+    const char *ctx)
+{
+	size_t c, i, n;
+
+	for (c = 0; c < e->cfg->n_conns; c++) {
+		for (i = n = 0; i < a->n; i++)
+			n += a->sa[i]->conn == &e->cfg->conns[c] &&
+			    a->sa[i]->state == IKE_STATE_ESTABLISHED;
+		cr_assert_eq(ike_established_count(e, &e->cfg->conns[c]), n,
+		    "%s: connection %s: %zu ESTABLISHED, counted %zu", ctx,
+		    e->cfg->conns[c].name, n,
+		    ike_established_count(e, &e->cfg->conns[c]));
+	}
+}
+
+/* The index by id lists, for each id given so far (and one more), the
+ * SAs of that id the walk found, each once. */
+static void
+check_ids(const struct ike_engine *e, const struct all_sas *a,
+    const char *ctx)
+{
+	const struct ike_sa *sa;
+	uint64_t id;
+	size_t i, walked, indexed;
+
+	for (id = 0; id <= e->next_id + 1; id++) {
+		for (i = walked = 0; i < a->n; i++)
+			walked += a->sa[i]->id == id;
+		indexed = 0;
+		for (sa = ike_sa_table_next_id(&e->sas, id, NULL); sa != NULL;
+		    sa = ike_sa_table_next_id(&e->sas, id, sa)) {
+			cr_assert_eq(sa->id, id);
+			for (i = 0; i < a->n && a->sa[i] != sa; i++)
+				;
+			cr_assert_lt(i, a->n, "%s: id %llu: indexed SA not in "
+			    "the table", ctx, (unsigned long long)id);
+			indexed++;
+		}
+		cr_assert_eq(indexed, walked, "%s: id %llu: %zu SAs, %zu "
+		    "indexed", ctx, (unsigned long long)id, walked, indexed);
+	}
+}
+
 static void
 check(unsigned seed, int step, const char *what)
 {
+	struct all_sas a;
+	char ctx[160];
 	size_t n;
 	int i;
 
@@ -78,13 +159,60 @@ check(unsigned seed, int step, const char *what)
 		struct ike_engine *e = net.p[i].e;
 		uint64_t want = brute_next(e, &n);
 
+		snprintf(ctx, sizeof(ctx), "seed %u step %d (%s) peer %d",
+		    seed, step, what, i);
 		cr_assert_eq(ike_engine_next(e), want,
-		    "seed %u step %d (%s) peer %d, %zu SAs, now %llu: heap "
-		    "%llu, walk %llu", seed, step, what, i, n,
+		    "%s, %zu SAs, now %llu: heap %llu, walk %llu", ctx, n,
 		    (unsigned long long)net.now,
 		    (unsigned long long)ike_engine_next(e),
 		    (unsigned long long)want);
+		list_sas(e, &a);
+		check_established(e, &a, ctx);
+		check_ids(e, &a, ctx);
 	}
+}
+
+/* The CCU's NAT maps it to another port; the data plane of `who` sees
+ * ESP of a random IKE SA id from there: ike_engine_peer_moved() must move
+ * the ESTABLISHED SAs of that id toward a peer behind a NAT (§2.23) and
+ * no other, as a walk picks them. */
+static void
+nat_moves(int who)
+{
+	struct ike_engine *e = net.p[who].e;
+	struct sockaddr_storage to, before[SAS_MAX], now;
+	struct sockaddr_in *in = (struct sockaddr_in *)&to;
+	struct all_sas a;
+	uint64_t id;
+	bool moves;
+	size_t i, n = 0;
+
+	net.nat_shift = (uint16_t)(1000 + rnd(64));
+	memset(&to, 0, sizeof(to));
+	in->sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.99", &in->sin_addr);
+	in->sin_port = htons((uint16_t)(4500 + net.nat_shift));
+	list_sas(e, &a);
+	/* Mostly the id of an SA that exists; now and then any. */
+	id = a.n > 0 && rnd(4) != 0 ? a.sa[rnd((uint32_t)a.n)]->id :
+	    rnd((uint32_t)e->next_id + 2);
+	for (i = 0; i < a.n; i++)
+		ike_sockaddr_get(&a.sa[i]->remote, &before[i]);
+	ike_engine_peer_moved(e, id, &to, net.now);
+	for (i = 0; i < a.n; i++) {
+		const struct ike_sa *sa = a.sa[i];
+
+		moves = sa->id == id && sa->state == IKE_STATE_ESTABLISHED &&
+		    sa->nat_remote;
+		n += moves;
+		ike_sockaddr_get(&sa->remote, &now);
+		cr_assert(ike_addr_equal(&now, moves ? &to : &before[i]),
+		    "peer %d: IKE SA %llu (%s) %s by a move of %llu", who,
+		    (unsigned long long)sa->id, ike_state_name(sa->state),
+		    moves ? "not moved" : "moved",
+		    (unsigned long long)id);
+	}
+	moved += n;
 }
 
 static size_t
@@ -165,6 +293,10 @@ step_once(void)
 		peer_restart(PEER_A);	/* the CCU reboots */
 		return "restart";
 	}
+	if (r < 998) {
+		nat_moves(who);
+		return "NAT mapping moves";
+	}
 	return "nothing";
 }
 
@@ -177,6 +309,7 @@ run(unsigned seed, bool reauth)
 
 	rng = 0x9e3779b97f4a7c15ULL ^ seed;
 	net_init(ECDSA_IKE, ESP_DEFAULT);
+	net.nat = true;		/* the CCU behind a NAT that may move */
 	a = &net.p[PEER_A].conn;
 	b = &net.p[PEER_B].conn;
 	a->dpd_delay = 20;		/* DPD probes and their polls */
@@ -211,14 +344,19 @@ Test(ike_timers, heap_equals_walk_rekey)
 {
 	unsigned seed;
 
+	moved = 0;
 	for (seed = 1; seed <= 3; seed++)
 		run(seed, false);
+	/* The moves reached SAs (fixed seeds: always or never). */
+	cr_assert_gt(moved, 0, "no SA moved");
 }
 
 Test(ike_timers, heap_equals_walk_reauth)
 {
 	unsigned seed;
 
+	moved = 0;
 	for (seed = 11; seed <= 13; seed++)
 		run(seed, true);
+	cr_assert_gt(moved, 0, "no SA moved");
 }
