@@ -6,7 +6,9 @@
 #   set-ups per second, p50/p99 set-up latency (as the load generator sees
 #   it), responder resident memory per established idle tunnel, responder
 #   CPU seconds per set-up (utime+stime over the set-ups and the pings),
-#   and the uipsec/strongSwan ratio of each.
+#   and the uipsec/strongSwan ratio of each; for uipsecd also the CPU of
+#   its event loop alone per set-up (loop_ms/su: what bounds its rate when
+#   its signer threads have CPUs of their own).
 # Each run: a warm-up of WARMUP CCUs (up, pinged, deleted), then all CCUs
 # with at most WINDOW set-ups under way, an ICMP echo through each
 # CHILD_SA, a hold of HOLD seconds, a Delete for each IKE SA.
@@ -113,6 +115,8 @@ responder_stop() {
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# The main thread's: uipsecd's event loop (its signer threads apart).
+loop_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$1/stat"; }
 
 # load_run N HOLD OUT: `uipsec load run` of N CCUs in the background
 # (LPID), its report in OUT.
@@ -131,7 +135,7 @@ per_tunnel() { echo $(( $3 ? ($2 - $1) * 1024 / $3 : 0 )); }
 # bytes_per_tunnel cpu_ms_per_setup failed pings peak_bytes_per_tunnel".
 one_run() {
 	local resp=$1 key=$2 n=$3 out=$work/load-$1-$2-$3.out
-	local rss0 cpu0 rss1 cpu1 rss2 up rate p50 p99 hz t1
+	local rss0 cpu0 rss1 cpu1 rss2 up rate p50 p99 hz t1 loop0 loop1
 	"${resp}_start"
 	sleep 1
 	if [ "$WARMUP" -gt 0 ]; then
@@ -139,9 +143,11 @@ one_run() {
 		wait "$LPID"
 	fi
 	rss0=$(rss_kb "$rpid") cpu0=$(cpu_ticks "$rpid")
+	loop0=$(loop_ticks "$rpid")
 	load_run "$n" "$HOLD" "$out"
 	poll_for $((TIMEOUT + 120)) grep -q '^holding' "$out"
 	rss1=$(rss_kb "$rpid") cpu1=$(cpu_ticks "$rpid") t1=$SECONDS
+	loop1=$(loop_ticks "$rpid")
 	# idle: just before the hold ends (the generator then deletes)
 	sleep $((HOLD > 1 ? HOLD - 1 - (SECONDS - t1) : 0)) 2>/dev/null
 	rss2=$(rss_kb "$rpid")
@@ -151,7 +157,7 @@ one_run() {
 	set -- $(sed -n 's/^result: //p' "$out" | tr ' ' '\n' |
 	    awk -F= '{ v[$1] = $2 } END { print v["up"], v["rate"], v["p50_ms"], v["p99_ms"], v["failed"], v["ping_ok"] }')
 	up=${1:-0} rate=${2:-0} p50=${3:-0} p99=${4:-0}
-	echo "$resp $key $n $up $rate $p50 $p99 $(per_tunnel "$rss0" "$rss2" "$up") $(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }') ${5:-?} ${6:-?} $(per_tunnel "$rss0" "$rss1" "$up")"
+	echo "$resp $key $n $up $rate $p50 $p99 $(per_tunnel "$rss0" "$rss2" "$up") $(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }') ${5:-?} ${6:-?} $(per_tunnel "$rss0" "$rss1" "$up") $([ "$resp" = uipsec ] && awk -v c=$((loop1 - loop0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }' || echo -)"
 }
 
 rows=$work/rows
@@ -172,19 +178,21 @@ done
 table=$(awk '
 { k = $2 " " $3; r[$1, k] = $0; if (!(k in keys)) order[nk++] = k; keys[k] = 1; up[$1, k] = $4; rate[$1, k] = $5
   p50[$1, k] = $6; p99[$1, k] = $7; mem[$1, k] = $8; cpu[$1, k] = $9
-  fail[$1, k] = $10; ping[$1, k] = $11; peak[$1, k] = $12 }
+  fail[$1, k] = $10; ping[$1, k] = $11; peak[$1, k] = $12; loop[$1, k] = $13 }
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 END {
-  printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s\n", "key", "N", "responder",
-    "up", "failed", "setups/s", "p50_ms", "p99_ms", "B/tunnel", "peak B/tun", "cpu_ms/su", "pings"
+  printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s\n", "key", "N", "responder",
+    "up", "failed", "setups/s", "p50_ms", "p99_ms", "B/tunnel", "peak B/tun", "cpu_ms/su", "pings",
+    "loop_ms/su"
   for (j = 0; j < nk; j++) {
     k = order[j]
     split(k, a, " ")
     for (i = 1; i <= 2; i++) {
       s = i == 1 ? "strongswan" : "uipsec"
       if (!((s, k) in r)) continue
-      printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s\n", a[1], a[2], s, up[s, k],
-        fail[s, k], rate[s, k], p50[s, k], p99[s, k], mem[s, k], peak[s, k], cpu[s, k], ping[s, k]
+      printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s\n", a[1], a[2], s, up[s, k],
+        fail[s, k], rate[s, k], p50[s, k], p99[s, k], mem[s, k], peak[s, k], cpu[s, k], ping[s, k],
+        loop[s, k]
     }
     if (("strongswan", k) in r && ("uipsec", k) in r)
       printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s\n", a[1], a[2], "ratio u/s", "", "",

@@ -77,6 +77,8 @@ io_sign(void *arg, const struct ike_sign_job *job)
 
 	if (p->sign == PEER_SIGN_FULL)
 		return -1;
+	if (p->sign == PEER_SIGN_HOOK)
+		return p->sign_hook(p->sign_arg, job);
 	cr_assert_lt(p->n_jobs, PEER_SIGN_JOBS_MAX);
 	j = &p->job[p->n_jobs++];
 	j->spi = job->spi;

@@ -38,9 +38,10 @@ struct peer_child {
 };
 
 /* io.sign (RFC 7296 §2.15, the responder's AUTH): none (the engine signs
- * at once), jobs kept for the test to finish (peer_sign_finish), or
- * refused as by a full queue. */
-enum peer_sign { PEER_SIGN_NONE, PEER_SIGN_DEFER, PEER_SIGN_FULL };
+ * at once), jobs kept for the test to finish (peer_sign_finish), refused
+ * as by a full queue, or handed to sign_hook (uipsecd's signer). */
+enum peer_sign { PEER_SIGN_NONE, PEER_SIGN_DEFER, PEER_SIGN_FULL,
+	PEER_SIGN_HOOK };
 #define PEER_SIGN_JOBS_MAX	8
 struct peer_sign_job {
 	uint64_t			 spi, ike_id;
@@ -71,6 +72,9 @@ struct peer {
 	size_t			 n_installed;
 	unsigned		 route_seq;	/* routes so far */
 	enum peer_sign		 sign;		/* set before peer_start() */
+	int			(*sign_hook)(void *arg,
+				    const struct ike_sign_job *job);
+	void			*sign_arg;
 	size_t			 n_jobs;	/* io.sign calls */
 	struct peer_sign_job	 job[PEER_SIGN_JOBS_MAX];
 };

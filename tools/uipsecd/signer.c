@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -99,6 +100,8 @@ worker(void *arg)
 	uint64_t one = 1;
 	ssize_t wrote;
 
+	/* Best effort: at nice 0 the workers would still sign. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), SIGNER_NICE);
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (!s->stop && s->todo.head == NULL)

@@ -16,9 +16,14 @@
 struct signer;
 
 /* Jobs that may wait per thread: beyond, io.sign refuses and the engine
- * signs on the loop thread (it never drops one). */
-#define SIGNER_QUEUE_PER_THREAD	16
+ * signs on the loop thread (it never drops one). Few: a thread that falls
+ * behind (CPUs busy) makes the loop sign, rather than set-ups wait. */
+#define SIGNER_QUEUE_PER_THREAD	4
 #define SIGNER_THREADS_MAX	64
+/* The workers' nice value (a thread's own on Linux, setpriority(2)):
+ * they take CPU the loop (IKE, the ESP data plane) and other processes
+ * leave; on a busy machine the queue fills and the loop signs instead. */
+#define SIGNER_NICE		10
 
 /* The default number of threads: one per CPU but the loop's; 0 on a
  * single CPU (the loop signs). */

@@ -1,0 +1,91 @@
+/*
+ * uipsecd's signer threads (tools/uipsecd/signer.c) behind a responder
+ * engine (ike_peer_testlib): many set-ups at once, their AUTH signed on
+ * real threads and collected when the eventfd says so, more of them than
+ * the queue holds (the engine signs those itself); and the signer stopped
+ * with jobs queued and signed but not collected (ASan build: nothing
+ * leaks, nothing touches the engine afterwards).
+ */
+#include <criterion/criterion.h>
+#include <poll.h>
+
+#include "ike_peer_testlib.h"
+#include "tools/uipsecd/signer.h"
+
+#define ECDSA_IKE	"aes256-sha256-ecp256"
+#define SETUPS		20	/* beyond 2 threads' queues */
+
+static struct signer *signer;
+
+static void
+teardown(void)
+{
+	signer_free(signer);	/* before the engine: jobs borrow its key */
+	signer = NULL;
+	net_free();
+}
+
+TestSuite(uipsecd_signer, .fini = teardown, .timeout = 120);
+
+static int
+submit(void *arg, const struct ike_sign_job *job)
+{
+	return signer_submit(arg, job);
+}
+
+/* SETUPS CCU SAs of A (unique = never: all stay; no DoS limits for the one
+ * source) toward B, whose AUTH goes to 2 signer threads; every IKE_AUTH
+ * request has reached B. */
+static void
+start(void)
+{
+	int i;
+
+	net_init(ECDSA_IKE, "aes256-sha1");
+	net.p[PEER_B].conn.unique = IKE_UNIQUE_NEVER;
+	net.p[PEER_B].have_set = true;	/* one source, many set-ups */
+	ike_settings_default(&net.p[PEER_B].set);
+	net.p[PEER_B].set.cookie_threshold = 0;
+	net.p[PEER_B].set.block_threshold = 0;
+	cr_assert_not_null(signer = signer_new(2));
+	net.p[PEER_B].sign = PEER_SIGN_HOOK;
+	net.p[PEER_B].sign_hook = submit;
+	net.p[PEER_B].sign_arg = signer;
+	peer_start();
+	for (i = 0; i < SETUPS; i++)
+		cr_assert_eq(ike_engine_initiate(net.p[PEER_A].e, "fleet",
+		    net.now), 0);
+	net_run(4 * SETUPS);
+}
+
+Test(uipsecd_signer, every_setup_signed)
+{
+	struct pollfd pfd;
+
+	start();
+	while (net.p[PEER_B].n_up + net.p[PEER_B].n_failed < SETUPS) {
+		pfd = (struct pollfd){ .fd = signer_fd(signer),
+		    .events = POLLIN };
+		cr_assert_eq(poll(&pfd, 1, 60000), 1,
+		    "no signature within 60 s (%d of %d up)",
+		    net.p[PEER_B].n_up, SETUPS);
+		signer_collect(signer, net.p[PEER_B].e, net.now);
+		net_run(4 * SETUPS);
+	}
+	cr_assert_eq(net.p[PEER_B].n_failed, 0, "%s", net.p[PEER_B].why);
+	cr_assert_eq(net.p[PEER_A].n_up, SETUPS);
+	cr_assert_eq(net.p[PEER_A].n_installed + net.p[PEER_A].n_children,
+	    SETUPS);
+}
+
+/* Stopped before anything was collected: the SAs whose AUTH was queued
+ * stay in IKE_AUTH_SIGNING (uipsecd then frees the engine); only those
+ * the engine signed itself (queue full) are up. */
+Test(uipsecd_signer, stopped_with_jobs)
+{
+	start();
+	signer_free(signer);
+	signer = NULL;
+	cr_assert_lt(net.p[PEER_B].n_up, SETUPS);
+	cr_assert_eq(net.p[PEER_B].n_failed, 0);
+}
