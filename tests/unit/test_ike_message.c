@@ -73,6 +73,49 @@ Test(ike_message, inner_round_trip)
 	cr_assert_null(ike_msg_next(&msg, IKEV2_PL_TSR, &msg.pl[7]));
 }
 
+/* A chain built apart and kept (a responder's CHILD_SA part while its
+ * AUTH is signed, exchange_auth.c), appended after the first payloads:
+ * the same octets as the chain built in one go, at every split (the kept
+ * part empty, or all of it). */
+Test(ike_message, kept_chain_appended)
+{
+	static uint8_t whole[4096], part[4096];
+	struct ike_payload pl[16];
+	struct ike_builder b, t;
+	struct ike_chain kept;
+	size_t n = ike_sample_inner(pl, 16), i, k;
+	long len, len2;
+
+	ike_build_chain(&b, whole, sizeof(whole));
+	for (i = 0; i < n; i++)
+		cr_assert(ike_build_payload(&b, &pl[i]));
+	cr_assert_gt(len = ike_build_finish(&b), 0);
+	for (k = 0; k <= n; k++) {
+		ike_build_chain(&t, part, sizeof(part));
+		for (i = k; i < n; i++)
+			cr_assert(ike_build_payload(&t, &pl[i]));
+		cr_assert_eq(ike_chain_keep(&t, &kept), 0);
+		memset(part, 0xee, sizeof(part));	/* kept is a copy */
+		ike_build_chain(&b, buf, sizeof(buf));
+		for (i = 0; i < k; i++)
+			cr_assert(ike_build_payload(&b, &pl[i]));
+		cr_assert(ike_build_append(&b, &kept));
+		ike_chain_free(&kept);
+		cr_assert_eq(len2 = ike_build_finish(&b), len, "split %zu", k);
+		cr_assert_arr_eq(buf, whole, (size_t)len, "split %zu", k);
+		cr_assert_eq(b.first, IKEV2_PL_IDI);
+	}
+	/* What follows the kept chain is linked from its last payload. */
+	ike_build_chain(&t, part, sizeof(part));
+	cr_assert(ike_build_payload(&t, &pl[0]));
+	cr_assert_eq(ike_chain_keep(&t, &kept), 0);
+	ike_build_chain(&b, buf, sizeof(buf));
+	cr_assert(ike_build_append(&b, &kept));
+	cr_assert(ike_build_payload(&b, &pl[1]));
+	ike_chain_free(&kept);
+	cr_assert_eq(buf[0], pl[1].type);
+}
+
 /* Known vector: an IKE_SA_INIT header with one empty-ish Vendor ID,
  * written out by hand from §3.1/§3.2. */
 Test(ike_message, parses_hand_written_bytes)
