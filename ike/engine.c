@@ -489,17 +489,24 @@ struct terminate_ctx {
 	const struct ike_conn_cfg	*c;
 };
 
+/* A Delete for sa if it is up (and its window free), else closed now. */
+static void
+terminate_sa(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (sa->state == IKE_STATE_CLOSED || sa->state == IKE_STATE_DELETING)
+		return;
+	ike_timers_touch(e, sa);
+	if (sa->state != IKE_STATE_ESTABLISHED || ike_info_delete(e, sa) != 0)
+		ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, "terminated");
+}
+
 static void
 terminate_one(void *arg, struct ike_sa *sa)
 {
 	struct terminate_ctx *t = arg;
 
-	if (sa->conn != t->c || sa->state == IKE_STATE_CLOSED ||
-	    sa->state == IKE_STATE_DELETING)
-		return;
-	ike_timers_touch(t->e, sa);
-	if (sa->state != IKE_STATE_ESTABLISHED || ike_info_delete(t->e, sa) != 0)
-		ike_sa_close(t->e, sa, IKE_SA_EVENT_DOWN, "terminated");
+	if (sa->conn == t->c)
+		terminate_sa(t->e, sa);
 }
 
 int
@@ -513,4 +520,23 @@ ike_engine_terminate(struct ike_engine *e, const char *conn, uint64_t now_ms)
 	ike_sa_table_each(&e->sas, terminate_one, &t);
 	reap(e);
 	return 0;
+}
+
+/* By the table's index by id: no walk over every SA. */
+int
+ike_engine_terminate_id(struct ike_engine *e, uint64_t ike_id,
+    uint64_t now_ms)
+{
+	struct ike_sa *sa;
+	int ret = -1;
+
+	e->now_ms = now_ms;
+	for (sa = ike_sa_table_next_id(&e->sas, ike_id, NULL); sa != NULL;
+	    sa = ike_sa_table_next_id(&e->sas, ike_id, sa)) {
+		if (sa->state != IKE_STATE_CLOSED)
+			ret = 0;
+		terminate_sa(e, sa);
+	}
+	reap(e);
+	return ret;
 }

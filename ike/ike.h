@@ -275,6 +275,12 @@ int	 ike_engine_initiate(struct ike_engine *e, const char *conn,
 	    uint64_t now_ms);
 int	 ike_engine_terminate(struct ike_engine *e, const char *conn,
 	    uint64_t now_ms);
+/* The same for the IKE SAs of one tunnel (sa_event's ike_id: an IKE SA
+ * and its rekeyed successor), at a cost that does not grow with the
+ * number of tunnels (`uipsec load` ends each CCU's so): 0, or -1 if there
+ * is none. */
+int	 ike_engine_terminate_id(struct ike_engine *e, uint64_t ike_id,
+	    uint64_t now_ms);
 /* Rekey now (swanctl --rekey): the IKE SA (ike) or every CHILD_SA of the
  * connection's established IKE SAs, as soon as each SA's window is free.
  * The number of SAs asked, or -1 if no such connection. */

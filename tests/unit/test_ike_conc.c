@@ -228,6 +228,47 @@ Test(ike_conc, initial_contact_only_without_another_established_sa)
 	cr_assert_eq(net.p[PEER_B].n_down, 2);
 }
 
+struct ids_ctx {
+	uint64_t	 id[4];
+	int		 n;
+};
+
+static void
+ids_fn(void *arg, const struct ike_sa_status *st)
+{
+	struct ids_ctx *c = arg;
+
+	if (c->n < 4 && strcmp(st->state, "ESTABLISHED") == 0)
+		c->id[c->n++] = st->id;
+}
+
+/* `uipsec load` ends each CCU's tunnel by its id (the table's index by
+ * id): that one goes, with a Delete the peer answers; the other stays. */
+Test(ike_conc, terminate_by_id_ends_that_tunnel_only)
+{
+	struct ids_ctx a = { .n = 0 }, left = { .n = 0 };
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	peer_start();
+	connect_a();
+	connect_a();
+	ike_engine_foreach(net.p[PEER_A].e, ids_fn, &a);
+	cr_assert_eq(a.n, 2);
+	cr_assert_eq(ike_engine_terminate_id(net.p[PEER_A].e, a.id[0],
+	    net.now), 0);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_run(4);
+	ike_engine_foreach(net.p[PEER_A].e, ids_fn, &left);
+	cr_assert_eq(left.n, 1);
+	cr_assert_eq(left.id[0], a.id[1]);
+	cr_assert_eq(count(PEER_B).established, 1);
+	cr_assert_eq(net.p[PEER_B].n_down, 1);
+	cr_assert_eq(ike_engine_terminate_id(net.p[PEER_A].e, a.id[0],
+	    net.now), -1, "gone");
+	cr_assert_eq(ike_engine_terminate_id(net.p[PEER_A].e, 999, net.now),
+	    -1);
+}
+
 Test(ike_conc, unique_never_keeps_both)
 {
 	reconnect(IKE_UNIQUE_NEVER);

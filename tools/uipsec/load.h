@@ -59,6 +59,7 @@ enum load_state { LOAD_IDLE, LOAD_CONNECTING, LOAD_UP, LOAD_FAILED,
 
 struct load_ccu {
 	enum load_state		 state;
+	uint64_t		 ike_id;	/* its IKE SA's (sa_event UP) */
 	uint64_t		 start_us, up_us;
 	struct esp_sa		*in, *out;	/* the first CHILD_SA */
 	uint32_t		 spi_in;

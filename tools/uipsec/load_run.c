@@ -181,10 +181,11 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	struct load *l = arg;
 	struct load_ccu *c = ccu_by_name(l, conn);
 
-	(void)ike_id;
 	if (!c)
 		return;
-	if (ev == IKE_SA_EVENT_FAILED && c->state == LOAD_CONNECTING) {
+	if (ev == IKE_SA_EVENT_UP)
+		c->ike_id = ike_id;	/* phase_teardown ends it by that */
+	else if (ev == IKE_SA_EVENT_FAILED && c->state == LOAD_CONNECTING) {
 		c->state = LOAD_FAILED;
 		l->st.failed++;
 		load_reason_add(&l->st, why);
@@ -479,10 +480,11 @@ engine_sas(const struct load *l)
 	return n;
 }
 
+/* Each CCU's tunnel by its id: by name, the engine would look at every
+ * SA for each CCU's (O(N^2): seconds at 10,000). */
 static void
 phase_teardown(struct load *l, uint64_t *tick)
 {
-	char name[IKE_NAME_MAX];
 	uint64_t until;
 	unsigned i, up = 0;
 
@@ -491,8 +493,8 @@ phase_teardown(struct load *l, uint64_t *tick)
 		if (l->ccus[i].state != LOAD_UP)
 			continue;
 		up++;
-		ccu_name(l, &l->ccus[i], name, sizeof(name));
-		ike_engine_terminate(l->e, name, load_now_us() / 1000);
+		ike_engine_terminate_id(l->e, l->ccus[i].ike_id,
+		    load_now_us() / 1000);
 		if (up % BURST == 0)
 			pump(l, load_now_us(), tick);
 	}
