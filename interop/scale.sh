@@ -28,7 +28,7 @@
 # what it reached),
 # RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
 # stdout), SIGN_THREADS (uipsecd's ike.sign_threads; unset: its default,
-# one per CPU but the loop's; 0: the loop signs, as before), LOAD_WRAP (a
+# one per CPU but the loop's, none on 2 CPUs; 0: the loop signs, as before), LOAD_WRAP (a
 # command the generator runs under, e.g. valgrind --tool=callgrind:
 # doc/load.md). RSA: the CCUs share one key (RSA key generation takes
 # ~80 ms a key here); every certificate is still its own.
@@ -79,9 +79,7 @@ pki_make() {
 # The same connection for both responders: any certificate of the CA, a
 # virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
 uipsec_start() {
-	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16
-	[ -n "${SIGN_THREADS:-}" ] && sed -i \
-	    "s/^ike {/ike {\n  sign_threads = $SIGN_THREADS/" "$work/conc.conf"
+	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS:-}"
 	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		die "uipsecd"
 	rpid=$UIPSECD_PID

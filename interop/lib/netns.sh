@@ -182,10 +182,12 @@ uipsecd_manual_conf() {
 	chmod 600 "$f"
 }
 
-# uipsecd_conc_conf DIR PKI POOL: DIR/conc.conf and DIR/conc-swanctl.conf, a
+# uipsecd_conc_conf DIR PKI POOL [SIGN_THREADS]: DIR/conc.conf and
+# DIR/conc-swanctl.conf, a
 # uipsecd concentrator on 10.0.0.2 that accepts any certificate of the CA in
 # PKI (no remote id), gives each CCU a virtual IP from POOL and protects
 # 10.10.2.0/24 (10.10.2.1 on its TUN); its own certificate is PKI's conc.pem.
+# SIGN_THREADS: ike.sign_threads (none given: uipsecd's default).
 uipsecd_conc_conf() {
 	cat >"$1/conc-swanctl.conf" <<-EOF
 	connections {
@@ -210,8 +212,8 @@ uipsecd_conc_conf() {
 	  }
 	}
 	EOF
-	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n}\n' \
-	    "$2" >"$1/conc.conf"
+	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n%b}\n' \
+	    "$2" "${4:+  sign_threads = $4\n}" >"$1/conc.conf"
 	chmod 600 "$1/conc.conf"
 }
 
