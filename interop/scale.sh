@@ -79,7 +79,9 @@ pki_make() {
 # The same connection for both responders: any certificate of the CA, a
 # virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
 uipsec_start() {
-	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS:-}"
+	# strongSwan's DoS settings below: no cookies, no per-source limit.
+	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS:-}" \
+	    "  cookie_threshold = 0\n  block_threshold = 0\n  init_limit_half_open = 0"
 	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		die "uipsecd"
 	rpid=$UIPSECD_PID
@@ -87,7 +89,8 @@ uipsec_start() {
 
 strongswan_start() {
 	rm -rf "$ss"
-	# No cookies or per-address limits: every CCU is a legitimate peer.
+	# No cookies or per-address limits: every CCU is a legitimate peer
+	# (the same for uipsecd: uipsec_start).
 	ss_instance "$ss" keylog=no loglevel=0 dos_protection=no \
 	    cookie_threshold=1000000 block_threshold=1000000 \
 	    init_limit_half_open=0 ikesa_table_size=16384 || die "strongSwan"

@@ -15,7 +15,7 @@
 #   uipsecd_start NS UIPSECD CONF LOG         start uipsecd, wait until up
 #                                             (control socket: LOG's .sock)
 #   uipsecd_stop PID                          SIGTERM, wait, its exit status
-#   uipsecd_conc_conf DIR PKI POOL            a concentrator for any CCU of a CA
+#   uipsecd_conc_conf DIR PKI POOL [ST [L]]   a concentrator for any CCU of a CA
 #   fail_with_logs N MESSAGE FILE...          FAIL: MESSAGE, the last N lines
 #                                             of each FILE there is, exit 1
 #   wait_for CMD...                           retry a command for up to 30 s
@@ -182,12 +182,13 @@ uipsecd_manual_conf() {
 	chmod 600 "$f"
 }
 
-# uipsecd_conc_conf DIR PKI POOL [SIGN_THREADS]: DIR/conc.conf and
+# uipsecd_conc_conf DIR PKI POOL [SIGN_THREADS [IKE_LINES]]: DIR/conc.conf and
 # DIR/conc-swanctl.conf, a
 # uipsecd concentrator on 10.0.0.2 that accepts any certificate of the CA in
 # PKI (no remote id), gives each CCU a virtual IP from POOL and protects
 # 10.10.2.0/24 (10.10.2.1 on its TUN); its own certificate is PKI's conc.pem.
 # SIGN_THREADS: ike.sign_threads (none given: uipsecd's default).
+# IKE_LINES: more "key = value" lines for its ike section, e.g. "\n"-separated.
 uipsecd_conc_conf() {
 	cat >"$1/conc-swanctl.conf" <<-EOF
 	connections {
@@ -212,8 +213,8 @@ uipsecd_conc_conf() {
 	  }
 	}
 	EOF
-	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n%b}\n' \
-	    "$2" "${4:+  sign_threads = $4\n}" >"$1/conc.conf"
+	printf 'tun {\n  name = uipsec0\n  addrs = 10.10.2.1/32\n}\nike {\n  swanctl_conf = conc-swanctl.conf\n  swanctl_dir = %s\n%b%b}\n' \
+	    "$2" "${4:+  sign_threads = $4\n}" "${5:+$5\n}" >"$1/conc.conf"
 	chmod 600 "$1/conc.conf"
 }
 
