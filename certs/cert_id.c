@@ -199,7 +199,16 @@ certs_cert_has_id(const struct certs_cert *cert, const struct certs_id *id,
 {
 	struct best_match m = { .pattern = id, .wildcards = false };
 	char subj[CERTS_NAME_MAX], want[CERTS_NAME_MAX], sans[256];
+	const unsigned char *der;
+	size_t len;
 
+	/* The usual case, a peer whose ID is its certificate's subject as
+	 * it is encoded there: equal bytes are a perfect match of the
+	 * subject (certs_id_compare), without decoding either. */
+	if (id->type == CERTS_ID_DER_ASN1_DN &&
+	    X509_NAME_get0_der(X509_get_subject_name(cert->x509), &der,
+	    &len) && len == id->len && !memcmp(der, id->data, len))
+		return certs_ok(err);
 	if (id->type != CERTS_ID_ANY)
 		cert_for_each_id(cert, id->type == CERTS_ID_KEY_ID, note_match,
 		    &m);

@@ -132,6 +132,20 @@ enum certs_status certs_parse_certs(const uint8_t *buf, size_t len,
 	    enum certs_status (*add)(void *ctx, X509 *x509, struct certs_err *),
 	    void *ctx, struct certs_err *err);
 
+/* certs_dn_format() without OpenSSL: walks the DER and returns true with
+ * *len the length wanted, or false (buf then undefined) for what it leaves
+ * to OpenSSL: BER, types other than the strings of RFC 5280 §4.1.2.4,
+ * characters OpenSSL refuses, values over 1,020 octets in UTF-8, OIDs
+ * whose dotted form has over 63 characters. */
+bool		 certs_dn_walk(const uint8_t *der, size_t len, char *buf,
+	    size_t cap, size_t *out);
+/* Is der[0..len) one Name, as d2i_X509_NAME takes it (nothing after)?
+ * The walk answers when it can, OpenSSL otherwise. */
+bool		 certs_dn_valid(const uint8_t *der, size_t len);
+/* certs_dn_format() through d2i_X509_NAME (its fallback). */
+size_t		 certs_dn_format_ossl(const uint8_t *der, size_t len,
+	    char *buf, size_t cap);
+
 /* Text of an X509_NAME (certs_dn_format): returns the length wanted, or
  * buf itself. */
 size_t		 certs_name_text(const X509_NAME *name, char *buf, size_t cap);

@@ -12,6 +12,7 @@
 #include <openssl/objects.h>
 
 #include "certs/certs_internal.h"
+#include "common/buf.h"
 #include "common/hex.h"
 
 /* Attribute names as strongSwan knows them (checked against `pki --dn`
@@ -22,33 +23,60 @@ static const struct dn_attr {
 	const char	*name;
 	const char	*oid;
 	bool		 ia5;
+	const char	*der;		/* the OID's contents octets */
 } dn_attrs[] = {
-	{ "C",			"2.5.4.6",			false },
-	{ "ST",			"2.5.4.8",			false },
-	{ "L",			"2.5.4.7",			false },
-	{ "O",			"2.5.4.10",			false },
-	{ "OU",			"2.5.4.11",			false },
-	{ "CN",			"2.5.4.3",			false },
-	{ "SN",			"2.5.4.4",			false },
-	{ "serialNumber",	"2.5.4.5",			false },
-	{ "G",			"2.5.4.42",			false },
-	{ "I",			"2.5.4.43",			false },
-	{ "T",			"2.5.4.12",			false },
-	{ "D",			"2.5.4.13",			false },
-	{ "N",			"2.5.4.41",			false },
-	{ "ID",			"2.5.4.45",			false },
-	{ "dnQualifier",	"2.5.4.46",			false },
-	{ "pseudonym",		"2.5.4.65",			false },
-	{ "dmdName",		"2.5.4.54",			false },
-	{ "postalCode",		"2.5.4.17",			false },
-	{ "street",		"2.5.4.9",			false },
-	{ "UID",		"0.9.2342.19200300.100.1.1",	false },
-	{ "DC",			"0.9.2342.19200300.100.1.25",	false },
-	{ "E",			"1.2.840.113549.1.9.1",		true },
-	{ "Email",		"1.2.840.113549.1.9.1",		true },
-	{ "emailAddress",	"1.2.840.113549.1.9.1",		true },
-	{ "UN",			"1.2.840.113549.1.9.2",		true },
-	{ "unstructuredName",	"1.2.840.113549.1.9.2",		true },
+	{ "C",			"2.5.4.6",			false,
+	    "\x55\x04\x06" },
+	{ "ST",			"2.5.4.8",			false,
+	    "\x55\x04\x08" },
+	{ "L",			"2.5.4.7",			false,
+	    "\x55\x04\x07" },
+	{ "O",			"2.5.4.10",			false,
+	    "\x55\x04\x0a" },
+	{ "OU",			"2.5.4.11",			false,
+	    "\x55\x04\x0b" },
+	{ "CN",			"2.5.4.3",			false,
+	    "\x55\x04\x03" },
+	{ "SN",			"2.5.4.4",			false,
+	    "\x55\x04\x04" },
+	{ "serialNumber",	"2.5.4.5",			false,
+	    "\x55\x04\x05" },
+	{ "G",			"2.5.4.42",			false,
+	    "\x55\x04\x2a" },
+	{ "I",			"2.5.4.43",			false,
+	    "\x55\x04\x2b" },
+	{ "T",			"2.5.4.12",			false,
+	    "\x55\x04\x0c" },
+	{ "D",			"2.5.4.13",			false,
+	    "\x55\x04\x0d" },
+	{ "N",			"2.5.4.41",			false,
+	    "\x55\x04\x29" },
+	{ "ID",			"2.5.4.45",			false,
+	    "\x55\x04\x2d" },
+	{ "dnQualifier",	"2.5.4.46",			false,
+	    "\x55\x04\x2e" },
+	{ "pseudonym",		"2.5.4.65",			false,
+	    "\x55\x04\x41" },
+	{ "dmdName",		"2.5.4.54",			false,
+	    "\x55\x04\x36" },
+	{ "postalCode",		"2.5.4.17",			false,
+	    "\x55\x04\x11" },
+	{ "street",		"2.5.4.9",			false,
+	    "\x55\x04\x09" },
+	{ "UID",		"0.9.2342.19200300.100.1.1",	false,
+	    "\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x01" },
+	{ "DC",			"0.9.2342.19200300.100.1.25",	false,
+	    "\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x19" },
+	{ "E",			"1.2.840.113549.1.9.1",		true,
+	    "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01" },
+	{ "Email",		"1.2.840.113549.1.9.1",		true,
+	    "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01" },
+	{ "emailAddress",	"1.2.840.113549.1.9.1",		true,
+	    "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01" },
+	{ "UN",			"1.2.840.113549.1.9.2",		true,
+	    "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x02" },
+	{ "unstructuredName",	"1.2.840.113549.1.9.2",		true,
+	    "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x02" },
 };
 #define DN_NATTRS	(sizeof(dn_attrs) / sizeof(dn_attrs[0]))
 #define DN_VALUE_MAX	256
@@ -416,8 +444,9 @@ put_value(struct dn_text *t, const ASN1_STRING *s)
 	ASN1_TYPE_free(at);
 }
 
+/* The d2i_X509_NAME path, for what dn_walk() declines. */
 size_t
-certs_dn_format(const uint8_t *der, size_t len, char *buf, size_t cap)
+certs_dn_format_ossl(const uint8_t *der, size_t len, char *buf, size_t cap)
 {
 	struct dn_text t = { .buf = buf, .cap = cap, .len = 0 };
 	const unsigned char *q = der;
@@ -450,4 +479,223 @@ certs_dn_format(const uint8_t *der, size_t len, char *buf, size_t cap)
 	}
 	X509_NAME_free(name);
 	return t.len;
+}
+
+/* ---- formatting straight from the DER ---- */
+
+/*
+ * One DER TLV (X.690 §8.1, §10.1): a low tag number, a definite length in
+ * its shortest form (at most 64 KiB), and a view of the contents. Anything
+ * else is false, and the caller leaves the name to OpenSSL.
+ */
+static bool
+der_tlv(struct buf_reader *r, uint8_t *tag, struct buf_reader *contents)
+{
+	uint8_t l0, b0, b1 = 0;
+	size_t len;
+
+	if (!buf_get_u8(r, tag) || (*tag & 0x1f) == 0x1f ||
+	    !buf_get_u8(r, &l0))
+		return false;
+	if (l0 < 0x80)
+		len = l0;
+	else if (l0 == 0x81 && buf_get_u8(r, &b0) && b0 >= 0x80)
+		len = b0;
+	else if (l0 == 0x82 && buf_get_u8(r, &b0) && b0 != 0 &&
+	    buf_get_u8(r, &b1))
+		len = (size_t)b0 << 8 | b1;
+	else
+		return false;
+	return buf_sub(r, len, contents);
+}
+
+static bool
+der_expect(struct buf_reader *r, uint8_t want, struct buf_reader *contents)
+{
+	uint8_t tag;
+
+	return der_tlv(r, &tag, contents) && tag == want;
+}
+
+/* X.690 §8.19: the OID's arcs in dotted form, as OBJ_obj2txt(.., 1)
+ * writes it into char[64]; false for arcs past 2^56 (OpenSSL switches to
+ * BIGNUMs) or a text it would cut. */
+static bool
+oid_dotted(const uint8_t *v, size_t len, char *out, size_t cap)
+{
+	size_t n = 0, i = 0;
+	uint64_t arc;
+	int w;
+
+	while (i < len) {
+		arc = 0;
+		do {
+			if (arc >> 56)
+				return false;
+			arc = arc << 7 | (v[i] & 0x7f);
+		} while (v[i++] & 0x80);
+		if (n == 0)
+			w = snprintf(out, cap, "%u.%llu", arc < 80 ?
+			    (unsigned)(arc / 40) : 2U, (unsigned long long)
+			    (arc < 80 ? arc % 40 : arc - 80));
+		else
+			w = snprintf(out + n, cap - n, ".%llu",
+			    (unsigned long long)arc);
+		if (w < 0 || (size_t)w >= cap - n)
+			return false;
+		n += (size_t)w;
+	}
+	return true;
+}
+
+/* The attribute type: its short name, or the dotted OID. X.690 §8.19.2:
+ * no 0x80 leading a subidentifier, the last octet ends one. */
+static bool
+put_type(struct dn_text *t, const uint8_t *v, size_t len)
+{
+	char oid[64];
+
+	if (len == 0 || v[len - 1] & 0x80)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (v[i] == 0x80 && (i == 0 || !(v[i - 1] & 0x80)))
+			return false;
+	for (size_t i = 0; i < DN_NATTRS; i++)
+		if (strlen(dn_attrs[i].der) == len &&
+		    !memcmp(dn_attrs[i].der, v, len)) {
+			put_str(t, dn_attrs[i].name);
+			return true;
+		}
+	if (!oid_dotted(v, len, oid, sizeof(oid)))
+		return false;
+	put_str(t, oid);
+	return true;
+}
+
+/*
+ * A string value to UTF-8 as ASN1_STRING_to_UTF8 converts it: octets of
+ * Numeric/Printable/T61/IA5String as code points (Latin-1), BMPString
+ * UCS-2, UniversalString UCS-4, UTF8String decoded and encoded again.
+ * False for other types, odd sizes, surrogates and code points past
+ * U+10FFFF: OpenSSL decides those.
+ */
+static bool
+value_utf8(uint8_t tag, const uint8_t *v, size_t len, uint8_t *out,
+    size_t cap, size_t *n)
+{
+	size_t unit = tag == V_ASN1_BMPSTRING ? 2 :
+	    tag == V_ASN1_UNIVERSALSTRING ? 4 : 1;
+	unsigned long c;
+	int k;
+
+	if (tag != V_ASN1_UTF8STRING && tag != V_ASN1_NUMERICSTRING &&
+	    tag != V_ASN1_PRINTABLESTRING && tag != V_ASN1_T61STRING &&
+	    tag != V_ASN1_IA5STRING && unit == 1)
+		return false;
+	if (len % unit != 0)
+		return false;
+	*n = 0;
+	for (size_t i = 0; i < len; i += (size_t)k) {
+		if (tag == V_ASN1_UTF8STRING) {
+			if ((k = UTF8_getc(v + i, (int)(len - i), &c)) <= 0)
+				return false;
+		} else {
+			k = (int)unit;
+			c = 0;
+			for (size_t j = 0; j < unit; j++)
+				c = c << 8 | v[i + j];
+		}
+		if ((c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff ||
+		    cap - *n < 4)
+			return false;
+		*n += (size_t)UTF8_putc(out + *n, 4, c);
+	}
+	return true;
+}
+
+/* AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY } (RFC 5280
+ * §4.1.2.4). */
+static bool
+put_atv(struct dn_text *t, struct buf_reader *atv)
+{
+	struct buf_reader oid, value;
+	uint8_t utf8[4 * DN_VALUE_MAX];
+	const uint8_t *o, *v;
+	size_t olen, vlen, n;
+	uint8_t tag;
+
+	if (!der_expect(atv, V_ASN1_OBJECT, &oid) ||
+	    !der_tlv(atv, &tag, &value) || buf_remaining(atv) != 0)
+		return false;
+	olen = buf_remaining(&oid);
+	vlen = buf_remaining(&value);
+	if (!buf_get_bytes(&oid, olen, &o) ||
+	    !buf_get_bytes(&value, vlen, &v) ||
+	    !value_utf8(tag, v, vlen, utf8, sizeof(utf8), &n) ||
+	    !put_type(t, o, olen))
+		return false;
+	put_str(t, "=");
+	put_escaped(t, utf8, n);
+	return true;
+}
+
+/* Name ::= SEQUENCE OF RelativeDistinguishedName, RDN ::= SET OF
+ * AttributeTypeAndValue (RFC 5280 §4.1.2.4), each AVA in the order of
+ * the DER: "+" inside an RDN, ", " between them. */
+bool
+certs_dn_walk(const uint8_t *der, size_t len, char *buf, size_t cap,
+    size_t *out)
+{
+	struct dn_text t = { .buf = buf, .cap = cap, .len = 0 };
+	struct buf_reader r, rdns, rdn, atv;
+	const char *sep = "";
+
+	if (cap > 0)
+		buf[0] = '\0';
+	buf_reader_init(&r, der, len);
+	if (!der_expect(&r, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &rdns) ||
+	    buf_remaining(&r) != 0)
+		return false;
+	while (buf_remaining(&rdns) > 0) {
+		if (!der_expect(&rdns, V_ASN1_SET | V_ASN1_CONSTRUCTED, &rdn) ||
+		    buf_remaining(&rdn) == 0)
+			return false;
+		put_str(&t, sep);
+		sep = ", ";
+		for (const char *plus = ""; buf_remaining(&rdn) > 0;
+		    plus = "+") {
+			put_str(&t, plus);
+			if (!der_expect(&rdn, V_ASN1_SEQUENCE |
+			    V_ASN1_CONSTRUCTED, &atv) || !put_atv(&t, &atv))
+				return false;
+		}
+	}
+	*out = t.len;
+	return true;
+}
+
+bool
+certs_dn_valid(const uint8_t *der, size_t len)
+{
+	const unsigned char *q = der;
+	X509_NAME *name;
+	size_t n;
+	bool ok;
+
+	if (certs_dn_walk(der, len, NULL, 0, &n))
+		return true;
+	name = d2i_X509_NAME(NULL, &q, (long)len);
+	ok = name != NULL && q == der + len;
+	X509_NAME_free(name);
+	return ok;
+}
+
+size_t
+certs_dn_format(const uint8_t *der, size_t len, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (certs_dn_walk(der, len, buf, cap, &n))
+		return n;
+	return certs_dn_format_ossl(der, len, buf, cap);
 }

@@ -180,8 +180,6 @@ enum certs_status
 certs_id_from_wire(uint8_t type, const uint8_t *data, size_t len,
     struct certs_id *out, struct certs_err *err)
 {
-	const unsigned char *q = data;
-	X509_NAME *name;
 	bool ok;
 
 	memset(out, 0, sizeof(*out));
@@ -200,9 +198,7 @@ certs_id_from_wire(uint8_t type, const uint8_t *data, size_t len,
 		ok = printable_text(data, len);	/* §3.5: no terminators */
 		break;
 	case CERTS_ID_DER_ASN1_DN:
-		name = d2i_X509_NAME(NULL, &q, (long)len);
-		ok = name != NULL && q == data + len;
-		X509_NAME_free(name);
+		ok = certs_dn_valid(data, len);
 		break;
 	case CERTS_ID_KEY_ID:
 		ok = true;

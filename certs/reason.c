@@ -75,15 +75,13 @@ certs_fail_ossl(struct certs_err *err, const char *what)
 size_t
 certs_name_text(const X509_NAME *name, char *buf, size_t cap)
 {
-	unsigned char *der = NULL;
-	int len = i2d_X509_NAME(name, &der);
-	size_t n;
+	const unsigned char *der;
+	size_t len;
 
-	if (len < 0)
+	/* The encoding the name keeps (no copy, as i2d would make). */
+	if (!X509_NAME_get0_der(name, &der, &len))
 		return (size_t)snprintf(buf, cap, "(invalid DN)");
-	n = certs_dn_format(der, (size_t)len, buf, cap);
-	OPENSSL_free(der);
-	return n;
+	return certs_dn_format(der, len, buf, cap);
 }
 
 const char *

@@ -166,9 +166,19 @@ ike_sa_set_peer(struct ike_sa *sa, const struct certs_id *id)
 int
 ike_sa_copy_peer(struct ike_sa *n, const struct ike_sa *old)
 {
-	struct certs_id id;
+	const struct ike_peer_ident *p = old->peer;
+	size_t size;
 
-	return ike_sa_peer_id(old, &id) ? ike_sa_set_peer(n, &id) : 0;
+	free(n->peer);
+	n->peer = NULL;
+	if (p == NULL)
+		return 0;
+	/* Data and text as they are: the text is made once per identity. */
+	size = sizeof(*p) + p->len + strlen((const char *)p->b + p->len) + 1;
+	if ((n->peer = malloc(size)) == NULL)
+		return -1;
+	memcpy(n->peer, p, size);
+	return 0;
 }
 
 void

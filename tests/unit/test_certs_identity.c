@@ -177,6 +177,14 @@ Test(id, wire_data_must_fit_its_type)
 		{ CERTS_ID_DER_ASN1_DN, "\x30\x00", 2, CERTS_OK },
 		{ CERTS_ID_DER_ASN1_DN, "\x30\x00\x00", 3, CERTS_ERR_PARSE },
 		{ CERTS_ID_DER_ASN1_DN, "\x30\x05\x31", 3, CERTS_ERR_PARSE },
+		/* BER (a long-form length) the walk leaves to OpenSSL */
+		{ CERTS_ID_DER_ASN1_DN, "\x30\x81\x00", 3, CERTS_OK },
+		/* CN=<one octet that is not UTF-8>: the walk declines, OpenSSL
+		 * refuses */
+		{ CERTS_ID_DER_ASN1_DN, "\x30\x0c\x31\x0a\x30\x08\x06\x03\x55"
+		    "\x04\x03\x0c\x01\xff", 14, CERTS_ERR_PARSE },
+		{ CERTS_ID_DER_ASN1_DN, "\x30\x0c\x31\x0a\x30\x08\x06\x03\x55"
+		    "\x04\x03\x0c\x01\x41", 14, CERTS_OK },
 		{ CERTS_ID_KEY_ID, "\x01", 1, CERTS_OK },
 		{ CERTS_ID_FQDN, "", 0, CERTS_ERR_PARSE },
 		{ 10 /* DER_ASN1_GN */, "\x30\x00", 2, CERTS_ERR_UNSUPPORTED },
@@ -281,6 +289,34 @@ Test(cert_id, subject_and_altnames_are_proven)
 	    CERTS_OK, "%s", err.reason);
 	cr_assert_eq(has("int/x509/vpn-ec384.pem", "vpn1.fleet.test", &err),
 	    CERTS_OK, "%s", err.reason);
+}
+
+/* The subject as the certificate encodes it matches by its bytes; the
+ * same DN encoded otherwise (a UTF8String CN for its PrintableString,
+ * other case) still matches, through the comparison of decoded values. */
+Test(cert_id, subject_matches_as_encoded_and_reencoded)
+{
+	struct certs_cert *c = pki_cert("int/x509/ccu-ec.pem");
+	struct certs_id own, subject, utf8, upper;
+	struct certs_err err;
+
+	certs_cert_subject_id(c, &own);
+	cr_assert_eq(certs_id_from_wire(CERTS_ID_DER_ASN1_DN, own.data,
+	    own.len, &subject, &err), CERTS_OK, "%s", err.reason);
+	cr_assert_eq(certs_cert_has_id(c, &subject, &err), CERTS_OK, "%s",
+	    err.reason);
+	cr_assert_eq(certs_id_parse("C=DE, O=uipsec test, CN=#0c066363752d6563",
+	    &utf8, &err), CERTS_OK, "%s", err.reason);
+	cr_assert_eq(certs_id_parse("c=DE, o=UIPSEC Test, cn=CCU-EC", &upper,
+	    &err), CERTS_OK);
+	cr_assert(utf8.len == subject.len &&
+	    memcmp(utf8.data, subject.data, subject.len) != 0,
+	    "the test certificate's CN is not a PrintableString");
+	cr_assert_eq(certs_cert_has_id(c, &utf8, &err), CERTS_OK, "%s",
+	    err.reason);
+	cr_assert_eq(certs_cert_has_id(c, &upper, &err), CERTS_OK, "%s",
+	    err.reason);
+	certs_cert_free(c);
 }
 
 Test(cert_id, wrong_identity_is_refused_with_what_it_proves)

@@ -7,6 +7,7 @@
  * CHILD_SA whose halves match, and no tunnel may have gone down.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ike/ikev2_wire.h"
@@ -187,18 +188,65 @@ Test(ike_rekey, child_collision_make_before_break)
 	cr_assert_eq(net.p[PEER_A].n_down + net.p[PEER_B].n_down, 0);
 }
 
+/* The peer identity (text and data) of a peer's only IKE SA. */
+struct peer_ident {
+	size_t		n;
+	char		text[256];
+	struct certs_id	id;
+};
+
+static void
+ident_fn(void *arg, const struct ike_sa_status *st)
+{
+	struct peer_ident *p = arg;
+
+	p->n++;
+	snprintf(p->text, sizeof(p->text), "%s", st->remote_id);
+	cr_assert_not_null(st->peer_id);
+	p->id = *st->peer_id;
+}
+
+static void
+peer_ident(int who, struct peer_ident *p)
+{
+	memset(p, 0, sizeof(*p));
+	ike_engine_foreach(net.p[who].e, ident_fn, p);
+	cr_assert_eq(p->n, 1);
+	cr_assert_neq(p->text[0], '\0');
+}
+
+/* The new IKE SA has its predecessor's peer identity (copied, with its
+ * text). */
+static void
+assert_same_ident(int who, const struct peer_ident *before)
+{
+	struct peer_ident after;
+
+	peer_ident(who, &after);
+	cr_assert_str_eq(after.text, before->text);
+	cr_assert_eq(after.id.type, before->id.type);
+	cr_assert_eq(after.id.len, before->id.len);
+	cr_assert_arr_eq(after.id.data, before->id.data, before->id.len);
+}
+
 static void
 ike_rekey_by(int who)
 {
+	struct peer_ident a, b;
+
 	net_init(IKE_PROPS, ESP_PROPS);
 	net.p[who].conn.rekey_time = 100;
 	net.p[who].conn.over_time = 10;
 	child_cfg(who)->rekey_time = 150;
 	up();
+	peer_ident(PEER_A, &a);
+	peer_ident(PEER_B, &b);
 	net_advance(100000);
 	net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, false);
 	net_run(8);	/* rekey, then Delete of the old IKE SA */
 	settled(1);	/* the CHILD_SA moved, not reinstalled */
+	assert_same_ident(PEER_A, &a);
+	assert_same_ident(PEER_B, &b);
 	/* The new IKE SA's keys work on both ends: a CHILD_SA rekey over it
 	 * (KEYMAT from the new SK_d). */
 	net_advance(50000);
