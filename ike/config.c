@@ -546,8 +546,7 @@ get_pools(const struct conf_node *sec, struct ike_config *cfg,
 		p->file = cfg->file;
 		p->line = n->line;
 		if ((addrs = ikecfg_key(n, "addrs")) &&
-		    (why = ikecfg_pool_range(addrs->value, &p->first,
-		    &p->last)))
+		    (why = ikecfg_pool_range(addrs->value, p)))
 			ikecfg_bad(err, addrs, why);
 	}
 }

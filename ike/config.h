@@ -166,6 +166,9 @@ struct ike_conn_cfg {
 struct ike_pool_cfg {
 	char			 name[IKE_NAME_MAX];
 	struct ike_prefix	 first, last;	/* inclusive range, plen = host */
+	/* addrs given as a subnet: that subnet (uipsecd routes it into its
+	 * TUN as it is); family 0 when given as a range first-last. */
+	struct ike_prefix	 subnet;
 	const char		*file;
 	unsigned		 line;
 };

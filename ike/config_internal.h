@@ -20,11 +20,11 @@ const char *ikecfg_prefix(const char *text, struct ike_prefix *out);
  * "[proto]", "[proto/port]" or "[proto/lo-hi]" (names tcp udp icmp
  * ipv6-icmp sctp gre or a number; %any for either part). */
 const char *ikecfg_ts(const char *text, struct ike_ts_cfg *out);
-/* A pool: a CIDR subnet, or a range "first-last" taken as it is. Of a
- * subnet shorter than /31 (/127) the network address is left out, and of
- * an IPv4 one the broadcast address too. */
-const char *ikecfg_pool_range(const char *text, struct ike_prefix *first,
-	    struct ike_prefix *last);
+/* A pool's addresses into p->first, p->last and p->subnet: a CIDR subnet,
+ * or a range "first-last" taken as it is. Of a subnet shorter than /31
+ * (/127) the network address is left out, and of an IPv4 one the broadcast
+ * address too. */
+const char *ikecfg_pool_range(const char *text, struct ike_pool_cfg *p);
 
 /* An anti-replay window in packets: decimal, 0 (off) up to
  * ESP_REPLAY_WINDOW_MAX; rounded up to a multiple of 64, the data plane's

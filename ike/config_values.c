@@ -224,14 +224,15 @@ addr_step(struct ike_prefix *p, int delta)
 }
 
 const char *
-ikecfg_pool_range(const char *text, struct ike_prefix *first,
-    struct ike_prefix *last)
+ikecfg_pool_range(const char *text, struct ike_pool_cfg *p)
 {
+	struct ike_prefix *first = &p->first, *last = &p->last;
 	char a[INET6_ADDRSTRLEN];
 	const char *dash = strchr(text, '-'), *why;
 	size_t len, bytes;
 	unsigned bits, plen, i;
 
+	memset(&p->subnet, 0, sizeof(p->subnet));
 	if (dash) {
 		len = (size_t)(dash - text);
 		if (len >= sizeof(a))
@@ -249,6 +250,7 @@ ikecfg_pool_range(const char *text, struct ike_prefix *first,
 	}
 	if ((why = ikecfg_prefix(text, first)))
 		return why;
+	p->subnet = *first;
 	bits = first->family == AF_INET ? 32 : 128;
 	plen = first->plen;
 	*last = *first;

@@ -184,36 +184,44 @@ rtnl_parse_ack(const uint8_t *p, size_t len, uint32_t seq, int *error)
 }
 
 int
-rtnl_request(const uint8_t *msg, size_t len, uint32_t seq)
+rtnl_request(int *fd, const uint8_t *msg, size_t len, uint32_t seq)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	uint8_t reply[RTNL_REPLY_MAX];
-	int fd, error = -EIO, found = 0;
+	int error = -EIO, found = 0;
 	ssize_t n;
 
 	if (len == 0)
 		return -EMSGSIZE;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
+	if (*fd < 0 && (*fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) < 0)
 		return -errno;
-	if (sendto(fd, msg, len, 0, (struct sockaddr *)&kernel,
+	if (sendto(*fd, msg, len, 0, (struct sockaddr *)&kernel,
 	    sizeof(kernel)) != (ssize_t)len) {
 		error = -errno;
-		goto out;
+		goto broken;
 	}
+	/* One request at a time, each waiting for its ACK; a message that
+	 * does not answer seq is skipped. */
 	while (found == 0) {
-		n = recv(fd, reply, sizeof(reply), 0);
+		n = recv(*fd, reply, sizeof(reply), 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			error = n < 0 ? -errno : -EIO;
-			break;
+			goto broken;
 		}
 		found = rtnl_parse_ack(reply, (size_t)n, seq, &error);
-		if (found < 0)
+		if (found < 0) {
 			error = -EBADMSG;
+			goto broken;
+		}
 	}
-out:
-	close(fd);
+	return error;
+broken:
+	/* The socket's state is unknown (a reply may be half read): the
+	 * next request starts on a fresh one. */
+	close(*fd);
+	*fd = -1;
 	return error;
 }

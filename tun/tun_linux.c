@@ -23,7 +23,7 @@ static int
 linux_request(struct tun *t, const char *what, uint8_t *msg, size_t len,
     uint32_t seq)
 {
-	int error = rtnl_request(msg, len, seq);
+	int error = rtnl_request(&t->rtnl_fd, msg, len, seq);
 
 	if (error) {
 		log_err("tun %s: %s failed: %s", t->name, what,
@@ -87,6 +87,8 @@ static void
 linux_close(struct tun *t)
 {
 	close(t->fd);
+	if (t->rtnl_fd >= 0)
+		close(t->rtnl_fd);
 }
 
 static const struct tun_ops linux_ops = {
@@ -131,6 +133,7 @@ tun_open(struct tun **out, const char *name)
 	}
 	memcpy(t->name, ifr.ifr_name, IFNAMSIZ - 1);
 	t->ifindex = if_nametoindex(t->name);
+	t->rtnl_fd = -1;
 	t->ops = &linux_ops;
 	*out = t;
 	return 0;

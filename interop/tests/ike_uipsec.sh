@@ -8,7 +8,8 @@
 #
 # Checked: the CHILD_SA comes up (status, text and JSON); ping both ways
 # and 10 MB each way byte-identical through it; `uipsec down` closes it on
-# both sides, traffic stops and the virtual IP leaves the TUN; `uipsec up`
+# both sides, traffic stops and the virtual IP leaves the TUN (the route to
+# the concentrator's side stays); `uipsec up`
 # brings it back; keyingtries = 0 retries a refused set-up until it is
 # accepted, close_action = start restarts after the peer's delete; a peer whose ID
 # the concentrator does not accept is refused with a log line; a bad
@@ -183,6 +184,10 @@ wait_for child_gone "$SOCK_B" || fail "down: CHILD_SA still on the concentrator"
 ping_from "$A" 10.10.1.1 10.10.2.1 && fail "ping passed after down"
 ip -n "$A" addr show dev uipsec0 | grep -q 10.10.1.1 &&
 	fail "down: the virtual IP stayed on the TUN"
+# With its last IPv4 address the kernel dropped the TUN's IPv4 routes;
+# uipsecd, which asks for each route once, put them back.
+ip -n "$A" route show 10.10.2.0/24 dev uipsec0 | grep -q . ||
+	fail "down: the route to 10.10.2.0/24 left with the virtual IP"
 "$cli" status -s "$SOCK_A" | grep -q "^ccu: no IKE SA: held down" ||
 	fail "down: status does not say the connection is held down"
 "$cli" up ccu -s "$SOCK_A" >/dev/null || fail "uipsec up ccu"

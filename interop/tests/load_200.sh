@@ -7,7 +7,10 @@
 #
 # Checked, twice — with the daemon of BUILD_DIR and with the sanitizer
 # build beside it (BUILD_DIR/../build-asan, as tests/run.sh makes it):
-# all 200 CHILD_SAs come up with no failure; an ICMP echo through each CCU's
+# all 200 CHILD_SAs come up with no failure; the concentrator's kernel
+# routes into its TUN only the pool (routed once at start-up), no address
+# per CCU, and the daemon made one route request in all; an ICMP echo
+# through each CCU's
 # own SA is answered on that CCU's own inbound SA (uipsec load checks SPI,
 # ICV and the reply, and counts packets on a wrong SA); the concentrator's
 # status lists 200 IKE SAs, then none after the load generator deleted
@@ -77,6 +80,10 @@ one_run() {
 		fail "$tag: the load run did not get to hold its tunnels"
 	n=$(ike_sas "$sock") || fail "$tag: status"
 	[ "$n" = "$N" ] || fail "$tag: the concentrator lists $n IKE SAs, not $N"
+	routes=$(ip -n "$C" route show dev uipsec0 | awk '{ print $1 }' |
+	    tr '\n' ' ')
+	[ "$routes" = "10.200.0.0/16 " ] ||
+		fail "$tag: routes into uipsec0 with $N CCUs up: $routes"
 	wait "$lpid" || fail "$tag: uipsec load run failed"
 	cat "$work/load-$tag.out"
 	grep -q "^load: $N CCUs, $N up, 0 failed" "$work/load-$tag.out" ||
@@ -88,6 +95,8 @@ one_run() {
 	poll_for 30 no_ike_sas "$sock" ||
 		fail "$tag: the concentrator still lists $(ike_sas "$sock") IKE SAs"
 	uipsecd_stop "$pid" || fail "$tag: uipsecd did not exit cleanly"
+	grep -q "routes into uipsec0: 1 requested, " "$work/conc-$tag.log" ||
+		fail "$tag: more than the pool's route requested"
 	grep -q 'LeakSanitizer\|AddressSanitizer\|runtime error' \
 	    "$work/conc-$tag.log" && fail "$tag: the sanitizer reported"
 	echo "ok: $tag: $N CCUs up, a ping through each on its own SA, all deleted, status back to 0"

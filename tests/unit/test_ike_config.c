@@ -677,7 +677,7 @@ Test(ike_config, every_error_is_reported_in_file_order)
 
 Test(ike_config, value_parsers)
 {
-	struct ike_prefix first, last;
+	struct ike_pool_cfg pool;
 	struct ike_ts_cfg ts;
 	uint32_t s;
 	char a[64];
@@ -701,13 +701,17 @@ Test(ike_config, value_parsers)
 	cr_assert_not_null(ikecfg_ts("192.0.2.9[udp/500]x", &ts));
 	cr_assert_null(ikecfg_ts("10.0.0.0/8[132/1-2]", &ts));
 	cr_assert_eq(ts.proto, 132);
-	cr_assert_null(ikecfg_pool_range("10.3.0.0/31", &first, &last));
-	cr_assert_str_eq(addr(&first, a), "10.3.0.0/32");
-	cr_assert_str_eq(addr(&last, a), "10.3.0.1/32");
-	cr_assert_null(ikecfg_pool_range("10.3.0.0/23", &first, &last));
-	cr_assert_str_eq(addr(&first, a), "10.3.0.1/32");
-	cr_assert_str_eq(addr(&last, a), "10.3.1.254/32");
-	cr_assert_null(ikecfg_pool_range("fd00::/120", &first, &last));
-	cr_assert_str_eq(addr(&first, a), "fd00::1/128");
-	cr_assert_str_eq(addr(&last, a), "fd00::ff/128");
+	cr_assert_null(ikecfg_pool_range("10.3.0.0/31", &pool));
+	cr_assert_str_eq(addr(&pool.first, a), "10.3.0.0/32");
+	cr_assert_str_eq(addr(&pool.last, a), "10.3.0.1/32");
+	cr_assert_null(ikecfg_pool_range("10.3.0.0/23", &pool));
+	cr_assert_str_eq(addr(&pool.first, a), "10.3.0.1/32");
+	cr_assert_str_eq(addr(&pool.last, a), "10.3.1.254/32");
+	cr_assert_str_eq(addr(&pool.subnet, a), "10.3.0.0/23");
+	cr_assert_null(ikecfg_pool_range("fd00::/120", &pool));
+	cr_assert_str_eq(addr(&pool.first, a), "fd00::1/128");
+	cr_assert_str_eq(addr(&pool.last, a), "fd00::ff/128");
+	cr_assert_str_eq(addr(&pool.subnet, a), "fd00::/120");
+	cr_assert_null(ikecfg_pool_range("10.3.0.5-10.3.0.9", &pool));
+	cr_assert_eq(pool.subnet.family, 0, "a range is no subnet");
 }

@@ -32,8 +32,8 @@ setup(const char *a0, const char *a1, const char *a2)
 	memset(&conn, 0, sizeof(conn));
 	for (i = 0; i < 3 && addrs[i] != NULL; i++) {
 		snprintf(pool_cfg[i].name, IKE_NAME_MAX, "p%zu", i);
-		cr_assert_null(ikecfg_pool_range(addrs[i], &pool_cfg[i].first,
-		    &pool_cfg[i].last), "%s", addrs[i]);
+		cr_assert_null(ikecfg_pool_range(addrs[i], &pool_cfg[i]), "%s",
+		    addrs[i]);
 		snprintf(conn.pools[i], IKE_NAME_MAX, "p%zu", i);
 	}
 	cfg.n_pools = conn.n_pools = i;

@@ -284,13 +284,15 @@ Test(tun, real_device_in_private_netns)
 	uint8_t pkt[2048];
 	struct tun *t;
 	ssize_t n = -1;
-	int s, tries;
+	int s, tries, rtnl_fd;
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0)
 		cr_skip_test("needs root to create a network namespace");
 	cr_assert_eq(tun_open(&t, "utest%d"), 0);
 	cr_assert_str_eq(tun_name(t), "utest0");
 	cr_assert_eq(tun_set_mtu(t, 1400), 0);
+	rtnl_fd = t->rtnl_fd;
+	cr_assert_geq(rtnl_fd, 0, "the rtnetlink socket is kept");
 	cr_assert_eq(tun_set_up(t), 0);
 	tun_prefix_parse("10.99.0.1/32", &p);
 	cr_assert_eq(tun_add_addr(t, &p), 0);
@@ -314,6 +316,9 @@ Test(tun, real_device_in_private_netns)
 	cr_assert_eq(tun_del_addr(t, &p), 0);
 	cr_assert_not(has_address("utest0", AF_INET, "10.98.0.5"));
 	cr_assert_neq(tun_del_addr(t, &p), 0, "gone already");
+	/* A refused request leaves the socket in use; every request went
+	 * through the one opened first. */
+	cr_assert_eq(t->rtnl_fd, rtnl_fd);
 
 	/* The route sends 10.99.1.0/24 into the device, from its address. */
 	s = socket(AF_INET, SOCK_DGRAM, 0);

@@ -54,6 +54,7 @@ tun_configure(struct daemon *d)
 	if (tun_open(&d->tun, cfg->tun.name) < 0 ||
 	    tun_set_mtu(d->tun, d->mtu) < 0)
 		return -1;
+	routes_init(&d->routes, d->tun);
 	for (i = 0; i < cfg->tun.naddrs; i++)
 		if (tun_add_addr(d->tun, &cfg->tun.addrs[i]) < 0)
 			return -1;
@@ -62,9 +63,10 @@ tun_configure(struct daemon *d)
 	/* Routes need the link up; they send each remote_ts into the TUN. */
 	for (i = 0; i < cfg->nconns; i++)
 		for (j = 0; j < cfg->conns[i].nremote_ts; j++)
-			if (tun_add_route(d->tun, &cfg->conns[i].remote_ts[j]) < 0)
+			if (routes_add(&d->routes,
+			    &cfg->conns[i].remote_ts[j]) < 0)
 				return -1;
-	return 0;
+	return cfg->ike ? routes_add_pools(&d->routes, &cfg->ike->ike) : 0;
 }
 
 /* The ESP/NAT-T socket's address: the manual connections', else the
@@ -142,6 +144,7 @@ daemon_teardown(struct daemon *d)
 	keylog_out_close(d->keylog);
 	d->keylog = NULL;
 	dp_free(&d->dp);
+	routes_free(&d->routes);
 	tun_close(d->tun);
 	d->tun = NULL;
 	if (d->udp_fd >= 0)
@@ -175,6 +178,9 @@ daemon_log_stats(const struct daemon *d)
 
 	log_counters("out (tun->udp)", &d->dp.out.cnt);
 	log_counters("in (udp->tun)", &d->dp.in.cnt);
+	log_info("routes into %s: %llu requested, %llu asked for inside one "
+	    "added", tun_name(d->tun), (unsigned long long)d->routes.requested,
+	    (unsigned long long)d->routes.covered);
 	if (d->sad.cache) {
 		s = esp_ctx_cache_stats(d->sad.cache);
 		log_info("cipher contexts: %zu of %zu bound; %llu binds "

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "dataplane.h"
+#include "routes.h"
 #include "sad.h"
 
 struct control;
@@ -22,6 +23,7 @@ struct daemon {
 	struct cfg	*cfg;		/* borrowed */
 	struct sad	 sad;
 	struct tun	*tun;
+	struct routes	 routes;	/* into tun, each once (routes.h) */
 	int		 udp_fd;
 	unsigned	 mtu;		/* of the TUN device */
 	struct dp	 dp;

@@ -56,7 +56,7 @@ glue_trap_set(struct ike_glue *g, const struct ike_conn_cfg *c)
 				continue;
 			glue_copy_ts(&p, &c->children[i].remote_ts[j], 1);
 			if (!holds_peer(c, &p))
-				tun_add_route(g->d->tun, &p);
+				routes_add(&g->d->routes, &p);
 		}
 	log_info("%s: trapped: the next packet for its traffic selectors "
 	    "starts it", c->name);

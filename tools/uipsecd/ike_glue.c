@@ -176,7 +176,9 @@ tun_for_child(struct ike_glue *g, const struct ike_child_install *c,
 			    sizeof(text)), tun_name(g->d->tun));
 			continue;
 		}
-		tun_add_route(g->d->tun, &k->remote_ts[i]);
+		/* Inside a pool (routed at start-up) or a selector routed
+		 * before: no request (routes.h). */
+		routes_add(&g->d->routes, &k->remote_ts[i]);
 	}
 }
 
@@ -253,8 +255,28 @@ vip_in_use(const struct ike_glue *g, const struct tun_prefix *vip)
 	return false;
 }
 
+/* Whether an IPv4 address stays on the TUN: configured, or a virtual IP
+ * of a CHILD_SA. */
+static bool
+ipv4_addr_left(const struct ike_glue *g)
+{
+	const struct cfg_tun *tc = &g->d->cfg->tun;
+	const struct glue_child *ch;
+	unsigned i;
+
+	for (i = 0; i < tc->naddrs; i++)
+		if (tc->addrs[i].family == AF_INET)
+			return true;
+	for (ch = g->children; ch; ch = ch->next)
+		if (ch->has_vip && ch->vip.family == AF_INET)
+			return true;
+	return false;
+}
+
 /* ch is out of the SA database: off the list, its virtual IP off the TUN
- * unless another CHILD_SA still has it, freed. */
+ * unless another CHILD_SA still has it, freed. With the device's last IPv4
+ * address, Linux drops its IPv4 routes too (fib_disable_ip): they go back,
+ * since each was requested once (routes.h) and traps need theirs. */
 static void
 child_gone(struct ike_glue *g, struct glue_child *ch)
 {
@@ -268,10 +290,13 @@ child_gone(struct ike_glue *g, struct glue_child *ch)
 		ch->next->prev = ch->prev;
 	g->n_nat_children -= ch->nat_local;
 	if (ch->has_vip && !vip_in_use(g, &ch->vip) &&
-	    tun_del_addr(g->d->tun, &ch->vip) == 0)
+	    tun_del_addr(g->d->tun, &ch->vip) == 0) {
 		log_info("%s: virtual IP %s off %s", ch->conn,
 		    tun_prefix_str(&ch->vip, text, sizeof(text)),
 		    tun_name(g->d->tun));
+		if (ch->vip.family == AF_INET && !ipv4_addr_left(g))
+			routes_readd(&g->d->routes, AF_INET);
+	}
 	free(ch);
 }
 
