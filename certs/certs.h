@@ -187,11 +187,16 @@ struct certs_verify_opts {
 				 * CRL lists as revoked never is. */
 };
 
-/* What a successful validation found (optional output). */
+/* What a successful validation found (optional output). The trust
+ * anchor's subject is kept as its DER (copied: the info outlives the
+ * path); its text is made only when asked for (certs_verify_anchor). */
 #define CERTS_NAME_MAX	256
+#define CERTS_ANCHOR_DER_MAX	512
 struct certs_verify_info {
 	size_t	depth;			/* certificates in the path, anchor included */
-	char	anchor[CERTS_NAME_MAX];	/* subject DN of the trust anchor */
+	uint8_t	anchor_dn[CERTS_ANCHOR_DER_MAX]; /* DER, or text if is_text */
+	size_t	anchor_dn_len;		/* 0: no anchor */
+	bool	anchor_is_text;		/* a longer DER: its text kept */
 };
 
 /*
@@ -208,6 +213,11 @@ struct certs_verify_info {
 enum certs_status certs_verify(const struct certs_store *store,
 	    const struct certs_chain *chain, const struct certs_verify_opts *opts,
 	    struct certs_verify_info *info, struct certs_err *err);
+/* The trust anchor's subject DN as text (certs_dn_format; "" if none)
+ * into buf, CERTS_NAME_MAX for the text earlier versions kept; returns
+ * buf. */
+const char	*certs_verify_anchor(const struct certs_verify_info *info,
+	    char *buf, size_t cap);
 
 /*
  * A peer's chain as the DER certificates of its CERT payloads (end entity

@@ -283,12 +283,41 @@ fill_info(X509_STORE_CTX *ctx, struct certs_verify_info *info)
 {
 	STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
 	int n = path ? sk_X509_num(path) : 0;
+	const X509_NAME *anchor;
+	const unsigned char *der;
+	size_t len;
 
 	info->depth = (size_t)n;
-	info->anchor[0] = '\0';
-	if (n > 0)
-		certs_name_str(X509_get_subject_name(sk_X509_value(path, n - 1)),
-		    info->anchor, sizeof(info->anchor));
+	info->anchor_dn_len = 0;
+	info->anchor_is_text = false;
+	if (n == 0)
+		return;
+	/* Its DER only: the text is wanted for logs and remote.cacerts,
+	 * not for every chain. */
+	anchor = X509_get_subject_name(sk_X509_value(path, n - 1));
+	if (X509_NAME_get0_der(anchor, &der, &len) &&
+	    len <= sizeof(info->anchor_dn)) {
+		memcpy(info->anchor_dn, der, len);
+		info->anchor_dn_len = len;
+	} else {
+		certs_name_str(anchor, (char *)info->anchor_dn, CERTS_NAME_MAX);
+		info->anchor_dn_len = strlen((char *)info->anchor_dn);
+		info->anchor_is_text = true;
+	}
+}
+
+const char *
+certs_verify_anchor(const struct certs_verify_info *info, char *buf,
+    size_t cap)
+{
+	if (info->anchor_is_text)
+		snprintf(buf, cap, "%.*s", (int)info->anchor_dn_len,
+		    (const char *)info->anchor_dn);
+	else if (info->anchor_dn_len == 0)
+		snprintf(buf, cap, "%s", "");
+	else
+		certs_dn_format(info->anchor_dn, info->anchor_dn_len, buf, cap);
+	return buf;
 }
 
 enum certs_status

@@ -96,20 +96,29 @@ accepts_chosen(const struct ike_conn_cfg *c, const struct ike_sa *sa)
 	    &again);
 }
 
-static bool
-anchor_ok(const struct ike_cred *cr, const char *anchor)
+const char *
+ike_anchor_text(struct ike_anchor *a)
+{
+	if (!a->made)
+		certs_verify_anchor(a->info, a->text, sizeof(a->text));
+	a->made = true;
+	return a->text;
+}
+
+bool
+ike_anchor_ok(const struct ike_cred *cr, struct ike_anchor *a)
 {
 	size_t i;
 
 	for (i = 0; i < cr->n_cas; i++)
-		if (strcmp(cr->cas[i], anchor) == 0)
+		if (strcmp(cr->cas[i], ike_anchor_text(a)) == 0)
 			return true;
 	return cr->n_cas == 0;
 }
 
 const struct ike_conn_cfg *
 ike_conn_for_auth(const struct ike_engine *e, const struct ike_sa *sa,
-    const struct certs_id *peer, const char *anchor)
+    const struct certs_id *peer, struct ike_anchor *anchor)
 {
 	const struct ike_conn_cfg *best = NULL;
 	enum certs_id_match rank, best_rank = CERTS_ID_MATCH_NONE;
@@ -125,7 +134,8 @@ ike_conn_for_auth(const struct ike_engine *e, const struct ike_sa *sa,
 		    CERTS_ID_MATCH_ANY;
 		if (rank <= best_rank ||
 		    !ike_conn_addrs_match(k, &local, &remote) ||
-		    !anchor_ok(&e->creds[i], anchor) || !accepts_chosen(k, sa))
+		    !ike_anchor_ok(&e->creds[i], anchor) ||
+		    !accepts_chosen(k, sa))
 			continue;
 		best = k;
 		best_rank = rank;

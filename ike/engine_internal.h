@@ -232,11 +232,22 @@ const struct ike_conn_cfg *ike_conn_for_init(struct ike_engine *e,
 bool	 ike_conn_addrs_match(const struct ike_conn_cfg *c,
 	    const struct sockaddr_storage *local,
 	    const struct sockaddr_storage *remote);
+/* The trust anchor a peer's chain ended at (info borrowed); its DN text
+ * is made on first need: remote.cacerts are compared as text, and most
+ * connections have none. */
+struct ike_anchor {
+	const struct certs_verify_info *info;
+	bool		 made;
+	char		 text[CERTS_NAME_MAX];
+};
+const char *ike_anchor_text(struct ike_anchor *a);
+/* Is the anchor one of cr's remote.cacerts (any, if it has none)? */
+bool	 ike_anchor_ok(const struct ike_cred *cr, struct ike_anchor *a);
 /* At IKE_AUTH: the connection for the authenticated peer identity whose
- * chain ends at anchor (a CA subject), or NULL if none accepts it. */
+ * chain ends at anchor, or NULL if none accepts it. */
 const struct ike_conn_cfg *ike_conn_for_auth(const struct ike_engine *e,
 	    const struct ike_sa *sa, const struct certs_id *peer,
-	    const char *anchor);
+	    struct ike_anchor *anchor);
 /* The child of sa->conn whose selectors fit the request's TSi/TSr best
  * (vip: the peer's virtual IP, for `dynamic`); children[0] if none fits
  * (its narrowing then refuses with TS_UNACCEPTABLE). */

@@ -179,16 +179,12 @@ sign_now(struct ike_engine *e, const struct ike_sa *sa, uint8_t *method,
 }
 
 static enum certs_status
-check_anchor(const struct ike_cred *cr, const struct certs_verify_info *info,
+check_anchor(const struct ike_cred *cr, struct ike_anchor *anchor,
     struct certs_err *err)
 {
-	size_t i;
-
-	for (i = 0; i < cr->n_cas; i++)
-		if (strcmp(cr->cas[i], info->anchor) == 0)
-			return CERTS_OK;
-	return cr->n_cas == 0 ? CERTS_OK : refuse(err, CERTS_ERR_UNTRUSTED,
-	    "chain ends at %s, not at a CA of remote.cacerts", info->anchor);
+	return ike_anchor_ok(cr, anchor) ? CERTS_OK : refuse(err,
+	    CERTS_ERR_UNTRUSTED, "chain ends at %s, not at a CA of "
+	    "remote.cacerts", ike_anchor_text(anchor));
 }
 
 /* Responder: the connection for this peer's identity and CA (RFC 7296
@@ -196,10 +192,9 @@ check_anchor(const struct ike_cred *cr, const struct certs_verify_info *info,
  * None: the one of IKE_SA_INIT stays and its checks below say why. */
 static void
 select_conn(struct ike_engine *e, struct ike_sa *sa, const struct certs_id *peer,
-    const struct certs_verify_info *info)
+    struct ike_anchor *anchor)
 {
-	const struct ike_conn_cfg *k = ike_conn_for_auth(e, sa, peer,
-	    info->anchor);
+	const struct ike_conn_cfg *k = ike_conn_for_auth(e, sa, peer, anchor);
 
 	if (k == NULL || k == sa->conn)
 		return;
@@ -223,6 +218,7 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	const struct ike_cred *cr;
 	struct certs_der certs[PEER_CERTS_MAX];
 	struct certs_verify_info info;
+	struct ike_anchor anchor = { .info = &info };
 	struct certs_id peer;
 	char want[128];
 	uint8_t *octets = NULL;
@@ -255,9 +251,9 @@ verify_peer(struct ike_engine *e, struct ike_sa *sa, const struct ike_msg *m,
 	    (st = certs_cert_has_id(*ee, &peer, err)) != CERTS_OK)
 		return st;
 	if (!sa->initiator)
-		select_conn(e, sa, &peer, &info);
+		select_conn(e, sa, &peer, &anchor);
 	cr = sa_cred(e, sa);
-	if ((st = check_anchor(cr, &info, err)) != CERTS_OK)
+	if ((st = check_anchor(cr, &anchor, err)) != CERTS_OK)
 		return st;
 	if (sa->conn->remote.id_set &&
 	    certs_id_match(&sa->conn->remote.id, &peer) ==

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "certs_testlib.h"
 #include "ike/ikev2_wire.h"
 #include "ike_peer_testlib.h"
 #include "ike_testlib.h"
@@ -208,6 +209,36 @@ Test(ike_exchange, wrong_id)
 	peer_set_remote_id(PEER_B, "C=DE, O=uipsec test, CN=ccu-0001");
 	peer_start();
 	refused_by_responder("does not match remote.id");
+}
+
+/* remote.cacerts: the chain must end at one of them (compared as DN
+ * text; the text of the anchor is made only for connections that have
+ * remote.cacerts and for the refusal). */
+static void
+remote_cacert(int who, const char *path)
+{
+	struct ike_conn_cfg *c = &net.p[who].conn;
+
+	snprintf(c->remote.cacerts[c->remote.n_cacerts++],
+	    sizeof(c->remote.cacerts[0]), "%s", path);
+}
+
+Test(ike_exchange, remote_cacerts_accept_their_anchor)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	remote_cacert(PEER_B, pki_path("other/x509ca/other-ca.pem"));
+	remote_cacert(PEER_B, "test-root-ca.pem");
+	peer_start();
+	handshake();
+}
+
+Test(ike_exchange, remote_cacerts_refuse_another_anchor)
+{
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	remote_cacert(PEER_B, pki_path("other/x509ca/other-ca.pem"));
+	peer_start();
+	refused_by_responder("chain ends at C=DE, O=uipsec test, "
+	    "CN=Test Root CA, not at a CA of remote.cacerts");
 }
 
 Test(ike_exchange, wildcard_id_accepted)

@@ -147,7 +147,7 @@ check(struct verify_args *a, const struct certs_chain *chain)
 	struct certs_verify_info info;
 	struct certs_err err;
 	struct certs_id id;
-	char subj[CERTS_NAME_MAX];
+	char subj[CERTS_NAME_MAX], anchor[CERTS_NAME_MAX];
 
 	certs_cert_subject(ee, subj, sizeof(subj));
 	if (certs_verify(a->store, chain, &a->opts, &info, &err) != CERTS_OK) {
@@ -167,7 +167,8 @@ check(struct verify_args *a, const struct certs_chain *chain)
 		}
 	}
 	printf("OK: certificate for %s\n  path of %zu certificates to trust "
-	    "anchor %s\n  CRL policy: %s%s%s\n", subj, info.depth, info.anchor,
+	    "anchor %s\n  CRL policy: %s%s%s\n", subj, info.depth,
+	    certs_verify_anchor(&info, anchor, sizeof(anchor)),
 	    a->opts.crl_strict ? "strict" : "lenient",
 	    a->id ? "\n  identity: " : "", a->id ? a->id : "");
 	return 0;
