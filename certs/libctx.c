@@ -1,15 +1,17 @@
 /*
  * certs/libctx.c — the OpenSSL library context certificates are parsed
  * in: the default provider's algorithms, but of its key decoders only
- * those of a SubjectPublicKeyInfo of the key types we accept, and of its
- * key managers only those types.
+ * those of a SubjectPublicKeyInfo of the key types we accept, of its key
+ * managers and signature algorithms only those types', and of its digests
+ * the SHA ones.
  *
  * Why: OpenSSL 3.0's d2i_X509 decodes the certificate's public key with
- * OSSL_DECODER_CTX_new_for_pkey(), which walks every key manager and every
- * decoder of the library context (18 and 40 in the default provider) to
- * build a decoder chain, for every certificate: 1.14 M instructions of the
- * 1.50 M a certificate costs to parse, and a concentrator parses a new CCU
- * certificate at every set-up. With 4 key managers and 5 decoders it is a
+ * OSSL_DECODER_CTX_new_for_pkey(), which constructs every key manager and
+ * every decoder the library context offers (18 and 40 in the default
+ * provider) and walks every method the context has fetched to build a
+ * decoder chain, for every certificate: 1.14 M instructions of the 1.50 M
+ * a certificate costs to parse, and a concentrator parses a new CCU
+ * certificate at every set-up. With 4 key managers and 4 decoders it is a
  * fraction of that.
  *
  * The algorithms are the default provider's own (its dispatch tables and
@@ -37,9 +39,24 @@
 /* certs_pkey_check()'s key types, as the default provider names them. */
 static const char *const key_types[] = { "EC", "RSA", "RSA-PSS", "ED25519" };
 
+/* The signature algorithms of those keys, and the SHA digests: the rest
+ * cannot change a decision. A signature algorithm is usable here only
+ * with a key manager of its key type (OpenSSL exports a foreign key into
+ * this context's provider); the digest of a signature is fetched by the
+ * signature algorithm in the default provider's own context, so digests
+ * are fetched here only for what OpenSSL hashes itself (a certificate's
+ * SHA-1 fingerprint, names). Why offer fewer: OpenSSL 3.0 walks every
+ * method a context has fetched at each decoder chain it builds, one per
+ * certificate, and fetching one digest constructs all 22 (uipsec bench
+ * certs, RSA-2048, per new CCU: 1.383 M -> 1.337 M instructions). */
+static const char *const signatures[] = { "RSA", "ECDSA", "ED25519" };
+static const char *const digests[] = { "SHA1", "SHA2-", "SHA3-" };
+
 static OSSL_PROVIDER *forward_to;	/* "default", in a context of its own */
 static OSSL_ALGORITHM decoders[CERTS_ALGS_MAX + 1];	/* NULL-terminated */
 static OSSL_ALGORITHM keymgmts[CERTS_ALGS_MAX + 1];
+static OSSL_ALGORITHM sigalgs[CERTS_ALGS_MAX + 1];
+static OSSL_ALGORITHM mds[CERTS_ALGS_MAX + 1];
 static OSSL_LIB_CTX *certs_ctx;
 static CRYPTO_ONCE certs_ctx_once = CRYPTO_ONCE_STATIC_INIT;
 
@@ -84,6 +101,26 @@ want_keymgmt(const OSSL_ALGORITHM *a)
 	return is_key_type(a->algorithm_names);
 }
 
+static bool
+want_signature(const OSSL_ALGORITHM *a)
+{
+	for (size_t i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++)
+		if (first_name_is(a->algorithm_names, signatures[i]))
+			return true;
+	return false;
+}
+
+/* SHA1 itself, and every SHA2-x and SHA3-x. */
+static bool
+want_digest(const OSSL_ALGORITHM *a)
+{
+	for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
+		if (strncmp(a->algorithm_names, digests[i],
+		    strlen(digests[i])) == 0)
+			return true;
+	return false;
+}
+
 static size_t
 pick(int op, bool (*want)(const OSSL_ALGORITHM *), OSSL_ALGORITHM *out)
 {
@@ -109,6 +146,12 @@ forward_query(void *provctx, int op, int *no_cache)
 	case OSSL_OP_KEYMGMT:
 		*no_cache = 0;
 		return keymgmts;
+	case OSSL_OP_SIGNATURE:
+		*no_cache = 0;
+		return sigalgs;
+	case OSSL_OP_DIGEST:
+		*no_cache = 0;
+		return mds;
 	default:
 		return OSSL_PROVIDER_query_operation(forward_to, op, no_cache);
 	}
@@ -140,6 +183,8 @@ certs_ctx_setup(void)
 	    (forward_to = OSSL_PROVIDER_load(base, "default")) != NULL &&
 	    pick(OSSL_OP_DECODER, want_decoder, decoders) > 0 &&
 	    pick(OSSL_OP_KEYMGMT, want_keymgmt, keymgmts) > 0 &&
+	    pick(OSSL_OP_SIGNATURE, want_signature, sigalgs) > 0 &&
+	    pick(OSSL_OP_DIGEST, want_digest, mds) > 0 &&
 	    OSSL_PROVIDER_add_builtin(ctx, CERTS_PROVIDER, forward_init) &&
 	    OSSL_PROVIDER_load(ctx, CERTS_PROVIDER) != NULL) {
 		certs_ctx = ctx;	/* lives as long as the process */

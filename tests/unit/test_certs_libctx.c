@@ -77,3 +77,59 @@ Test(libctx, other_key_types_parse_and_are_refused_for_their_key)
 	certs_chain_free(chain);
 	certs_store_free(store);
 }
+
+/*
+ * The contexts offer only the signature algorithms of our key types and
+ * the SHA-1/SHA-2/SHA-3 digests: a CCU certificate signed with RSA-PSS
+ * (by an RSA CA, the openssl CLI's) and one signed with ECDSA and SHA3-256
+ * (by the Fleet CA) still verify.
+ */
+static void
+expect_verifies(const char *ca, const char *cert)
+{
+	struct certs_store *store;
+	struct certs_chain *chain;
+	struct certs_cert *c;
+	struct certs_err err;
+
+	cr_assert_eq(certs_store_new(&store, &err), CERTS_OK);
+	cr_assert_eq(certs_store_add_anchor_file(store, ca, &err), CERTS_OK,
+	    "%s", err.reason);
+	cr_assert_eq(certs_cert_load(cert, &c, &err), CERTS_OK, "%s",
+	    err.reason);
+	cr_assert_eq(certs_chain_new(&chain, &err), CERTS_OK);
+	cr_assert_eq(certs_chain_add(chain, c, &err), CERTS_OK);
+	cr_assert_eq(certs_verify(store, chain, NULL, NULL, &err), CERTS_OK,
+	    "%s: %s", cert, err.reason);
+	certs_chain_free(chain);
+	certs_store_free(store);
+}
+
+Test(libctx, rsa_pss_and_sha3_signed_certificates_verify)
+{
+	const char *d = tmp_dir();
+	char ca[4096], pss[4096], sha3[4096];
+
+	cr_assert_eq(run("cd %s && openssl req -x509 -newkey rsa:2048 -nodes "
+	    "-keyout rsaca.key -subj '/C=DE/O=uipsec test/CN=RSA CA' -days 30 "
+	    "-addext basicConstraints=critical,CA:TRUE -addext "
+	    "keyUsage=critical,keyCertSign,cRLSign -out rsaca.pem 2>/dev/null "
+	    "&& openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	    "-nodes -keyout ccu.key -subj '/C=DE/O=uipsec test/CN=ccu' "
+	    "-out ccu.csr 2>/dev/null && "
+	    "printf 'basicConstraints = CA:FALSE\\n' >ccu.ext && "
+	    "openssl x509 -req -in ccu.csr -CA rsaca.pem -CAkey rsaca.key "
+	    "-set_serial 1 -days 30 -sha256 -sigopt rsa_padding_mode:pss "
+	    "-extfile ccu.ext -out pss.pem 2>/dev/null && "
+	    "openssl x509 -req -in ccu.csr -CA %s -CAkey %s -set_serial 2 "
+	    "-days 30 -sha3-256 -extfile ccu.ext -out sha3.pem 2>/dev/null",
+	    d, pki_path("int/ca/cert.pem"), pki_path("int/ca/key.pem")), 0);
+	snprintf(ca, sizeof(ca), "%s/rsaca.pem", d);
+	snprintf(pss, sizeof(pss), "%s/pss.pem", d);
+	snprintf(sha3, sizeof(sha3), "%s/sha3.pem", d);
+	cr_assert_eq(run("openssl x509 -in %s -noout -text | grep -q "
+	    "rsassaPss && openssl x509 -in %s -noout -text | grep -qi sha3",
+	    pss, sha3), 0);
+	expect_verifies(ca, pss);
+	expect_verifies(pki_path("int/ca/cert.pem"), sha3);
+}
