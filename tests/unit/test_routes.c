@@ -199,7 +199,7 @@ Test(routes, pools_once_children_inside_none)
 	unsigned i, n;
 
 	fixture_up(&f);
-	cr_assert_eq(routes_add_pools(&f.r, &f.ike), 0);
+	routes_add_pools(&f.r, &f.ike);
 	n = f.rec->nroutes;
 	cr_assert_eq(n, 1 + 4 + 1, "the subnet, the range's 4, the v6 /64: "
 	    "not the unused pool");
@@ -279,5 +279,31 @@ Test(routes, failed_request_is_asked_again_and_readd)
 	cr_assert_eq(f.rec->routes[3].family, AF_INET);
 	cr_assert_eq(f.rec->routes[4].family, AF_INET);
 	cr_assert_eq(asked(&f, "10.2.3.0/24"), 0, "still remembered");
+	fixture_down(&f);
+}
+
+/* A pool whose route the kernel refused leaves its CHILD_SAs to ask for
+ * their own, as before pools were routed. */
+Test(routes, refused_pool_children_ask)
+{
+	struct tun_prefix p;
+	struct fixture f;
+	char text[32];
+	uint64_t before;
+	unsigned i;
+
+	fixture_up(&f);
+	for (i = 0; i < TUN_FAKE_MAX - 1; i++) {
+		snprintf(text, sizeof(text), "172.16.%u.0/24", i);
+		cr_assert_eq(asked(&f, text), 1);
+	}
+	routes_add_pools(&f.r, &f.ike);	/* room for the first pool only */
+	cr_assert_str_eq(str(&f.rec->routes[TUN_FAKE_MAX - 1]),
+	    "10.200.0.0/16");
+	cr_assert_eq(asked(&f, "10.200.3.4/32"), 0);
+	before = f.r.requested;
+	p = pfx("10.5.0.13/32");
+	cr_assert_eq(routes_add(&f.r, &p), -1);
+	cr_assert_eq(f.r.requested, before + 1, "asked for, not taken as held");
 	fixture_down(&f);
 }

@@ -66,7 +66,9 @@ tun_configure(struct daemon *d)
 			if (routes_add(&d->routes,
 			    &cfg->conns[i].remote_ts[j]) < 0)
 				return -1;
-	return cfg->ike ? routes_add_pools(&d->routes, &cfg->ike->ike) : 0;
+	if (cfg->ike)
+		routes_add_pools(&d->routes, &cfg->ike->ike);
+	return 0;
 }
 
 /* The ESP/NAT-T socket's address: the manual connections', else the

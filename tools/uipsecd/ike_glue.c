@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,39 +50,31 @@ set_port(struct sockaddr_storage *ss, uint16_t port)
 }
 
 /* ike_io.send: port 500 as it is; other ports (4500) through the data
- * plane's socket behind the non-ESP marker (RFC 3948 §2.2). */
+ * plane's socket behind the non-ESP marker (RFC 3948 §2.2). Queued: the
+ * event loop sends a turn's messages together (ike_sendq.h). */
 static int
 io_send(void *arg, const struct sockaddr_storage *local,
     const struct sockaddr_storage *remote, const uint8_t *msg, size_t len)
 {
-	static const uint8_t marker[ESP_UDP_NON_ESP_MARKER_LEN];
 	struct ike_glue *g = arg;
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)marker, .iov_len = sizeof(marker) },
-		{ .iov_base = (void *)msg, .iov_len = len },
-	};
-	struct msghdr mh = {
-		.msg_name = (void *)remote, .msg_namelen = sockaddr_len(remote),
-		.msg_iov = iov, .msg_iovlen = 2,
-	};
 	bool natt = port_of(local) != port_of(&g->local500);
-	char to[64];
 
-	if (!natt) {
-		mh.msg_iov = &iov[1];
-		mh.msg_iovlen = 1;
-	}
-	/* The log (written in blocks, main.c) has what led to this message
-	 * before the peer can act on it: whoever reads both ends' logs, or
-	 * a test that sees the peer react, finds our side's lines too. */
-	fflush(stderr);
-	if (sendmsg(natt ? g->d->udp_fd : g->fd500, &mh, MSG_DONTWAIT) < 0) {
-		log_warn("ike: send to %s: %s", sockaddr_str(remote, to,
-		    sizeof(to)), strerror(errno));
-		return -1;
-	}
-	glue_keepalive_sent(g, remote, ike_glue_now_ms());
-	return 0;
+	return ike_sendq_add(&g->sendq, natt ? g->d->udp_fd : g->fd500, natt,
+	    remote, msg, len);
+}
+
+/* The send queue's report of each datagram the kernel took. */
+static void
+io_sent(void *arg, const struct sockaddr_storage *to)
+{
+	glue_keepalive_sent(arg, to, ike_glue_now_ms());
+}
+
+void
+ike_glue_flush(struct ike_glue *g)
+{
+	if (g)
+		ike_sendq_flush(&g->sendq);
 }
 
 /* Key bits as the suite names them (status), from the key length. */
@@ -510,6 +501,7 @@ ike_glue_new(struct daemon *d, const struct cfg_ike *set,
 	set_port(&g->local500, IKE_DEFAULT_PORT);
 	g->local4500 = *local;
 	set_port(&g->local4500, IKEV2_PORT_NATT);
+	ike_sendq_init(&g->sendq, io_sent, g);
 	io.arg = g;
 	threads = set->sign_threads < 0 ? signer_default_threads() :
 	    (unsigned)set->sign_threads;
@@ -550,6 +542,7 @@ ike_glue_shutdown(struct ike_glue *g)
 		return;
 	for (i = 0; i < g->cfg->n_conns; i++)
 		ike_engine_terminate(g->e, g->cfg->conns[i].name, now);
+	ike_glue_flush(g);
 }
 
 void
@@ -706,6 +699,10 @@ ike_glue_tick(struct ike_glue *g)
 	g->tick_ms = now;
 	if (ike_engine_next(g->e) <= now)
 		ike_engine_tick(g->e, now);
+	/* The IKE messages queued so far count as traffic to their peers
+	 * (glue_keepalive_sent) before a keepalive is found due. */
+	if (g->n_nat_children)
+		ike_glue_flush(g);
 	glue_keepalive_tick(g, now);
 	for (i = 0; i < g->cfg->n_conns; i++) {
 		if (!g->conns[i].retry_ms || g->conns[i].retry_ms > now)
@@ -721,6 +718,7 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 {
 	const struct ike_conn_cfg *c = ike_config_find(g->cfg, name);
 	uint64_t now = ike_glue_now_ms();
+	int n;
 
 	if (!c) {
 		snprintf(msg, cap, "no connection '%s'", name);
@@ -730,8 +728,10 @@ ike_glue_up_down(struct ike_glue *g, const char *name, bool up, char *msg,
 	if (g->conns[c - g->cfg->conns].trapped)
 		g->n_trapped--;
 	g->conns[c - g->cfg->conns] = (struct glue_conn){ .held_down = !up };
-	if ((up ? glue_initiate(g, c, now) :
-	    ike_engine_terminate(g->e, name, now)) < 0) {
+	n = up ? glue_initiate(g, c, now) :
+	    ike_engine_terminate(g->e, name, now);
+	ike_glue_flush(g);	/* out before the client has the answer */
+	if (n < 0) {
 		snprintf(msg, cap, "%s '%s' refused (see the log)", up ?
 		    "initiating" : "closing", name);
 		return CONTROL_CONFLICT;
@@ -748,6 +748,7 @@ ike_glue_rekey(struct ike_glue *g, const char *name, const char *child,
 	int n = child ? ike_engine_rekey_child(g->e, name, child, now) :
 	    ike_engine_rekey(g->e, name, ike, now);
 
+	ike_glue_flush(g);	/* out before the client has the answer */
 	if (n < 0 && child && ike_config_find(g->cfg, name)) {
 		snprintf(msg, cap, "connection '%s' has no child '%s'", name,
 		    child);

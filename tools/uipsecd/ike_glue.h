@@ -33,6 +33,11 @@ void	 ike_glue_free(struct ike_glue *g);
 /* Sends a Delete for every IKE SA (SIGTERM/SIGINT); accepts NULL. */
 void	 ike_glue_shutdown(struct ike_glue *g);
 
+/* Sends the IKE messages queued since the last flush (ike_sendq.h: the
+ * log first, then one sendmmsg per socket); the event loop calls it after
+ * each turn. Accepts NULL. */
+void	 ike_glue_flush(struct ike_glue *g);
+
 /* Initiates every connection with a child whose start_action is start. */
 void	 ike_glue_start(struct ike_glue *g);
 /* The UDP 500 socket, to watch for EPOLLIN; ike_glue_read500 drains it. */

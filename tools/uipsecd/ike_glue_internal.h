@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "ike_glue.h"
+#include "ike_sendq.h"
 #include "sad.h"
 #include "signer.h"
 
@@ -59,6 +60,7 @@ struct ike_glue {
 	int			 fd500;
 	struct sockaddr_storage	 local500, local4500;
 	struct glue_child	*children;	/* newest first */
+	struct ike_sendq	 sendq;		/* io_send's, until flushed */
 	uint8_t			 buf[65536];
 };
 

@@ -3,7 +3,8 @@
  * socket, a signalfd, the control socket, IKE's port 500 and the signer
  * threads' eventfd (signatures done, signer.h), with IKE's
  * next timer as the timeout. Level-triggered: each wake-up moves one batch per
- * ready source, so neither direction starves the other.
+ * ready source, so neither direction starves the other; the IKE messages a
+ * turn produced are sent together at its end.
  */
 #include "daemon.h"
 
@@ -77,8 +78,11 @@ daemon_run(struct daemon *d)
 		goto out;
 	}
 	while (!stop) {
-		/* IKE timers (retransmission, DPD, rekey) bound the wait;
-		 * the logs of what was done are written before it (main.c). */
+		/* IKE timers (retransmission, DPD, rekey) bound the wait.
+		 * Before it, what this turn did leaves: its IKE messages
+		 * together (the log first, ike_sendq.h), and the rest of
+		 * the log (main.c). */
+		ike_glue_flush(d->ike);
 		fflush(stderr);
 		n = epoll_wait(ep, ev, 6, ike_glue_timeout(d->ike));
 		if (n < 0 && errno == EINTR)
@@ -90,6 +94,9 @@ daemon_run(struct daemon *d)
 		for (i = 0; i < n; i++) {
 			switch (ev[i].data.u64) {
 			case EV_TUN:
+				/* ESP to a peer follows the IKE message
+				 * that set up its SA (the peer's SPI). */
+				ike_glue_flush(d->ike);
 				dp_tun_to_udp(&d->dp);
 				break;
 			case EV_UDP:

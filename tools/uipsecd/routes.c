@@ -97,7 +97,7 @@ pool_used(const struct ike_config *ike, const char *name)
 	return false;
 }
 
-int
+void
 routes_add_pools(struct routes *r, const struct ike_config *ike)
 {
 	struct tun_prefix p[ROUTES_RANGE_MAX];
@@ -117,10 +117,8 @@ routes_add_pools(struct routes *r, const struct ike_config *ike)
 			n = routes_range_prefixes(pc->first.family,
 			    pc->first.addr, pc->last.addr, p, ROUTES_RANGE_MAX);
 		for (j = 0; j < n; j++)
-			if (routes_add(r, &p[j]) < 0)
-				return -1;
+			routes_add(r, &p[j]);
 	}
-	return 0;
 }
 
 typedef unsigned __int128 u128;

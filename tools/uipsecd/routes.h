@@ -46,8 +46,10 @@ int	 routes_add(struct routes *r, const struct tun_prefix *p);
  * and broadcast addresses are nobody's); one given as a range as the
  * fewest prefixes that hold exactly its addresses, since a covering
  * prefix could take addresses that live on another link (a range carved
- * out of a LAN's subnet). 0, or -1 as routes_add. */
-int	 routes_add_pools(struct routes *r, const struct ike_config *ike);
+ * out of a LAN's subnet). A prefix the kernel refuses (IPv6 disabled) is
+ * logged and not fatal: the CHILD_SAs inside it then ask for their own
+ * routes, as before pools were routed. */
+void	 routes_add_pools(struct routes *r, const struct ike_config *ike);
 /* The kernel dropped every route of family on the device: Linux does so
  * for IPv4 when the device's last IPv4 address goes (a virtual IP, with
  * its SA). Requests each one added of that family again. */
