@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include "certs/certs.h"
+#include "common/buf.h"
 
 struct certs_cert {
 	X509		*x509;
@@ -108,11 +109,35 @@ enum certs_status certs_ok(struct certs_err *err);
  * drains OpenSSL's error queue. */
 enum certs_status certs_fail_ossl(struct certs_err *err, const char *what);
 
-/* The library context certificates are parsed in (libctx.c: the default
- * provider with only the key decoders we need), or NULL if it could not
- * be set up (then the default context). Made once, lives as long as the
- * process. */
-OSSL_LIB_CTX	*certs_libctx(void);
+/* The key types we accept, by a certificate's SubjectPublicKeyInfo
+ * algorithm (RFC 5280 §4.1.2.7); OTHER: any other, or not read. */
+enum certs_spki_type {
+	CERTS_SPKI_RSA,
+	CERTS_SPKI_RSA_PSS,
+	CERTS_SPKI_EC,
+	CERTS_SPKI_ED25519,
+	CERTS_SPKI_OTHER,
+};
+
+/* spki.c: the key type of the DER certificate der[0..len), read with the
+ * bounded reader (the certificate is not checked otherwise). */
+enum certs_spki_type certs_spki_type(const uint8_t *der, size_t len);
+
+/* The library context a certificate with a key of that type is parsed in
+ * (libctx.c: the default provider with only that type's key decoder),
+ * or NULL for OTHER or if it could not be set up (then the default
+ * context). Made once, lives as long as the process. */
+OSSL_LIB_CTX	*certs_libctx(enum certs_spki_type type);
+/* The one of those contexts pkey's provider belongs to, else NULL. */
+OSSL_LIB_CTX	*certs_pkey_libctx(const EVP_PKEY *pkey);
+
+/* der.c: one DER TLV with a low tag number and a definite length of at
+ * most 64 KiB in its shortest form; *contents views its contents (the
+ * reader moves past it). certs_der_expect() wants the tag `want`. */
+bool		 certs_der_tlv(struct buf_reader *r, uint8_t *tag,
+	    struct buf_reader *contents);
+bool		 certs_der_expect(struct buf_reader *r, uint8_t want,
+	    struct buf_reader *contents);
 
 /* Wraps x509 (ownership passes to the result, also on failure, when it is
  * freed). Returns NULL on allocation failure. */

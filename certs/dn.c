@@ -483,40 +483,6 @@ certs_dn_format_ossl(const uint8_t *der, size_t len, char *buf, size_t cap)
 
 /* ---- formatting straight from the DER ---- */
 
-/*
- * One DER TLV (X.690 §8.1, §10.1): a low tag number, a definite length in
- * its shortest form (at most 64 KiB), and a view of the contents. Anything
- * else is false, and the caller leaves the name to OpenSSL.
- */
-static bool
-der_tlv(struct buf_reader *r, uint8_t *tag, struct buf_reader *contents)
-{
-	uint8_t l0, b0, b1 = 0;
-	size_t len;
-
-	if (!buf_get_u8(r, tag) || (*tag & 0x1f) == 0x1f ||
-	    !buf_get_u8(r, &l0))
-		return false;
-	if (l0 < 0x80)
-		len = l0;
-	else if (l0 == 0x81 && buf_get_u8(r, &b0) && b0 >= 0x80)
-		len = b0;
-	else if (l0 == 0x82 && buf_get_u8(r, &b0) && b0 != 0 &&
-	    buf_get_u8(r, &b1))
-		len = (size_t)b0 << 8 | b1;
-	else
-		return false;
-	return buf_sub(r, len, contents);
-}
-
-static bool
-der_expect(struct buf_reader *r, uint8_t want, struct buf_reader *contents)
-{
-	uint8_t tag;
-
-	return der_tlv(r, &tag, contents) && tag == want;
-}
-
 /* X.690 §8.19: the OID's arcs in dotted form, as OBJ_obj2txt(.., 1)
  * writes it into char[64]; false for arcs past 2^56 (OpenSSL switches to
  * BIGNUMs) or a text it would cut. */
@@ -624,8 +590,8 @@ put_atv(struct dn_text *t, struct buf_reader *atv)
 	size_t olen, vlen, n;
 	uint8_t tag;
 
-	if (!der_expect(atv, V_ASN1_OBJECT, &oid) ||
-	    !der_tlv(atv, &tag, &value) || buf_remaining(atv) != 0)
+	if (!certs_der_expect(atv, V_ASN1_OBJECT, &oid) ||
+	    !certs_der_tlv(atv, &tag, &value) || buf_remaining(atv) != 0)
 		return false;
 	olen = buf_remaining(&oid);
 	vlen = buf_remaining(&value);
@@ -653,19 +619,19 @@ certs_dn_walk(const uint8_t *der, size_t len, char *buf, size_t cap,
 	if (cap > 0)
 		buf[0] = '\0';
 	buf_reader_init(&r, der, len);
-	if (!der_expect(&r, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &rdns) ||
-	    buf_remaining(&r) != 0)
+	if (!certs_der_expect(&r, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED,
+	    &rdns) || buf_remaining(&r) != 0)
 		return false;
 	while (buf_remaining(&rdns) > 0) {
-		if (!der_expect(&rdns, V_ASN1_SET | V_ASN1_CONSTRUCTED, &rdn) ||
-		    buf_remaining(&rdn) == 0)
+		if (!certs_der_expect(&rdns, V_ASN1_SET | V_ASN1_CONSTRUCTED,
+		    &rdn) || buf_remaining(&rdn) == 0)
 			return false;
 		put_str(&t, sep);
 		sep = ", ";
 		for (const char *plus = ""; buf_remaining(&rdn) > 0;
 		    plus = "+") {
 			put_str(&t, plus);
-			if (!der_expect(&rdn, V_ASN1_SEQUENCE |
+			if (!certs_der_expect(&rdn, V_ASN1_SEQUENCE |
 			    V_ASN1_CONSTRUCTED, &atv) || !put_atv(&t, &atv))
 				return false;
 		}

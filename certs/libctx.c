@@ -1,9 +1,10 @@
 /*
- * certs/libctx.c — the OpenSSL library context certificates are parsed
- * in: the default provider's algorithms, but of its key decoders only
- * those of a SubjectPublicKeyInfo of the key types we accept, of its key
- * managers and signature algorithms only those types', and of its digests
- * the SHA ones.
+ * certs/libctx.c — the OpenSSL library contexts certificates are parsed
+ * in, one per key type we accept (spki.c reads which from the DER first):
+ * the default provider's algorithms, but of its key decoders only the one
+ * of a SubjectPublicKeyInfo of that type, of its key managers and
+ * signature algorithms only our key types', and of its digests the SHA
+ * ones.
  *
  * Why: OpenSSL 3.0's d2i_X509 decodes the certificate's public key with
  * OSSL_DECODER_CTX_new_for_pkey(), which constructs every key manager and
@@ -11,18 +12,23 @@
  * provider) and walks every method the context has fetched to build a
  * decoder chain, for every certificate: 1.14 M instructions of the 1.50 M
  * a certificate costs to parse, and a concentrator parses a new CCU
- * certificate at every set-up. With 4 key managers and 4 decoders it is a
- * fraction of that.
+ * certificate at every set-up. With 4 key managers and 1 decoder it is a
+ * fraction of that. (A context with no decoder at all would leave the
+ * certificate without its key, and OpenSSL 3.0's X509_verify_cert() stops
+ * with an internal error on an end entity without one: X509_self_signed()
+ * and X509_get_pubkey_parameters() want it. So OpenSSL decodes the key.)
  *
  * The algorithms are the default provider's own (its dispatch tables and
- * provider context), forwarded by a built-in provider: nothing is
- * reimplemented, and the default provider it forwards to is loaded into a
- * library context of its own, so the process's default context (and what
+ * provider context), forwarded by a built-in provider per context: nothing
+ * is reimplemented, and the default provider it forwards to is loaded into
+ * a library context of its own, so the process's default context (and what
  * its configuration loads) is not touched. Operations between objects of
- * both contexts work as between two providers: OpenSSL uses the key's
- * provider or exports the key. A certificate whose key this context does
- * not decode (another key type) is parsed again in the default context by
- * the caller, so that it is refused with the reason it always had.
+ * different contexts work as between two providers: OpenSSL uses the key's
+ * provider or exports the key (once: the key keeps the export), which is
+ * why every context offers the key managers of all our types (an EC end
+ * entity under an RSA CA). A certificate of another key type, or whose key
+ * its context does not decode, is parsed in the default context by the
+ * caller, so that it is refused with the reason it always had.
  */
 #include <string.h>
 
@@ -33,11 +39,16 @@
 
 #include "certs/certs_internal.h"
 
-#define CERTS_PROVIDER	"uipsec-certs"
 #define CERTS_ALGS_MAX	16
 
-/* certs_pkey_check()'s key types, as the default provider names them. */
-static const char *const key_types[] = { "EC", "RSA", "RSA-PSS", "ED25519" };
+/* certs_pkey_check()'s key types, as the default provider names them, in
+ * the order of enum certs_spki_type. */
+static const char *const key_types[CERTS_SPKI_OTHER] = {
+	[CERTS_SPKI_RSA] = "RSA",
+	[CERTS_SPKI_RSA_PSS] = "RSA-PSS",
+	[CERTS_SPKI_EC] = "EC",
+	[CERTS_SPKI_ED25519] = "ED25519",
+};
 
 /* The signature algorithms of those keys, and the SHA digests: the rest
  * cannot change a decision. A signature algorithm is usable here only
@@ -52,12 +63,19 @@ static const char *const key_types[] = { "EC", "RSA", "RSA-PSS", "ED25519" };
 static const char *const signatures[] = { "RSA", "ECDSA", "ED25519" };
 static const char *const digests[] = { "SHA1", "SHA2-", "SHA3-" };
 
+/* One context per key type. */
+struct parse_ctx {
+	const char	*name;		/* its provider's */
+	OSSL_provider_init_fn *init;
+	OSSL_ALGORITHM	 decoder[2];	/* NULL-terminated */
+	OSSL_LIB_CTX	*ctx;
+	OSSL_PROVIDER	*provider;
+};
+
 static OSSL_PROVIDER *forward_to;	/* "default", in a context of its own */
-static OSSL_ALGORITHM decoders[CERTS_ALGS_MAX + 1];	/* NULL-terminated */
-static OSSL_ALGORITHM keymgmts[CERTS_ALGS_MAX + 1];
+static OSSL_ALGORITHM keymgmts[CERTS_ALGS_MAX + 1];	/* NULL-terminated */
 static OSSL_ALGORITHM sigalgs[CERTS_ALGS_MAX + 1];
 static OSSL_ALGORITHM mds[CERTS_ALGS_MAX + 1];
-static OSSL_LIB_CTX *certs_ctx;
 static CRYPTO_ONCE certs_ctx_once = CRYPTO_ONCE_STATIC_INIT;
 
 /* Is name the first of the ':'-separated names? */
@@ -73,26 +91,25 @@ first_name_is(const char *names, const char *name)
 static bool
 is_key_type(const char *names)
 {
-	for (size_t i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
+	for (size_t i = 0; i < CERTS_SPKI_OTHER; i++)
 		if (first_name_is(names, key_types[i]))
 			return true;
 	return false;
 }
 
-/* DER SubjectPublicKeyInfo to a key of ours. Not the generic "DER"
+/* DER SubjectPublicKeyInfo to a key of that type. Not the generic "DER"
  * decoder of any SubjectPublicKeyInfo to the typed one: d2i_X509 names the
- * key type (the algorithm's OID), so the typed decoders take the SPKI as
+ * key type (the algorithm's OID), so the typed decoder takes the SPKI as
  * it is, and each decoder more costs every parse its share of the chain
- * OpenSSL builds (5 -> 4 decoders: 320 k -> 268 k instructions per RSA
- * certificate). */
+ * OpenSSL builds. */
 static bool
-want_decoder(const OSSL_ALGORITHM *a)
+is_spki_decoder(const OSSL_ALGORITHM *a, const char *type)
 {
 	return a->property_definition != NULL &&
 	    strstr(a->property_definition, "input=der") != NULL &&
 	    strstr(a->property_definition,
 	    "structure=SubjectPublicKeyInfo") != NULL &&
-	    is_key_type(a->algorithm_names);
+	    first_name_is(a->algorithm_names, type);
 }
 
 static bool
@@ -136,13 +153,12 @@ pick(int op, bool (*want)(const OSSL_ALGORITHM *), OSSL_ALGORITHM *out)
 }
 
 static const OSSL_ALGORITHM *
-forward_query(void *provctx, int op, int *no_cache)
+forward_query(const struct parse_ctx *p, int op, int *no_cache)
 {
-	(void)provctx;
 	switch (op) {
 	case OSSL_OP_DECODER:
 		*no_cache = 0;
-		return decoders;
+		return p->decoder;
 	case OSSL_OP_KEYMGMT:
 		*no_cache = 0;
 		return keymgmts;
@@ -158,50 +174,127 @@ forward_query(void *provctx, int op, int *no_cache)
 }
 
 static int
-forward_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
-    const OSSL_DISPATCH **out, void **provctx)
+forward_init(const OSSL_DISPATCH *dispatch, const OSSL_DISPATCH **out,
+    void **provctx)
 {
-	static const OSSL_DISPATCH dispatch[] = {
-		{ OSSL_FUNC_PROVIDER_QUERY_OPERATION,
-		    (void (*)(void))forward_query },
-		{ 0, NULL },
-	};
-
-	(void)handle;
-	(void)in;
 	*out = dispatch;
 	*provctx = OSSL_PROVIDER_get0_provider_ctx(forward_to);
 	return *provctx != NULL;
 }
 
+/*
+ * A provider's functions get only the provider context, which must be the
+ * default provider's own (its algorithms get it): so one query and one
+ * init function per context.
+ */
+static struct parse_ctx parsers[CERTS_SPKI_OTHER];
+
+#define PARSE_PROVIDER(type)						\
+static const OSSL_ALGORITHM *						\
+query_##type(void *provctx, int op, int *no_cache)			\
+{									\
+	(void)provctx;							\
+	return forward_query(&parsers[type], op, no_cache);		\
+}									\
+static int								\
+init_##type(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,	\
+    const OSSL_DISPATCH **out, void **provctx)				\
+{									\
+	static const OSSL_DISPATCH dispatch[] = {			\
+		{ OSSL_FUNC_PROVIDER_QUERY_OPERATION,			\
+		    (void (*)(void))query_##type },			\
+		{ 0, NULL },						\
+	};								\
+									\
+	(void)handle;							\
+	(void)in;							\
+	return forward_init(dispatch, out, provctx);			\
+}
+PARSE_PROVIDER(CERTS_SPKI_RSA)
+PARSE_PROVIDER(CERTS_SPKI_RSA_PSS)
+PARSE_PROVIDER(CERTS_SPKI_EC)
+PARSE_PROVIDER(CERTS_SPKI_ED25519)
+
+static struct parse_ctx parsers[CERTS_SPKI_OTHER] = {
+	[CERTS_SPKI_RSA] = { .name = "uipsec-certs-rsa",
+	    .init = init_CERTS_SPKI_RSA },
+	[CERTS_SPKI_RSA_PSS] = { .name = "uipsec-certs-rsa-pss",
+	    .init = init_CERTS_SPKI_RSA_PSS },
+	[CERTS_SPKI_EC] = { .name = "uipsec-certs-ec",
+	    .init = init_CERTS_SPKI_EC },
+	[CERTS_SPKI_ED25519] = { .name = "uipsec-certs-ed25519",
+	    .init = init_CERTS_SPKI_ED25519 },
+};
+
+/* The default provider's SubjectPublicKeyInfo decoder of that type. */
+static bool
+pick_decoder(struct parse_ctx *p, const char *type)
+{
+	const OSSL_ALGORITHM *a;
+	int no_cache;
+
+	a = OSSL_PROVIDER_query_operation(forward_to, OSSL_OP_DECODER,
+	    &no_cache);
+	for (; a != NULL && a->algorithm_names != NULL; a++)
+		if (is_spki_decoder(a, type)) {
+			p->decoder[0] = *a;
+			return true;
+		}
+	return false;
+}
+
+static bool
+parse_ctx_setup(struct parse_ctx *p, const char *type)
+{
+	if (!pick_decoder(p, type) || (p->ctx = OSSL_LIB_CTX_new()) == NULL ||
+	    !OSSL_PROVIDER_add_builtin(p->ctx, p->name, p->init) ||
+	    (p->provider = OSSL_PROVIDER_load(p->ctx, p->name)) == NULL) {
+		OSSL_LIB_CTX_free(p->ctx);
+		p->ctx = NULL;
+		return false;
+	}
+	return true;
+}
+
 static void
 certs_ctx_setup(void)
 {
-	OSSL_LIB_CTX *base = OSSL_LIB_CTX_new(), *ctx = OSSL_LIB_CTX_new();
+	OSSL_LIB_CTX *base = OSSL_LIB_CTX_new();
+	bool ok;
 
-	if (base != NULL && ctx != NULL &&
+	ok = base != NULL &&
 	    (forward_to = OSSL_PROVIDER_load(base, "default")) != NULL &&
-	    pick(OSSL_OP_DECODER, want_decoder, decoders) > 0 &&
 	    pick(OSSL_OP_KEYMGMT, want_keymgmt, keymgmts) > 0 &&
 	    pick(OSSL_OP_SIGNATURE, want_signature, sigalgs) > 0 &&
-	    pick(OSSL_OP_DIGEST, want_digest, mds) > 0 &&
-	    OSSL_PROVIDER_add_builtin(ctx, CERTS_PROVIDER, forward_init) &&
-	    OSSL_PROVIDER_load(ctx, CERTS_PROVIDER) != NULL) {
-		certs_ctx = ctx;	/* lives as long as the process */
-		return;
-	}
-	/* Without it certificates are parsed in the default context. */
+	    pick(OSSL_OP_DIGEST, want_digest, mds) > 0;
+	/* They live as long as the process. Without one, certificates of its
+	 * type are parsed in the default context. */
+	for (size_t i = 0; ok && i < CERTS_SPKI_OTHER; i++)
+		parse_ctx_setup(&parsers[i], key_types[i]);
 	ERR_clear_error();
-	OSSL_LIB_CTX_free(ctx);
-	OSSL_PROVIDER_unload(forward_to);
-	forward_to = NULL;
-	OSSL_LIB_CTX_free(base);
+	if (!ok) {
+		OSSL_PROVIDER_unload(forward_to);
+		forward_to = NULL;
+		OSSL_LIB_CTX_free(base);
+	}
 }
 
 OSSL_LIB_CTX *
-certs_libctx(void)
+certs_libctx(enum certs_spki_type type)
 {
-	if (!CRYPTO_THREAD_run_once(&certs_ctx_once, certs_ctx_setup))
+	if (!CRYPTO_THREAD_run_once(&certs_ctx_once, certs_ctx_setup) ||
+	    (unsigned)type >= CERTS_SPKI_OTHER)
 		return NULL;
-	return certs_ctx;
+	return parsers[type].ctx;
+}
+
+OSSL_LIB_CTX *
+certs_pkey_libctx(const EVP_PKEY *pkey)
+{
+	const OSSL_PROVIDER *prov = EVP_PKEY_get0_provider(pkey);
+
+	for (size_t i = 0; prov != NULL && i < CERTS_SPKI_OTHER; i++)
+		if (parsers[i].provider == prov)
+			return parsers[i].ctx;
+	return NULL;
 }

@@ -156,15 +156,15 @@ static enum certs_status
 der_to_x509(const uint8_t *der, size_t len, const char *what, X509 **out,
     struct certs_err *err)
 {
-	OSSL_LIB_CTX *ctx = certs_libctx();
+	OSSL_LIB_CTX *ctx = certs_libctx(certs_spki_type(der, len));
 	char why[160] = "";
 	enum certs_status st;
 	X509 *x = NULL;
 
 	if ((st = der_outer_check(der, len, what, err)) != CERTS_OK)
 		return st;
-	/* certs_libctx() parses faster; what it cannot parse, the default
-	 * context parses (or refuses) as it always did. */
+	/* The context of its key type parses faster; what it cannot parse,
+	 * the default context parses (or refuses) as it always did. */
 	if (ctx != NULL && (x = parse_x509(der, len, ctx)) == NULL)
 		ERR_clear_error();
 	if (x == NULL)

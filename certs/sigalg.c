@@ -323,12 +323,12 @@ certs_sigalg_init(EVP_MD_CTX *mctx, EVP_PKEY *pkey,
 		return certs_fail(err, CERTS_ERR_UNSUPPORTED, "no digest for %s",
 		    certs_hash_name(a->hash));
 	/* Our own keys are loaded in the default library context; peers'
-	 * come from their certificates, parsed in certs_libctx(): verifying
-	 * there spares OpenSSL an export of every new key to the default
-	 * context's provider. */
+	 * come from their certificates, parsed in certs_libctx() of their
+	 * type: verifying there spares OpenSSL an export of every new key to
+	 * the default context's provider. */
 	ok = sign ? EVP_DigestSignInit(mctx, &pctx, md, NULL, pkey) :
 	    EVP_DigestVerifyInit_ex(mctx, &pctx, md ? EVP_MD_get0_name(md) :
-	    NULL, certs_libctx(), NULL, pkey, NULL);
+	    NULL, certs_pkey_libctx(pkey), NULL, pkey, NULL);
 	if (ok == 1 && a->scheme == CERTS_SIG_RSA_PSS)
 		ok = EVP_PKEY_CTX_set_rsa_padding(pctx,
 		    RSA_PKCS1_PSS_PADDING) == 1 &&
