@@ -2,7 +2,8 @@
  * tools/uipsecd/trie.h — longest-prefix match over IPv4 and IPv6 prefixes
  * (a path-compressed binary trie, one per family), for the outbound SA
  * choice by inner destination (RFC 4301 §4.4.1: the SPD lookup, here over
- * the remote traffic selectors of every installed CHILD_SA).
+ * the remote traffic selectors of every installed CHILD_SA), and for the
+ * routes into the TUN already added (routes.h).
  *
  * The caller owns the entries: a struct trie_link embedded in its own
  * record is hung on the node of its prefix, so one prefix carries any
