@@ -194,9 +194,9 @@ struct certs_verify_opts {
 #define CERTS_ANCHOR_DER_MAX	512
 struct certs_verify_info {
 	size_t	depth;			/* certificates in the path, anchor included */
-	uint8_t	anchor_dn[CERTS_ANCHOR_DER_MAX]; /* DER, or text if is_text */
+	uint8_t	anchor_dn[CERTS_ANCHOR_DER_MAX]; /* DER (or text) */
 	size_t	anchor_dn_len;		/* 0: no anchor */
-	bool	anchor_is_text;		/* a longer DER: its text kept */
+	bool	anchor_is_text;		/* a longer DER: the text kept */
 };
 
 /*

@@ -178,8 +178,53 @@ Test(verify, trusted_intermediate_is_an_anchor)
 	cr_assert_eq(certs_verify(s, chain, NULL, &info, &err), CERTS_OK, "%s",
 	    err.reason);
 	cr_assert_eq(info.depth, 2);
-	cr_assert_str_eq(certs_verify_anchor(&info, anchor,
-		    sizeof(anchor)), "C=DE, O=uipsec test, CN=Test Fleet CA");
+	cr_assert_str_eq(certs_verify_anchor(&info, anchor, sizeof(anchor)),
+	    "C=DE, O=uipsec test, CN=Test Fleet CA");
+	certs_chain_free(chain);
+	certs_store_free(s);
+}
+
+/* An anchor whose subject has more DER than certs_verify_info keeps
+ * (CERTS_ANCHOR_DER_MAX): its text is kept instead, cut at
+ * CERTS_NAME_MAX as every anchor's text is. */
+Test(verify, anchor_with_a_long_subject)
+{
+	struct certs_store *s;
+	struct certs_chain *chain;
+	struct certs_verify_info info;
+	char anchor[CERTS_NAME_MAX], want[CERTS_NAME_MAX];
+	struct certs_cert *ca;
+	struct certs_err err;
+	const char *d = tmp_dir();
+
+	cr_assert_eq(run("cd %s && o=$(printf 'o%%.0s' $(seq 1 50)) && "
+	    "subj=\"/C=DE/O=uipsec test\" && for i in 1 2 3 4 5 6 7 8 9 10; do "
+	    "subj=\"$subj/OU=unit $i $o\"; done && "
+	    "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	    "-nodes -keyout ca.key -out long-ca.pem -days 2 "
+	    "-subj \"$subj/CN=Long\" "
+	    "-addext basicConstraints=critical,CA:TRUE "
+	    "-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null && "
+	    "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	    "-nodes -keyout ee.key -subj /CN=ee 2>/dev/null | "
+	    "openssl x509 -req -CA long-ca.pem -CAkey ca.key -days 1 "
+	    "-set_serial 7 -out long-ee.pem 2>/dev/null", d), 0);
+	cr_assert_eq(certs_store_new(&s, &err), CERTS_OK);
+	snprintf(want, sizeof(want), "%s/long-ca.pem", d);
+	cr_assert_eq(certs_store_add_anchor_file(s, want, &err), CERTS_OK,
+	    "%s", err.reason);
+	cr_assert_eq(certs_cert_load(want, &ca, &err), CERTS_OK);
+	snprintf(want, sizeof(want), "%s/long-ee.pem", d);
+	cr_assert_eq(certs_chain_load(want, &chain, &err), CERTS_OK, "%s",
+	    err.reason);
+	cr_assert_eq(certs_verify(s, chain, NULL, &info, &err), CERTS_OK, "%s",
+	    err.reason);
+	cr_assert(info.anchor_is_text);
+	certs_cert_subject(ca, want, sizeof(want));
+	cr_assert_eq(strlen(want), CERTS_NAME_MAX - 1);
+	cr_assert_str_eq(certs_verify_anchor(&info, anchor, sizeof(anchor)),
+	    want);
+	certs_cert_free(ca);
 	certs_chain_free(chain);
 	certs_store_free(s);
 }
