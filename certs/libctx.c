@@ -293,6 +293,9 @@ certs_pkey_libctx(const EVP_PKEY *pkey)
 {
 	const OSSL_PROVIDER *prov = EVP_PKEY_get0_provider(pkey);
 
+	/* The contexts are set up once; this thread may not have asked. */
+	if (!CRYPTO_THREAD_run_once(&certs_ctx_once, certs_ctx_setup))
+		return NULL;
 	for (size_t i = 0; prov != NULL && i < CERTS_SPKI_OTHER; i++)
 		if (parsers[i].provider == prov)
 			return parsers[i].ctx;
