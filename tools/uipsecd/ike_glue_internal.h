@@ -61,6 +61,7 @@ struct ike_glue {
 	struct sockaddr_storage	 local500, local4500;
 	struct glue_child	*children;	/* newest first */
 	struct ike_sendq	 sendq;		/* io_send's, until flushed */
+	uint64_t		 sendq_since_ms; /* its oldest message's time */
 	uint8_t			 buf[65536];
 };
 
