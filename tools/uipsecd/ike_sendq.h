@@ -2,8 +2,9 @@
  * tools/uipsecd/ike_sendq.h — IKE datagrams of one event loop turn, sent
  * together: the glue's send queues a copy of each message, and the loop
  * flushes the queue once per turn (and wherever a message must leave at
- * once; the glue also when its oldest message has waited a millisecond): one fflush of the log, then one sendmmsg per socket, instead of an
- * fflush and a sendmsg per message.
+ * once; the glue also when its oldest message has waited a millisecond):
+ * one fflush of the log, then one sendmmsg per socket, instead of an fflush
+ * and a sendmsg per message.
  *
  * Promises kept from sending one by one:
  *  - the log has every line written before a message on disk before the
