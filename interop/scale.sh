@@ -22,7 +22,17 @@
 # response it keeps for a retransmission, RFC 7296 §2.1, within 8 s of
 # the CCU's first ESP packet: ike/idle.c).
 #
-# Environment: COUNTS ("1000 10000"), KEYS ("ecdsa256 rsa2048"), WINDOW
+# Rounds: the speed of this machine (a VM) drifts by up to a fifth from
+# one run to the next, so one run of each responder can flatter either.
+# Each row of at most 1,000 tunnels is measured ROUNDS times, the two
+# responders taking turns (strongSwan first in odd rounds, uipsec first
+# in even ones, so a drift during a round favours neither); the table
+# gives each responder's median run (all of its columns from that one
+# run) and the ratio of the two medians, and a second table lists every
+# round's rates and ratio. Larger rows run BIG_ROUNDS times (a
+# 10,000-tunnel strongSwan run takes ~3 minutes).
+# Environment: COUNTS ("1000 10000"), KEYS ("ecdsa256 rsa2048"), ROUNDS
+# (5), BIG_ROUNDS (1), WINDOW
 # (50), HOLD (10), WARMUP (20), TIMEOUT (seconds for the set-ups of one
 # run, 900: a responder that does not get there in time is reported with
 # what it reached),
@@ -44,9 +54,14 @@ WINDOW=${WINDOW:-50}
 HOLD=${HOLD:-10}
 WARMUP=${WARMUP:-20}
 TIMEOUT=${TIMEOUT:-900}
+ROUNDS=${ROUNDS:-5}
+BIG_ROUNDS=${BIG_ROUNDS:-1}
 RESPONDERS=${RESPONDERS:-"strongswan uipsec"}
 max=0
 for n in $COUNTS; do [ "$n" -gt "$max" ] && max=$n; done
+for v in ROUNDS BIG_ROUNDS; do
+	case ${!v} in ''|*[!0-9]*|0) echo "scale.sh: $v must be a positive number" >&2; exit 1 ;; esac
+done
 
 L=uipsec-scale-l-$$ C=uipsec-scale-c-$$
 work=$(mktemp -d /tmp/uipsec-scale.XXXXXX)
@@ -133,7 +148,8 @@ load_run() {
 per_tunnel() { echo $(( $3 ? ($2 - $1) * 1024 / $3 : 0 )); }
 
 # one_run RESPONDER KEY N: prints a row "RESPONDER KEY N up rate p50 p99
-# bytes_per_tunnel cpu_ms_per_setup failed pings peak_bytes_per_tunnel".
+# bytes_per_tunnel cpu_ms_per_setup failed pings peak_bytes_per_tunnel
+# loop_ms_per_setup".
 one_run() {
 	local resp=$1 key=$2 n=$3 out=$work/load-$1-$2-$3.out
 	local rss0 cpu0 rss1 cpu1 rss2 up rate p50 p99 hz t1 loop0 loop1
@@ -166,43 +182,82 @@ rows=$work/rows
 for key in $KEYS; do
 	pki_make "$key"
 	for n in $COUNTS; do
-		for resp in $RESPONDERS; do
-			echo "== $resp responder, $key, $n tunnels" >&2
-			one_run "$resp" "$key" "$n" | tee -a "$rows" >&2
-			cat "$work/load-$resp-$key-$n.out" >&2
+		rounds=$ROUNDS
+		[ "$n" -gt 1000 ] && rounds=$BIG_ROUNDS
+		for r in $(seq "$rounds"); do
+			order=$RESPONDERS
+			[ $((r % 2)) = 0 ] && order=$(echo $RESPONDERS | tr ' ' '\n' | tac)
+			for resp in $order; do
+				echo "== $resp responder, $key, $n tunnels, round $r of $rounds" >&2
+				one_run "$resp" "$key" "$n" | sed "s/\$/ $r/" |
+				    tee -a "$rows" >&2
+				cat "$work/load-$resp-$key-$n.out" >&2
+			done
 		done
 	done
 done
 
-# The table, with uipsec/strongSwan ratios (rate: higher is better; the
-# others: lower is better).
+# The table: each responder's median run of a row (by set-ups/s; the
+# lower one of the middle two for an even number of rounds) and the
+# uipsec/strongSwan ratios of the medians (rate: higher is better; the
+# others: lower is better). Then, for rows of more than one round, every
+# round's rates and ratio.
 table=$(awk '
-{ k = $2 " " $3; r[$1, k] = $0; if (!(k in keys)) order[nk++] = k; keys[k] = 1; up[$1, k] = $4; rate[$1, k] = $5
-  p50[$1, k] = $6; p99[$1, k] = $7; mem[$1, k] = $8; cpu[$1, k] = $9
-  fail[$1, k] = $10; ping[$1, k] = $11; peak[$1, k] = $12; loop[$1, k] = $13 }
+{ k = $2 " " $3; if (!(k in keys)) order[nk++] = k; keys[k] = 1
+  c = ++cnt[$1, k]; line[$1, k, c] = $0; rt[$1, k, c] = $5
+  byround[$1, k, $14] = $5; if ($14 > nr[k]) nr[k] = $14 }
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+# median_run(S, K): the index of the median run by rate.
+function median_run(s, k,   n, i, j, t, idx) {
+  n = cnt[s, k]
+  for (i = 1; i <= n; i++) idx[i] = i
+  for (i = 2; i <= n; i++)
+    for (j = i; j > 1 && rt[s, k, idx[j]] < rt[s, k, idx[j - 1]]; j--) {
+      t = idx[j]; idx[j] = idx[j - 1]; idx[j - 1] = t
+    }
+  return idx[int((n + 1) / 2)]
+}
 END {
-  printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s\n", "key", "N", "responder",
-    "up", "failed", "setups/s", "p50_ms", "p99_ms", "B/tunnel", "peak B/tun", "cpu_ms/su", "pings",
-    "loop_ms/su"
+  hdr = "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s\n"
+  printf hdr, "key", "N", "responder", "up", "failed", "setups/s", "p50_ms", "p99_ms",
+    "B/tunnel", "peak B/tun", "cpu_ms/su", "pings", "loop_ms/su"
   for (j = 0; j < nk; j++) {
     k = order[j]
     split(k, a, " ")
     for (i = 1; i <= 2; i++) {
       s = i == 1 ? "strongswan" : "uipsec"
-      if (!((s, k) in r)) continue
-      printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s\n", a[1], a[2], s, up[s, k],
-        fail[s, k], rate[s, k], p50[s, k], p99[s, k], mem[s, k], peak[s, k], cpu[s, k], ping[s, k],
-        loop[s, k]
+      if (!((s, k) in cnt)) continue
+      split(line[s, k, median_run(s, k)], f, " ")
+      rate[s] = f[5]; p50[s] = f[6]; p99[s] = f[7]; mem[s] = f[8]; cpu[s] = f[9]
+      peak[s] = f[12]
+      printf hdr, a[1], a[2], s, f[4], f[10], f[5], f[6], f[7], f[8], f[12], f[9], f[11], f[13]
     }
-    if (("strongswan", k) in r && ("uipsec", k) in r)
+    if (("strongswan", k) in cnt && ("uipsec", k) in cnt)
       printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s\n", a[1], a[2], "ratio u/s", "", "",
-        ratio(rate["uipsec", k], rate["strongswan", k]),
-        ratio(p50["uipsec", k], p50["strongswan", k]),
-        ratio(p99["uipsec", k], p99["strongswan", k]),
-        ratio(mem["uipsec", k], mem["strongswan", k]),
-        ratio(peak["uipsec", k], peak["strongswan", k]),
-        ratio(cpu["uipsec", k], cpu["strongswan", k])
+        ratio(rate["uipsec"], rate["strongswan"]), ratio(p50["uipsec"], p50["strongswan"]),
+        ratio(p99["uipsec"], p99["strongswan"]), ratio(mem["uipsec"], mem["strongswan"]),
+        ratio(peak["uipsec"], peak["strongswan"]), ratio(cpu["uipsec"], cpu["strongswan"])
+  }
+  first = 1
+  for (j = 0; j < nk; j++) {
+    k = order[j]
+    if (nr[k] < 2) continue
+    split(k, a, " ")
+    if (first) {
+      printf "\nset-ups/s in each round (the responders took turns):\n"
+      printf "%-9s %6s %6s %11s %9s %9s\n", "key", "N", "round", "strongswan", "uipsec", "ratio"
+      first = 0
+    }
+    lo = ""; hi = ""
+    for (r = 1; r <= nr[k]; r++) {
+      x = (("strongswan", k, r) in byround) ? byround["strongswan", k, r] : "-"
+      y = (("uipsec", k, r) in byround) ? byround["uipsec", k, r] : "-"
+      q = (x != "-" && y != "-") ? ratio(y, x) : "-"
+      if (q != "-") { if (lo == "" || q + 0 < lo + 0) lo = q; if (hi == "" || q + 0 > hi + 0) hi = q }
+      printf "%-9s %6s %6s %11s %9s %9s\n", a[1], a[2], r, x, y, q
+    }
+    if (lo != "")
+      printf "%-9s %6s %6s %11s %9s %9s\n", a[1], a[2], "range", "", "", lo "-" hi
   }
 }' "$rows")
 echo "$table"
