@@ -36,6 +36,10 @@
 # (50), HOLD (10), WARMUP (20), TIMEOUT (seconds for the set-ups of one
 # run, 900: a responder that does not get there in time is reported with
 # what it reached),
+# PIN (0; 1: the generator runs on CPU 0 and the responder, every thread
+# of it, on CPU 1: each responder then has one CPU that the load cannot
+# take, the capacity of one dedicated core, and strongSwan's threads
+# share that CPU as uipsecd's do),
 # RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
 # stdout), SIGN_THREADS (uipsecd's ike.sign_threads; unset: its default,
 # one per CPU but the loop's, none on 2 CPUs; 0: the loop signs, as before), LOAD_WRAP (a
@@ -59,6 +63,13 @@ BIG_ROUNDS=${BIG_ROUNDS:-1}
 RESPONDERS=${RESPONDERS:-"strongswan uipsec"}
 max=0
 for n in $COUNTS; do [ "$n" -gt "$max" ] && max=$n; done
+gen_pin=
+case ${PIN:-0} in
+0) ;;
+1)	[ "$(nproc)" -ge 2 ] || { echo "scale.sh: PIN=1 needs 2 CPUs" >&2; exit 1; }
+	gen_pin="taskset -c 0" ;;
+*)	echo "scale.sh: PIN must be 0 or 1" >&2; exit 1 ;;
+esac
 for v in ROUNDS BIG_ROUNDS; do
 	case ${!v} in ''|*[!0-9]*|0) echo "scale.sh: $v must be a positive number" >&2; exit 1 ;; esac
 done
@@ -137,7 +148,7 @@ loop_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$1/stat"; }
 # load_run N HOLD OUT: `uipsec load run` of N CCUs in the background
 # (LPID), its report in OUT.
 load_run() {
-	ip netns exec "$L" ${LOAD_WRAP:-} "$cli" load run --pki "$pki" \
+	ip netns exec "$L" $gen_pin ${LOAD_WRAP:-} "$cli" load run --pki "$pki" \
 	    --count "$1" --remote 10.0.0.2 --first 10.99.0.1 \
 	    --remote-ts 10.10.2.0/24 --ping 10.10.2.1 --window "$WINDOW" \
 	    --timeout "$TIMEOUT" --hold "$2" >"$3" 2>"$3.err" &
@@ -153,7 +164,11 @@ per_tunnel() { echo $(( $3 ? ($2 - $1) * 1024 / $3 : 0 )); }
 one_run() {
 	local resp=$1 key=$2 n=$3 out=$work/load-$1-$2-$3.out
 	local rss0 cpu0 rss1 cpu1 rss2 up rate p50 p99 hz t1 loop0 loop1
+	# PIN=1: the responder inherits CPU 1 from this shell, with every
+	# thread it will ever start
+	[ -n "$gen_pin" ] && { taskset -p -c 1 $BASHPID >/dev/null || die "cannot pin"; }
 	"${resp}_start"
+	[ -n "$gen_pin" ] && taskset -p -c "0-$(($(nproc) - 1))" $BASHPID >/dev/null
 	sleep 1
 	if [ "$WARMUP" -gt 0 ]; then
 		load_run "$WARMUP" 0 "$out.warmup"
