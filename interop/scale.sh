@@ -8,7 +8,9 @@
 #   CPU seconds per set-up (utime+stime over the set-ups and the pings),
 #   and the uipsec/strongSwan ratio of each; for uipsecd also the CPU of
 #   its event loop alone per set-up (loop_ms/su: what bounds its rate when
-#   its signer threads have CPUs of their own).
+#   its signer threads have CPUs of their own); and the load generator's
+#   CPU per set-up (gen_ms/su: on a machine of 2 CPUs a responder's rate
+#   is at most 2 / (its CPU + the generator's) per set-up).
 # Each run: a warm-up of WARMUP CCUs (up, pinged, deleted), then all CCUs
 # with at most WINDOW set-ups under way, an ICMP echo through each
 # CHILD_SA, a hold of HOLD seconds, a Delete for each IKE SA.
@@ -160,7 +162,7 @@ per_tunnel() { echo $(( $3 ? ($2 - $1) * 1024 / $3 : 0 )); }
 
 # one_run RESPONDER KEY N: prints a row "RESPONDER KEY N up rate p50 p99
 # bytes_per_tunnel cpu_ms_per_setup failed pings peak_bytes_per_tunnel
-# loop_ms_per_setup".
+# loop_ms_per_setup generator_cpu_ms_per_setup".
 one_run() {
 	local resp=$1 key=$2 n=$3 out=$work/load-$1-$2-$3.out
 	local rss0 cpu0 rss1 cpu1 rss2 up rate p50 p99 hz t1 loop0 loop1
@@ -187,9 +189,9 @@ one_run() {
 	responder_stop "$resp"
 	hz=$(getconf CLK_TCK)
 	set -- $(sed -n 's/^result: //p' "$out" | tr ' ' '\n' |
-	    awk -F= '{ v[$1] = $2 } END { print v["up"], v["rate"], v["p50_ms"], v["p99_ms"], v["failed"], v["ping_ok"] }')
+	    awk -F= '{ v[$1] = $2 } END { print v["up"], v["rate"], v["p50_ms"], v["p99_ms"], v["failed"], v["ping_ok"], v["cpu_setup_s"] }')
 	up=${1:-0} rate=${2:-0} p50=${3:-0} p99=${4:-0}
-	echo "$resp $key $n $up $rate $p50 $p99 $(per_tunnel "$rss0" "$rss2" "$up") $(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }') ${5:-?} ${6:-?} $(per_tunnel "$rss0" "$rss1" "$up") $([ "$resp" = uipsec ] && awk -v c=$((loop1 - loop0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }' || echo -)"
+	echo "$resp $key $n $up $rate $p50 $p99 $(per_tunnel "$rss0" "$rss2" "$up") $(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }') ${5:-?} ${6:-?} $(per_tunnel "$rss0" "$rss1" "$up") $([ "$resp" = uipsec ] && awk -v c=$((loop1 - loop0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }' || echo -) $(awk -v c="${7:-0}" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / u : 0 }')"
 }
 
 rows=$work/rows
@@ -220,7 +222,7 @@ done
 table=$(awk '
 { k = $2 " " $3; if (!(k in keys)) order[nk++] = k; keys[k] = 1
   c = ++cnt[$1, k]; line[$1, k, c] = $0; rt[$1, k, c] = $5
-  byround[$1, k, $14] = $5; if ($14 > nr[k]) nr[k] = $14 }
+  byround[$1, k, $15] = $5; if ($15 > nr[k]) nr[k] = $15 }
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 # median_run(S, K): the index of the median run by rate.
 function median_run(s, k,   n, i, j, t, idx) {
@@ -233,9 +235,9 @@ function median_run(s, k,   n, i, j, t, idx) {
   return idx[int((n + 1) / 2)]
 }
 END {
-  hdr = "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s\n"
+  hdr = "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s %6s %10s %9s\n"
   printf hdr, "key", "N", "responder", "up", "failed", "setups/s", "p50_ms", "p99_ms",
-    "B/tunnel", "peak B/tun", "cpu_ms/su", "pings", "loop_ms/su"
+    "B/tunnel", "peak B/tun", "cpu_ms/su", "pings", "loop_ms/su", "gen_ms/su"
   for (j = 0; j < nk; j++) {
     k = order[j]
     split(k, a, " ")
@@ -245,7 +247,7 @@ END {
       split(line[s, k, median_run(s, k)], f, " ")
       rate[s] = f[5]; p50[s] = f[6]; p99[s] = f[7]; mem[s] = f[8]; cpu[s] = f[9]
       peak[s] = f[12]
-      printf hdr, a[1], a[2], s, f[4], f[10], f[5], f[6], f[7], f[8], f[12], f[9], f[11], f[13]
+      printf hdr, a[1], a[2], s, f[4], f[10], f[5], f[6], f[7], f[8], f[12], f[9], f[11], f[13], f[14]
     }
     if (("strongswan", k) in cnt && ("uipsec", k) in cnt)
       printf "%-9s %6s %-10s %6s %6s %9s %9s %9s %10s %10s %9s\n", a[1], a[2], "ratio u/s", "", "",
