@@ -43,8 +43,14 @@
 # take, the capacity of one dedicated core, and strongSwan's threads
 # share that CPU as uipsecd's do),
 # RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
-# stdout), SIGN_THREADS (uipsecd's ike.sign_threads; unset: its default,
-# one per CPU but the loop's, none on 2 CPUs; 0: the loop signs, as before), LOAD_WRAP (a
+# stdout), SIGN_THREADS (uipsecd's ike.sign_threads, 0 unless set: the
+# loop signs; the generator keeps a CPU of this 2-CPU machine busy, and a
+# signer thread, uipsecd's default on 2 CPUs, then finds no idle CPU to
+# sign on (doc/load.md); set but empty: uipsecd's default), CCU_KEY (the
+# CCUs' key type when it is to differ from the CA's and the
+# concentrator's, e.g. KEYS=rsa2048 CCU_KEY=ecdsa256: a load that leaves a
+# CPU free, as for a concentrator of its own; the rows are labelled
+# rsa2048/ecdsa256), LOAD_WRAP (a
 # command the generator runs under, e.g. valgrind --tool=callgrind:
 # doc/load.md). RSA: the CCUs share one key (RSA key generation takes
 # ~80 ms a key here); every certificate is still its own.
@@ -91,16 +97,17 @@ netns_pair "$L" "$C" 10.0.0.1 10.0.0.2 24 || die "cannot create namespaces"
 ip -n "$L" route add local 10.99.0.0/16 dev lo || die "local route"
 ip -n "$C" route add 10.99.0.0/16 via 10.0.0.1 || die "route to the CCUs"
 
-# pki_make KEY: a CA, the concentrator and $max CCUs, all of KEY type.
+# pki_make KEY: a CA and the concentrator of KEY type, $max CCUs of
+# CCU_KEY's (unset: KEY's).
 pki_make() {
-	local key=$1 shared=()
+	local key=$1 ccu_key=${CCU_KEY:-$1} shared=()
 	pki=$work/pki-$key
-	[ "${key#rsa}" != "$key" ] && shared=(--shared-key)
+	[ "${ccu_key#rsa}" != "$ccu_key" ] && shared=(--shared-key)
 	"$cli" pki init-ca --dir "$pki" --key "$key" \
 	    --dn "C=DE, O=uipsec scale, CN=Scale Root" >/dev/null &&
 	"$cli" pki issue --dir "$pki" --profile concentrator --name conc \
 	    --key "$key" >/dev/null &&
-	"$cli" load pki --dir "$pki" --count "$max" --key "$key" \
+	"$cli" load pki --dir "$pki" --count "$max" --key "$ccu_key" \
 	    "${shared[@]}" >/dev/null || die "pki ($key)"
 }
 
@@ -108,7 +115,7 @@ pki_make() {
 # virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
 uipsec_start() {
 	# strongSwan's DoS settings below: no cookies, no per-source limit.
-	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS:-}" \
+	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS-0}" \
 	    "  cookie_threshold = 0\n  block_threshold = 0\n  init_limit_half_open = 0"
 	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		die "uipsecd"
@@ -164,7 +171,7 @@ per_tunnel() { echo $(( $3 ? ($2 - $1) * 1024 / $3 : 0 )); }
 # bytes_per_tunnel cpu_ms_per_setup failed pings peak_bytes_per_tunnel
 # loop_ms_per_setup generator_cpu_ms_per_setup".
 one_run() {
-	local resp=$1 key=$2 n=$3 out=$work/load-$1-$2-$3.out
+	local resp=$1 key=$2 n=$3 out=$work/load-$1-${2//\//-}-$3.out
 	local rss0 cpu0 rss1 cpu1 rss2 up rate p50 p99 hz t1 loop0 loop1
 	# PIN=1: the responder inherits CPU 1 from this shell, with every
 	# thread it will ever start
@@ -198,6 +205,8 @@ rows=$work/rows
 : >"$rows"
 for key in $KEYS; do
 	pki_make "$key"
+	label=$key
+	[ -n "${CCU_KEY:-}" ] && [ "$CCU_KEY" != "$key" ] && label=$key/$CCU_KEY
 	for n in $COUNTS; do
 		rounds=$ROUNDS
 		[ "$n" -gt 1000 ] && rounds=$BIG_ROUNDS
@@ -205,10 +214,10 @@ for key in $KEYS; do
 			order=$RESPONDERS
 			[ $((r % 2)) = 0 ] && order=$(echo $RESPONDERS | tr ' ' '\n' | tac)
 			for resp in $order; do
-				echo "== $resp responder, $key, $n tunnels, round $r of $rounds" >&2
-				one_run "$resp" "$key" "$n" | sed "s/\$/ $r/" |
+				echo "== $resp responder, $label, $n tunnels, round $r of $rounds" >&2
+				one_run "$resp" "$label" "$n" | sed "s/\$/ $r/" |
 				    tee -a "$rows" >&2
-				cat "$work/load-$resp-$key-$n.out" >&2
+				cat "$work/load-$resp-${label//\//-}-$n.out" >&2
 			done
 		done
 	done

@@ -47,8 +47,9 @@ pki=$work/pki
 "$cli" load pki --dir "$pki" --count "$N" >/dev/null || fail "load pki"
 [ "$(ls "$pki/load/x509" | wc -l)" = "$N" ] || fail "load pki: not $N certs"
 
-# One signer thread (ike.sign_threads; the default has none on a 2-CPU
-# machine): the IKE_AUTH responses are signed off the loop, also under ASan.
+# One signer thread (ike.sign_threads, also the default on 2 CPUs, set so
+# on any machine): the IKE_AUTH responses are signed off the loop, also
+# under ASan.
 uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 1
 
 # ike_sas SOCK: how many IKE SAs the concentrator lists.

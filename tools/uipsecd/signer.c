@@ -129,10 +129,12 @@ signer_default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	/* Two CPUs: one thread measured no faster than the loop signing on
-	 * the test machine, and its p99 was higher (doc/load.md, "signer
-	 * threads"): the loop and the signer took turns on one CPU. */
-	if (n <= 2)
+	/* Two CPUs: with a CPU to spare, one thread made RSA set-ups ~1.5x
+	 * as fast as the loop signing; on a machine whose other CPU is busy
+	 * (the test machine running the load generator too) it gained
+	 * nothing: ike.sign_threads = 0 there (doc/load.md, "signer
+	 * threads"). */
+	if (n <= 1)
 		return 0;
 	return n - 1 > SIGNER_THREADS_MAX ? SIGNER_THREADS_MAX :
 	    (unsigned)(n - 1);
