@@ -315,6 +315,72 @@ Test(ike_rekey, ike_collision)
 	settled(2);
 }
 
+static void
+count_established(void *arg, const struct ike_sa_status *st)
+{
+	if (strcmp(st->state, "ESTABLISHED") == 0)
+		(*(int *)arg)++;
+}
+
+static int
+established_sas(int who)
+{
+	int n = 0;
+
+	ike_engine_foreach(net.p[who].e, count_established, &n);
+	return n;
+}
+
+/* §2.8.2 with an answer lost: both ends rekey the IKE SA at once, and one
+ * end's answer to the other's request does not arrive. The end that got
+ * its answer decides; when it wins it deletes the old SA at once, so the
+ * other end can no longer retransmit its request there and never learns
+ * of the SA the winner made for it. The winner must not keep that SA for
+ * long (it waited a minute for a Delete that never comes). Who wins
+ * depends on the random nonces: 8 runs, each answer lost in turn. */
+Test(ike_rekey, ike_collision_answer_lost)
+{
+	int run, i;
+
+	for (run = 0; run < 8; run++) {
+		if (run > 0)
+			net_free();
+		net_init(IKE_PROPS, ESP_PROPS);
+		net.p[PEER_A].conn.rekey_time = 100;
+		net.p[PEER_B].conn.rekey_time = 100;
+		net.p[PEER_A].conn.over_time = net.p[PEER_B].conn.over_time =
+		    10;
+		child_cfg(PEER_A)->rekey_time = 150;
+		up();
+		net_advance(100000);
+		cr_assert_eq(net.n, 2, "both rekey at once");
+		net_step();
+		net_step();	/* both requests in, both answers queued */
+		net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, true);
+		if (run % 2)
+			net_step();
+		net_expect_head(IKEV2_EXCH_CREATE_CHILD_SA, true);
+		net_drop();
+		net_run(16);
+		for (i = 0; i < 15; i++) {
+			net_advance(1000);
+			net_run(16);
+		}
+		cr_assert_eq(established_sas(PEER_A), 1, "run %d: A holds %d "
+		    "IKE SAs", run, established_sas(PEER_A));
+		cr_assert_eq(established_sas(PEER_B), 1, "run %d: B holds %d "
+		    "IKE SAs", run, established_sas(PEER_B));
+		for (i = 0; i < 60; i++) {	/* Deletes answered or given up */
+			net_advance(1000);
+			net_run(16);
+		}
+		/* one IKE SA each (none left deleting), one CHILD_SA pair */
+		cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
+		cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
+		assert_live_children_match();
+	}
+}
+
 Test(ike_rekey, reauth)
 {
 	net_init(IKE_PROPS, ESP_PROPS);
