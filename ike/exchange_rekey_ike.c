@@ -359,11 +359,12 @@ ike_rekey_ike_process_response(struct ike_engine *e, struct ike_sa *sa,
 		    "its new IKE SA", ike_sa_name(sa),
 		    (unsigned long long)sa->id);
 		p->replaced = true;
-		/* The peer deletes p once our answer to its request is in,
-		 * at once. If that answer was lost, the old SA it would
-		 * retransmit on goes below, and the peer never learns of p
-		 * (strongSwan then drops its rekey): we delete p ourselves
-		 * if it is still here after a retry interval. */
+		/* The peer deletes p as soon as our answer to its request
+		 * is in. If that answer was lost, the old SA the peer would
+		 * retransmit its request on is deleted just below, and the
+		 * peer never learns of p (strongSwan then drops its rekey):
+		 * we delete p ourselves if it is still here after a retry
+		 * interval. */
 		p->expire_ms = e->now_ms + IKE_REKEY_RETRY_MS;
 	}
 	move_children(sa, n);
