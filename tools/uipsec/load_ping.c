@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/inet_csum.h"
 #include "load.h"
 
 #define IP_HDR_LEN	20
@@ -17,22 +18,6 @@
 #define ICMP_ECHO	8
 #define ICMP_ECHOREPLY	0
 #define ICMP_TAG	0x6c6f6164	/* "load" */
-
-/* RFC 1071: the ones' complement sum, in network order. */
-static uint16_t
-inet_sum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static size_t
 build_echo(uint8_t *p, size_t cap, const uint8_t *src, const uint8_t *dst,
@@ -60,8 +45,8 @@ build_echo(uint8_t *p, size_t cap, const uint8_t *src, const uint8_t *dst,
 	buf_put_u32(&w, ICMP_TAG);
 	if (!buf_writer_ok(&w))
 		return 0;
-	buf_store_u16(p + 10, inet_sum(p, IP_HDR_LEN));
-	buf_store_u16(p + IP_HDR_LEN + 2, inet_sum(p + IP_HDR_LEN, ICMP_LEN));
+	buf_store_u16(p + 10, inet_csum(p, IP_HDR_LEN));
+	buf_store_u16(p + IP_HDR_LEN + 2, inet_csum(p + IP_HDR_LEN, ICMP_LEN));
 	return IP_HDR_LEN + ICMP_LEN;
 }
 
@@ -104,7 +89,7 @@ is_our_reply(const struct load *l, const struct load_ccu *c, const uint8_t *p,
 	return proto == IPPROTO_ICMP && type == ICMP_ECHOREPLY &&
 	    tag == ICMP_TAG && index == (uint32_t)(c - l->ccus) &&
 	    !memcmp(src, &l->o.ping, 4) && !memcmp(dst, c->inner, 4) &&
-	    inet_sum(p + IP_HDR_LEN, len - IP_HDR_LEN) == 0;
+	    inet_csum(p + IP_HDR_LEN, len - IP_HDR_LEN) == 0;
 }
 
 void

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "common/buf.h"
+#include "common/inet_csum.h"
 #include "tools/uipsec/pcap.h"
 
 struct frag_part {
@@ -224,19 +225,6 @@ complete(const struct frag_dgram *d)
 	return covered == d->total;	/* no overlaps: sums are exact */
 }
 
-static uint16_t
-ipv4_checksum(const uint8_t *h)
-{
-	uint32_t sum = 0;
-	unsigned i;
-
-	for (i = 0; i < 20; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* The datagram with a fresh IP header into f->out; its length. */
 static size_t
 assemble(struct pcap_frag *f, const struct frag_dgram *d)
@@ -264,7 +252,7 @@ assemble(struct pcap_frag *f, const struct frag_dgram *d)
 		buf_put_u16(&w, 0);
 		buf_put_bytes(&w, d->src, 4);
 		buf_put_bytes(&w, d->dst, 4);
-		buf_store_u16(f->out + 10, ipv4_checksum(f->out));
+		buf_store_u16(f->out + 10, inet_csum(f->out, 20));
 	}
 	for (i = 0; i < d->n; i++)
 		memcpy(f->out + hlen + d->part[i].off, d->part[i].data,
