@@ -13,7 +13,9 @@
 #   - a capture on the bridge (tshark) sees every ESP packet the
 #     concentrator sends go to that CCU's outer address, under the SPI of
 #     that CCU's CHILD_SA: a packet for CCU A never leaves on B's SA;
-# and each CCU pings the concentrator from its own virtual IP.
+# and each CCU pings the concentrator from its own virtual IP. Then one CCU
+# goes offline: its address and a free one of the pool answer with ICMP
+# Destination Unreachable (ping and TCP connect fail at once).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -99,6 +101,7 @@ for x in b:"$B":10.0.0.12 c:"$D":10.0.0.13; do
 	uipsecd_conf "$work/ccu$t.conf" "ccu$t-swanctl.conf"
 	uipsecd_start "$ns" "$bin" "$work/ccu$t.conf" "$work/ccu$t.log" ||
 		fail "ccu$t"
+	[ "$t" = c ] && PID_CCUC=$UIPSECD_PID
 done
 
 # The strongSwan CCU.
@@ -177,4 +180,36 @@ EOF
 		fail "pings to ccu$t: ESP on the wire: $(cat "$work/esp-$t"), want only $want"
 	echo "ok: pings to ccu$t ($v) leave only on its own SA (SPI 0x$spi to $outer), counters and capture agree"
 done
+# ccuc goes offline. Packets to its virtual IP, and to an address of the
+# pool that nobody holds, are answered by the concentrator with an ICMP
+# Destination Unreachable (host unreachable) from that address: the
+# kernel's ping and TCP take it (a bad checksum or quote would be dropped),
+# so an app fails at once instead of waiting for its own timeout.
+vc=$(vip c)
+uipsecd_stop "$PID_CCUC" || fail "ccuc did not shut down cleanly"
+two_up() { [ "$(sas | wc -l)" = 2 ]; }
+poll_for 30 two_up || fail "ccuc's CHILD_SA still on the concentrator: $(sas)"
+for dst in "$vc" 10.10.1.200; do
+	out=$(ip netns exec "$C" ping -c 1 -W 5 -I 10.10.2.1 "$dst" 2>&1)
+	grep -q "From $dst icmp_seq=1 Destination Host Unreachable" <<<"$out" ||
+		fail "ping $dst, no CCU there: $out"
+	ip netns exec "$C" /usr/bin/python3 - "$dst" <<'EOF' ||
+import errno, socket, sys
+s = socket.socket()
+s.settimeout(20)
+s.bind(("10.10.2.1", 0))
+try:
+    s.connect((sys.argv[1], 80))
+except OSError as e:
+    sys.exit(0 if e.errno == errno.EHOSTUNREACH else f"connect: {e!r}")
+sys.exit("connect succeeded")
+EOF
+		fail "TCP connect to $dst, no CCU there: not EHOSTUNREACH"
+done
+sent=$("$cli" status --json -s "$SOCK_C" | /usr/bin/python3 -c '
+import json, sys
+print(json.load(sys.stdin)["dataplane"]["out"]["icmp_unreachable"])')
+[ "$sent" -ge 4 ] || fail "ICMP unreachable counted $sent, want >= 4"
+ping_from "$B" "$(vip b)" 10.10.2.1 || fail "ping ccub -> concentrator after ccuc left"
+echo "ok: ccuc offline: its address and a free pool address answer 'Destination Host Unreachable' at once (ping, TCP connect: EHOSTUNREACH; $sent sent)"
 echo "PASS: three_ccus"

@@ -69,6 +69,7 @@ Test(conf_uipsecd, good_file_loads_every_value)
 	cr_assert_eq(cfg->tun.addrs[1].family, AF_INET6);
 	cr_assert_eq(cfg->tun.mtu, 0);
 	cr_assert_eq(cfg->cipher_contexts, CFG_CONTEXTS, "the default");
+	cr_assert_eq(cfg->icmp_unreachable, CFG_UNREACHABLE, "the default");
 	cr_assert_eq(cfg->nconns, 1);
 	c = &cfg->conns[0];
 	cr_assert_str_eq(c->name, "ccu-to-conc");
@@ -204,6 +205,32 @@ Test(conf_uipsecd, dataplane_cipher_contexts)
 	cr_assert_null(load(text, &err));
 	snprintf(want, sizeof(want), "u.conf:%u: dataplane.cipher_contexts: "
 	    "'2000000' is not a number of contexts (0-1048576)", line + 1);
+	cr_assert_str_eq(err.msg[0], want);
+}
+
+/* dataplane { icmp_unreachable }: ICMP errors a second for offline pool
+ * addresses; 0 turns them off, more than a million is refused. */
+Test(conf_uipsecd, dataplane_icmp_unreachable)
+{
+	char text[sizeof(good) + 64], want[128];
+	struct conf_errors err;
+	struct cfg *cfg;
+	unsigned line = 1;
+	const char *p;
+
+	for (p = good; *p; p++)
+		line += *p == '\n';
+	snprintf(text, sizeof(text), "%sdataplane {\n  icmp_unreachable = 0\n}"
+	    "\n", good);
+	cr_assert_not_null(cfg = load(text, &err), "%s", err.msg[0]);
+	cr_assert_eq(cfg->icmp_unreachable, 0);
+	cfg_free(cfg);
+	snprintf(text, sizeof(text), "%sdataplane {\n  icmp_unreachable = "
+	    "1000001\n}\n", good);
+	cr_assert_null(load(text, &err));
+	snprintf(want, sizeof(want), "u.conf:%u: dataplane.icmp_unreachable: "
+	    "'1000001' is not a number of messages a second (0-1000000)",
+	    line + 1);
 	cr_assert_str_eq(err.msg[0], want);
 }
 

@@ -144,10 +144,10 @@ Test(control_status, manual_sas_and_counters_as_text)
 	    "0 evictions\n"
 	    "200-  out (tun->udp): 3 packets, 252 bytes; dropped: malformed 0, "
 	    "no policy 0, unknown SPI 0, policy 0, ESP 0, I/O 0; keepalives 0, "
-	    "IKE 0\n"
+	    "IKE 0; ICMP unreachable sent 0\n"
 	    "200-  in  (udp->tun): 0 packets, 0 bytes; dropped: malformed 0, "
 	    "no policy 0, unknown SPI 7, policy 0, ESP 0, I/O 0; keepalives 0, "
-	    "IKE 0\n"
+	    "IKE 0; ICMP unreachable sent 0\n"
 	    "200 ok\n");
 }
 

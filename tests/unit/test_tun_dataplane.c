@@ -268,6 +268,76 @@ Test(dataplane, outbound_without_policy_is_dropped)
 	cr_assert_eq(recv(wire, pkt, sizeof(pkt), MSG_DONTWAIT), -1);
 }
 
+static struct dp_range
+range4(const char *first, const char *last)
+{
+	struct dp_range r = { .family = AF_INET };
+
+	inet_pton(AF_INET, first, r.first);
+	inet_pton(AF_INET, last, r.last);
+	return r;
+}
+
+/* What A's data plane wrote back into its TUN now, or -1. */
+static ssize_t
+tun_back(uint8_t *buf, size_t cap)
+{
+	return recv(A.tun_peer, buf, cap, MSG_DONTWAIT);
+}
+
+/* A pool address that no SA carries is answered through the TUN (the
+ * format is icmp_check.py's, against scapy); at most per_s a second. */
+Test(dataplane, pool_address_without_sa_is_answered_unreachable)
+{
+	const struct dp_range pools[] = {
+		range4("10.99.0.1", "10.99.255.254"),
+		range4("10.10.2.0", "10.10.2.255"),	/* B's side, has an SA */
+	};
+	uint8_t pkt[1500], got[2048], addr[4];
+	size_t len;
+
+	cr_assert_eq(dp_unreachable_set(&A.dp, pools, 2, 2), 0);
+	len = ipv4_packet(pkt, "10.10.1.1", "10.99.0.1", 10, 1);
+	cr_assert_eq(write(A.tun_peer, pkt, len), (ssize_t)len);
+	cr_assert_eq(dp_tun_to_udp(&A.dp), 1);
+	cr_assert_eq(tun_back(got, sizeof(got)), (ssize_t)(28 + len));
+	cr_assert_eq(got[9], 1);			/* ICMP */
+	inet_pton(AF_INET, "10.99.0.1", addr);
+	cr_assert_arr_eq(got + 12, addr, 4);		/* from the address */
+	cr_assert_arr_eq(got + 16, pkt + 12, 4);	/* to the sender */
+	cr_assert_eq(got[20], 3);
+	cr_assert_eq(got[21], 1, "host unreachable");
+	cr_assert_arr_eq(got + 28, pkt, len);
+
+	/* The SA to 10.10.2.0/24 does not take this source. */
+	len = ipv4_packet(pkt, "10.11.0.1", "10.10.2.1", 10, 2);
+	cr_assert_eq(write(A.tun_peer, pkt, len), (ssize_t)len);
+	cr_assert_eq(dp_tun_to_udp(&A.dp), 1);
+	cr_assert_eq(tun_back(got, sizeof(got)), (ssize_t)(28 + len));
+	cr_assert_eq(got[21], 13, "administratively prohibited");
+
+	/* Outside the pools: dropped unanswered; the third error within a
+	 * second at 2 a second: none. */
+	len = ipv4_packet(pkt, "10.10.1.1", "10.98.0.1", 10, 3);
+	cr_assert_eq(write(A.tun_peer, pkt, len), (ssize_t)len);
+	len = ipv4_packet(pkt, "10.10.1.1", "10.99.0.2", 10, 4);
+	cr_assert_eq(write(A.tun_peer, pkt, len), (ssize_t)len);
+	cr_assert_eq(dp_tun_to_udp(&A.dp), 2);
+	cr_assert_eq(tun_back(got, sizeof(got)), -1);
+	cr_assert_eq(A.dp.out.cnt.drop_no_policy, 4);
+	cr_assert_eq(A.dp.out.cnt.unreachable, 2);
+	cr_assert_eq(A.dp.out.cnt.packets, 0);
+	cr_assert_eq(recv(wire, pkt, sizeof(pkt), MSG_DONTWAIT), -1);
+
+	/* 0 a second: none at all. */
+	cr_assert_eq(dp_unreachable_set(&A.dp, pools, 2, 0), 0);
+	len = ipv4_packet(pkt, "10.10.1.1", "10.99.0.3", 10, 5);
+	cr_assert_eq(write(A.tun_peer, pkt, len), (ssize_t)len);
+	cr_assert_eq(dp_tun_to_udp(&A.dp), 1);
+	cr_assert_eq(tun_back(got, sizeof(got)), -1);
+	cr_assert_eq(A.dp.out.cnt.unreachable, 2);
+}
+
 /* RFC 4301 §5.2: A may send from 10.10.7.1 (its local_ts is a /16), B's
  * remote_ts is 10.10.1.0/24: authenticated, decrypted, and still dropped. */
 Test(dataplane, inbound_policy_check_after_decryption)

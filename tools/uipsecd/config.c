@@ -15,6 +15,9 @@
  *   }
  *   dataplane { cipher_contexts = 256 }   keyed cipher contexts the SAs
  *                      share (esp.h esp_ctx_cache); 0: one per SA
+ *   dataplane { icmp_unreachable = 100 }  ICMP Destination Unreachable
+ *                      messages a second at most, for packets to a pool
+ *                      address no SA carries (icmp_unreachable.h); 0: none
  *   ike { ... }        IKE connections (ike_cfg.c)
  *   keylog { ... }     opt-in key logs (keylog_cfg.c, doc/keylog.md)
  *
@@ -52,6 +55,7 @@ static const struct conf_rule tun_rules[] = {
 };
 static const struct conf_rule dataplane_rules[] = {
 	{ "cipher_contexts", CONF_KEY, false },
+	{ "icmp_unreachable", CONF_KEY, false },
 	{ NULL, CONF_KEY, false },
 };
 static const struct conf_rule manual_rules[] = {
@@ -235,6 +239,13 @@ get_dataplane(const struct conf_node *sec, struct cfg *cfg,
 		else
 			cfg->cipher_contexts = v;
 	}
+	if ((n = key(sec, "icmp_unreachable"))) {
+		if (!parse_u32(n->value, 0, CFG_UNREACHABLE_MAX, &v))
+			bad_value(err, n, "is not a number of messages a "
+			    "second (0-1000000)");
+		else
+			cfg->icmp_unreachable = v;
+	}
 }
 
 /* A key in hex, exactly `want` bytes long (0: must be absent). */
@@ -406,6 +417,7 @@ cfg_from_tree(const struct conf_node *root, const char *file,
 	if ((n = conf_find(root, "tun")) && conf_is_section(n))
 		get_tun(n, &cfg->tun, err);
 	cfg->cipher_contexts = CFG_CONTEXTS;
+	cfg->icmp_unreachable = CFG_UNREACHABLE;
 	if ((n = conf_find(root, "dataplane")) && conf_is_section(n))
 		get_dataplane(n, cfg, err);
 	cfg_ike_get(root, cfg, err);

@@ -98,10 +98,17 @@ struct cfg_keylog {
 #define CFG_CONTEXTS		256
 #define CFG_CONTEXTS_MAX	1048576
 
+/* dataplane.icmp_unreachable: at most so many ICMP Destination Unreachable
+ * a second for packets to a pool address that no SA carries (an offline
+ * CCU's: icmp_unreachable.h); 0: such packets are dropped unanswered. */
+#define CFG_UNREACHABLE		100
+#define CFG_UNREACHABLE_MAX	1000000
+
 struct cfg {
 	char		*file;
 	struct cfg_tun	 tun;
 	unsigned	 cipher_contexts;
+	uint32_t	 icmp_unreachable;
 	struct cfg_conn	*conns;		/* manual; may be none with ike */
 	unsigned	 nconns;
 	struct cfg_ike	*ike;		/* NULL: manual keys only */

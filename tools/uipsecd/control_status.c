@@ -191,10 +191,11 @@ counters_text(struct control_reply *r, const char *dir,
 {
 	control_line(r, "  %s %llu packets, %llu bytes; dropped: malformed "
 	    "%llu, no policy %llu, unknown SPI %llu, policy %llu, ESP %llu, "
-	    "I/O %llu; keepalives %llu, IKE %llu", dir, U(c->packets),
-	    U(c->bytes), U(c->drop_malformed), U(c->drop_no_policy),
-	    U(c->drop_no_sa), U(c->drop_policy), U(c->drop_esp),
-	    U(c->drop_io), U(c->keepalives), U(c->ike));
+	    "I/O %llu; keepalives %llu, IKE %llu; ICMP unreachable sent %llu",
+	    dir, U(c->packets), U(c->bytes), U(c->drop_malformed),
+	    U(c->drop_no_policy), U(c->drop_no_sa), U(c->drop_policy),
+	    U(c->drop_esp), U(c->drop_io), U(c->keepalives), U(c->ike),
+	    U(c->unreachable));
 }
 
 static void
@@ -204,10 +205,11 @@ counters_json(struct control_reply *r, const char *dir,
 	control_line(r, "   \"%s\": {\"packets\": %llu, \"bytes\": %llu, "
 	    "\"drop_malformed\": %llu, \"drop_no_policy\": %llu, "
 	    "\"drop_no_sa\": %llu, \"drop_policy\": %llu, \"drop_esp\": %llu, "
-	    "\"drop_io\": %llu, \"keepalives\": %llu, \"ike\": %llu}%s", dir,
-	    U(c->packets), U(c->bytes), U(c->drop_malformed),
-	    U(c->drop_no_policy), U(c->drop_no_sa), U(c->drop_policy),
-	    U(c->drop_esp), U(c->drop_io), U(c->keepalives), U(c->ike), end);
+	    "\"drop_io\": %llu, \"keepalives\": %llu, \"ike\": %llu, "
+	    "\"icmp_unreachable\": %llu}%s", dir, U(c->packets), U(c->bytes),
+	    U(c->drop_malformed), U(c->drop_no_policy), U(c->drop_no_sa),
+	    U(c->drop_policy), U(c->drop_esp), U(c->drop_io), U(c->keepalives),
+	    U(c->ike), U(c->unreachable), end);
 }
 
 /* The SAs' shared cipher contexts (esp.h esp_ctx_cache): how many are in

@@ -1,6 +1,7 @@
 /* tools/uipsecd/daemon.c — set-up and tear-down; see daemon.h. */
 #include "daemon.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -99,6 +100,40 @@ esp_local(const struct cfg *cfg, struct sockaddr_storage *ss)
 	s4->sin_port = htons(IKEV2_PORT_NATT);
 }
 
+/* The pools routed into the TUN: a packet to one of their addresses that
+ * no SA carries is answered with an ICMP Destination Unreachable. */
+static int
+unreachable_setup(struct daemon *d)
+{
+	const struct ike_config *ike;
+	const struct ike_pool_cfg *pc;
+	struct dp_range *r;
+	size_t i, n = 0;
+	int rc;
+
+	if (!d->cfg->ike || !d->cfg->ike->ike.n_pools)
+		return 0;
+	ike = &d->cfg->ike->ike;
+	if (!(r = calloc(ike->n_pools, sizeof(*r))))
+		return -1;
+	for (i = 0; i < ike->n_pools; i++) {
+		pc = &ike->pools[i];
+		if (!routes_pool_routed(ike, pc->name))
+			continue;
+		/* first..last leave out a subnet's network and broadcast
+		 * addresses (RFC 1812 §4.3.2.7: no error for a broadcast) */
+		r[n].family = pc->first.family;
+		memcpy(r[n].first, pc->first.addr, sizeof(r[n].first));
+		memcpy(r[n].last, pc->last.addr, sizeof(r[n].last));
+		n++;
+	}
+	rc = dp_unreachable_set(&d->dp, r, n, d->cfg->icmp_unreachable);
+	free(r);
+	if (rc < 0)
+		log_err("data plane: out of memory");
+	return rc;
+}
+
 int
 daemon_setup(struct daemon *d, struct cfg *cfg)
 {
@@ -113,6 +148,7 @@ daemon_setup(struct daemon *d, struct cfg *cfg)
 	    !(d->mtu = pick_mtu(cfg)) ||
 	    tun_configure(d) < 0 ||
 	    dp_init(&d->dp, d->tun, d->udp_fd, &d->sad, d->mtu) < 0 ||
+	    unreachable_setup(d) < 0 ||
 	    (cfg->keylog && !(d->keylog = keylog_out_open(cfg->keylog))) ||
 	    (cfg->ike && !(d->ike = ike_glue_new(d, cfg->ike, &ss)))) {
 		daemon_teardown(d);
@@ -160,14 +196,15 @@ log_counters(const char *dir, const struct dp_counters *c)
 {
 	log_info("%s: %llu packets, %llu bytes; dropped: malformed %llu, "
 	    "no policy %llu, unknown SPI %llu, policy %llu, ESP %llu, I/O %llu;"
-	    " keepalives %llu, IKE %llu", dir,
+	    " keepalives %llu, IKE %llu; ICMP unreachable sent %llu", dir,
 	    (unsigned long long)c->packets, (unsigned long long)c->bytes,
 	    (unsigned long long)c->drop_malformed,
 	    (unsigned long long)c->drop_no_policy,
 	    (unsigned long long)c->drop_no_sa,
 	    (unsigned long long)c->drop_policy,
 	    (unsigned long long)c->drop_esp, (unsigned long long)c->drop_io,
-	    (unsigned long long)c->keepalives, (unsigned long long)c->ike);
+	    (unsigned long long)c->keepalives, (unsigned long long)c->ike,
+	    (unsigned long long)c->unreachable);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
 
@@ -124,7 +125,81 @@ dp_free(struct dp *dp)
 {
 	free(dp->out.batch.mem);
 	free(dp->in.batch.mem);
+	free(dp->out.unreach.pools);
 	dp->out.batch.mem = dp->in.batch.mem = NULL;
+	dp->out.unreach.pools = NULL;
+	dp->out.unreach.n_pools = 0;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+dp_unreachable_set(struct dp *dp, const struct dp_range *pools, size_t n,
+    uint32_t per_s)
+{
+	struct dp_unreachable *u = &dp->out.unreach;
+	struct dp_range *copy = NULL;
+
+	if (n && per_s) {
+		if (!(copy = calloc(n, sizeof(*copy))))
+			return -1;
+		memcpy(copy, pools, n * sizeof(*copy));
+	}
+	free(u->pools);
+	u->pools = copy;
+	u->n_pools = copy ? n : 0;
+	icmp_ratelimit_init(&u->limit, per_s, now_ms());
+	return 0;
+}
+
+static bool
+in_pool(const struct dp_unreachable *u, int family, const uint8_t *addr)
+{
+	size_t i, len = family == AF_INET6 ? 16 : 4;
+
+	for (i = 0; i < u->n_pools; i++)
+		if (u->pools[i].family == family &&
+		    memcmp(u->pools[i].first, addr, len) <= 0 &&
+		    memcmp(addr, u->pools[i].last, len) <= 0)
+			return true;
+	return false;
+}
+
+/* A packet no SA carries, to an address of a pool: nobody holds that
+ * address now (its CCU is offline), or a CHILD_SA leads there but not from
+ * this source; tell the sender through the TUN (icmp_unreachable.h). */
+static void
+send_unreachable(struct dp *dp, const struct esp_pkt *pkt,
+    const struct inner *in)
+{
+	struct dp_out *o = &dp->out;
+	struct dp_unreachable *u = &o->unreach;
+	enum icmp_unreachable_code code;
+	size_t len;
+
+	if (!in_pool(u, in->family, in->dst))
+		return;
+	code = sad_routes_dst(dp->sad, in->family, in->dst) ?
+	    ICMP_UNREACHABLE_PROHIBITED : ICMP_UNREACHABLE_HOST;
+	len = icmp_unreachable_build(pkt->base + pkt->off, pkt->len, code,
+	    u->ip_id, u->buf, sizeof(u->buf));
+	if (len == 0 || !icmp_ratelimit_take(&u->limit, now_ms()))
+		return;
+	u->ip_id++;
+	if (tun_write(dp->tun, u->buf, len) != (ssize_t)len) {
+		log_ratelimited(&o->log.unreachable, LOG_WARN, "out: ICMP "
+		    "unreachable to %s: %s", tun_name(dp->tun),
+		    strerror(errno));
+		return;
+	}
+	o->cnt.unreachable++;
 }
 
 /* Closes group g over packets [first, end): one datagram, or with GSO a
@@ -269,6 +344,7 @@ dp_tun_to_udp(struct dp *dp)
 			if (dp->acquire)
 				dp->acquire(dp->ike_arg, in.family, in.src,
 				    in.dst);
+			send_unreachable(dp, pkt, &in);
 			continue;
 		}
 		if ((st = esp_encap(conn[n]->out, pkt, in.nh)) != ESP_OK) {

@@ -22,6 +22,7 @@
 
 #include "common/log.h"
 #include "esp/esp.h"
+#include "icmp_unreachable.h"
 #include "sad.h"
 
 #define DP_BATCH	64
@@ -34,6 +35,7 @@ struct dp_counters {
 	uint64_t	bytes;		/* inner bytes delivered */
 	uint64_t	drop_malformed;	/* not an IP packet we can read */
 	uint64_t	drop_no_policy;	/* out: no SA for the inner addresses */
+	uint64_t	unreachable;	/* out: ICMP errors for those, to TUN */
 	uint64_t	drop_no_sa;	/* in: unknown SPI */
 	uint64_t	drop_policy;	/* in: inner addresses outside the TS */
 	uint64_t	drop_esp;	/* encap/decap refused (see SA stats) */
@@ -44,7 +46,24 @@ struct dp_counters {
 
 struct dp_log {
 	struct log_ratelimit	malformed, no_policy, no_sa, policy, esp, io,
-				ike;
+				ike, unreachable;
+};
+
+/* An address range (first..last, network order: 4 or 16 bytes as family
+ * says). */
+struct dp_range {
+	int		family;
+	uint8_t		first[16], last[16];
+};
+
+/* ICMP Destination Unreachable for outbound packets that no SA carries to
+ * an address of one of these ranges, the pools (icmp_unreachable.h). */
+struct dp_unreachable {
+	struct dp_range		*pools;		/* owned; NULL: none */
+	size_t			 n_pools;
+	struct icmp_ratelimit	 limit;
+	uint16_t		 ip_id;
+	uint8_t			 buf[ICMP_UNREACHABLE_MAX];
 };
 
 /* A control-message buffer for one UDP_SEGMENT (u16) or UDP_GRO (int). */
@@ -83,6 +102,7 @@ struct dp_out {
 	struct dp_out_batch	 batch;
 	struct dp_counters	 cnt;
 	struct dp_log		 log;
+	struct dp_unreachable	 unreach;
 	bool			 gso;		/* UDP_SEGMENT works here */
 } __attribute__((aligned(64)));
 
@@ -123,6 +143,11 @@ struct dp {
 int	 dp_init(struct dp *dp, struct tun *tun, int udp_fd, struct sad *sad,
 	    unsigned inner_mtu);
 void	 dp_free(struct dp *dp);
+/* Answers packets into pools[0..n) that no SA carries with an ICMP
+ * Destination Unreachable, at most per_s a second (0: none); replaces
+ * what an earlier call set. 0, or -1 when out of memory (nothing set). */
+int	 dp_unreachable_set(struct dp *dp, const struct dp_range *pools,
+	    size_t n, uint32_t per_s);
 
 /* One batch each way. Return the packets taken in (read from TUN /
  * received from UDP); fewer than DP_BATCH means the source is drained. */

@@ -84,9 +84,8 @@ routes_free(struct routes *r)
 	r->list = NULL;
 }
 
-/* Whether a connection leases from the pool called name. */
-static bool
-pool_used(const struct ike_config *ike, const char *name)
+bool
+routes_pool_routed(const struct ike_config *ike, const char *name)
 {
 	size_t i, j;
 
@@ -106,7 +105,7 @@ routes_add_pools(struct routes *r, const struct ike_config *ike)
 
 	for (i = 0; i < ike->n_pools; i++) {
 		pc = &ike->pools[i];
-		if (!pool_used(ike, pc->name))
+		if (!routes_pool_routed(ike, pc->name))
 			continue;
 		if (pc->subnet.family) {
 			n = 1;

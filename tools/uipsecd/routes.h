@@ -17,6 +17,7 @@
 #ifndef UIPSECD_ROUTES_H
 #define UIPSECD_ROUTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,9 @@ int	 routes_add(struct routes *r, const struct tun_prefix *p);
  * logged and not fatal: the CHILD_SAs inside it then ask for their own
  * routes, as before pools were routed. */
 void	 routes_add_pools(struct routes *r, const struct ike_config *ike);
+/* Whether routes_add_pools() routes the pool called name: a connection
+ * leases from it. */
+bool	 routes_pool_routed(const struct ike_config *ike, const char *name);
 /* The kernel dropped every route of family on the device: Linux does so
  * for IPv4 when the device's last IPv4 address goes (a virtual IP, with
  * its SA). Requests each one added of that family again. */

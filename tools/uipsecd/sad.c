@@ -303,6 +303,12 @@ sad_lookup_out(const struct sad *sad, int family, const uint8_t *src,
 	return l ? l->owner : NULL;
 }
 
+bool
+sad_routes_dst(const struct sad *sad, int family, const uint8_t *dst)
+{
+	return trie_lookup(&sad->routes, family, dst, NULL, NULL) != NULL;
+}
+
 struct sad_conn *
 sad_lookup_in(const struct sad *sad, uint32_t spi)
 {

@@ -86,6 +86,8 @@ void	 sad_free(struct sad *sad);
  * says. Allocates nothing. */
 struct sad_conn *sad_lookup_out(const struct sad *sad, int family,
 	    const uint8_t *src, const uint8_t *dst);
+/* Whether some connection's remote_ts holds dst, whatever the source. */
+bool	 sad_routes_dst(const struct sad *sad, int family, const uint8_t *dst);
 /* Inbound: the connection whose inbound SA has this SPI, or NULL. */
 struct sad_conn *sad_lookup_in(const struct sad *sad, uint32_t spi);
 /* Inbound policy check after decryption (RFC 4301 §5.2): the inner packet
