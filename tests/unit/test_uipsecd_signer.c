@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <poll.h>
 
+#include "certs_testlib.h"
 #include "ike_peer_testlib.h"
 #include "tools/uipsecd/signer.h"
 
@@ -78,6 +79,32 @@ Test(uipsecd_signer, every_setup_signed)
 	    SETUPS);
 }
 
+/* The loop signs queued jobs itself while the workers sign others: every
+ * SA comes up once, whoever signed it (signer_help and the workers take
+ * jobs off one queue under its lock). */
+Test(uipsecd_signer, the_loop_helps)
+{
+	struct pollfd pfd;
+
+	start();
+	while (signer_waiting(signer)) {
+		signer_help(signer, net.p[PEER_B].e, net.now);
+		net_run(4 * SETUPS);
+	}
+	cr_assert_not(signer_help(signer, net.p[PEER_B].e, net.now));
+	while (net.p[PEER_B].n_up + net.p[PEER_B].n_failed < SETUPS) {
+		pfd = (struct pollfd){ .fd = signer_fd(signer),
+		    .events = POLLIN };
+		cr_assert_eq(poll(&pfd, 1, 60000), 1, "no signature within "
+		    "60 s (%d of %d up)", net.p[PEER_B].n_up, SETUPS);
+		signer_collect(signer, net.p[PEER_B].e, net.now);
+		net_run(4 * SETUPS);
+	}
+	cr_assert_eq(net.p[PEER_B].n_failed, 0, "%s", net.p[PEER_B].why);
+	cr_assert_eq(net.p[PEER_B].n_up, SETUPS);
+	cr_assert_eq(net.p[PEER_A].n_up, SETUPS);
+}
+
 /* Stopped before anything was collected: the SAs whose AUTH was queued
  * stay in IKE_AUTH_SIGNING (uipsecd then frees the engine); only those
  * the engine signed itself (queue full) are up. */
@@ -88,4 +115,28 @@ Test(uipsecd_signer, stopped_with_jobs)
 	signer = NULL;
 	cr_assert_lt(net.p[PEER_B].n_up, SETUPS);
 	cr_assert_eq(net.p[PEER_B].n_failed, 0);
+}
+
+/* Which keys sign on a worker: the slow ones only (signer.h). */
+Test(uipsecd_signer, only_slow_signatures_go_to_a_thread)
+{
+	static const struct {
+		const char	*key;
+		bool		 worth;
+	} k[] = {
+		{ "int/private/ccu-rsa.pem", true },
+		{ "int/private/vpn-rsa4096.pem", true },
+		{ "int/private/vpn-ec384.pem", true },
+		{ "int/private/ccu-p521.pem", true },
+		{ "int/private/ccu-ec.pem", false },
+		{ "int/private/ccu-ed.pem", false },
+	};
+	struct certs_key *key;
+	size_t i;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		key = pki_key(k[i].key);
+		cr_assert_eq(signer_worth(key), k[i].worth, "%s", k[i].key);
+		certs_key_free(key);
+	}
 }

@@ -469,12 +469,15 @@ io_sa_event(void *arg, const char *conn, uint64_t ike_id,
 	gc->retry_ms = ike_glue_now_ms() + delay;
 }
 
-/* ike_io.sign: our IKE_AUTH response's AUTH, to a signer thread. */
+/* ike_io.sign: our IKE_AUTH response's AUTH, to a signer thread if it
+ * is worth one (else -1: the engine signs it now). */
 static int
 io_sign(void *arg, const struct ike_sign_job *job)
 {
 	struct ike_glue *g = arg;
 
+	if (!signer_worth(job->key))
+		return -1;
 	return signer_submit(g->signer, job);
 }
 
@@ -651,6 +654,19 @@ void
 ike_glue_signed(struct ike_glue *g)
 {
 	signer_collect(g->signer, g->e, ike_glue_now_ms());
+}
+
+bool
+ike_glue_sign_waiting(const struct ike_glue *g)
+{
+	return g && g->signer && signer_waiting(g->signer);
+}
+
+void
+ike_glue_sign_help(struct ike_glue *g)
+{
+	if (g && g->signer)
+		(void)signer_help(g->signer, g->e, ike_glue_now_ms());
 }
 
 /* The earliest of the engine's timers and our scheduled set-ups. */

@@ -51,6 +51,11 @@ void	 ike_glue_input4500(void *g, const uint8_t *msg, size_t len,
  * IKE_AUTH responses whose AUTH is signed. */
 int	 ike_glue_sign_fd(const struct ike_glue *g);
 void	 ike_glue_signed(struct ike_glue *g);
+/* Whether AUTH signatures wait that no signer thread has taken (g may be
+ * NULL); ike_glue_sign_help signs one of them on the loop thread, for a
+ * loop with nothing else to do (signer.h signer_help). */
+bool	 ike_glue_sign_waiting(const struct ike_glue *g);
+void	 ike_glue_sign_help(struct ike_glue *g);
 /* epoll_wait's timeout in ms until the engine's next timer (-1: none; g
  * may be NULL), and the timers themselves, run when due. */
 int	 ike_glue_timeout(const struct ike_glue *g);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -57,6 +58,7 @@ daemon_run(struct daemon *d)
 {
 	struct epoll_event ev[6];
 	int ep = -1, sfd = -1, n, i, ret = -1, stop = 0;
+	bool help;
 	sigset_t mask;
 
 	sigemptyset(&mask);
@@ -84,7 +86,10 @@ daemon_run(struct daemon *d)
 		 * the log (main.c). */
 		ike_glue_flush(d->ike);
 		fflush(stderr);
-		n = epoll_wait(ep, ev, 6, ike_glue_timeout(d->ike));
+		/* An AUTH signature waiting for a signer thread: look for
+		 * work without waiting, and sign it here if there is none. */
+		help = ike_glue_sign_waiting(d->ike);
+		n = epoll_wait(ep, ev, 6, help ? 0 : ike_glue_timeout(d->ike));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -116,6 +121,8 @@ daemon_run(struct daemon *d)
 				break;
 			}
 		}
+		if (n == 0 && help)
+			ike_glue_sign_help(d->ike);
 		ike_glue_tick(d->ike);
 	}
 	ike_glue_shutdown(d->ike);

@@ -92,6 +92,21 @@ list_free(struct job_list *l)
 		job_free(j);
 }
 
+static void
+job_sign(struct signer_job *j)
+{
+	j->status = certs_auth_sign(j->key, &j->params, j->octets,
+	    j->octets_len, j->auth, sizeof(j->auth), &j->auth_len, &j->err);
+}
+
+static void
+job_done(struct signer_job *j, struct ike_engine *e, uint64_t now_ms)
+{
+	ike_engine_sign_done(e, j->spi, j->ike_id, j->auth, j->auth_len,
+	    j->status == CERTS_OK ? NULL : j->err.reason, now_ms);
+	job_free(j);
+}
+
 static void *
 worker(void *arg)
 {
@@ -110,9 +125,7 @@ worker(void *arg)
 			break;
 		j = list_pop(&s->todo);
 		pthread_mutex_unlock(&s->mu);
-		j->status = certs_auth_sign(j->key, &j->params, j->octets,
-		    j->octets_len, j->auth, sizeof(j->auth), &j->auth_len,
-		    &j->err);
+		job_sign(j);
 		pthread_mutex_lock(&s->mu);
 		list_push(&s->done, j);
 		/* The counter only wakes the loop, which takes every job
@@ -124,16 +137,28 @@ worker(void *arg)
 	return NULL;
 }
 
+bool
+signer_worth(const struct certs_key *key)
+{
+	switch (certs_key_type(key)) {
+	case CERTS_KEY_ECDSA_P256:
+	case CERTS_KEY_ED25519:
+		return false;
+	default:
+		return true;
+	}
+}
+
 unsigned
 signer_default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	/* Two CPUs: with a CPU to spare, one thread made RSA set-ups ~1.5x
-	 * as fast as the loop signing; on a machine whose other CPU is busy
-	 * (the test machine running the load generator too) it gained
-	 * nothing: ike.sign_threads = 0 there (doc/load.md, "signer
-	 * threads"). */
+	 * as fast as the loop signing; with the other CPU busy (the test
+	 * machine running the load generator too) ~1.15x, since the loop
+	 * signs a waiting job itself when it has nothing else to do
+	 * (signer_help; doc/load.md, session 8). */
 	if (n <= 1)
 		return 0;
 	return n - 1 > SIGNER_THREADS_MAX ? SIGNER_THREADS_MAX :
@@ -222,11 +247,34 @@ signer_collect(struct signer *s, struct ike_engine *e, uint64_t now_ms)
 	done = s->done;
 	memset(&s->done, 0, sizeof(s->done));
 	pthread_mutex_unlock(&s->mu);
-	while ((j = list_pop(&done)) != NULL) {
-		ike_engine_sign_done(e, j->spi, j->ike_id, j->auth, j->auth_len,
-		    j->status == CERTS_OK ? NULL : j->err.reason, now_ms);
-		job_free(j);
-	}
+	while ((j = list_pop(&done)) != NULL)
+		job_done(j, e, now_ms);
+}
+
+bool
+signer_waiting(struct signer *s)
+{
+	bool waiting;
+
+	pthread_mutex_lock(&s->mu);
+	waiting = s->todo.head != NULL;
+	pthread_mutex_unlock(&s->mu);
+	return waiting;
+}
+
+bool
+signer_help(struct signer *s, struct ike_engine *e, uint64_t now_ms)
+{
+	struct signer_job *j;
+
+	pthread_mutex_lock(&s->mu);
+	j = list_pop(&s->todo);
+	pthread_mutex_unlock(&s->mu);
+	if (j == NULL)
+		return false;
+	job_sign(j);
+	job_done(j, e, now_ms);
+	return true;
 }
 
 void
