@@ -43,10 +43,10 @@
 # take, the capacity of one dedicated core, and strongSwan's threads
 # share that CPU as uipsecd's do),
 # RESPONDERS ("strongswan uipsec"), OUT (a file for the table, besides
-# stdout), SIGN_THREADS (uipsecd's ike.sign_threads, 0 unless set: the
-# loop signs; the generator keeps a CPU of this 2-CPU machine busy, and a
-# signer thread, uipsecd's default on 2 CPUs, then finds no idle CPU to
-# sign on (doc/load.md); set but empty: uipsecd's default), CCU_KEY (the
+# stdout), SIGN_THREADS (uipsecd's ike.sign_threads; unset or empty:
+# uipsecd's default, one signer thread on 2 CPUs for RSA, P-384 and P-521
+# signatures, which the loop signs itself when it has nothing else to do;
+# 0: the loop signs all, as before session 8: doc/load.md), CCU_KEY (the
 # CCUs' key type when it is to differ from the CA's and the
 # concentrator's, e.g. KEYS=rsa2048 CCU_KEY=ecdsa256: a load that leaves a
 # CPU free, as for a concentrator of its own; the rows are labelled
@@ -115,7 +115,7 @@ pki_make() {
 # virtual IP from a /16, 10.10.2.0/24 behind the concentrator.
 uipsec_start() {
 	# strongSwan's DoS settings below: no cookies, no per-source limit.
-	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS-0}" \
+	uipsecd_conc_conf "$work" "$pki" 10.200.0.0/16 "${SIGN_THREADS-}" \
 	    "  cookie_threshold = 0\n  block_threshold = 0\n  init_limit_half_open = 0"
 	uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" ||
 		die "uipsecd"
