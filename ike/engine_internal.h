@@ -368,6 +368,11 @@ void	 ike_rekey_ike_process_response(struct ike_engine *e,
 /* The peer deletes sa while a collision is undecided: its new SA gets the
  * CHILD_SAs (and sa is marked replaced). */
 void	 ike_rekey_ike_peer_deletes(struct ike_engine *e, struct ike_sa *sa);
+/* Whether sa is the IKE SA we made for the peer's request in an IKE rekey
+ * collision (§2.8.2) that our own rekey of the same SA has not settled
+ * yet: the peer deleting it lost, and the tunnel stays on the old SA. */
+bool	 ike_rekey_ike_collision_sa(struct ike_engine *e,
+	    const struct ike_sa *sa);
 
 /* lifetime.c: soft (rekey, reauth) and hard (expiry) lifetimes by time,
  * bytes and packets, with jitter (swanctl.conf(5) semantics). */

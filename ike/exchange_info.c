@@ -166,8 +166,17 @@ ike_info_respond(struct ike_engine *e, struct ike_sa *sa,
 		    name);
 	} else if (delete_ike) {
 		ike_rekey_ike_peer_deletes(e, sa);
-		log_info("%s[%llu]: IKE SA deleted by peer", ike_sa_name(sa),
-		    (unsigned long long)sa->id);
+		if (ike_rekey_ike_collision_sa(e, sa)) {
+			/* §2.8.2: the peer lost the collision and deletes
+			 * its redundant SA before our own answer is in (it
+			 * was lost or is late); the old SA carries on. */
+			log_info("%s[%llu]: IKE SA the peer made in a rekey "
+			    "collision deleted by peer (§2.8.2)",
+			    ike_sa_name(sa), (unsigned long long)sa->id);
+			sa->replaced = true;
+		} else
+			log_info("%s[%llu]: IKE SA deleted by peer",
+			    ike_sa_name(sa), (unsigned long long)sa->id);
 		ike_sa_close(e, sa, IKE_SA_EVENT_DOWN, "deleted by peer");
 	}
 }

@@ -386,3 +386,19 @@ ike_rekey_ike_peer_deletes(struct ike_engine *e, struct ike_sa *sa)
 	 * its new SA takes the CHILD_SAs. */
 	move_children(sa, p);
 }
+
+bool
+ike_rekey_ike_collision_sa(struct ike_engine *e, const struct ike_sa *sa)
+{
+	const struct ike_sa *o;
+
+	if (sa->children != NULL)
+		return false;
+	for (o = ike_sa_table_next_id(&e->sas, sa->id, NULL); o != NULL;
+	    o = ike_sa_table_next_id(&e->sas, sa->id, o))
+		if (o != sa && o->state == IKE_STATE_ESTABLISHED &&
+		    o->rekey != NULL && o->rekey->collision &&
+		    o->rekey->peer_sa_spi == ike_sa_spi_ours(sa))
+			return true;
+	return false;
+}

@@ -378,6 +378,12 @@ Test(ike_rekey, ike_collision_answer_lost)
 		cr_assert_str_eq(peer_state(PEER_A), "ESTABLISHED");
 		cr_assert_str_eq(peer_state(PEER_B), "ESTABLISHED");
 		assert_live_children_match();
+		/* the tunnel never went down at either end: the SA the
+		 * loser deletes is not the tunnel (exchange_info.c) */
+		cr_assert_eq(net.p[PEER_A].n_down, 0, "run %d: A down (%s)",
+		    run, net.p[PEER_A].why);
+		cr_assert_eq(net.p[PEER_B].n_down, 0, "run %d: B down (%s)",
+		    run, net.p[PEER_B].why);
 	}
 }
 
