@@ -183,28 +183,40 @@ ParameterizedTest(struct bad_case *c, conf_uipsecd, one_bad_line)
 	cr_assert_str_eq(err.msg[0], c->msg);
 }
 
+/* The good config with "dataplane { KEY = VALUE }" after it: NULL with
+ * *err when it does not load; the line of KEY. */
+static struct cfg *
+load_dataplane(const char *key, const char *value, struct conf_errors *err,
+    unsigned *line)
+{
+	static char text[sizeof(good) + 128];
+	const char *p;
+
+	*line = 2;
+	for (p = good; *p; p++)
+		*line += *p == '\n';
+	snprintf(text, sizeof(text), "%sdataplane {\n  %s = %s\n}\n", good,
+	    key, value);
+	return load(text, err);
+}
+
 /* dataplane { cipher_contexts }: the SAs' shared cipher contexts; 0 is
  * allowed (each SA its own), a number out of range is not. */
 Test(conf_uipsecd, dataplane_cipher_contexts)
 {
-	char text[sizeof(good) + 64], want[128];
 	struct conf_errors err;
 	struct cfg *cfg;
-	unsigned line = 1;
-	const char *p;
+	char want[128];
+	unsigned line;
 
-	for (p = good; *p; p++)
-		line += *p == '\n';
-	snprintf(text, sizeof(text), "%sdataplane {\n  cipher_contexts = 0\n}"
-	    "\n", good);
-	cr_assert_not_null(cfg = load(text, &err), "%s", err.msg[0]);
+	cfg = load_dataplane("cipher_contexts", "0", &err, &line);
+	cr_assert_not_null(cfg, "%s", err.msg[0]);
 	cr_assert_eq(cfg->cipher_contexts, 0);
 	cfg_free(cfg);
-	snprintf(text, sizeof(text), "%sdataplane {\n  cipher_contexts = "
-	    "2000000\n}\n", good);
-	cr_assert_null(load(text, &err));
+	cr_assert_null(load_dataplane("cipher_contexts", "2000000", &err,
+	    &line));
 	snprintf(want, sizeof(want), "u.conf:%u: dataplane.cipher_contexts: "
-	    "'2000000' is not a number of contexts (0-1048576)", line + 1);
+	    "'2000000' is not a number of contexts (0-1048576)", line);
 	cr_assert_str_eq(err.msg[0], want);
 }
 
@@ -212,25 +224,20 @@ Test(conf_uipsecd, dataplane_cipher_contexts)
  * addresses; 0 turns them off, more than a million is refused. */
 Test(conf_uipsecd, dataplane_icmp_unreachable)
 {
-	char text[sizeof(good) + 64], want[128];
 	struct conf_errors err;
 	struct cfg *cfg;
-	unsigned line = 1;
-	const char *p;
+	char want[128];
+	unsigned line;
 
-	for (p = good; *p; p++)
-		line += *p == '\n';
-	snprintf(text, sizeof(text), "%sdataplane {\n  icmp_unreachable = 0\n}"
-	    "\n", good);
-	cr_assert_not_null(cfg = load(text, &err), "%s", err.msg[0]);
+	cfg = load_dataplane("icmp_unreachable", "0", &err, &line);
+	cr_assert_not_null(cfg, "%s", err.msg[0]);
 	cr_assert_eq(cfg->icmp_unreachable, 0);
 	cfg_free(cfg);
-	snprintf(text, sizeof(text), "%sdataplane {\n  icmp_unreachable = "
-	    "1000001\n}\n", good);
-	cr_assert_null(load(text, &err));
+	cr_assert_null(load_dataplane("icmp_unreachable", "1000001", &err,
+	    &line));
 	snprintf(want, sizeof(want), "u.conf:%u: dataplane.icmp_unreachable: "
 	    "'1000001' is not a number of messages a second (0-1000000)",
-	    line + 1);
+	    line);
 	cr_assert_str_eq(err.msg[0], want);
 }
 

@@ -224,28 +224,36 @@ get_tun(const struct conf_node *sec, struct cfg_tun *tun,
 	}
 }
 
+/* sec's key name, a number 0..max of what (for the message), into *out;
+ * absent: *out stays. */
+static void
+get_count(const struct conf_node *sec, const char *name, uint32_t max,
+    const char *what, uint32_t *out, struct conf_errors *err)
+{
+	const struct conf_node *n = key(sec, name);
+	char why[96];
+	uint32_t v;
+
+	if (!n)
+		return;
+	if (parse_u32(n->value, 0, max, &v)) {
+		*out = v;
+		return;
+	}
+	snprintf(why, sizeof(why), "is not a number of %s (0-%u)", what,
+	    (unsigned)max);
+	bad_value(err, n, why);
+}
+
 static void
 get_dataplane(const struct conf_node *sec, struct cfg *cfg,
     struct conf_errors *err)
 {
-	const struct conf_node *n;
-	uint32_t v;
-
 	conf_check(sec, dataplane_rules, err);
-	if ((n = key(sec, "cipher_contexts"))) {
-		if (!parse_u32(n->value, 0, CFG_CONTEXTS_MAX, &v))
-			bad_value(err, n, "is not a number of contexts "
-			    "(0-1048576)");
-		else
-			cfg->cipher_contexts = v;
-	}
-	if ((n = key(sec, "icmp_unreachable"))) {
-		if (!parse_u32(n->value, 0, CFG_UNREACHABLE_MAX, &v))
-			bad_value(err, n, "is not a number of messages a "
-			    "second (0-1000000)");
-		else
-			cfg->icmp_unreachable = v;
-	}
+	get_count(sec, "cipher_contexts", CFG_CONTEXTS_MAX, "contexts",
+	    &cfg->cipher_contexts, err);
+	get_count(sec, "icmp_unreachable", CFG_UNREACHABLE_MAX,
+	    "messages a second", &cfg->icmp_unreachable, err);
 }
 
 /* A key in hex, exactly `want` bytes long (0: must be absent). */

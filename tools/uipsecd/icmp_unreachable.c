@@ -143,6 +143,23 @@ ipv6_offender(const uint8_t *pkt, size_t len, struct offender *o)
 	return ipv6_upper_layer_ok(&r, nh);
 }
 
+/* The end of the IP header, the addresses (from the unreachable one: see
+ * the header), and the message: type (3, ICMPv6 1), code, checksum (filled
+ * in after), 4 unused bytes (RFC 792, RFC 4443 §3.1), the quote. */
+static void
+put_unreachable(struct buf_writer *w, const struct offender *o,
+    size_t addr_len, uint8_t type, uint8_t code, const uint8_t *pkt,
+    size_t quote)
+{
+	buf_put_bytes(w, o->dst, addr_len);
+	buf_put_bytes(w, o->src, addr_len);
+	buf_put_u8(w, type);
+	buf_put_u8(w, code);
+	buf_put_u16(w, 0);
+	buf_put_zero(w, 4);
+	buf_put_bytes(w, pkt, quote);
+}
+
 static size_t
 ipv4_error(const uint8_t *pkt, const struct offender *o, uint8_t code,
     uint16_t ip_id, uint8_t *out, size_t cap)
@@ -162,13 +179,7 @@ ipv4_error(const uint8_t *pkt, const struct offender *o, uint8_t code,
 	buf_put_u8(&w, ERR_TTL);
 	buf_put_u8(&w, IPPROTO_ICMP_);
 	buf_put_u16(&w, 0);		/* header checksum, below */
-	buf_put_bytes(&w, o->dst, 4);	/* see the header */
-	buf_put_bytes(&w, o->src, 4);
-	buf_put_u8(&w, 3);		/* Destination Unreachable */
-	buf_put_u8(&w, code);
-	buf_put_u16(&w, 0);		/* checksum, below */
-	buf_put_zero(&w, 4);
-	buf_put_bytes(&w, pkt, quote);
+	put_unreachable(&w, o, 4, 3, code, pkt, quote);
 	if (!buf_writer_ok(&w))
 		return 0;
 	buf_store_u16(out + 10, inet_csum(out, IPV4_HDR));
@@ -194,13 +205,7 @@ ipv6_error(const uint8_t *pkt, const struct offender *o, uint8_t code,
 	buf_put_u16(&w, (uint16_t)plen);
 	buf_put_u8(&w, IPPROTO_ICMPV6_);
 	buf_put_u8(&w, ERR_TTL);
-	buf_put_bytes(&w, o->dst, 16);	/* see the header */
-	buf_put_bytes(&w, o->src, 16);
-	buf_put_u8(&w, 1);		/* Destination Unreachable */
-	buf_put_u8(&w, code);
-	buf_put_u16(&w, 0);		/* checksum, below */
-	buf_put_zero(&w, 4);
-	buf_put_bytes(&w, pkt, quote);
+	put_unreachable(&w, o, 16, 1, code, pkt, quote);
 	if (!buf_writer_ok(&w))
 		return 0;
 	/* RFC 4443 §2.3: over the pseudo-header of RFC 8200 §8.1 too. */
