@@ -15,7 +15,8 @@
 #     that CCU's CHILD_SA: a packet for CCU A never leaves on B's SA;
 # and each CCU pings the concentrator from its own virtual IP. Then one CCU
 # goes offline: its address and a free one of the pool answer with ICMP
-# Destination Unreachable (ping and TCP connect fail at once).
+# Destination Unreachable (ping and TCP connect fail at once), and so does
+# an address of an IPv6 pool (ICMPv6).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -69,6 +70,11 @@ uipsecd_conf() {
 }
 
 uipsecd_conc_conf "$work" "$pki" 10.10.1.0/24
+# An IPv6 pool beside it (no CCU asks for one): its addresses are nobody's.
+sed -i 's/pools = ccus/pools = ccus, ccus6/
+s/^pools {/pools {\n  ccus6 {\n    addrs = fd00:10::\/120\n  }/' \
+    "$work/conc-swanctl.conf"
+grep -q "fd00:10::/120" "$work/conc-swanctl.conf" || fail "IPv6 pool"
 uipsecd_start "$C" "$bin" "$work/conc.conf" "$work/conc.log" || fail "conc"
 SOCK_C=$UIPSECD_SOCK
 
@@ -206,10 +212,14 @@ sys.exit("connect succeeded")
 EOF
 		fail "TCP connect to $dst, no CCU there: not EHOSTUNREACH"
 done
+ip -n "$C" addr add fd00:2::1/64 dev "v-c-$$" nodad || fail "IPv6 address"
+out=$(ip netns exec "$C" ping -6 -c 1 -W 5 -I fd00:2::1 fd00:10::5 2>&1)
+grep -q "From fd00:10::5 icmp_seq=1 Destination unreachable: Address unreachable" \
+    <<<"$out" || fail "ping fd00:10::5, no CCU there: $out"
 sent=$("$cli" status --json -s "$SOCK_C" | /usr/bin/python3 -c '
 import json, sys
 print(json.load(sys.stdin)["dataplane"]["out"]["icmp_unreachable"])')
-[ "$sent" -ge 4 ] || fail "ICMP unreachable counted $sent, want >= 4"
+[ "$sent" -ge 5 ] || fail "ICMP unreachable counted $sent, want >= 5"
 ping_from "$B" "$(vip b)" 10.10.2.1 || fail "ping ccub -> concentrator after ccuc left"
-echo "ok: ccuc offline: its address and a free pool address answer 'Destination Host Unreachable' at once (ping, TCP connect: EHOSTUNREACH; $sent sent)"
+echo "ok: ccuc offline: its address and a free pool address answer 'Destination Host Unreachable' at once (ping, TCP connect: EHOSTUNREACH), an IPv6 pool address 'Address unreachable' ($sent sent)"
 echo "PASS: three_ccus"
