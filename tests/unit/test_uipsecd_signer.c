@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <poll.h>
+#include <sched.h>
 
 #include "certs_testlib.h"
 #include "ike_peer_testlib.h"
@@ -139,4 +140,25 @@ Test(uipsecd_signer, only_slow_signatures_go_to_a_thread)
 		cr_assert_eq(signer_worth(key), k[i].worth, "%s", k[i].key);
 		certs_key_free(key);
 	}
+}
+
+/* The default counts the CPUs the process may run on: one per CPU but
+ * the loop's; none when it is bound to one CPU (taskset). Criterion runs
+ * each test in its own process, so the affinity set here stays here. */
+Test(uipsecd_signer, default_threads_follow_the_affinity)
+{
+	cpu_set_t cpus, one;
+	int n, first = -1, i;
+
+	cr_assert_eq(sched_getaffinity(0, sizeof(cpus), &cpus), 0);
+	n = CPU_COUNT(&cpus);
+	cr_assert_eq(signer_default_threads(), (unsigned)(n - 1 >
+	    SIGNER_THREADS_MAX ? SIGNER_THREADS_MAX : n - 1));
+	for (i = 0; i < CPU_SETSIZE && first < 0; i++)
+		if (CPU_ISSET(i, &cpus))
+			first = i;
+	CPU_ZERO(&one);
+	CPU_SET(first, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	cr_assert_eq(signer_default_threads(), 0);
 }

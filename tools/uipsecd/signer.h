@@ -31,8 +31,8 @@ struct signer;
  * than handing it over and back, which made P-256 set-ups ~5-10 % slower
  * (doc/load.md, session 8): the loop signs those. */
 bool	 signer_worth(const struct certs_key *key);
-/* The default number of threads: one per CPU but the loop's; 0 on a
- * single CPU (the loop signs). */
+/* The default number of threads: one per CPU the process may run on
+ * (its affinity) but the loop's; 0 on a single CPU (the loop signs). */
 unsigned signer_default_threads(void);
 /* Starts `threads` workers (1..SIGNER_THREADS_MAX). NULL after a log
  * line. Caller frees with signer_free(). */
