@@ -166,6 +166,12 @@ load_run() {
 
 # per_tunnel KB0 KB1 UP: bytes per tunnel between two VmRSS readings.
 per_tunnel() { echo $(( $3 ? ($2 - $1) * 1024 / $3 : 0 )); }
+# ms_per_setup CPU PER_SECOND UP: CPU (ticks at PER_SECOND a second, or
+# seconds with 1) per set-up, in ms.
+ms_per_setup() {
+	awk -v c="$1" -v d="$2" -v u="$3" \
+	    'BEGIN { printf "%.2f", u ? 1000 * c / d / u : 0 }'
+}
 
 # one_run RESPONDER KEY N: prints a row "RESPONDER KEY N up rate p50 p99
 # bytes_per_tunnel cpu_ms_per_setup failed pings peak_bytes_per_tunnel
@@ -198,7 +204,7 @@ one_run() {
 	set -- $(sed -n 's/^result: //p' "$out" | tr ' ' '\n' |
 	    awk -F= '{ v[$1] = $2 } END { print v["up"], v["rate"], v["p50_ms"], v["p99_ms"], v["failed"], v["ping_ok"], v["cpu_setup_s"] }')
 	up=${1:-0} rate=${2:-0} p50=${3:-0} p99=${4:-0}
-	echo "$resp $key $n $up $rate $p50 $p99 $(per_tunnel "$rss0" "$rss2" "$up") $(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }') ${5:-?} ${6:-?} $(per_tunnel "$rss0" "$rss1" "$up") $([ "$resp" = uipsec ] && awk -v c=$((loop1 - loop0)) -v hz="$hz" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / hz / u : 0 }' || echo -) $(awk -v c="${7:-0}" -v u="$up" 'BEGIN { printf "%.2f", u ? 1000 * c / u : 0 }')"
+	echo "$resp $key $n $up $rate $p50 $p99 $(per_tunnel "$rss0" "$rss2" "$up") $(ms_per_setup $((cpu1 - cpu0)) "$hz" "$up") ${5:-?} ${6:-?} $(per_tunnel "$rss0" "$rss1" "$up") $([ "$resp" = uipsec ] && ms_per_setup $((loop1 - loop0)) "$hz" "$up" || echo -) $(ms_per_setup "${7:-0}" 1 "$up")"
 }
 
 rows=$work/rows

@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "ike/ike.h"
 #include "tun/tun.h"
 #include "udp.h"
@@ -131,15 +131,6 @@ dp_free(struct dp *dp)
 	dp->out.unreach.n_pools = 0;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int
 dp_unreachable_set(struct dp *dp, const struct dp_range *pools, size_t n,
     uint32_t per_s)
@@ -155,7 +146,7 @@ dp_unreachable_set(struct dp *dp, const struct dp_range *pools, size_t n,
 	free(u->pools);
 	u->pools = copy;
 	u->n_pools = copy ? n : 0;
-	icmp_ratelimit_init(&u->limit, per_s, now_ms());
+	icmp_ratelimit_init(&u->limit, per_s, clock_monotonic_ms());
 	return 0;
 }
 
@@ -188,9 +179,10 @@ send_unreachable(struct dp *dp, const struct esp_pkt *pkt,
 		return;
 	code = sad_routes_dst(dp->sad, in->family, in->dst) ?
 	    ICMP_UNREACHABLE_PROHIBITED : ICMP_UNREACHABLE_HOST;
-	len = icmp_unreachable_build(pkt->base + pkt->off, pkt->len, code,
-	    u->ip_id, u->buf, sizeof(u->buf));
-	if (len == 0 || !icmp_ratelimit_take(&u->limit, now_ms()))
+	/* The token first: past the rate, a flood costs no error built. */
+	if (!icmp_ratelimit_take(&u->limit, clock_monotonic_ms()) ||
+	    !(len = icmp_unreachable_build(pkt->base + pkt->off, pkt->len,
+	    code, u->ip_id, u->buf, sizeof(u->buf))))
 		return;
 	u->ip_id++;
 	if (tun_write(dp->tun, u->buf, len) != (ssize_t)len) {

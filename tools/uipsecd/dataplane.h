@@ -8,8 +8,9 @@
  *          3948) -> SPI -> esp_decap -> inbound policy check (inner src,
  *          dst) -> write to TUN
  *
- * No allocation after dp_init(); every dropped packet is counted, and logged
- * at most once per interval per reason. Both directions run on one thread:
+ * No allocation after dp_init() and dp_unreachable_set() (start-up); every
+ * dropped packet is counted, and logged at most once per interval per
+ * reason. Both directions run on one thread:
  * their SAs share one cache of keyed cipher contexts (sad.h).
  */
 #ifndef UIPSECD_DATAPLANE_H

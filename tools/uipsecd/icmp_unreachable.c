@@ -2,6 +2,7 @@
 #include "icmp_unreachable.h"
 
 #include <string.h>
+#include <netinet/in.h>
 
 #include "common/buf.h"
 #include "common/inet_csum.h"
@@ -10,8 +11,6 @@
 #define IPV6_HDR	40
 #define ICMP_HDR	8	/* type, code, checksum, 4 unused bytes */
 #define IPV4_ERR_MAX	576	/* RFC 1812 §4.3.2.3 */
-#define IPPROTO_ICMP_	1
-#define IPPROTO_ICMPV6_	58
 #define ERR_TTL		64
 
 /* IPv6 extension headers in front of the upper-layer header (RFC 8200
@@ -64,7 +63,7 @@ ipv4_offender(const uint8_t *pkt, size_t len, struct offender *o)
 	if ((frag & 0x1fff) != 0 || ipv4_not_a_host(o->src) ||
 	    o->dst[0] >= 224)		/* multicast, class E, broadcast */
 		return false;
-	if (proto != IPPROTO_ICMP_)
+	if (proto != IPPROTO_ICMP)
 		return true;
 	/* The ICMP type past the options: an error is never answered. */
 	buf_reader_init(&r, pkt, total);
@@ -109,7 +108,7 @@ ipv6_upper_layer_ok(struct buf_reader *r, uint8_t nh)
 				return false;
 			nh = next;
 			break;
-		case IPPROTO_ICMPV6_:
+		case IPPROTO_ICMPV6:
 			return buf_get_u8(r, &type) && type >= 128;
 		default:	/* TCP, UDP, ESP, No Next Header, ... */
 			return true;
@@ -177,7 +176,7 @@ ipv4_error(const uint8_t *pkt, const struct offender *o, uint8_t code,
 	buf_put_u16(&w, ip_id);
 	buf_put_u16(&w, 0);		/* flags, fragment offset */
 	buf_put_u8(&w, ERR_TTL);
-	buf_put_u8(&w, IPPROTO_ICMP_);
+	buf_put_u8(&w, IPPROTO_ICMP);
 	buf_put_u16(&w, 0);		/* header checksum, below */
 	put_unreachable(&w, o, 4, 3, code, pkt, quote);
 	if (!buf_writer_ok(&w))
@@ -203,14 +202,14 @@ ipv6_error(const uint8_t *pkt, const struct offender *o, uint8_t code,
 	buf_writer_init(&w, out, cap);
 	buf_put_u32(&w, 0x60000000);	/* version, class, flow label */
 	buf_put_u16(&w, (uint16_t)plen);
-	buf_put_u8(&w, IPPROTO_ICMPV6_);
+	buf_put_u8(&w, IPPROTO_ICMPV6);
 	buf_put_u8(&w, ERR_TTL);
 	put_unreachable(&w, o, 16, 1, code, pkt, quote);
 	if (!buf_writer_ok(&w))
 		return 0;
 	/* RFC 4443 §2.3: over the pseudo-header of RFC 8200 §8.1 too. */
 	buf_store_u32(pseudo, (uint32_t)plen);
-	pseudo[7] = IPPROTO_ICMPV6_;
+	pseudo[7] = IPPROTO_ICMPV6;
 	sum = inet_csum_add(0, out + 8, 32);	/* source, destination */
 	sum = inet_csum_add(sum, pseudo, sizeof(pseudo));
 	sum = inet_csum_add(sum, out + IPV6_HDR, plen);
