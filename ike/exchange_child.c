@@ -40,6 +40,22 @@ cfg_ts(const struct ike_ts_cfg *c, size_t n, const struct ike_prefix *dyn,
 	return n;
 }
 
+/* What a `dynamic` selector of ch stands for, ours in *lo and the peer's
+ * in *re: the outer addresses, except for the virtual IP (RFC 7296
+ * §2.19), the peer's when we leased it from a pool, ours when we got it
+ * in a CFG_REPLY (a CCU in its concentrator's CHILD_SA rekey). */
+static void
+dynamic_prefixes(const struct ike_sa *sa, const struct ike_child_sa *ch,
+    struct ike_prefix *lo, struct ike_prefix *re)
+{
+	ike_sockaddr_prefix(&sa->local, lo);
+	ike_sockaddr_prefix(&sa->remote, re);
+	if (ch->has_vip && sa->vip_leased)
+		*re = ch->vip;
+	else if (ch->has_vip)
+		*lo = ch->vip;
+}
+
 static bool
 add_ts(struct ike_out *o, uint8_t type, const struct ike_ts *ts, size_t n)
 {
@@ -134,8 +150,7 @@ ike_child_propose(struct ike_sa *sa, struct ike_child_sa *ch,
 		for (i = 0; i < n_r; i++)
 			ike_ts_from_cfg(&old->ts[n_i + i], NULL, &tsr[i]);
 	} else {
-		ike_sockaddr_prefix(&sa->local, &lo);
-		ike_sockaddr_prefix(&sa->remote, &re);
+		dynamic_prefixes(sa, ch, &lo, &re);
 		n_i = cfg_ts(ch->cfg->local_ts, ch->cfg->n_local_ts, &lo, tsi);
 		if (c->n_vips > 0) {	/* our address is the pool's choice */
 			ike_ts_any(c->vips[0].family, &tsi[0]);
@@ -245,10 +260,7 @@ ike_child_accept(struct ike_sa *sa, struct ike_child_sa *ch,
 		    sap->u.sa.n_prop, text, sizeof(text)));
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
-	ike_sockaddr_prefix(&sa->local, &lo);
-	ike_sockaddr_prefix(&sa->remote, &re);
-	if (ch->has_vip)
-		re = ch->vip;	/* the peer's dynamic address */
+	dynamic_prefixes(sa, ch, &lo, &re);
 	n_i = ike_ts_narrow(tsi->u.ts.ts, tsi->u.ts.n_ts, our_i,
 	    cfg_ts(cfg->remote_ts, cfg->n_remote_ts, &re, our_i), ni,
 	    IKE_TS_MAX);
@@ -335,16 +347,17 @@ ts_within(const struct ike_sa *sa, const struct ike_child_sa *ch,
 {
 	const struct ike_child_cfg *cfg = ch->cfg;
 	struct ike_ts ours[IKE_TS_MAX], x;
-	struct ike_prefix dyn;
+	struct ike_prefix lo, re;
 	size_t i, n;
 
-	ike_sockaddr_prefix(tsi ? &sa->local : &sa->remote, &dyn);
+	dynamic_prefixes(sa, ch, &lo, &re);
 	if (tsi && sa->conn->n_vips > 0) {
 		ike_ts_any(sa->conn->vips[0].family, &ours[0]);
 		n = 1;
 	} else {
 		n = cfg_ts(tsi ? cfg->local_ts : cfg->remote_ts,
-		    tsi ? cfg->n_local_ts : cfg->n_remote_ts, &dyn, ours);
+		    tsi ? cfg->n_local_ts : cfg->n_remote_ts, tsi ? &lo : &re,
+		    ours);
 	}
 	for (i = 0; i < got->u.ts.n_ts; i++)
 		if (ike_ts_narrow(&got->u.ts.ts[i], 1, ours, n, &x, 1) != 1 ||

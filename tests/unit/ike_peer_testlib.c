@@ -256,6 +256,7 @@ peer_use_pool(void)
 
 	a->n_vips = 1;
 	a->vips[0].family = AF_INET;
+	a->children[0].local_ts[0].dynamic = true;
 	b->n_pools = 1;
 	snprintf(b->pools[0], IKE_NAME_MAX, "vips");
 	b->children[0].remote_ts[0].dynamic = true;

@@ -97,8 +97,9 @@ void	 net_init(const char *ike, const char *esp);
 void	 peer_credentials(int who, const char *cert, const char *key);
 void	 peer_set_proposals(int who, const char *ike, const char *esp);
 void	 peer_set_remote_id(int who, const char *id);
-/* A asks for a virtual IPv4 address (vips = 0.0.0.0); B gives it from its
- * pool "vips" (10.3.0.1-10.3.0.200) with a `dynamic` remote_ts. */
+/* A asks for a virtual IPv4 address (vips = 0.0.0.0) with a `dynamic`
+ * local_ts, as a CCU does; B gives it from its pool "vips"
+ * (10.3.0.1-10.3.0.200) with a `dynamic` remote_ts. */
 void	 peer_use_pool(void);
 void	 peer_start(void);
 /* Peer who loses every SA without a word (a CCU that reboots): its engine

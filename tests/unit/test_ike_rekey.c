@@ -54,10 +54,14 @@ settled(size_t installs)
 	cr_assert_eq(net.p[PEER_B].n_children, installs);
 }
 
+/* With pool, A asks for a virtual IP and B gives it: B's TSr of the
+ * rekey is that address, which A's `dynamic` local_ts stands for. */
 static void
-child_rekey_by(int who, const char *esp)
+child_rekey_by(int who, const char *esp, bool pool)
 {
 	net_init(IKE_PROPS, esp);
+	if (pool)
+		peer_use_pool();
 	child_cfg(who)->rekey_time = 60;
 	up();
 	net_advance(59000);
@@ -82,22 +86,32 @@ child_rekey_by(int who, const char *esp)
 
 Test(ike_rekey, child_by_initiator)
 {
-	child_rekey_by(PEER_A, ESP_PROPS);
+	child_rekey_by(PEER_A, ESP_PROPS, false);
 }
 
 Test(ike_rekey, child_by_responder)
 {
-	child_rekey_by(PEER_B, ESP_PROPS);
+	child_rekey_by(PEER_B, ESP_PROPS, false);
+}
+
+Test(ike_rekey, child_of_a_virtual_ip_by_initiator)
+{
+	child_rekey_by(PEER_A, ESP_PROPS, true);
+}
+
+Test(ike_rekey, child_of_a_virtual_ip_by_responder)
+{
+	child_rekey_by(PEER_B, ESP_PROPS, true);
 }
 
 Test(ike_rekey, child_with_pfs)
 {
-	child_rekey_by(PEER_A, "aes256-sha1-ecp256");
+	child_rekey_by(PEER_A, "aes256-sha1-ecp256", false);
 }
 
 Test(ike_rekey, child_with_pfs_by_responder)
 {
-	child_rekey_by(PEER_B, "aes256gcm16-modp2048");
+	child_rekey_by(PEER_B, "aes256gcm16-modp2048", false);
 }
 
 Test(ike_rekey, child_pfs_mismatch_refused)
