@@ -13,10 +13,12 @@
 #   - a capture on the bridge (tshark) sees every ESP packet the
 #     concentrator sends go to that CCU's outer address, under the SPI of
 #     that CCU's CHILD_SA: a packet for CCU A never leaves on B's SA;
-# and each CCU pings the concentrator from its own virtual IP. Then one CCU
-# goes offline: its address and a free one of the pool answer with ICMP
-# Destination Unreachable (ping and TCP connect fail at once), and so does
-# an address of an IPv6 pool (ICMPv6).
+# and each CCU pings the concentrator from its own virtual IP. Then the
+# concentrator rekeys all three CHILD_SAs (each CCU answers for its
+# virtual IP) and the pings go on. Then one CCU goes offline: its address
+# and a free one of the pool answer with ICMP Destination Unreachable (ping
+# and TCP connect fail at once), and so does an address of an IPv6 pool
+# (ICMPv6).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/interop/lib/netns.sh"
@@ -186,6 +188,28 @@ EOF
 		fail "pings to ccu$t: ESP on the wire: $(cat "$work/esp-$t"), want only $want"
 	echo "ok: pings to ccu$t ($v) leave only on its own SA (SPI 0x$spi to $outer), counters and capture agree"
 done
+# The concentrator rekeys every CHILD_SA (RFC 7296 §2.8): its TSr is
+# each CCU's virtual IP, which the CCU's `dynamic` local_ts stands for;
+# strongSwan and uipsecd must both accept, and the concentrator must take
+# their answers. Each CCU ends with one CHILD_SA under new SPIs and still
+# reaches the concentrator.
+"$cli" rekey conc -s "$SOCK_C" >/dev/null || fail "uipsec rekey conc"
+rekeyed() {
+	sas >"$work/sas1"
+	for t in a b c; do
+		[ "$(grep -c "^ccu$t " "$work/sas1")" = 1 ] || return 1
+		[ "$(awk -v n="ccu$t" '$1 == n { print $4 }' "$work/sas0")" != \
+		    "$(awk -v n="ccu$t" '$1 == n { print $4 }' "$work/sas1")" ] ||
+			return 1
+	done
+}
+poll_for 30 rekeyed || fail "CHILD_SAs not rekeyed by the concentrator: $(sas)"
+! grep -E 'TS_UNACCEPTABLE|not within ours' "$work"/*.log ||
+	fail "a CHILD_SA rekey was refused"
+ping_from "$A" "$(vip a)" 10.10.2.1 || fail "ping ccua -> concentrator after the rekey"
+ping_from "$B" "$(vip b)" 10.10.2.1 || fail "ping ccub -> concentrator after the rekey"
+ping_from "$D" "$(vip c)" 10.10.2.1 || fail "ping ccuc -> concentrator after the rekey"
+echo "ok: the concentrator rekeyed the three CHILD_SAs (new SPIs: $(awk '{ printf "%s ", $4 }' "$work/sas1")), each CCU still reaches it"
 # ccuc goes offline. Packets to its virtual IP, and to an address of the
 # pool that nobody holds, are answered by the concentrator with an ICMP
 # Destination Unreachable (host unreachable) from that address: the
