@@ -370,9 +370,9 @@ peer_encap(struct peer_conn *p, uint64_t seq, uint8_t nh,
 	return pkt.len;
 }
 
-/* SPI | seq | IV | plain | ICV, plain (with the trailer in it) cut to the
- * cipher's block and sealed by the suite as esp_encap() would (esp/aead.h):
- * it authenticates whatever the trailer says. */
+/* SPI | seq | IV | plain | ICV into wire, plain (with the trailer in it,
+ * whole cipher blocks) sealed by the suite as esp_encap() would
+ * (esp/aead.h): it authenticates whatever the trailer says. */
 static size_t
 peer_seal(struct peer_conn *p, uint64_t seq, const uint8_t *plain,
     size_t len)
@@ -383,7 +383,6 @@ peer_seal(struct peer_conn *p, uint64_t seq, const uint8_t *plain,
 	uint8_t *hdr, *iv, *data, *icv;
 	uint64_t next = esp_sa_seq(p->out);
 
-	len -= len % ops->align;
 	buf_writer_init(&w, wire, WIRE_MAX);
 	hdr = buf_reserve(&w, ESP_HDR_LEN);
 	iv = buf_reserve(&w, ops->iv_len);
@@ -411,11 +410,11 @@ peer_seal(struct peer_conn *p, uint64_t seq, const uint8_t *plain,
 /*
  * Sends wire[0..len) to our data plane, as a GSO train cut every seg bytes
  * (made larger where more than UDP_MAX_SEGMENTS, 64, would be cut) when seg
- * is not 0 and len > seg, and has it taken in. Only the bytes sent are addressable
- * in the receive buffer the first datagram lands in, so a read past them
- * is an ASan report; with GRO the train lands there whole, without it
- * each datagram lies at the start of a buffer of its own. false if the
- * kernel refused to send it.
+ * is not 0 and len > seg, and has it taken in. Only the bytes sent are
+ * addressable in the receive buffer the first datagram lands in, so a read
+ * past them is an ASan report; with GRO the train lands there whole,
+ * without it each datagram lies at the start of a buffer of its own.
+ * false if the kernel refused to send it.
  */
 static bool
 deliver(size_t len, size_t seg, bool moved)
@@ -441,8 +440,9 @@ deliver(size_t len, size_t seg, bool moved)
 		cm->cmsg_len = CMSG_LEN(sizeof(seg16));
 		memcpy(CMSG_DATA(cm), &seg16, sizeof(seg16));
 	}
-	ASAN_UNPOISON_MEMORY_REGION(b->mem, len);
-	ASAN_POISON_MEMORY_REGION(b->mem + len, b->buf_size - len);
+	ASAN_UNPOISON_MEMORY_REGION(b->mem, b->buf_size);
+	if (len < b->buf_size)		/* else truncated, and dropped */
+		ASAN_POISON_MEMORY_REGION(b->mem + len, b->buf_size - len);
 	if (sendmsg(moved ? fz.moved : fz.peer, &m, 0) != (ssize_t)len)
 		return false;
 	if (poll(&pfd, 1, 1000) != 1)
@@ -452,6 +452,7 @@ deliver(size_t len, size_t seg, bool moved)
 	return true;
 }
 
+/* What our inbound SA of p dropped as forged, malformed or replayed. */
 static uint64_t
 drops_forged(const struct peer_conn *p)
 {
