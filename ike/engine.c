@@ -246,9 +246,9 @@ open_sk(struct ike_engine *e, struct ike_sa *sa, struct ike_msg *m,
 		return true;
 	if (request)
 		answer_error(e, sa, m, IKEV2_N_INVALID_SYNTAX, NULL, 0);
-	ike_sa_fail(e, sa, "INVALID_SYNTAX: %s %s",
+	ike_sa_fail(e, sa, "INVALID_SYNTAX: %s%s%s",
 	    ike_payload_name(v.payload) ? ike_payload_name(v.payload) : "",
-	    v.why);
+	    ike_payload_name(v.payload) ? " " : "", v.why);
 	return false;
 }
 

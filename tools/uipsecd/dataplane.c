@@ -262,7 +262,8 @@ send_groups(struct dp *dp, unsigned n)
 	struct dp_out *o = &dp->out;
 	struct dp_out_batch *b = &o->batch;
 	unsigned done = 0, i, lost;
-	int r;
+	bool full;
+	int r, err;
 
 	while (done < n) {
 		r = sendmmsg(dp->udp_fd, b->msg + done, n - done, 0);
@@ -274,21 +275,22 @@ send_groups(struct dp *dp, unsigned n)
 			done += (unsigned)r;
 			continue;
 		}
-		if (r < 0 && errno == EINTR)
+		err = errno;	/* logging below may change errno */
+		if (r < 0 && err == EINTR)
 			continue;
+		full = err == EAGAIN || err == ENOBUFS;
 		lost = 0;
-		for (i = done; i < (errno == EAGAIN || errno == ENOBUFS ? n :
-		    done + 1); i++)
+		for (i = done; i < (full ? n : done + 1); i++)
 			lost += b->grp_pkts[i];
 		log_ratelimited(&o->log.io, LOG_WARN, "out: sendmmsg: %s (%u "
-		    "packets dropped)", strerror(errno), lost);
+		    "packets dropped)", strerror(err), lost);
 		o->cnt.drop_io += lost;
-		if (errno == EAGAIN || errno == ENOBUFS)
+		if (full)
 			return;
-		if ((errno == EINVAL || errno == EMSGSIZE || errno == EIO) &&
+		if ((err == EINVAL || err == EMSGSIZE || err == EIO) &&
 		    b->grp_pkts[done] > 1 && o->gso) {
 			log_warn("out: UDP GSO refused (%s): sending packet by "
-			    "packet from now on", strerror(errno));
+			    "packet from now on", strerror(err));
 			o->gso = false;
 		}
 		done++;
