@@ -74,7 +74,8 @@ ike_dpd_deadline(const struct ike_engine *e, const struct ike_sa *sa)
 	/* The ESP counter needs no look before the last IKE message. */
 	polled = sa->dpd_poll_ms > sa->last_rx_ms ? sa->dpd_poll_ms :
 	    sa->last_rx_ms;
-	if (has_child(sa) && polled + poll_step(e, sa) < due)
+	if (e->io.child_counters != NULL && has_child(sa) &&
+	    polled + poll_step(e, sa) < due)
 		due = polled + poll_step(e, sa);
 	return due;
 }

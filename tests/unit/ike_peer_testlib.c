@@ -325,6 +325,8 @@ engine_start(int i)
 
 	if (net.p[i].sign != PEER_SIGN_NONE)
 		io.sign = io_sign;
+	if (net.p[i].no_counters)
+		io.child_counters = NULL;
 
 	net.p[i].e = ike_engine_new(&net.p[i].cfg, &io, net.now);
 	cr_assert_not_null(net.p[i].e, "peer %d: engine refused", i);

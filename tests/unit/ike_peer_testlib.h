@@ -72,6 +72,7 @@ struct peer {
 	size_t			 n_installed;
 	unsigned		 route_seq;	/* routes so far */
 	enum peer_sign		 sign;		/* set before peer_start() */
+	bool			 no_counters;	/* io.child_counters NULL */
 	int			(*sign_hook)(void *arg,
 				    const struct ike_sign_job *job);
 	void			*sign_arg;

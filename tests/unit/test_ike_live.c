@@ -229,6 +229,31 @@ Test(ike_live, dpd_only_when_idle)
 	cr_assert_eq(net.n, 1);
 }
 
+/* Without io.child_counters (optional: `uipsec load` has none) DPD counts
+ * IKE messages only: the engine's next deadline is the probe, not a poll
+ * of counters it cannot read (which left ike_engine_next() in the past
+ * after every tick: a busy loop). */
+Test(ike_live, dpd_without_counters)
+{
+	uint64_t up_at, next;
+
+	net_init(ECDSA_IKE, ESP_DEFAULT);
+	net.p[PEER_A].conn.dpd_delay = 80;
+	net.p[PEER_A].no_counters = true;
+	peer_start();
+	up();
+	up_at = net.now;
+	next = ike_engine_next(net.p[PEER_A].e);
+	cr_assert_geq(next, up_at + 80000, "next deadline %llu ms after set-up",
+	    (unsigned long long)(next - up_at));
+	net.now = next;
+	ike_engine_tick(net.p[PEER_A].e, net.now);
+	net_expect_head(IKEV2_EXCH_INFORMATIONAL, false);
+	net_run(2);
+	cr_assert_gt(ike_engine_next(net.p[PEER_A].e), net.now);
+	cr_assert_eq(net.p[PEER_A].n_down, 0);
+}
+
 /* With the defaults (dpd_delay 80 s, 3 retransmits from 2 s) a peer that
  * vanishes while idle is declared dead within 2 minutes. */
 Test(ike_live, dead_peer_within_two_minutes)
