@@ -83,7 +83,11 @@ ike_idle_tick(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	if (e->now_ms < sa->last_rx_ms + IKE_RESPONSE_KEEP_MS &&
 	    !esp_proves_response(e, sa)) {
-		sa->resp_polls++;
+		/* The next read after now, also when this tick came late
+		 * (a busy loop): at most the ~40 reads of IKE_RESPONSE_KEEP_MS. */
+		do
+			sa->resp_polls++;
+		while (poll_at(e, sa) <= e->now_ms);
 		return;
 	}
 	ike_idle_drop_response(sa);

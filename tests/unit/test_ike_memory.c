@@ -161,6 +161,19 @@ Test(ike_memory, auth_response_dropped_soon_after_late_esp)
 	cr_assert_not(answered_again(), "ESP arrived: the response is gone");
 }
 
+/* A tick that comes late (a busy loop, a stalled machine) reads the
+ * counter once and files the next read after now: ike_engine_next() in
+ * the past would make the daemon's loop spin through every missed read. */
+Test(ike_memory, auth_response_read_late_then_next_read_ahead)
+{
+	up_keeping_auth_request();
+	net_advance(30000);
+	cr_assert_gt(ike_engine_next(net.p[PEER_B].e), net.now,
+	    "next deadline %lld ms from now",
+	    (long long)(ike_engine_next(net.p[PEER_B].e) - net.now));
+	cr_assert(answered_again(), "no ESP yet: the response is kept");
+}
+
 /* ... and once the peer's next exchange shows it (§2.3: a window of one):
  * a request with the old message ID is then outside the window. */
 Test(ike_memory, auth_response_dropped_by_next_request)
