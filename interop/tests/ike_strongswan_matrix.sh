@@ -17,6 +17,8 @@
 #      (pools: 10.20.1.0/24, protects 10.20.2.0/24): the diagonal, each IKE
 #      proposal once with ESP aes256-sha1, aes256gcm16, chacha20poly1305,
 #      aes256-sha1 in turn (4 cases).
+#   In the first F case strongSwan also rekeys the CHILD_SA (its TSr is
+#   uipsecd's virtual IP): new SPIs on both sides, ping both ways.
 #   Not covered: -esn. strongSwan's kernel-libipsec refuses to install an
 #   ESN SA ("IPsec SA: ESN not supported", then NO_PROPOSAL_CHOSEN for the
 #   CHILD_SA), and this kernel has no ESP for kernel-netlink.
@@ -161,6 +163,42 @@ print(vip[0], ch["in"]["spi"], ch["out"]["spi"])
 		fail "$label: SPIs differ (uipsecd in $spi_in out $spi_out)"
 }
 
+# rekey_by_concentrator LABEL: (in case_f) charon, the concentrator, rekeys
+# the CHILD_SA (§2.8). Its TSr is uipsecd's virtual IP, which uipsecd's
+# `dynamic` local_ts stands for (refused with TS_UNACCEPTABLE before
+# eb6d2a4); uipsecd must end with one CHILD_SA under new SPIs that
+# strongSwan names too, and the tunnel must carry a ping each way.
+rekey_by_concentrator() {
+	local label=$1 old_in new_in
+	old_in=$(u_spi_in)
+	ss_swanctl "$ss" --rekey --child f >/dev/null 2>&1 ||
+		fail "$label: swanctl --rekey --child f failed"
+	rekeyed() { new_in=$(u_spi_in) && [ -n "$new_in" ] &&
+	    [ "$new_in" != "$old_in" ]; }
+	ss_poll 30 rekeyed || fail "$label: CHILD_SA not rekeyed by strongSwan"
+	ss_poll 10 ss_names_spi "$new_in" ||
+		fail "$label: strongSwan does not name uipsecd's new SPI $new_in"
+	! grep -q TS_UNACCEPTABLE "$work"/u*.log ||
+		fail "$label: uipsecd refused the rekey"
+	ping_from "$U" "$VIP" 10.10.2.1 || fail "$label: ping after the rekey"
+	ping_from "$S" 10.10.2.1 "$VIP" || fail "$label: ping back after the rekey"
+	echo "ok: $label: CHILD_SA rekeyed by strongSwan (uipsecd in $old_in -> $new_in), ping both ways"
+}
+
+# u_spi_in: uipsecd's inbound SPI, when it holds exactly one CHILD_SA.
+u_spi_in() {
+	"$cli" status --json -s "$SOCK_U" | /usr/bin/python3 -c '
+import json, sys
+chs = [c for sa in json.load(sys.stdin)["ike_sas"] for c in sa["child_sas"]]
+assert len(chs) == 1 and chs[0]["state"] == "INSTALLED", chs
+print(chs[0]["in"]["spi"])' 2>/dev/null
+}
+
+# ss_names_spi SPI: strongSwan's CHILD_SA sends to that SPI.
+ss_names_spi() {
+	ss_list_sas "$ss" | grep -Eq "^ +out +$1[ ,]"
+}
+
 # down NAME: `uipsec down` deletes the IKE SA (uipsecd sends no delete when
 # it stops), charon has none left, uipsecd stops.
 down() {
@@ -219,6 +257,10 @@ case_f() {
 			fail "$label: 4 MB uipsecd -> strongSwan differs or did not arrive"
 		XFER_F=''
 		echo "ok: $label: 4 MB uipsecd -> strongSwan identical"
+	fi
+	if [ -n "${REKEY_F:-}" ]; then
+		rekey_by_concentrator "$label"
+		REKEY_F=''
 	fi
 	down f
 	echo "ok: $label: virtual IP $VIP, ping both ways"
@@ -280,7 +322,7 @@ pools {
 IKES="aes256-sha1-modp2048 aes256-sha256-ecp256 aes256gcm16-prfsha256-x25519 chacha20poly1305-prfsha256-x25519"
 ESPS="aes256-sha1 aes256gcm16 chacha20poly1305"
 
-XFER_F=1
+XFER_F=1 REKEY_F=1
 for ike in $IKES; do
 	for esp in $ESPS; do
 		case_f "$ike" "$esp"
